@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * keel.cfg: the boot configuration on the ESP, read by the loader (which
+ * files to load) and by the hypervisor (which guests to start).
+ *
+ * One statement per line; '#' starts a comment; blank lines are ignored.
+ *
+ *   hypervisor PATH          the hypervisor image (default /keel/keel.elf)
+ *   cmdline TEXT...          the hypervisor command line (rest of the line)
+ *   module NAME PATH         a boot module: a file the loader brings along
+ *   vm NAME image=MODULE [mem=SIZE] [cpu=N] [args="TEXT"]
+ *                            a guest started at boot from a module
+ *
+ * Names are 1-31 characters of [A-Za-z0-9_.-]. Paths use '/' or '\' and
+ * are at most BOOT_PATH_LEN-1 bytes. A value may be double-quoted to hold
+ * spaces; there are no escapes. Every error names its line.
+ */
+#ifndef KEEL_CORE_CONFIG_H
+#define KEEL_CORE_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <keel/boot_info.h>
+
+#define CONFIG_MAX_MODULES BOOT_MAX_MODULES
+#define CONFIG_MAX_VMS     32
+#define CONFIG_ARGS_LEN    128
+#define CONFIG_DEFAULT_HYPERVISOR "/keel/keel.elf"
+#define CONFIG_DEFAULT_VM_MEM     (16ULL << 20)
+#define CONFIG_MIN_VM_MEM         (2ULL << 20)
+#define CONFIG_MAX_VM_MEM         (64ULL << 30)
+
+struct config_module {
+	char name[BOOT_NAME_LEN];
+	char path[BOOT_PATH_LEN];
+};
+
+struct config_vm {
+	char name[BOOT_NAME_LEN];
+	char image[BOOT_NAME_LEN];	/* a module name */
+	uint64_t mem;			/* bytes, a multiple of 2 MiB */
+	uint32_t cpu;			/* physical CPU index it starts on */
+	char args[CONFIG_ARGS_LEN];	/* handed to the guest */
+};
+
+struct config {
+	char hypervisor[BOOT_PATH_LEN];
+	char cmdline[BOOT_CMDLINE_LEN];
+	unsigned int module_count;
+	struct config_module modules[CONFIG_MAX_MODULES];
+	unsigned int vm_count;
+	struct config_vm vms[CONFIG_MAX_VMS];
+};
+
+struct config_error {
+	unsigned int line;	/* 1-based line of the error, 0 if none */
+	char message[96];	/* what is wrong and what to write instead */
+};
+
+/*
+ * Parses len bytes of text (NUL bytes are an error). Checks the grammar,
+ * value ranges (mem between CONFIG_MIN_VM_MEM and CONFIG_MAX_VM_MEM and a
+ * multiple of 2 MiB), duplicate names, and that every vm's image names a
+ * module. Returns 0, or -KEEL_EINVAL with *err filled.
+ */
+int config_parse(const char *text, size_t len, struct config *cfg,
+		 struct config_error *err);
+
+/* The module called name, or NULL. */
+const struct config_module *config_find_module(const struct config *cfg,
+					       const char *name);
+
+#endif

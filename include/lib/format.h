@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * snprintf for freestanding code: %d %i %u %x %X %p %s %c %% with the
+ * flags '-', '0', a width, a precision for %s, and the length modifiers
+ * l, ll, z. Always NUL-terminates when size > 0; returns the length the
+ * full output would have had.
+ */
+#ifndef KEEL_LIB_FORMAT_H
+#define KEEL_LIB_FORMAT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* Number parsing shared by the config file, the command line and the shell. */
+#ifndef KEEL_LIB_PARSE_H
+#define KEEL_LIB_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Parses an unsigned decimal or 0x-hexadecimal number that spans exactly
+ * [s, s+len). Returns false on an empty string, a stray character or
+ * overflow.
+ */
+bool parse_u64(const char *s, size_t len, uint64_t *out);
+
+/*
+ * Parses a size: a number with an optional suffix K, M, G or T (binary
+ * units, case-insensitive, an optional trailing 'B' or 'iB' allowed).
+ * "16M" is 16 MiB. Returns false on bad syntax or overflow.
+ */
+bool parse_size(const char *s, size_t len, uint64_t *out);
+
+#endif
