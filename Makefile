@@ -1,0 +1,70 @@
+# Keel: one entry point. `make help` lists the targets.
+#
+# Fragments: boot/boot.mk (UEFI loader), guests/guests.mk (guest payloads),
+# tests/unit/unit.mk (host unit tests), tools/tools.mk (ESP, run, test).
+
+BUILD   ?= build
+VENDOR  ?= amd
+SMP     ?= 2
+MEM     ?= 512M
+ACCEL   ?= tcg
+GUESTS  ?=
+
+CC      ?= gcc
+LD      ?= ld
+OBJCOPY ?= objcopy
+
+.DEFAULT_GOAL := all
+.PHONY: all help clean hypervisor run test unit integration image bench esp
+
+help:
+	@echo "make            build the loader, hypervisor and guests into $(BUILD)/"
+	@echo "make run        boot in an emulator with the serial console here"
+	@echo "                VENDOR=amd (QEMU, SVM; default) | intel (Bochs, VMX)"
+	@echo "                SMP=N MEM=SIZE ACCEL=tcg|kvm GUESTS=\"file ...\""
+	@echo "make test       unit and integration tests (installs Debian packages as root)"
+	@echo "make unit       host unit tests only"
+	@echo "make clean      remove $(BUILD)/"
+
+# ---------------------------------------------------------------- hypervisor
+HV_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-mno-red-zone -mgeneral-regs-only -mno-sse -mno-mmx -mno-80387 \
+	-mcmodel=kernel -fno-pic -fno-pie -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
+	-fno-strict-aliasing -fno-common -Iinclude -MMD -MP
+HV_ASFLAGS := -Iinclude -MMD -MP -D__ASSEMBLY__
+HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 \
+	-z noexecstack --no-warn-rwx-segments -T linker.ld
+
+HV_SRCS := $(sort $(wildcard arch/x86/*.c arch/x86/*.S arch/x86/vmx/*.c \
+	arch/x86/vmx/*.S arch/x86/svm/*.c arch/x86/svm/*.S core/*.c mm/*.c \
+	sched/*.c drivers/*.c lib/*.c))
+HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
+HV_ELF  := $(BUILD)/keel.elf
+
+$(BUILD)/hv/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -c $< -o $@
+
+$(BUILD)/hv/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_ASFLAGS) -c $< -o $@
+
+$(HV_ELF): $(HV_OBJS) linker.ld
+	$(LD) $(HV_LDFLAGS) -o $@ $(HV_OBJS)
+	@size $@
+
+hypervisor: $(HV_ELF)
+
+-include $(HV_OBJS:.o=.d)
+
+include boot/boot.mk
+include guests/guests.mk
+include tests/unit/unit.mk
+include tools/tools.mk
+
+all: $(HV_ELF) $(LOADER_EFI) guests esp
+
+clean:
+	rm -rf $(BUILD)
