@@ -14,6 +14,15 @@
  * Names are 1-31 characters of [A-Za-z0-9_.-]. Paths use '/' or '\' and
  * are at most BOOT_PATH_LEN-1 bytes. A value may be double-quoted to hold
  * spaces; there are no escapes. Every error names its line.
+ *
+ * Details the grammar above leaves open, as implemented in core/config.c:
+ * lines end in LF or CRLF; a '#' outside quotes starts a comment anywhere
+ * on a line; a quote may open a value or follow the '=' of an option and
+ * must end the word; cmdline TEXT is kept as written, quotes included;
+ * vm options come in any order, each at most once, cpu defaults to 0 and
+ * mem to CONFIG_DEFAULT_VM_MEM; a module may be defined after the vm line
+ * that names it; hypervisor and cmdline may each appear once. Paths and
+ * args are printable ASCII without '"'.
  */
 #ifndef KEEL_CORE_CONFIG_H
 #define KEEL_CORE_CONFIG_H
@@ -62,7 +71,8 @@ struct config_error {
  * Parses len bytes of text (NUL bytes are an error). Checks the grammar,
  * value ranges (mem between CONFIG_MIN_VM_MEM and CONFIG_MAX_VM_MEM and a
  * multiple of 2 MiB), duplicate names, and that every vm's image names a
- * module. Returns 0, or -KEEL_EINVAL with *err filled.
+ * module. Returns 0, or -KEEL_EINVAL with *err filled (err may be NULL);
+ * after an error the contents of *cfg are unspecified.
  */
 int config_parse(const char *text, size_t len, struct config *cfg,
 		 struct config_error *err);

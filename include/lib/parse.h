@@ -17,7 +17,9 @@ bool parse_u64(const char *s, size_t len, uint64_t *out);
 /*
  * Parses a size: a number with an optional suffix K, M, G or T (binary
  * units, case-insensitive, an optional trailing 'B' or 'iB' allowed).
- * "16M" is 16 MiB. Returns false on bad syntax or overflow.
+ * "16M" is 16 MiB. A bare 'B' means bytes ("512B"), but a hex number
+ * takes every hex digit first: "0x1B" is 27. Returns false on bad syntax
+ * or overflow.
  */
 bool parse_size(const char *s, size_t len, uint64_t *out);
 

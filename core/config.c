@@ -1,0 +1,569 @@
+// SPDX-License-Identifier: MIT
+/*
+ * keel.cfg parser (grammar in include/core/config.h). Shared by the UEFI
+ * loader and the hypervisor, so it uses nothing but lib/string.h and
+ * lib/parse.h. The text is untrusted: every byte is checked, nothing is
+ * copied without a bound, and the first error stops the parse with its
+ * line number and a message that says what to write instead.
+ */
+#include <stdbool.h>
+
+#include <core/config.h>
+#include <keel/abi.h>
+#include <lib/parse.h>
+#include <lib/string.h>
+
+#define CONFIG_MEM_ALIGN    (2ULL << 20)
+#define CONFIG_MAX_ARGS     8	/* more words than any statement takes */
+#define MSG_TOKEN_MAX       24	/* longest quoted token in a message */
+#define DECIMAL_U32_MAX_LEN 10
+#define CHAR_DEL            0x7f
+
+/* A word of a line; quoted parts are kept, unquote() strips them. */
+struct token {
+	const char *s;
+	size_t len;
+};
+
+struct parser {
+	struct config *cfg;
+	struct config_error *err;
+	unsigned int line;
+	bool seen_hypervisor;
+	bool seen_cmdline;
+	unsigned int module_line[CONFIG_MAX_MODULES];
+	unsigned int vm_line[CONFIG_MAX_VMS];
+};
+
+/* ------------------------------------------------------------ messages */
+
+static void msg_add(struct parser *p, const char *s)
+{
+	size_t used = strlen(p->err->message);
+
+	strlcpy(p->err->message + used, s, sizeof(p->err->message) - used);
+}
+
+static void msg_add_token(struct parser *p, const char *s, size_t len)
+{
+	char buf[MSG_TOKEN_MAX + 4];
+	size_t n = len < MSG_TOKEN_MAX ? len : MSG_TOKEN_MAX;
+
+	memcpy(buf, s, n);
+	strlcpy(buf + n, len > n ? "..." : "", sizeof(buf) - n);
+	msg_add(p, buf);
+}
+
+static void msg_add_u32(struct parser *p, uint32_t v)
+{
+	char buf[DECIMAL_U32_MAX_LEN + 1];
+	char *c = buf + sizeof(buf);
+
+	*--c = '\0';
+	do {
+		*--c = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	msg_add(p, c);
+}
+
+/* Starts the error message of the current line; always returns -EINVAL. */
+static int fail(struct parser *p, const char *msg)
+{
+	p->err->line = p->line;
+	p->err->message[0] = '\0';
+	msg_add(p, msg);
+	return -KEEL_EINVAL;
+}
+
+/* "<before><token><after>", the token cut short if long */
+static int fail_value(struct parser *p, const char *before,
+		      const struct token *t, const char *after)
+{
+	fail(p, before);
+	msg_add_token(p, t->s, t->len);
+	msg_add(p, after);
+	return -KEEL_EINVAL;
+}
+
+/* "<before>'<token>'<after>" */
+static int fail_token(struct parser *p, const char *before,
+		      const struct token *t, const char *after)
+{
+	fail(p, before);
+	msg_add(p, "'");
+	msg_add_token(p, t->s, t->len);
+	msg_add(p, "'");
+	msg_add(p, after);
+	return -KEEL_EINVAL;
+}
+
+/* ---------------------------------------------------------- tokenizing */
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static bool token_ends(const char *s, const char *end)
+{
+	return s == end || is_space(*s) || *s == '#';
+}
+
+/*
+ * Reads one word at *pos; returns 1 and the word, 0 at the end of the
+ * line or a comment, or a negative error. A double quote may open the
+ * word or follow its first '='; it runs to the next quote and must end
+ * the word.
+ */
+static int next_token(struct parser *p, const char **pos, const char *end,
+		      struct token *t)
+{
+	const char *s = *pos;
+	const char *eq = NULL;
+
+	while (s < end && is_space(*s))
+		s++;
+	if (token_ends(s, end))
+		return 0;
+	t->s = s;
+	while (!token_ends(s, end)) {
+		if (*s == '=' && !eq)
+			eq = s;
+		if (*s != '"') {
+			s++;
+			continue;
+		}
+		if (s != t->s && s != eq + 1)
+			return fail(p, "a '\"' may only start a value; "
+				    "quote the whole value");
+		while (++s < end && *s != '"')
+			;
+		if (s == end)
+			return fail(p, "unterminated '\"'; "
+				    "close the quoted value on the same line");
+		if (!token_ends(++s, end))
+			return fail(p, "a closing '\"' must end the value; "
+				    "add a space after it");
+	}
+	t->len = (size_t)(s - t->s);
+	*pos = s;
+	return 1;
+}
+
+/* Splits a line into at most max words; returns the count or an error. */
+static int split_words(struct parser *p, const char *s, const char *end,
+		       struct token *words, int max)
+{
+	int n = 0;
+	int rc;
+	struct token t;
+
+	while ((rc = next_token(p, &s, end, &t)) > 0) {
+		if (n == max)
+			return fail(p, "too many words on this line");
+		words[n++] = t;
+	}
+	return rc < 0 ? rc : n;
+}
+
+static struct token unquote(struct token t)
+{
+	if (t.len >= 2 && t.s[0] == '"') {
+		t.s++;
+		t.len -= 2;
+	}
+	return t;
+}
+
+/* Splits "key=value" into key and unquoted value; false without '='. */
+static bool split_option(struct token t, struct token *key, struct token *value)
+{
+	size_t i;
+
+	for (i = 0; i < t.len && t.s[i] != '='; i++)
+		;
+	if (i == t.len)
+		return false;
+	key->s = t.s;
+	key->len = i;
+	value->s = t.s + i + 1;
+	value->len = t.len - i - 1;
+	*value = unquote(*value);
+	return true;
+}
+
+static bool token_is(const struct token *t, const char *s)
+{
+	return t->len == strlen(s) && !memcmp(t->s, s, t->len);
+}
+
+/* ---------------------------------------------------------- validation */
+
+static bool is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+}
+
+/* Copies a valid name into dst (BOOT_NAME_LEN bytes). */
+static int take_name(struct parser *p, const struct token *t, char *dst,
+		     const char *what)
+{
+	bool ok = t->len > 0 && t->len < BOOT_NAME_LEN;
+
+	for (size_t i = 0; ok && i < t->len; i++)
+		ok = is_name_char(t->s[i]);
+	if (!ok) {
+		fail_token(p, what, t, " is not a name: use 1-31 of "
+			   "A-Z a-z 0-9 _ . -");
+		return -KEEL_EINVAL;
+	}
+	memcpy(dst, t->s, t->len);
+	dst[t->len] = '\0';
+	return 0;
+}
+
+/* Copies printable ASCII text (spaces allowed, no quotes) into dst. */
+static int take_text(struct parser *p, const struct token *t, char *dst,
+		     size_t size, const char *what)
+{
+	for (size_t i = 0; i < t->len; i++) {
+		unsigned char c = (unsigned char)t->s[i];
+
+		if (c == '"' || c < ' ' || c >= CHAR_DEL)
+			return fail_token(p, what, t, " has a character "
+					  "that is not printable ASCII");
+	}
+	if (t->len >= size) {
+		fail(p, what);
+		msg_add(p, " is too long: at most ");
+		msg_add_u32(p, (uint32_t)(size - 1));
+		msg_add(p, " bytes");
+		return -KEEL_EINVAL;
+	}
+	memcpy(dst, t->s, t->len);
+	dst[t->len] = '\0';
+	return 0;
+}
+
+static int take_path(struct parser *p, const struct token *t, char *dst)
+{
+	if (!t->len)
+		return fail(p, "empty path; write e.g. /keel/guest.elf");
+	return take_text(p, t, dst, BOOT_PATH_LEN, "path");
+}
+
+/* ---------------------------------------------------------- statements */
+
+static int parse_hypervisor(struct parser *p, const struct token *w, int n)
+{
+	struct token path;
+
+	if (n != 2)
+		return fail(p, "hypervisor takes one path, "
+			    "e.g. hypervisor /keel/keel.elf");
+	if (p->seen_hypervisor)
+		return fail(p, "hypervisor is set twice; keep one line");
+	p->seen_hypervisor = true;
+	path = unquote(w[1]);
+	return take_path(p, &path, p->cfg->hypervisor);
+}
+
+/*
+ * The command line is the rest of the line as written, quotes included,
+ * so that the hypervisor's own parser sees them; comments and trailing
+ * blanks are cut off.
+ */
+static int parse_cmdline(struct parser *p, const char *s, const char *end)
+{
+	struct token t, text = { .s = s, .len = 0 };
+	int rc;
+
+	if (p->seen_cmdline)
+		return fail(p, "cmdline is set twice; keep one line");
+	p->seen_cmdline = true;
+	while ((rc = next_token(p, &s, end, &t)) > 0) {
+		if (!text.len)
+			text.s = t.s;
+		text.len = (size_t)(t.s + t.len - text.s);
+	}
+	if (rc < 0)
+		return rc;
+	if (text.len >= BOOT_CMDLINE_LEN) {
+		fail(p, "cmdline is too long: at most ");
+		msg_add_u32(p, BOOT_CMDLINE_LEN - 1);
+		msg_add(p, " bytes");
+		return -KEEL_EINVAL;
+	}
+	memcpy(p->cfg->cmdline, text.s, text.len);
+	p->cfg->cmdline[text.len] = '\0';
+	return 0;
+}
+
+static int find_module_index(const struct config *cfg, const char *name)
+{
+	for (unsigned int i = 0; i < cfg->module_count; i++) {
+		if (!strcmp(cfg->modules[i].name, name))
+			return (int)i;
+	}
+	return -1;
+}
+
+static int fail_duplicate(struct parser *p, const char *what,
+			  const char *name, unsigned int first_line)
+{
+	fail(p, what);
+	msg_add(p, " '");
+	msg_add(p, name);
+	msg_add(p, "' is already defined on line ");
+	msg_add_u32(p, first_line);
+	return -KEEL_EINVAL;
+}
+
+static int parse_module(struct parser *p, const struct token *w, int n)
+{
+	struct config *cfg = p->cfg;
+	struct config_module *mod;
+	struct token name, path;
+	int dup;
+
+	if (n != 3)
+		return fail(p, "module takes a name and a path, "
+			    "e.g. module linux /keel/linux.elf");
+	if (cfg->module_count == CONFIG_MAX_MODULES) {
+		fail(p, "too many modules: at most ");
+		msg_add_u32(p, CONFIG_MAX_MODULES);
+		return -KEEL_EINVAL;
+	}
+	mod = &cfg->modules[cfg->module_count];
+	name = unquote(w[1]);
+	path = unquote(w[2]);
+	if (take_name(p, &name, mod->name, "module name ") ||
+	    take_path(p, &path, mod->path))
+		return -KEEL_EINVAL;
+	dup = find_module_index(cfg, mod->name);
+	if (dup >= 0)
+		return fail_duplicate(p, "module", mod->name,
+				      p->module_line[dup]);
+	p->module_line[cfg->module_count++] = p->line;
+	return 0;
+}
+
+static int vm_set_mem(struct parser *p, struct config_vm *vm,
+		      const struct token *value)
+{
+	uint64_t mem;
+
+	if (!parse_size(value->s, value->len, &mem))
+		return fail_value(p, "mem=", value,
+				  " is not a size; write e.g. mem=64M");
+	if (mem < CONFIG_MIN_VM_MEM || mem > CONFIG_MAX_VM_MEM)
+		return fail_value(p, "mem=", value,
+				  " is out of range; use 2M to 64G");
+	if (mem % CONFIG_MEM_ALIGN)
+		return fail_value(p, "mem=", value,
+				  " is not a multiple of 2M");
+	vm->mem = mem;
+	return 0;
+}
+
+static int vm_set_cpu(struct parser *p, struct config_vm *vm,
+		      const struct token *value)
+{
+	uint64_t cpu;
+
+	if (!parse_u64(value->s, value->len, &cpu) || cpu > UINT32_MAX)
+		return fail_value(p, "cpu=", value,
+				  " is not a CPU number; write e.g. cpu=1");
+	vm->cpu = (uint32_t)cpu;
+	return 0;
+}
+
+enum vm_option {
+	VM_OPT_IMAGE,
+	VM_OPT_MEM,
+	VM_OPT_CPU,
+	VM_OPT_ARGS,
+	VM_OPT_COUNT,
+};
+
+static const char *const vm_option_names[VM_OPT_COUNT] = {
+	[VM_OPT_IMAGE] = "image",
+	[VM_OPT_MEM] = "mem",
+	[VM_OPT_CPU] = "cpu",
+	[VM_OPT_ARGS] = "args",
+};
+
+static int vm_set_option(struct parser *p, struct config_vm *vm,
+			 enum vm_option opt, const struct token *value)
+{
+	switch (opt) {
+	case VM_OPT_IMAGE:
+		return take_name(p, value, vm->image, "image=");
+	case VM_OPT_MEM:
+		return vm_set_mem(p, vm, value);
+	case VM_OPT_CPU:
+		return vm_set_cpu(p, vm, value);
+	default:
+		return take_text(p, value, vm->args, CONFIG_ARGS_LEN, "args");
+	}
+}
+
+static int vm_parse_option(struct parser *p, struct config_vm *vm,
+			   const struct token *word, bool seen[VM_OPT_COUNT])
+{
+	struct token key, value;
+	int opt;
+
+	if (!split_option(*word, &key, &value))
+		return fail_token(p, "", word, " is not an option; "
+				  "write image=, mem=, cpu= or args=");
+	for (opt = 0; opt < VM_OPT_COUNT; opt++) {
+		if (token_is(&key, vm_option_names[opt]))
+			break;
+	}
+	if (opt == VM_OPT_COUNT)
+		return fail_token(p, "unknown vm option ", &key,
+				  "; use image, mem, cpu or args");
+	if (seen[opt])
+		return fail_token(p, "vm option ", &key, " is given twice");
+	seen[opt] = true;
+	return vm_set_option(p, vm, (enum vm_option)opt, &value);
+}
+
+static int parse_vm(struct parser *p, const struct token *w, int n)
+{
+	struct config *cfg = p->cfg;
+	struct config_vm *vm;
+	bool seen[VM_OPT_COUNT] = { false };
+	struct token name;
+
+	if (n < 2)
+		return fail(p, "vm needs a name and image=MODULE, "
+			    "e.g. vm linux image=linux mem=64M");
+	if (cfg->vm_count == CONFIG_MAX_VMS) {
+		fail(p, "too many vms: at most ");
+		msg_add_u32(p, CONFIG_MAX_VMS);
+		return -KEEL_EINVAL;
+	}
+	vm = &cfg->vms[cfg->vm_count];
+	name = unquote(w[1]);
+	if (take_name(p, &name, vm->name, "vm name "))
+		return -KEEL_EINVAL;
+	for (unsigned int i = 0; i < cfg->vm_count; i++) {
+		if (!strcmp(cfg->vms[i].name, vm->name))
+			return fail_duplicate(p, "vm", vm->name, p->vm_line[i]);
+	}
+	vm->mem = CONFIG_DEFAULT_VM_MEM;
+	for (int i = 2; i < n; i++) {
+		if (vm_parse_option(p, vm, &w[i], seen))
+			return -KEEL_EINVAL;
+	}
+	if (!seen[VM_OPT_IMAGE])
+		return fail(p, "vm needs image=MODULE naming a module line");
+	p->vm_line[cfg->vm_count++] = p->line;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- lines */
+
+static int parse_statement(struct parser *p, const char *s, const char *end)
+{
+	struct token w[CONFIG_MAX_ARGS];
+	int n = next_token(p, &s, end, &w[0]);
+
+	if (n <= 0)
+		return n;
+	/* the command line is free text: do not cut it into words */
+	if (token_is(&w[0], "cmdline"))
+		return parse_cmdline(p, s, end);
+	n = split_words(p, s, end, w + 1, CONFIG_MAX_ARGS - 1);
+	if (n < 0)
+		return n;
+	n++;
+	if (token_is(&w[0], "hypervisor"))
+		return parse_hypervisor(p, w, n);
+	if (token_is(&w[0], "module"))
+		return parse_module(p, w, n);
+	if (token_is(&w[0], "vm"))
+		return parse_vm(p, w, n);
+	return fail_token(p, "unknown statement ", &w[0],
+			  "; use hypervisor, cmdline, module or vm");
+}
+
+/* Bytes that may appear in a line at all: tab, printable, non-ASCII. */
+static int check_line_bytes(struct parser *p, const char *s, const char *end)
+{
+	for (; s < end; s++) {
+		if (*s == '\0')
+			return fail(p, "NUL byte; keel.cfg must be plain text");
+		if (*s == '\r')
+			return fail(p, "stray carriage return; "
+				    "end lines with LF or CRLF");
+		if ((unsigned char)*s < ' ' && *s != '\t')
+			return fail(p, "control character; "
+				    "keel.cfg must be plain text");
+	}
+	return 0;
+}
+
+static int parse_line(struct parser *p, const char *s, const char *end)
+{
+	/* CRLF line endings: the CR belongs to the line break */
+	if (end > s && end[-1] == '\r')
+		end--;
+	if (check_line_bytes(p, s, end))
+		return -KEEL_EINVAL;
+	return parse_statement(p, s, end);
+}
+
+/* Every vm's image must name a module, which may come after the vm line. */
+static int check_vm_images(struct parser *p)
+{
+	const struct config *cfg = p->cfg;
+
+	for (unsigned int i = 0; i < cfg->vm_count; i++) {
+		if (find_module_index(cfg, cfg->vms[i].image) >= 0)
+			continue;
+		p->line = p->vm_line[i];
+		fail(p, "vm '");
+		msg_add(p, cfg->vms[i].name);
+		msg_add(p, "': no module named '");
+		msg_add(p, cfg->vms[i].image);
+		msg_add(p, "'; add a module line");
+		return -KEEL_EINVAL;
+	}
+	return 0;
+}
+
+int config_parse(const char *text, size_t len, struct config *cfg,
+		 struct config_error *err)
+{
+	struct config_error scratch;
+	struct parser p = { .cfg = cfg, .err = err ? err : &scratch };
+	const char *s = text, *end = text + len;
+	const char *eol;
+
+	memset(cfg, 0, sizeof(*cfg));
+	memset(p.err, 0, sizeof(*p.err));
+	strlcpy(cfg->hypervisor, CONFIG_DEFAULT_HYPERVISOR,
+		sizeof(cfg->hypervisor));
+	while (s < end) {
+		p.line++;
+		for (eol = s; eol < end && *eol != '\n'; eol++)
+			;
+		if (parse_line(&p, s, eol))
+			return -KEEL_EINVAL;
+		s = eol < end ? eol + 1 : end;
+	}
+	return check_vm_images(&p);
+}
+
+const struct config_module *config_find_module(const struct config *cfg,
+					       const char *name)
+{
+	int i = find_module_index(cfg, name);
+
+	return i < 0 ? NULL : &cfg->modules[i];
+}
