@@ -1,0 +1,45 @@
+# The UEFI loader, BOOTX64.EFI, built with gnu-efi (included by Makefile).
+#
+# The loader calls the firmware directly through the system table with
+# GNU_EFI_USE_MS_ABI and does not use libefi: libefi's init.o defines
+# memset and memcpy, which lib/string.c (linked here for config_parse and
+# elf_parse) also defines. Only libgnuefi's _relocate is needed, for
+# crt0's self-relocation.
+
+EFI_INC     ?= /usr/include/efi
+EFI_LIB     ?= /usr/lib
+EFI_CRT0    := $(EFI_LIB)/crt0-efi-x86_64.o
+EFI_LDS     := $(EFI_LIB)/elf_x86_64_efi.lds
+
+LOADER_EFI  := $(BUILD)/BOOTX64.EFI
+LOADER_SO   := $(BUILD)/loader/loader.so
+
+LOADER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
+	-fpic -fshort-wchar -mno-red-zone -ffreestanding -fno-builtin \
+	-fno-stack-protector -fno-strict-aliasing -fno-asynchronous-unwind-tables \
+	-mgeneral-regs-only -DGNU_EFI_USE_MS_ABI \
+	-I$(EFI_INC) -I$(EFI_INC)/x86_64 -Iinclude -MMD -MP
+LOADER_LDFLAGS := -nostdlib -znocombreloc -T $(EFI_LDS) -shared -Bsymbolic \
+	--no-undefined -L$(EFI_LIB)
+
+# Shared code from the hypervisor tree the loader needs.
+LOADER_SHARED := core/config.c core/elf.c lib/string.c lib/parse.c lib/format.c
+LOADER_SRCS := $(sort $(wildcard boot/*.c)) $(LOADER_SHARED)
+LOADER_OBJS := $(patsubst %.c,$(BUILD)/loader/%.o,$(LOADER_SRCS))
+
+$(BUILD)/loader/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(LOADER_CFLAGS) -c $< -o $@
+
+$(LOADER_SO): $(LOADER_OBJS) $(EFI_CRT0) $(EFI_LDS)
+	$(LD) $(LOADER_LDFLAGS) -o $@ $(EFI_CRT0) $(LOADER_OBJS) -lgnuefi
+
+$(LOADER_EFI): $(LOADER_SO)
+	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
+		-j .rel -j .rela -j .rel.* -j .rela.* -j .reloc \
+		--target efi-app-x86_64 --subsystem=10 $< $@
+
+.PHONY: loader
+loader: $(LOADER_EFI)
+
+-include $(LOADER_OBJS:.o=.d)

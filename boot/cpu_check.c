@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Can this CPU run Keel? It needs VT-x (Intel SDM Vol. 3C, 24.7 "Enabling
+ * and entering VMX operation") or AMD-V (AMD APM Vol. 2, 15.4 "Enabling
+ * SVM"), and the firmware must not have locked it off. Checked before
+ * anything is loaded so the operator learns at once what to change.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <lib/string.h>
+
+#include "loader.h"
+
+#define CPUID_1_ECX_VMX		(1u << 5)
+#define CPUID_80000001_ECX_SVM	(1u << 2)
+
+#define MSR_IA32_FEATURE_CONTROL	0x3a
+#define FEATURE_CONTROL_LOCKED		(1ull << 0)
+#define FEATURE_CONTROL_VMX_OUTSIDE_SMX	(1ull << 2)
+
+#define MSR_VM_CR		0xc0010114
+#define VM_CR_SVMDIS		(1ull << 4)
+
+struct cpuid_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+static struct cpuid_regs cpuid(uint32_t leaf)
+{
+	struct cpuid_regs r;
+
+	__asm__ volatile("cpuid"
+			 : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+			 : "a"(leaf), "c"(0));
+	return r;
+}
+
+/*
+ * An MSR the CPU does not implement raises #GP, and the firmware's #GP
+ * handler hangs. rdmsr_safe points IDT vector 13 at a stub that skips the
+ * two-byte rdmsr and records the fault, for the duration of one read.
+ */
+struct idt_gate {
+	uint16_t offset_lo;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t attributes;
+	uint16_t offset_mid;
+	uint32_t offset_hi;
+	uint32_t reserved;
+} __attribute__((packed));
+_Static_assert(sizeof(struct idt_gate) == 16, "x86-64 IDT gate is 16 bytes");
+
+struct idt_pointer {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+#define VECTOR_GP		13
+#define GATE_INTERRUPT_DPL0	0x8e	/* present, DPL 0, 64-bit interrupt gate */
+#define RDMSR_LENGTH		2	/* 0f 32 */
+#define RFLAGS_IF		(1ull << 9)
+
+__attribute__((used)) static volatile uint8_t rdmsr_faulted;
+extern char rdmsr_gp_stub[] __attribute__((visibility("hidden")));
+
+/* The frame holds the error code, then RIP, CS, RFLAGS, RSP, SS. */
+__asm__(".text\n"
+	"rdmsr_gp_stub:\n"
+	"	addq $2, 8(%rsp)\n"
+	"	movb $1, rdmsr_faulted(%rip)\n"
+	"	addq $8, %rsp\n"
+	"	iretq\n");
+
+static bool rdmsr_safe(uint32_t msr, uint64_t *value)
+{
+	struct idt_pointer idtr;
+	struct idt_gate *gate, saved;
+	uint64_t stub = (uint64_t)rdmsr_gp_stub, rflags;
+	uint32_t lo = 0, hi = 0;
+	uint16_t cs;
+
+	__asm__ volatile("pushfq; popq %0; cli" : "=r"(rflags) :: "memory");
+	__asm__ volatile("sidt %0" : "=m"(idtr));
+	__asm__ volatile("mov %%cs, %0" : "=r"(cs));
+	gate = (struct idt_gate *)idtr.base + VECTOR_GP;
+	saved = *gate;
+	gate->offset_lo = (uint16_t)stub;
+	gate->selector = cs;
+	gate->ist = 0;
+	gate->attributes = GATE_INTERRUPT_DPL0;
+	gate->offset_mid = (uint16_t)(stub >> 16);
+	gate->offset_hi = (uint32_t)(stub >> 32);
+	rdmsr_faulted = 0;
+
+	__asm__ volatile("rdmsr" : "+a"(lo), "+d"(hi) : "c"(msr) : "memory");
+
+	*gate = saved;
+	if (rflags & RFLAGS_IF)
+		__asm__ volatile("sti" ::: "memory");
+	*value = (uint64_t)hi << 32 | lo;
+	return !rdmsr_faulted;
+}
+
+enum virt_state {
+	VIRT_READY,
+	VIRT_ABSENT,		/* the CPU does not have it */
+	VIRT_DISABLED,		/* the firmware turned it off */
+};
+
+static enum virt_state check_intel(void)
+{
+	uint64_t fc;
+
+	if (!(cpuid(1).ecx & CPUID_1_ECX_VMX))
+		return VIRT_ABSENT;
+	if (!rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &fc)) {
+		loader_log("CPU: Intel with VT-x (IA32_FEATURE_CONTROL unreadable)");
+		return VIRT_READY;
+	}
+	/* Locked without VMX-outside-SMX: only the firmware setup changes it. */
+	if ((fc & FEATURE_CONTROL_LOCKED) &&
+	    !(fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX))
+		return VIRT_DISABLED;
+	loader_log("CPU: Intel with VT-x (IA32_FEATURE_CONTROL 0x%llx)",
+		   (unsigned long long)fc);
+	return VIRT_READY;
+}
+
+static enum virt_state check_amd(void)
+{
+	uint64_t vm_cr;
+
+	if (cpuid(0x80000000).eax < 0x80000001 ||
+	    !(cpuid(0x80000001).ecx & CPUID_80000001_ECX_SVM))
+		return VIRT_ABSENT;
+	if (!rdmsr_safe(MSR_VM_CR, &vm_cr)) {
+		loader_log("CPU: AMD with AMD-V (VM_CR unreadable)");
+		return VIRT_READY;
+	}
+	if (vm_cr & VM_CR_SVMDIS)
+		return VIRT_DISABLED;
+	loader_log("CPU: AMD with AMD-V (VM_CR 0x%llx)",
+		   (unsigned long long)vm_cr);
+	return VIRT_READY;
+}
+
+EFI_STATUS cpu_check(void)
+{
+	struct cpuid_regs r = cpuid(0);
+	char vendor[13];
+	bool intel, amd;
+	enum virt_state state = VIRT_ABSENT;
+
+	memcpy(vendor + 0, &r.ebx, 4);
+	memcpy(vendor + 4, &r.edx, 4);
+	memcpy(vendor + 8, &r.ecx, 4);
+	vendor[12] = 0;
+	intel = !strcmp(vendor, "GenuineIntel");
+	amd = !strcmp(vendor, "AuthenticAMD") || !strcmp(vendor, "HygonGenuine");
+
+	if (intel && r.eax >= 1)
+		state = check_intel();
+	else if (amd)
+		state = check_amd();
+
+	switch (state) {
+	case VIRT_READY:
+		return EFI_SUCCESS;
+	case VIRT_DISABLED:
+		if (intel)
+			return loader_fail(EFI_UNSUPPORTED,
+					   "VT-x is disabled in the firmware setup: enable Intel Virtualization Technology");
+		return loader_fail(EFI_UNSUPPORTED,
+				   "AMD-V is disabled in the firmware setup: enable SVM Mode (AMD Virtualization)");
+	case VIRT_ABSENT:
+	default:
+		return loader_fail(EFI_UNSUPPORTED,
+				   "this CPU has neither VT-x nor AMD-V: Keel cannot run here (CPU vendor %s)",
+				   vendor);
+	}
+}
