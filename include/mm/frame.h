@@ -48,7 +48,8 @@ size_t frame_pool_meta_bytes(uint64_t base, uint64_t limit);
 
 /*
  * Sets up an empty pool covering [base, limit) (rounded out to frames).
- * meta must hold frame_pool_meta_bytes(base, limit) bytes; it is zeroed.
+ * meta must hold frame_pool_meta_bytes(base, limit) bytes, 8-byte aligned;
+ * it is zeroed. Addresses at or above 2^52 (MAXPHYADDR) are not covered.
  * Physical address 0 is never handed out (0 means "none" in the lists).
  */
 void frame_pool_init(struct frame_pool *pool, uint64_t base, uint64_t limit,

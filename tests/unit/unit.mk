@@ -1,0 +1,60 @@
+# Host unit tests: cmocka, ASan + UBSan. Included by the top-level Makefile
+# (BUILD and CC come from there). Product sources are compiled for the
+# host as they are; only lib/string.c and lib/format.c are renamed (-D) so
+# that they do not replace the C library's functions in the test binary.
+#
+#   make unit          build and run every test (fails if any fails)
+#   make unit-build    build only
+#
+# Set CMOCKA_MESSAGE_OUTPUT=TAP for TAP output.
+
+UNIT_DIR    := $(BUILD)/unit
+UNIT_CFLAGS := -std=c11 -g -O1 -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer \
+	-Wall -Wextra -Werror -Iinclude -Itests/unit
+UNIT_LIBS   := -lcmocka
+UNIT_DEPS   := $(wildcard include/*/*.h tests/unit/*.h) tests/unit/unit.mk
+
+UNIT_NAMES  := test_lib test_string test_config test_elf test_frame \
+	test_pagetable
+UNIT_BINS   := $(addprefix $(UNIT_DIR)/,$(UNIT_NAMES))
+
+# Product sources each test links against.
+UNIT_SRCS_test_lib       := lib/format.c lib/parse.c
+UNIT_SRCS_test_string    := lib/string.c
+UNIT_SRCS_test_config    := core/config.c lib/parse.c tests/unit/compat.c
+UNIT_SRCS_test_elf       := core/elf.c
+UNIT_SRCS_test_frame     := mm/frame.c
+UNIT_SRCS_test_pagetable := mm/pagetable.c
+
+UNIT_STRING_FNS := memcpy memmove memset memcmp strlen strnlen strcmp \
+	strncmp strlcpy
+UNIT_FLAGS_test_lib    := -Dvsnprintf=keel_vsnprintf -Dsnprintf=keel_snprintf
+# -fno-builtin: the compiler must call the functions under test, not its own
+UNIT_FLAGS_test_string := -fno-builtin \
+	$(foreach f,$(UNIT_STRING_FNS),-D$(f)=keel_$(f))
+
+.PHONY: unit unit-build
+
+unit-build: $(UNIT_BINS)
+
+# One explicit rule per test (no secondary expansion: it would change the
+# meaning of '$$' in every fragment included after this one).
+define UNIT_RULE
+$(UNIT_DIR)/$(1): tests/unit/$(1).c $(UNIT_SRCS_$(1)) $(UNIT_DEPS)
+	@mkdir -p $(UNIT_DIR)
+	$(CC) $(UNIT_CFLAGS) $(UNIT_FLAGS_$(1)) -o $$@ $$< $(UNIT_SRCS_$(1)) $(UNIT_LIBS)
+endef
+$(foreach t,$(UNIT_NAMES),$(eval $(call UNIT_RULE,$(t))))
+
+# Runs every binary even after a failure, then fails if any did.
+unit: unit-build
+	@failed=0; \
+	for t in $(UNIT_BINS); do \
+		echo "== $$t"; \
+		$$t || failed=$$((failed + 1)); \
+	done; \
+	if [ $$failed -ne 0 ]; then \
+		echo "unit: $$failed test binaries failed"; exit 1; \
+	fi; \
+	echo "unit: all $(words $(UNIT_BINS)) test binaries passed"
