@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+/* Local APIC access (SDM 10.4-10.12). */
+#include <arch/lapic.h>
+#include <arch/msr.h>
+#include <arch/tsc.h>
+#include <arch/x86.h>
+#include <mm/hv_map.h>
+#include <mm/pagetable.h>
+
+#define LAPIC_ID      0x020
+#define LAPIC_EOI     0x0b0
+#define LAPIC_SVR     0x0f0
+#define LAPIC_ICR_LO  0x300
+#define LAPIC_ICR_HI  0x310
+#define LAPIC_LVT_TIMER 0x320
+#define LAPIC_LVT_LINT0 0x350
+#define LAPIC_LVT_LINT1 0x360
+#define LAPIC_LVT_ERROR 0x370
+#define X2APIC_MSR_BASE 0x800
+
+#define SVR_ENABLE      (1u << 8)
+#define LVT_MASKED      (1u << 16)
+#define ICR_DELIVERY_PENDING (1u << 12)
+#define ICR_INIT        0x00004500u	/* INIT, level assert */
+#define ICR_STARTUP     0x00004600u	/* start-up, level assert */
+#define ICR_DEST_SHIFT  24
+#define ICR_SEND_TIMEOUT_US 10000
+
+#define INIT_DEASSERT_WAIT_US 10000	/* SDM 8.4.4.1: 10 ms */
+#define SIPI_WAIT_US 200
+
+static volatile uint32_t *xapic;
+static bool x2apic;
+
+static uint32_t lapic_read(uint32_t reg)
+{
+	if (x2apic)
+		return (uint32_t)rdmsr(X2APIC_MSR_BASE + (reg >> 4));
+	return xapic[reg / 4];
+}
+
+static void lapic_write(uint32_t reg, uint32_t v)
+{
+	if (x2apic)
+		wrmsr(X2APIC_MSR_BASE + (reg >> 4), v);
+	else
+		xapic[reg / 4] = v;
+}
+
+void lapic_global_init(void)
+{
+	uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
+
+	x2apic = base & APIC_BASE_X2APIC;
+	if (!x2apic) {
+		uint64_t pa = base & APIC_BASE_ADDR_MASK;
+
+		hv_map_identity(pa, PT_PAGE_4K, PT_RW | PT_UC);
+		xapic = (volatile uint32_t *)pa;
+	}
+}
+
+bool lapic_x2apic_mode(void)
+{
+	return x2apic;
+}
+
+void lapic_cpu_init(void)
+{
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
+	lapic_write(LAPIC_LVT_LINT0, LVT_MASKED);
+	lapic_write(LAPIC_LVT_LINT1, LVT_MASKED);
+	lapic_write(LAPIC_LVT_ERROR, LVT_MASKED);
+	lapic_write(LAPIC_SVR, SVR_ENABLE | 0xff);
+}
+
+uint32_t lapic_id(void)
+{
+	uint32_t id = lapic_read(LAPIC_ID);
+
+	return x2apic ? id : id >> 24;
+}
+
+void lapic_eoi(void)
+{
+	lapic_write(LAPIC_EOI, 0);
+}
+
+static void lapic_send_ipi(uint32_t apic_id, uint32_t icr)
+{
+	if (x2apic) {
+		wrmsr(X2APIC_MSR_BASE + (LAPIC_ICR_LO >> 4),
+		      ((uint64_t)apic_id << 32) | icr);
+		return;
+	}
+	lapic_write(LAPIC_ICR_HI, apic_id << ICR_DEST_SHIFT);
+	lapic_write(LAPIC_ICR_LO, icr);
+	for (int i = 0; i < ICR_SEND_TIMEOUT_US; i++) {
+		if (!(lapic_read(LAPIC_ICR_LO) & ICR_DELIVERY_PENDING))
+			break;
+		udelay(1);
+	}
+}
+
+void lapic_start_ap(uint32_t apic_id, uint64_t start_page)
+{
+	uint32_t vector = (uint32_t)(start_page >> 12);
+
+	lapic_send_ipi(apic_id, ICR_INIT);
+	udelay(INIT_DEASSERT_WAIT_US);
+	lapic_send_ipi(apic_id, ICR_STARTUP | vector);
+	udelay(SIPI_WAIT_US);
+	lapic_send_ipi(apic_id, ICR_STARTUP | vector);
+}

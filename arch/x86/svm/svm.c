@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: MIT
+/* The AMD SVM back-end (APM vol. 2, chapter 15). */
+#include <arch/cpu.h>
+#include <arch/layout.h>
+#include <arch/msr.h>
+#include <arch/svm.h>
+#include <arch/x86.h>
+#include <core/log.h>
+#include <core/msr_policy.h>
+#include <core/vendor.h>
+#include <core/vm.h>
+#include <keel/abi.h>
+#include <lib/spinlock.h>
+#include <lib/string.h>
+#include <lib/util.h>
+#include <mm/frames.h>
+
+#define SVM_CPUID_FEATURES 0x8000000a
+#define PAT_DEFAULT        0x0007040600070406ull
+#define DR6_INIT           0xffff0ff0ull
+#define DR7_INIT           0x400ull
+#define MSRPM_RANGE_BYTES  0x800
+#define MSRPM_RANGE_MSRS   0x2000
+#define EVENT_VALID_BIT    (1ull << 31)
+
+static const uint32_t msrpm_range_base[] = { 0x00000000, 0xc0000000, 0xc0010000 };
+
+static uint64_t iopm_pa, msrpm_pa;
+static bool has_nrips;
+static uint32_t asid_count;
+
+static struct vmcb *vmcb_of(struct vcpu *v)
+{
+	return phys_to_virt(v->vmcb_pa);
+}
+
+static int svm_probe(const char **why)
+{
+	struct cpuid_regs ext = cpuid(0x80000001, 0);
+	struct cpuid_regs feat;
+
+	if (!(ext.ecx & CPUID_80000001_ECX_SVM)) {
+		*why = "this CPU has no AMD-V (SVM)";
+		return -KEEL_ENOSYS;
+	}
+	if (rdmsr(MSR_AMD_VM_CR) & VM_CR_SVMDIS) {
+		*why = "SVM is disabled in the firmware setup: enable SVM Mode / AMD-V";
+		return -KEEL_ENOSYS;
+	}
+	feat = cpuid(SVM_CPUID_FEATURES, 0);
+	if (!(feat.edx & SVM_FEATURE_NPT)) {
+		*why = "this CPU's SVM lacks nested paging (NPT), which Keel requires";
+		return -KEEL_ENOSYS;
+	}
+	has_nrips = feat.edx & SVM_FEATURE_NRIPS;
+	asid_count = feat.ebx;
+	return 0;
+}
+
+static bool svm_stage2_1g(void)
+{
+	/* NPT walks use the host's page sizes (APM 15.25.1) */
+	return cpuid(0x80000001, 0).edx & CPUID_80000001_EDX_1G;
+}
+
+static void msrpm_allow(uint8_t *msrpm, uint32_t msr)
+{
+	for (unsigned int r = 0; r < ARRAY_SIZE(msrpm_range_base); r++) {
+		uint32_t index;
+
+		if (msr < msrpm_range_base[r] ||
+		    msr >= msrpm_range_base[r] + MSRPM_RANGE_MSRS)
+			continue;
+		index = (msr - msrpm_range_base[r]) * 2;	/* read bit, write bit */
+		msrpm[r * MSRPM_RANGE_BYTES + index / 8] &= ~(3u << (index % 8));
+	}
+}
+
+/* The I/O and MSR permission maps are the same for every guest. */
+static int svm_global_init(void)
+{
+	uint8_t *msrpm;
+
+	if (iopm_pa)
+		return 0;
+	if (frames_alloc(2, &iopm_pa) || frames_alloc(1, &msrpm_pa))
+		return -KEEL_ENOMEM;
+	memset(phys_to_virt(iopm_pa), 0xff, SVM_IOPM_SIZE + 4096);
+	msrpm = phys_to_virt(msrpm_pa);
+	memset(msrpm, 0xff, SVM_MSRPM_SIZE);
+	for (unsigned int i = 0; i < msr_passthrough_count; i++)
+		msrpm_allow(msrpm, msr_passthrough[i]);
+	return 0;
+}
+
+static int svm_cpu_enable(struct cpu *cpu)
+{
+	static struct spinlock init_lock = SPINLOCK_INIT;
+	const char *why;
+	int ret;
+
+	if (svm_probe(&why)) {
+		strlcpy(cpu->virt_error, why, sizeof(cpu->virt_error));
+		return -KEEL_ENOSYS;
+	}
+	spin_lock(&init_lock);
+	ret = svm_global_init();
+	spin_unlock(&init_lock);
+	if (ret || frames_alloc_zeroed(0, &cpu->svm_hsave_pa) ||
+	    frames_alloc_zeroed(0, &cpu->svm_host_vmcb_pa)) {
+		strlcpy(cpu->virt_error, "out of memory", sizeof(cpu->virt_error));
+		return -KEEL_ENOMEM;
+	}
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	wrmsr(MSR_AMD_VM_HSAVE_PA, cpu->svm_hsave_pa);
+	/* the host's FS/GS/TR/... as VMLOAD will restore them after each exit */
+	__asm__ volatile("vmsave %%rax" : : "a"(cpu->svm_host_vmcb_pa) : "memory");
+	cpu->svm_next_asid = 1;
+	return 0;
+}
+
+static void set_segment(struct vmcb_segment *dst, const struct segment *src)
+{
+	dst->selector = src->selector;
+	dst->attrib = src->attr;
+	dst->limit = src->limit;
+	dst->base = src->base;
+}
+
+static int svm_vcpu_create(struct vcpu *v, const struct vcpu_entry_state *s,
+			   uint64_t stage2_root)
+{
+	struct vmcb *vmcb;
+
+	if (frames_alloc_zeroed(0, &v->vmcb_pa))
+		return -KEEL_ENOMEM;
+	vmcb = vmcb_of(v);
+
+	vmcb->control.intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI |
+		SVM_INTERCEPT_SMI | SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID |
+		SVM_INTERCEPT_INVD | SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA |
+		SVM_INTERCEPT_IOIO | SVM_INTERCEPT_MSR | SVM_INTERCEPT_SHUTDOWN;
+	vmcb->control.intercept_misc2 = SVM_INTERCEPT_VMRUN |
+		SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
+		SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
+		SVM_INTERCEPT_SKINIT;
+	vmcb->control.iopm_base_pa = iopm_pa;
+	vmcb->control.msrpm_base_pa = msrpm_pa;
+	/* ASID 0 is the host's; TCG has only 16, so wrap and flush instead */
+	v->asid = 1 + (v->vm->id % (asid_count > 1 ? asid_count - 1 : 1));
+	vmcb->control.guest_asid = v->asid;
+	vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
+	vmcb->control.vintr = SVM_VINTR_MASKING;
+	vmcb->control.np_control = SVM_NP_ENABLE;
+	vmcb->control.n_cr3 = stage2_root;
+
+	set_segment(&vmcb->save.cs, &s->cs);
+	set_segment(&vmcb->save.ds, &s->ds);
+	set_segment(&vmcb->save.es, &s->ds);
+	set_segment(&vmcb->save.ss, &s->ds);
+	set_segment(&vmcb->save.fs, &s->ds);
+	set_segment(&vmcb->save.gs, &s->ds);
+	set_segment(&vmcb->save.tr, &s->tr);
+	vmcb->save.gdtr.base = s->gdt_base;
+	vmcb->save.gdtr.limit = s->gdt_limit;
+	vmcb->save.idtr.base = s->idt_base;
+	vmcb->save.idtr.limit = s->idt_limit;
+	vmcb->save.cpl = 0;
+	vmcb->save.efer = s->efer | EFER_SVME;
+	vmcb->save.cr0 = s->cr0;
+	vmcb->save.cr3 = s->cr3;
+	vmcb->save.cr4 = s->cr4;
+	vmcb->save.dr6 = DR6_INIT;
+	vmcb->save.dr7 = DR7_INIT;
+	vmcb->save.rflags = s->rflags;
+	vmcb->save.rip = s->rip;
+	vmcb->save.rsp = s->rsp;
+	vmcb->save.g_pat = PAT_DEFAULT;
+	return 0;
+}
+
+static void svm_vcpu_destroy(struct vcpu *v)
+{
+	if (v->vmcb_pa)
+		frames_free(v->vmcb_pa, 0);
+	v->vmcb_pa = 0;
+}
+
+static uint8_t ioio_size(uint64_t info)
+{
+	if (info & SVM_IOIO_SZ32)
+		return 4;
+	if (info & SVM_IOIO_SZ16)
+		return 2;
+	return 1;
+}
+
+/* Instruction length: next RIP when the CPU saves it (NRIPS), else known. */
+static uint32_t insn_len(const struct vmcb *vmcb, uint32_t fallback)
+{
+	if (has_nrips && vmcb->control.next_rip > vmcb->save.rip)
+		return (uint32_t)(vmcb->control.next_rip - vmcb->save.rip);
+	return fallback;
+}
+
+static void svm_decode_exit(const struct vmcb *vmcb, struct vm_exit *e)
+{
+	uint64_t code = vmcb->control.exit_code;
+	uint64_t info1 = vmcb->control.exit_info1;
+	uint64_t info2 = vmcb->control.exit_info2;
+
+	memset(e, 0, sizeof(*e));
+	e->raw_code = code;
+	e->reason = EXIT_UNKNOWN;
+	if ((uint32_t)code == SVM_EXIT_INVALID) {
+		e->reason = EXIT_INVALID_STATE;
+		return;
+	}
+	switch (code) {
+	case SVM_EXIT_CPUID:
+		e->reason = EXIT_CPUID;
+		e->insn_len = insn_len(vmcb, SVM_LEN_CPUID);
+		break;
+	case SVM_EXIT_HLT:
+		e->reason = EXIT_HLT;
+		e->insn_len = insn_len(vmcb, SVM_LEN_HLT);
+		break;
+	case SVM_EXIT_VMMCALL:
+		e->reason = EXIT_HYPERCALL;
+		e->insn_len = insn_len(vmcb, SVM_LEN_VMMCALL);
+		break;
+	case SVM_EXIT_MSR:
+		e->reason = info1 ? EXIT_MSR_WRITE : EXIT_MSR_READ;
+		e->insn_len = insn_len(vmcb, SVM_LEN_MSR);
+		break;
+	case SVM_EXIT_IOIO:
+		/* EXITINFO2 holds the next RIP even without NRIPS (APM 15.10.2) */
+		e->reason = EXIT_IO;
+		e->insn_len = (uint32_t)(info2 - vmcb->save.rip);
+		e->io.port = (uint16_t)(info1 >> SVM_IOIO_PORT_SHIFT);
+		e->io.size = ioio_size(info1);
+		e->io.in = info1 & SVM_IOIO_IN;
+		e->io.string = info1 & SVM_IOIO_STR;
+		e->io.rep = info1 & SVM_IOIO_REP;
+		break;
+	case SVM_EXIT_NPF:
+		e->reason = EXIT_STAGE2_FAULT;
+		e->stage2.gpa = info2;
+		e->stage2.write = info1 & SVM_NPF_WRITE;
+		e->stage2.exec = info1 & SVM_NPF_FETCH;
+		e->stage2.read = !e->stage2.write && !e->stage2.exec;
+		e->detail.info = info1;
+		break;
+	case SVM_EXIT_INTR:
+		e->reason = EXIT_INTR;
+		break;
+	case SVM_EXIT_NMI:
+		e->reason = EXIT_NMI;
+		break;
+	case SVM_EXIT_SHUTDOWN:
+		e->reason = EXIT_TRIPLE_FAULT;
+		break;
+	case SVM_EXIT_VMRUN:
+	case SVM_EXIT_VMLOAD:
+	case SVM_EXIT_VMSAVE:
+	case SVM_EXIT_STGI:
+	case SVM_EXIT_CLGI:
+	case SVM_EXIT_SKINIT:
+	case SVM_EXIT_INVLPGA:
+		e->reason = EXIT_VIRT_INSN;
+		break;
+	default:
+		e->detail.info = info1;
+		break;
+	}
+}
+
+void svm_vmrun(struct guest_regs *regs, uint64_t vmcb_pa, uint64_t host_vmcb_pa);
+
+static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
+{
+	struct vmcb *vmcb = vmcb_of(v);
+
+	vmcb->save.rax = v->regs.rax;
+	svm_vmrun(&v->regs, v->vmcb_pa, this_cpu()->svm_host_vmcb_pa);
+	v->regs.rax = vmcb->save.rax;
+	vmcb->control.tlb_control = 0;
+	vmcb->control.event_inject = 0;
+	/* an event cut short by the exit is delivered again (APM 15.7.2) */
+	if (vmcb->control.exit_int_info & EVENT_VALID_BIT)
+		vmcb->control.event_inject = vmcb->control.exit_int_info;
+	svm_decode_exit(vmcb, exit);
+}
+
+static uint64_t svm_get_rip(struct vcpu *v)
+{
+	return vmcb_of(v)->save.rip;
+}
+
+static void svm_set_rip(struct vcpu *v, uint64_t rip)
+{
+	vmcb_of(v)->save.rip = rip;
+}
+
+static uint64_t svm_get_rsp(struct vcpu *v)
+{
+	return vmcb_of(v)->save.rsp;
+}
+
+static uint64_t svm_get_rflags(struct vcpu *v)
+{
+	return vmcb_of(v)->save.rflags;
+}
+
+static unsigned int svm_get_cpl(struct vcpu *v)
+{
+	return vmcb_of(v)->save.cpl;
+}
+
+static uint64_t svm_get_efer(struct vcpu *v)
+{
+	return vmcb_of(v)->save.efer & ~EFER_SVME;
+}
+
+static void svm_set_efer(struct vcpu *v, uint64_t efer)
+{
+	vmcb_of(v)->save.efer = efer | EFER_SVME;
+}
+
+static uint64_t svm_get_pat(struct vcpu *v)
+{
+	return vmcb_of(v)->save.g_pat;
+}
+
+static void svm_set_pat(struct vcpu *v, uint64_t pat)
+{
+	vmcb_of(v)->save.g_pat = pat;
+}
+
+static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
+				 uint32_t error)
+{
+	uint64_t ev = vector | SVM_EVENT_TYPE_EXCEPTION | SVM_EVENT_VALID;
+
+	if (has_error)
+		ev |= SVM_EVENT_ERROR_VALID | ((uint64_t)error << SVM_EVENT_ERROR_SHIFT);
+	vmcb_of(v)->control.event_inject = ev;
+}
+
+static void svm_dump(struct vcpu *v)
+{
+	const struct vmcb *vmcb = vmcb_of(v);
+
+	log_info("  rip=%016lx rsp=%016lx rflags=%lx cpl=%u",
+		 vmcb->save.rip, vmcb->save.rsp, vmcb->save.rflags, vmcb->save.cpl);
+	log_info("  cr0=%lx cr3=%lx cr4=%lx efer=%lx exitcode=%lx info1=%lx info2=%lx",
+		 vmcb->save.cr0, vmcb->save.cr3, vmcb->save.cr4, vmcb->save.efer,
+		 vmcb->control.exit_code, vmcb->control.exit_info1,
+		 vmcb->control.exit_info2);
+}
+
+const struct vendor_ops svm_ops = {
+	.name = "svm",
+	.root_mode = "SVM host mode",
+	.stage2_kind = PT_NPT,
+	.hypercall_features = KEEL_FEATURE_VMMCALL,
+	.probe = svm_probe,
+	.stage2_1g = svm_stage2_1g,
+	.cpu_enable = svm_cpu_enable,
+	.vcpu_create = svm_vcpu_create,
+	.vcpu_destroy = svm_vcpu_destroy,
+	.vcpu_run = svm_vcpu_run,
+	.get_rip = svm_get_rip,
+	.set_rip = svm_set_rip,
+	.get_rsp = svm_get_rsp,
+	.get_rflags = svm_get_rflags,
+	.get_cpl = svm_get_cpl,
+	.get_efer = svm_get_efer,
+	.set_efer = svm_set_efer,
+	.get_pat = svm_get_pat,
+	.set_pat = svm_set_pat,
+	.inject_exception = svm_inject_exception,
+	.dump = svm_dump,
+};

@@ -1,0 +1,598 @@
+// SPDX-License-Identifier: MIT
+/* The Intel VMX back-end (SDM vol. 3C, chapters 23-31). */
+#include <arch/cpu.h>
+#include <arch/layout.h>
+#include <arch/msr.h>
+#include <arch/vmx.h>
+#include <arch/x86.h>
+#include <core/log.h>
+#include <core/msr_policy.h>
+#include <core/vendor.h>
+#include <core/vm.h>
+#include <keel/abi.h>
+#include <lib/spinlock.h>
+#include <lib/string.h>
+#include <lib/util.h>
+#include <mm/frames.h>
+
+#define PAT_DEFAULT  0x0007040600070406ull
+#define DR7_INIT     0x400ull
+#define MSR_BITMAP_WRITE_OFFSET 0x800
+#define MSR_BITMAP_HIGH_OFFSET  0x400
+#define MSR_HIGH_BASE           0xc0000000u
+#define MSR_RANGE               0x2000u
+#define INTR_TYPE_MASK          (7u << 8)
+#define INTR_TYPE_NMI           (2u << 8)
+#define EXIT_INSN_MWAIT         36
+#define EXIT_INSN_MONITOR       39
+
+struct vmx_controls {
+	uint32_t pin, proc, proc2, exit, entry;
+};
+
+static struct vmx_controls controls;
+static uint32_t vmcs_revision;
+static uint64_t msr_bitmap_pa;
+static uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+static bool ept_1g;
+
+void vmx_exit_stub(void);
+int vmx_enter(struct guest_regs *regs, int launched);
+extern char isr_table_start[];
+
+/* ------------------------------------------------------ VMX instructions */
+
+static inline bool vmx_ok(void)
+{
+	uint64_t rflags = read_rflags();
+
+	return !(rflags & (RFLAGS_CF | RFLAGS_ZF));
+}
+
+static bool vmxon(uint64_t pa)
+{
+	bool ok;
+
+	__asm__ volatile("vmxon %1; setna %0" : "=r"(ok) : "m"(pa) : "cc", "memory");
+	return !ok;
+}
+
+static bool vmclear(uint64_t pa)
+{
+	bool fail;
+
+	__asm__ volatile("vmclear %1; setna %0" : "=r"(fail) : "m"(pa) : "cc", "memory");
+	return !fail;
+}
+
+static bool vmptrld(uint64_t pa)
+{
+	bool fail;
+
+	__asm__ volatile("vmptrld %1; setna %0" : "=r"(fail) : "m"(pa) : "cc", "memory");
+	return !fail;
+}
+
+static inline uint64_t vmread(uint64_t field)
+{
+	uint64_t v;
+
+	__asm__ volatile("vmread %1, %0" : "=r"(v) : "r"(field) : "cc");
+	return v;
+}
+
+static inline void vmwrite(uint64_t field, uint64_t v)
+{
+	__asm__ volatile("vmwrite %1, %0" : : "r"(field), "r"(v) : "cc");
+}
+
+/* ---------------------------------------------------------- capabilities */
+
+/*
+ * A control MSR's low half is the bits that must be 1, its high half the
+ * bits that may be 1 (SDM A.3). Fails when a wanted bit is not allowed.
+ */
+static bool adjust_controls(uint32_t msr, uint32_t want, uint32_t *out)
+{
+	uint64_t cap = rdmsr(msr);
+	uint32_t must = (uint32_t)cap, may = (uint32_t)(cap >> 32);
+
+	*out = (want | must) & may;
+	return (*out & want) == want;
+}
+
+static int vmx_setup_controls(const char **why)
+{
+	uint64_t basic = rdmsr(MSR_IA32_VMX_BASIC);
+	bool true_ctls = basic & VMX_BASIC_TRUE_CONTROLS;
+	uint32_t optional2 = PROC2_ENABLE_RDTSCP | PROC2_ENABLE_INVPCID |
+			     PROC2_ENABLE_XSAVES;
+	uint32_t may2 = (uint32_t)(rdmsr(MSR_IA32_VMX_PROCBASED_CTLS2) >> 32);
+	uint64_t ept_cap;
+
+	vmcs_revision = basic & VMX_BASIC_REVISION_MASK;
+	*why = "this CPU's VMX lacks a control Keel needs";
+	if (!adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
+			     MSR_IA32_VMX_PINBASED_CTLS,
+			     PIN_EXTERNAL_INTR_EXITING | PIN_NMI_EXITING,
+			     &controls.pin))
+		return -KEEL_ENOSYS;
+	if (!adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
+			     MSR_IA32_VMX_PROCBASED_CTLS,
+			     PROC_HLT_EXITING | PROC_UNCOND_IO_EXITING |
+			     PROC_USE_MSR_BITMAPS | PROC_MWAIT_EXITING |
+			     PROC_MONITOR_EXITING | PROC_SECONDARY_CONTROLS,
+			     &controls.proc))
+		return -KEEL_ENOSYS;
+	if (!adjust_controls(MSR_IA32_VMX_PROCBASED_CTLS2,
+			     PROC2_ENABLE_EPT | (optional2 & may2),
+			     &controls.proc2)) {
+		*why = "this CPU's VMX has no EPT, which Keel requires";
+		return -KEEL_ENOSYS;
+	}
+	if (!adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS :
+			     MSR_IA32_VMX_EXIT_CTLS,
+			     EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_EFER |
+			     EXIT_LOAD_EFER | EXIT_SAVE_PAT | EXIT_LOAD_PAT,
+			     &controls.exit))
+		return -KEEL_ENOSYS;
+	if (!adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS :
+			     MSR_IA32_VMX_ENTRY_CTLS,
+			     ENTRY_IA32E_MODE_GUEST | ENTRY_LOAD_EFER | ENTRY_LOAD_PAT,
+			     &controls.entry))
+		return -KEEL_ENOSYS;
+
+	ept_cap = rdmsr(MSR_IA32_VMX_EPT_VPID_CAP);
+	if (!(ept_cap & EPT_CAP_WALK_4) || !(ept_cap & EPT_CAP_WB)) {
+		*why = "this CPU's EPT lacks 4-level walks or write-back tables";
+		return -KEEL_ENOSYS;
+	}
+	ept_1g = ept_cap & EPT_CAP_1G;
+	cr0_fixed0 = rdmsr(MSR_IA32_VMX_CR0_FIXED0);
+	cr0_fixed1 = rdmsr(MSR_IA32_VMX_CR0_FIXED1);
+	cr4_fixed0 = rdmsr(MSR_IA32_VMX_CR4_FIXED0);
+	cr4_fixed1 = rdmsr(MSR_IA32_VMX_CR4_FIXED1);
+	return 0;
+}
+
+static int vmx_probe(const char **why)
+{
+	uint64_t fc;
+
+	if (!(cpuid(1, 0).ecx & CPUID_1_ECX_VMX)) {
+		*why = "this CPU has no Intel VT-x (VMX)";
+		return -KEEL_ENOSYS;
+	}
+	fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
+	if ((fc & FEATURE_CONTROL_LOCKED) && !(fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX)) {
+		*why = "VT-x is disabled and locked by the firmware: enable Intel Virtualization Technology in the firmware setup";
+		return -KEEL_ENOSYS;
+	}
+	return vmx_setup_controls(why);
+}
+
+static bool vmx_stage2_1g(void)
+{
+	return ept_1g;
+}
+
+/* ------------------------------------------------------------ per CPU */
+
+static void msr_bitmap_allow(uint8_t *bitmap, uint32_t msr)
+{
+	uint32_t base = msr >= MSR_HIGH_BASE ? MSR_HIGH_BASE : 0;
+	uint32_t offset = msr >= MSR_HIGH_BASE ? MSR_BITMAP_HIGH_OFFSET : 0;
+	uint32_t bit = msr - base;
+
+	if (bit >= MSR_RANGE)
+		return;
+	bitmap[offset + bit / 8] &= ~(1u << (bit % 8));	/* read */
+	bitmap[MSR_BITMAP_WRITE_OFFSET + offset + bit / 8] &= ~(1u << (bit % 8));
+}
+
+static int vmx_global_init(void)
+{
+	uint8_t *bitmap;
+
+	if (msr_bitmap_pa)
+		return 0;
+	if (frames_alloc(0, &msr_bitmap_pa))
+		return -KEEL_ENOMEM;
+	bitmap = phys_to_virt(msr_bitmap_pa);
+	memset(bitmap, 0xff, PT_PAGE_4K);
+	for (unsigned int i = 0; i < msr_passthrough_count; i++)
+		msr_bitmap_allow(bitmap, msr_passthrough[i]);
+	return 0;
+}
+
+static int vmx_cpu_enable(struct cpu *cpu)
+{
+	static struct spinlock init_lock = SPINLOCK_INIT;
+	uint64_t fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
+	const char *why;
+	int ret;
+
+	if (vmx_probe(&why)) {
+		strlcpy(cpu->virt_error, why, sizeof(cpu->virt_error));
+		return -KEEL_ENOSYS;
+	}
+	if (!(fc & FEATURE_CONTROL_LOCKED)) {
+		/* firmware left it open (OVMF under Bochs does): enable and lock */
+		wrmsr(MSR_IA32_FEATURE_CONTROL, fc | FEATURE_CONTROL_LOCKED |
+		      FEATURE_CONTROL_VMX_OUTSIDE_SMX);
+		log_info("cpu%u: IA32_FEATURE_CONTROL was unlocked; enabled VMX and locked it",
+			 cpu->index);
+	}
+	spin_lock(&init_lock);
+	ret = vmx_global_init();
+	spin_unlock(&init_lock);
+	if (ret || frames_alloc_zeroed(0, &cpu->vmxon_pa)) {
+		strlcpy(cpu->virt_error, "out of memory", sizeof(cpu->virt_error));
+		return -KEEL_ENOMEM;
+	}
+	*(uint32_t *)phys_to_virt(cpu->vmxon_pa) = vmcs_revision;
+	write_cr0((read_cr0() | cr0_fixed0) & cr0_fixed1);
+	write_cr4((read_cr4() | cr4_fixed0 | CR4_VMXE) & cr4_fixed1);
+	if (!vmxon(cpu->vmxon_pa)) {
+		strlcpy(cpu->virt_error, "VMXON failed", sizeof(cpu->virt_error));
+		return -KEEL_EIO;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------- vCPUs */
+
+/* struct segment attr is the VMCB format; VMX puts the flags at 12-15. */
+static uint32_t vmx_access_rights(uint16_t attr)
+{
+	return (attr & 0xff) | ((uint32_t)(attr & 0xf00) << 4);
+}
+
+static void write_segment(uint32_t sel_field, const struct segment *s)
+{
+	/* selector, limit, AR and base fields share the low bits of their encoding */
+	uint32_t index = sel_field - VMCS_GUEST_ES_SEL;
+
+	vmwrite(sel_field, s->selector);
+	vmwrite(VMCS_GUEST_ES_LIMIT + index, s->limit);
+	vmwrite(VMCS_GUEST_ES_AR + index, vmx_access_rights(s->attr));
+	vmwrite(VMCS_GUEST_ES_BASE + index, s->base);
+}
+
+static void write_guest_state(const struct vcpu_entry_state *s)
+{
+	static const uint32_t data_segments[] = {
+		VMCS_GUEST_ES_SEL, VMCS_GUEST_SS_SEL, VMCS_GUEST_DS_SEL,
+		VMCS_GUEST_FS_SEL, VMCS_GUEST_GS_SEL,
+	};
+
+	vmwrite(VMCS_GUEST_CR0, (s->cr0 | cr0_fixed0) & cr0_fixed1);
+	vmwrite(VMCS_CR0_SHADOW, s->cr0);
+	vmwrite(VMCS_CR0_MASK, cr0_fixed0);
+	vmwrite(VMCS_GUEST_CR3, s->cr3);
+	vmwrite(VMCS_GUEST_CR4, (s->cr4 | cr4_fixed0) & cr4_fixed1);
+	vmwrite(VMCS_CR4_SHADOW, s->cr4);
+	vmwrite(VMCS_CR4_MASK, cr4_fixed0 | CR4_VMXE);
+	vmwrite(VMCS_GUEST_DR7, DR7_INIT);
+	vmwrite(VMCS_GUEST_RSP, s->rsp);
+	vmwrite(VMCS_GUEST_RIP, s->rip);
+	vmwrite(VMCS_GUEST_RFLAGS, s->rflags);
+
+	write_segment(VMCS_GUEST_CS_SEL, &s->cs);
+	for (unsigned int i = 0; i < ARRAY_SIZE(data_segments); i++)
+		write_segment(data_segments[i], &s->ds);
+	write_segment(VMCS_GUEST_TR_SEL, &s->tr);
+	vmwrite(VMCS_GUEST_LDTR_SEL, 0);
+	vmwrite(VMCS_GUEST_LDTR_LIMIT, 0);
+	vmwrite(VMCS_GUEST_LDTR_AR, VMX_AR_UNUSABLE);
+	vmwrite(VMCS_GUEST_LDTR_BASE, 0);
+	vmwrite(VMCS_GUEST_GDTR_BASE, s->gdt_base);
+	vmwrite(VMCS_GUEST_GDTR_LIMIT, s->gdt_limit);
+	vmwrite(VMCS_GUEST_IDTR_BASE, s->idt_base);
+	vmwrite(VMCS_GUEST_IDTR_LIMIT, s->idt_limit);
+
+	vmwrite(VMCS_GUEST_EFER, s->efer);
+	vmwrite(VMCS_GUEST_PAT, PAT_DEFAULT);
+	vmwrite(VMCS_GUEST_DEBUGCTL, 0);
+	vmwrite(VMCS_GUEST_SYSENTER_CS, 0);
+	vmwrite(VMCS_GUEST_SYSENTER_ESP, 0);
+	vmwrite(VMCS_GUEST_SYSENTER_EIP, 0);
+	vmwrite(VMCS_GUEST_INTERRUPTIBILITY, 0);
+	vmwrite(VMCS_GUEST_ACTIVITY, 0);
+	vmwrite(VMCS_GUEST_PENDING_DBG, 0);
+	vmwrite(VMCS_LINK_POINTER, VMCS_LINK_NONE);
+}
+
+static void write_controls(uint64_t stage2_root)
+{
+	vmwrite(VMCS_PIN_CONTROLS, controls.pin);
+	vmwrite(VMCS_PROC_CONTROLS, controls.proc);
+	vmwrite(VMCS_PROC_CONTROLS2, controls.proc2);
+	vmwrite(VMCS_EXIT_CONTROLS, controls.exit);
+	vmwrite(VMCS_ENTRY_CONTROLS, controls.entry);
+	vmwrite(VMCS_EXCEPTION_BITMAP, 0);
+	vmwrite(VMCS_PF_ERROR_MASK, 0);
+	vmwrite(VMCS_PF_ERROR_MATCH, 0);
+	vmwrite(VMCS_CR3_TARGET_COUNT, 0);
+	vmwrite(VMCS_EXIT_MSR_STORE_COUNT, 0);
+	vmwrite(VMCS_EXIT_MSR_LOAD_COUNT, 0);
+	vmwrite(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
+	vmwrite(VMCS_ENTRY_INTR_INFO, 0);
+	vmwrite(VMCS_MSR_BITMAP, msr_bitmap_pa);
+	vmwrite(VMCS_EPT_POINTER, stage2_root);
+	vmwrite(VMCS_TSC_OFFSET, 0);
+}
+
+/* Host state is per CPU: written whenever a VMCS becomes current here. */
+static void write_host_state(struct cpu *cpu)
+{
+	struct descriptor_ptr idtr = read_idtr();
+
+	vmwrite(VMCS_HOST_CR0, read_cr0());
+	vmwrite(VMCS_HOST_CR3, read_cr3());
+	vmwrite(VMCS_HOST_CR4, read_cr4());
+	vmwrite(VMCS_HOST_CS_SEL, GDT_CODE64);
+	vmwrite(VMCS_HOST_SS_SEL, GDT_DATA);
+	vmwrite(VMCS_HOST_DS_SEL, GDT_DATA);
+	vmwrite(VMCS_HOST_ES_SEL, GDT_DATA);
+	vmwrite(VMCS_HOST_FS_SEL, 0);
+	vmwrite(VMCS_HOST_GS_SEL, 0);
+	vmwrite(VMCS_HOST_TR_SEL, GDT_TSS);
+	vmwrite(VMCS_HOST_FS_BASE, 0);
+	vmwrite(VMCS_HOST_GS_BASE, (uint64_t)cpu);
+	vmwrite(VMCS_HOST_TR_BASE, (uint64_t)&cpu->tss);
+	vmwrite(VMCS_HOST_GDTR_BASE, (uint64_t)cpu->gdt);
+	vmwrite(VMCS_HOST_IDTR_BASE, idtr.base);
+	vmwrite(VMCS_HOST_SYSENTER_CS, 0);
+	vmwrite(VMCS_HOST_SYSENTER_ESP, 0);
+	vmwrite(VMCS_HOST_SYSENTER_EIP, 0);
+	vmwrite(VMCS_HOST_EFER, rdmsr(MSR_EFER));
+	vmwrite(VMCS_HOST_PAT, rdmsr(MSR_IA32_PAT));
+	vmwrite(VMCS_HOST_RIP, (uint64_t)vmx_exit_stub);
+}
+
+static int vmx_vcpu_create(struct vcpu *v, const struct vcpu_entry_state *s,
+			   uint64_t stage2_root)
+{
+	struct cpu *cpu = this_cpu();
+
+	if (frames_alloc_zeroed(0, &v->vmcs_pa))
+		return -KEEL_ENOMEM;
+	*(uint32_t *)phys_to_virt(v->vmcs_pa) = vmcs_revision;
+	if (!vmclear(v->vmcs_pa) || !vmptrld(v->vmcs_pa)) {
+		frames_free(v->vmcs_pa, 0);
+		v->vmcs_pa = 0;
+		return -KEEL_EIO;
+	}
+	write_controls(stage2_root);
+	write_guest_state(s);
+	/* inactive and in memory, so any CPU can load it (SDM 24.11.1) */
+	vmclear(v->vmcs_pa);
+	cpu->loaded_vcpu = NULL;
+	v->vmcs_launched = false;
+	return 0;
+}
+
+static void vmx_vcpu_destroy(struct vcpu *v)
+{
+	if (!v->vmcs_pa)
+		return;
+	vmclear(v->vmcs_pa);
+	if (this_cpu()->loaded_vcpu == v)
+		this_cpu()->loaded_vcpu = NULL;
+	frames_free(v->vmcs_pa, 0);
+	v->vmcs_pa = 0;
+}
+
+static void vmx_load(struct vcpu *v)
+{
+	struct cpu *cpu = this_cpu();
+
+	if (cpu->loaded_vcpu == v)
+		return;
+	vmptrld(v->vmcs_pa);
+	write_host_state(cpu);
+	cpu->loaded_vcpu = v;
+}
+
+/* ---------------------------------------------------------------- run */
+
+static void decode_io(struct vm_exit *e, uint64_t qual)
+{
+	e->reason = EXIT_IO;
+	e->io.size = (uint8_t)((qual & IO_QUAL_SIZE_MASK) + 1);
+	e->io.in = qual & IO_QUAL_IN;
+	e->io.string = qual & IO_QUAL_STRING;
+	e->io.rep = qual & IO_QUAL_REP;
+	e->io.port = (uint16_t)(qual >> IO_QUAL_PORT_SHIFT);
+}
+
+static void decode_exit(struct vm_exit *e)
+{
+	uint32_t raw = (uint32_t)vmread(VMCS_EXIT_REASON);
+	uint32_t basic = raw & VMX_EXIT_REASON_MASK;
+	uint64_t qual = vmread(VMCS_EXIT_QUALIFICATION);
+
+	memset(e, 0, sizeof(*e));
+	e->raw_code = raw;
+	e->reason = EXIT_UNKNOWN;
+	e->insn_len = (uint32_t)vmread(VMCS_EXIT_INSN_LEN);
+	e->detail.info = qual;
+
+	switch (basic) {
+	case VMX_EXIT_CPUID:
+		e->reason = EXIT_CPUID;
+		break;
+	case VMX_EXIT_HLT:
+		e->reason = EXIT_HLT;
+		break;
+	case VMX_EXIT_VMCALL:
+		e->reason = EXIT_HYPERCALL;
+		break;
+	case VMX_EXIT_RDMSR:
+		e->reason = EXIT_MSR_READ;
+		break;
+	case VMX_EXIT_WRMSR:
+		e->reason = EXIT_MSR_WRITE;
+		break;
+	case VMX_EXIT_IO:
+		decode_io(e, qual);
+		break;
+	case VMX_EXIT_EPT_VIOLATION:
+		e->reason = EXIT_STAGE2_FAULT;
+		e->stage2.gpa = vmread(VMCS_GUEST_PHYS_ADDR);
+		e->stage2.read = qual & EPT_QUAL_READ;
+		e->stage2.write = qual & EPT_QUAL_WRITE;
+		e->stage2.exec = qual & EPT_QUAL_FETCH;
+		break;
+	case VMX_EXIT_EXTERNAL_INTR:
+		e->reason = EXIT_INTR;
+		break;
+	case VMX_EXIT_EXCEPTION_NMI:
+		if ((vmread(VMCS_EXIT_INTR_INFO) & INTR_TYPE_MASK) == INTR_TYPE_NMI)
+			e->reason = EXIT_NMI;
+		break;
+	case VMX_EXIT_TRIPLE_FAULT:
+		e->reason = EXIT_TRIPLE_FAULT;
+		break;
+	case VMX_EXIT_INVALID_STATE:
+	case VMX_EXIT_MSR_LOADING:
+		e->reason = EXIT_INVALID_STATE;
+		break;
+	case VMX_EXIT_CR_ACCESS:
+		e->reason = EXIT_CR_ACCESS;
+		break;
+	case VMX_EXIT_INVEPT:
+	case VMX_EXIT_INVVPID:
+	case VMX_EXIT_VMFUNC:
+	case EXIT_INSN_MWAIT:
+	case EXIT_INSN_MONITOR:
+		e->reason = EXIT_VIRT_INSN;
+		break;
+	default:
+		if (basic >= VMX_EXIT_VMCLEAR && basic <= VMX_EXIT_VMXON)
+			e->reason = EXIT_VIRT_INSN;
+		break;
+	}
+}
+
+static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
+{
+	uint32_t vectoring;
+	int ret;
+
+	vmx_load(v);
+	ret = vmx_enter(&v->regs, v->vmcs_launched);
+	if (ret) {
+		/* VMfail: controls or host state are wrong, never the guest's doing */
+		memset(exit, 0, sizeof(*exit));
+		exit->reason = EXIT_INVALID_STATE;
+		exit->raw_code = ret == 2 ? vmread(VMCS_INSN_ERROR) : 0;
+		log_error("vmx: VM entry failed (VM-instruction error %lu)",
+			  exit->raw_code);
+		return;
+	}
+	v->vmcs_launched = true;
+	decode_exit(exit);
+	/* an event cut short by the exit is delivered again (SDM 28.2.4) */
+	vectoring = (uint32_t)vmread(VMCS_IDT_VECTORING_INFO);
+	if (vectoring & INTR_INFO_VALID) {
+		vmwrite(VMCS_ENTRY_INTR_INFO, vectoring);
+		if (vectoring & INTR_INFO_ERROR_VALID)
+			vmwrite(VMCS_ENTRY_EXCEPTION_ERROR,
+				vmread(VMCS_IDT_VECTORING_ERROR));
+	}
+}
+
+static uint64_t vmx_get_rip(struct vcpu *v)
+{
+	return vmread(VMCS_GUEST_RIP);
+}
+
+static void vmx_set_rip(struct vcpu *v, uint64_t rip)
+{
+	vmwrite(VMCS_GUEST_RIP, rip);
+}
+
+static uint64_t vmx_get_rsp(struct vcpu *v)
+{
+	return vmread(VMCS_GUEST_RSP);
+}
+
+static uint64_t vmx_get_rflags(struct vcpu *v)
+{
+	return vmread(VMCS_GUEST_RFLAGS);
+}
+
+static unsigned int vmx_get_cpl(struct vcpu *v)
+{
+	/* SS.DPL is the CPL (SDM 24.4.1) */
+	return (vmread(VMCS_GUEST_SS_AR) >> 5) & 3;
+}
+
+static uint64_t vmx_get_efer(struct vcpu *v)
+{
+	return vmread(VMCS_GUEST_EFER);
+}
+
+static void vmx_set_efer(struct vcpu *v, uint64_t efer)
+{
+	vmwrite(VMCS_GUEST_EFER, efer);
+}
+
+static uint64_t vmx_get_pat(struct vcpu *v)
+{
+	return vmread(VMCS_GUEST_PAT);
+}
+
+static void vmx_set_pat(struct vcpu *v, uint64_t pat)
+{
+	vmwrite(VMCS_GUEST_PAT, pat);
+}
+
+static void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
+				 uint32_t error)
+{
+	uint32_t info = vector | INTR_TYPE_HW_EXCEPTION | INTR_INFO_VALID;
+
+	if (has_error) {
+		info |= INTR_INFO_ERROR_VALID;
+		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, error);
+	}
+	vmwrite(VMCS_ENTRY_INTR_INFO, info);
+}
+
+static void vmx_dump(struct vcpu *v)
+{
+	log_info("  rip=%016lx rsp=%016lx rflags=%lx",
+		 vmread(VMCS_GUEST_RIP), vmread(VMCS_GUEST_RSP),
+		 vmread(VMCS_GUEST_RFLAGS));
+	log_info("  cr0=%lx cr3=%lx cr4=%lx efer=%lx exit=%lx qual=%lx",
+		 vmread(VMCS_GUEST_CR0), vmread(VMCS_GUEST_CR3),
+		 vmread(VMCS_GUEST_CR4), vmread(VMCS_GUEST_EFER),
+		 vmread(VMCS_EXIT_REASON), vmread(VMCS_EXIT_QUALIFICATION));
+}
+
+const struct vendor_ops vmx_ops = {
+	.name = "vmx",
+	.root_mode = "VMX root mode",
+	.stage2_kind = PT_EPT,
+	.hypercall_features = 0,
+	.probe = vmx_probe,
+	.stage2_1g = vmx_stage2_1g,
+	.cpu_enable = vmx_cpu_enable,
+	.vcpu_create = vmx_vcpu_create,
+	.vcpu_destroy = vmx_vcpu_destroy,
+	.vcpu_run = vmx_vcpu_run,
+	.get_rip = vmx_get_rip,
+	.set_rip = vmx_set_rip,
+	.get_rsp = vmx_get_rsp,
+	.get_rflags = vmx_get_rflags,
+	.get_cpl = vmx_get_cpl,
+	.get_efer = vmx_get_efer,
+	.set_efer = vmx_set_efer,
+	.get_pat = vmx_get_pat,
+	.set_pat = vmx_set_pat,
+	.inject_exception = vmx_inject_exception,
+	.dump = vmx_dump,
+};

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The vendor-neutral VM-exit dispatcher. A guest can make any exit happen,
+ * so no path here panics: what cannot be handled stops that VM only.
+ */
+#include <arch/x86.h>
+#include <core/exit.h>
+#include <core/log.h>
+#include <core/msr_policy.h>
+#include <core/vendor.h>
+#include <core/vm.h>
+
+const char *const exit_reason_names[EXIT_REASON_COUNT] = {
+	[EXIT_CPUID] = "cpuid",
+	[EXIT_MSR_READ] = "rdmsr",
+	[EXIT_MSR_WRITE] = "wrmsr",
+	[EXIT_IO] = "io",
+	[EXIT_HLT] = "hlt",
+	[EXIT_HYPERCALL] = "hypercall",
+	[EXIT_STAGE2_FAULT] = "stage2_fault",
+	[EXIT_INTR] = "interrupt",
+	[EXIT_NMI] = "nmi",
+	[EXIT_TRIPLE_FAULT] = "triple_fault",
+	[EXIT_INVALID_STATE] = "invalid_state",
+	[EXIT_VIRT_INSN] = "virt_insn",
+	[EXIT_CR_ACCESS] = "cr_access",
+	[EXIT_UNKNOWN] = "unknown",
+};
+
+static const char *access_name(const struct vm_exit *e)
+{
+	if (e->stage2.exec)
+		return "execute";
+	return e->stage2.write ? "write" : "read";
+}
+
+static void stage2_fault(struct vcpu *v, const struct vm_exit *e)
+{
+	struct vm *vm = v->vm;
+	const char *where = e->stage2.gpa >= vm->mem_bytes ?
+			    "outside guest memory" : "inside guest memory, not permitted";
+
+	vm_stop(vm, VM_STOPPED,
+		"stage-2 violation: %s at guest-physical %#lx (%s), vcpu %u rip %#lx",
+		access_name(e), e->stage2.gpa, where, v->id, vendor->get_rip(v));
+}
+
+static void halt(struct vcpu *v, const struct vm_exit *e)
+{
+	vcpu_advance_rip(v, e);
+	if (!(vendor->get_rflags(v) & RFLAGS_IF)) {
+		/* nothing can ever wake it: the guest is done */
+		vm_stop(v->vm, VM_HALTED, "halted (hlt with interrupts disabled)");
+		return;
+	}
+	v->state = VCPU_BLOCKED;
+}
+
+static void fatal(struct vcpu *v, const struct vm_exit *e, const char *what)
+{
+	vm_stop(v->vm, VM_STOPPED, "%s (exit %#lx), vcpu %u rip %#lx", what,
+		e->raw_code, v->id, vendor->get_rip(v));
+	vendor->dump(v);
+}
+
+void exit_dispatch(struct vcpu *v, const struct vm_exit *e)
+{
+	v->stats.exits[e->reason]++;
+
+	switch (e->reason) {
+	case EXIT_CPUID:
+		cpuid_handle(v, e);
+		break;
+	case EXIT_MSR_READ:
+		msr_handle_read(v, e);
+		break;
+	case EXIT_MSR_WRITE:
+		msr_handle_write(v, e);
+		break;
+	case EXIT_IO:
+		io_handle(v, e);
+		break;
+	case EXIT_HLT:
+		halt(v, e);
+		break;
+	case EXIT_HYPERCALL:
+		hypercall_handle(v, e);
+		break;
+	case EXIT_STAGE2_FAULT:
+		stage2_fault(v, e);
+		break;
+	case EXIT_INTR:
+		/* let the host IDT take it: one instruction window */
+		__asm__ volatile("sti; nop; cli" ::: "memory");
+		break;
+	case EXIT_NMI:
+		break;
+	case EXIT_TRIPLE_FAULT:
+		fatal(v, e, "triple fault");
+		break;
+	case EXIT_INVALID_STATE:
+		fatal(v, e, "invalid guest state refused by VM entry");
+		break;
+	case EXIT_VIRT_INSN:
+		/* no nested virtualization: behave like a CPU without it */
+		vendor->inject_exception(v, VECTOR_UD, false, 0);
+		break;
+	case EXIT_CR_ACCESS:
+		fatal(v, e, "unsupported control-register change");
+		break;
+	default:
+		fatal(v, e, "unhandled exit");
+		break;
+	}
+}

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Hypercall dispatch (docs/hypercalls.md). Order of checks, as the spec
+ * says: CPL, call number, privilege, arguments; guest memory is copied in
+ * once, then validated, then used.
+ */
+#include <core/exit.h>
+#include <core/vendor.h>
+#include <core/vm.h>
+#include <keel/abi.h>
+#include <lib/util.h>
+
+typedef int64_t (*hypercall_fn)(struct vcpu *v);
+
+/* §4.1 */
+static int64_t hc_version(struct vcpu *v)
+{
+	return KEEL_ABI_VERSION;
+}
+
+/* §4.2 */
+static int64_t hc_console_write(struct vcpu *v)
+{
+	char copy[KEEL_CONSOLE_WRITE_MAX];
+	uint64_t gpa = v->regs.rdi, len = v->regs.rsi;
+	int ret;
+
+	if (len > KEEL_CONSOLE_WRITE_MAX)
+		return -KEEL_E2BIG;
+	if (gpa + len < gpa)
+		return -KEEL_EINVAL;
+	ret = guest_mem_read(v->vm, gpa, copy, len);
+	if (ret)
+		return ret;
+	for (uint64_t i = 0; i < len; i++)
+		vm_console_putc(v->vm, copy[i]);
+	return (int64_t)len;
+}
+
+static const hypercall_fn hypercalls[KEEL_HC_COUNT] = {
+	[KEEL_HC_VERSION] = hc_version,
+	[KEEL_HC_CONSOLE_WRITE] = hc_console_write,
+};
+
+void hypercall_handle(struct vcpu *v, const struct vm_exit *e)
+{
+	uint64_t nr = v->regs.rax;
+	int64_t ret;
+
+	if (vendor->get_cpl(v) != 0)
+		ret = -KEEL_EPERM;
+	else if (nr >= KEEL_HC_COUNT || !hypercalls[nr])
+		ret = -KEEL_ENOSYS;
+	else
+		ret = hypercalls[nr](v);
+	v->regs.rax = (uint64_t)ret;
+	vcpu_advance_rip(v, e);
+}

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Boot: the boot CPU brings up the console, memory, its own tables, the
+ * other CPUs and root mode on each, then starts the guests of keel.cfg.
+ */
+#include <arch/cpu.h>
+#include <arch/lapic.h>
+#include <arch/layout.h>
+#include <arch/pic.h>
+#include <arch/smp.h>
+#include <arch/tsc.h>
+#include <arch/x86.h>
+#include <core/config.h>
+#include <core/exit.h>
+#include <core/log.h>
+#include <core/main.h>
+#include <core/panic.h>
+#include <core/vendor.h>
+#include <core/vm.h>
+#include <drivers/acpi.h>
+#include <drivers/uart.h>
+#include <keel/boot_info.h>
+#include <lib/string.h>
+#include <lib/util.h>
+#include <mm/frames.h>
+#include <mm/hv_map.h>
+#include <sched/runqueue.h>
+
+#define KEEL_VERSION "0.1.0"
+
+extern volatile int percpu_ready;
+static struct config boot_config;
+static uint32_t vms_running;
+
+void cpu_enable_virtualization(struct cpu *cpu)
+{
+	if (vendor->cpu_enable(cpu)) {
+		log_error("cpu%u: cannot enter %s: %s", cpu->index,
+			  vendor->root_mode, cpu->virt_error);
+		return;
+	}
+	cpu->virt_enabled = true;
+	log_info("cpu%u: %s (APIC id %u)", cpu->index, vendor->root_mode,
+		 cpu->apic_id);
+}
+
+static void vm_finished(void)
+{
+	if (__atomic_sub_fetch(&vms_running, 1, __ATOMIC_ACQ_REL) == 0)
+		log_info("all guests have stopped");
+}
+
+/* Runs v until it blocks or its VM stops. */
+static void vcpu_run_until_blocked(struct vcpu *v)
+{
+	struct vm_exit exit;
+
+	while (v->state == VCPU_RUNNABLE) {
+		v->stats.entries++;
+		vendor->vcpu_run(v, &exit);
+		exit_dispatch(v, &exit);
+	}
+	if (v->state == VCPU_STOPPED || v->state == VCPU_BLOCKED)
+		vm_finished();
+}
+
+void cpu_run_guests(struct cpu *cpu)
+{
+	struct vcpu *v;
+
+	while ((v = rq_next(cpu->index)) != NULL)
+		vcpu_run_until_blocked(v);
+	/* nothing left to run here: sleep until an interrupt (none is due) */
+	for (;;) {
+		irq_enable();
+		cpu_halt();
+		irq_disable();
+	}
+}
+
+static void parse_cmdline(const char *cmdline)
+{
+	static const struct { const char *word; enum log_level level; } levels[] = {
+		{ "loglevel=error", LOG_ERROR }, { "loglevel=warn", LOG_WARN },
+		{ "loglevel=info", LOG_INFO }, { "loglevel=debug", LOG_DEBUG },
+	};
+	const char *p = cmdline;
+
+	while (*p) {
+		size_t len = 0;
+
+		while (*p == ' ')
+			p++;
+		while (p[len] && p[len] != ' ')
+			len++;
+		for (unsigned int i = 0; i < ARRAY_SIZE(levels); i++)
+			if (len == strlen(levels[i].word) &&
+			    !strncmp(p, levels[i].word, len))
+				log_set_level(levels[i].level);
+		p += len;
+	}
+}
+
+static const struct boot_module *find_module(const struct boot_info *bi,
+					     const char *name)
+{
+	for (uint32_t i = 0; i < bi->module_count; i++)
+		if (!strcmp(bi->modules[i].name, name))
+			return &bi->modules[i];
+	return NULL;
+}
+
+static void start_configured_vms(const struct boot_info *bi)
+{
+	struct config_error err;
+
+	if (config_parse(phys_to_virt(bi->config_phys), bi->config_size,
+			 &boot_config, &err)) {
+		log_error("keel.cfg line %u: %s", err.line, err.message);
+		return;
+	}
+	for (unsigned int i = 0; i < boot_config.vm_count; i++) {
+		const struct config_vm *cfg = &boot_config.vms[i];
+		const struct boot_module *image = find_module(bi, cfg->image);
+		const char *why = "";
+		struct vm *vm;
+
+		if (!image) {
+			log_error("vm %s: module '%s' was not loaded", cfg->name,
+				  cfg->image);
+			continue;
+		}
+		if (vm_create(cfg, image, &vm, &why)) {
+			log_error("vm %s: cannot create: %s", cfg->name, why);
+			continue;
+		}
+		log_info("vm %s: created (id %u, %lu MiB, image %s, cpu%u)",
+			 vm->name, vm->id, vm->mem_bytes / MIB, cfg->image, cfg->cpu);
+		vm->state = VM_RUNNING;
+		vms_running++;
+		rq_add(cfg->cpu, &vm->vcpus[0]);
+	}
+	if (!vms_running)
+		log_info("no guests to start");
+}
+
+static unsigned int start_cpus(const struct boot_info *bi)
+{
+	static struct madt_info madt;
+	const void *table = acpi_find_table(bi->acpi_rsdp, "APIC");
+
+	if (!table) {
+		log_warn("no ACPI MADT: running on the boot CPU only");
+		return 1;
+	}
+	if (madt_parse(table, *(const uint32_t *)((const char *)table + 4), &madt)) {
+		log_warn("malformed ACPI MADT: running on the boot CPU only");
+		return 1;
+	}
+	if (madt.cpus_skipped)
+		log_warn("MADT lists %u more CPUs than Keel supports", madt.cpus_skipped);
+	if (madt.cpu_count > 1)
+		smp_start_aps(&madt, bi->trampoline_phys);
+	return MAX(MIN(madt.cpu_count, (unsigned int)MAX_CPUS), 1u);
+}
+
+__attribute__((noreturn)) void kmain(const struct boot_info *bi)
+{
+	unsigned int found, in_root = 0;
+	uint64_t wx, pages;
+	const char *why;
+
+	uart_init(UART_COM1_PORT, UART_DEFAULT_BAUD);
+	log_info("Keel %s starting", KEEL_VERSION);
+	if (bi->magic != BOOT_INFO_MAGIC || bi->version != BOOT_INFO_VERSION)
+		panic("the loader's hand-off does not match this hypervisor: rebuild both with make");
+	kernel_phys_base = bi->kernel_phys;
+	parse_cmdline(bi->cmdline);
+
+	frames_init(bi);
+	hv_map_init(bi);
+	vm_set_hypervisor_range(bi->kernel_phys, bi->kernel_phys + bi->kernel_size);
+
+	idt_init();
+	cpus[0].index = 0;
+	cpus[0].stack_top = 0;
+	cpu_init_tables(&cpus[0]);
+	percpu_ready = 1;
+	cpu_count = 1;
+	tsc_calibrate();
+	log_info("TSC: %lu MHz", tsc_hz / 1000000);
+	pic_disable();
+	lapic_global_init();
+	lapic_cpu_init();
+	cpus[0].apic_id = lapic_id();
+	cpus[0].online = true;
+
+	if (vendor_select(&why))
+		panic("%s", why);
+	cpu_enable_virtualization(&cpus[0]);
+	found = start_cpus(bi);
+	for (unsigned int i = 0; i < cpu_count; i++)
+		in_root += cpus[i].virt_enabled;
+	log_info("%u/%u CPUs in %s", in_root, MAX(found, cpu_count),
+		 vendor->root_mode);
+
+	wx = hv_map_count_wx(&pages);
+	log_info("page tables: %lu writable+executable mappings (%lu pages checked)",
+		 wx, pages);
+	log_info("boot took %lu ms (loader start to all CPUs ready)",
+		 tsc_to_us(rdtsc() - bi->loader_tsc) / 1000);
+
+	start_configured_vms(bi);
+	smp_release();
+	cpu_run_guests(&cpus[0]);
+}

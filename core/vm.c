@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: MIT
+/* VM creation, memory, stop, console; see core/vm.h. */
+#include <stdarg.h>
+
+#include <arch/cpu.h>
+#include <arch/layout.h>
+#include <arch/x86.h>
+#include <core/elf.h>
+#include <core/log.h>
+#include <core/vendor.h>
+#include <core/vm.h>
+#include <keel/abi.h>
+#include <lib/format.h>
+#include <lib/string.h>
+#include <lib/util.h>
+#include <mm/frames.h>
+
+#define GUEST_STACK_RESERVE (64 * KIB)	/* below the top of memory, for RSP */
+#define GUEST_PTE_PRESENT   0x1ull
+#define GUEST_PTE_WRITE     0x2ull
+#define GUEST_PTE_LARGE     0x80ull
+#define GUEST_GDT_CODE64    0x00af9a000000ffffull
+#define GUEST_GDT_DATA      0x00cf92000000ffffull
+#define GUEST_SEL_CODE      0x08
+#define GUEST_SEL_DATA      0x10
+#define GUEST_SEL_TSS       0x18
+#define GUEST_TSS_LIMIT     0x67
+#define TSS_DESC_BUSY64     0x8bull
+
+static struct vm *vms[VM_MAX];
+static struct spinlock vms_lock = SPINLOCK_INIT;
+static uint32_t next_vm_id = 1;
+static uint64_t hv_start, hv_end;
+
+void vm_set_hypervisor_range(uint64_t start, uint64_t end)
+{
+	hv_start = start;
+	hv_end = end;
+}
+
+static unsigned int order_for_bytes(uint64_t bytes)
+{
+	unsigned int order = 0;
+
+	while ((FRAME_SIZE << order) < bytes)
+		order++;
+	return order;
+}
+
+/* ---------------------------------------------------------- guest memory */
+
+typedef void (*copy_fn)(void *host, void *buf, size_t len);
+
+static void copy_out(void *host, void *buf, size_t len)
+{
+	memcpy(buf, host, len);
+}
+
+static void copy_in(void *host, void *buf, size_t len)
+{
+	memcpy(host, buf, len);
+}
+
+/*
+ * Walks [gpa, gpa+len) through the stage-2 tables page by page: every
+ * page must be the VM's RAM (mapped, not MMIO). Checks the whole range
+ * before copying anything, so a refused copy has no partial effect.
+ */
+static int guest_mem_copy(struct vm *vm, uint64_t gpa, void *buf, size_t len,
+			  copy_fn copy)
+{
+	uint64_t end, pa, page;
+	unsigned int perms;
+
+	if (gpa + len < gpa)
+		return -KEEL_EINVAL;
+	end = gpa + len;
+	for (uint64_t at = gpa; at < end; at = ALIGN_DOWN(at, PT_PAGE_4K) + PT_PAGE_4K) {
+		if (!pt_translate(&vm->stage2, at, &pa, &perms, &page) ||
+		    (perms & PT_UC) || at >= vm->mem_bytes)
+			return -KEEL_EFAULT;
+	}
+	while (len) {
+		size_t chunk;
+
+		pt_translate(&vm->stage2, gpa, &pa, &perms, &page);
+		chunk = MIN(len, page - (gpa & (page - 1)));
+		copy(phys_to_virt(pa), buf, chunk);
+		gpa += chunk;
+		buf = (uint8_t *)buf + chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int guest_mem_read(struct vm *vm, uint64_t gpa, void *dst, size_t len)
+{
+	return guest_mem_copy(vm, gpa, dst, len, copy_out);
+}
+
+int guest_mem_write(struct vm *vm, uint64_t gpa, const void *src, size_t len)
+{
+	return guest_mem_copy(vm, gpa, (void *)src, len, copy_in);
+}
+
+static void vm_free_memory(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->extent_count; i++) {
+		struct vm_extent *x = &vm->extents[i];
+
+		/* scrubbed before reuse: the next owner must not see our data */
+		memset(phys_to_virt(x->hpa), 0, FRAME_SIZE << x->order);
+		frames_free(x->hpa, x->order);
+	}
+	vm->extent_count = 0;
+	if (vm->stage2.root)
+		pt_destroy(&vm->stage2);
+}
+
+static int vm_alloc_memory(struct vm *vm)
+{
+	bool use_1g = vendor->stage2_1g();
+	uint64_t gpa = 0;
+
+	while (gpa < vm->mem_bytes) {
+		unsigned int order = FRAME_ORDER_2M;
+		uint64_t hpa;
+		int ret;
+
+		if (use_1g && IS_ALIGNED(gpa, GIB) && vm->mem_bytes - gpa >= GIB &&
+		    !frames_alloc(FRAME_ORDER_1G, &hpa)) {
+			order = FRAME_ORDER_1G;
+		} else if (frames_alloc(FRAME_ORDER_2M, &hpa)) {
+			return -KEEL_ENOMEM;
+		}
+		if (vm->extent_count == VM_MAX_EXTENTS) {
+			frames_free(hpa, order);
+			return -KEEL_ENOMEM;
+		}
+		/* zeroed before it is mapped: no data leaks from a previous owner */
+		memset(phys_to_virt(hpa), 0, FRAME_SIZE << order);
+		vm->extents[vm->extent_count++] =
+			(struct vm_extent){ gpa, hpa, order };
+		ret = pt_map(&vm->stage2, gpa, hpa, FRAME_SIZE << order, PT_RWX);
+		if (ret)
+			return ret;
+		gpa += FRAME_SIZE << order;
+	}
+	return 0;
+}
+
+struct audit {
+	const struct vm *vm;
+	unsigned int extent;
+};
+
+/* Every stage-2 leaf must map the VM's own frames, never the hypervisor. */
+static int audit_leaf(void *arg, uint64_t gpa, uint64_t hpa, uint64_t size,
+		      unsigned int perms)
+{
+	struct audit *a = arg;
+	const struct vm *vm = a->vm;
+
+	if (hpa < hv_end && hpa + size > hv_start)
+		return -KEEL_EFAULT;
+	while (a->extent < vm->extent_count) {
+		const struct vm_extent *x = &vm->extents[a->extent];
+		uint64_t xsize = FRAME_SIZE << x->order;
+
+		if (gpa >= x->gpa + xsize) {
+			a->extent++;
+			continue;
+		}
+		if (gpa < x->gpa || gpa + size > x->gpa + xsize ||
+		    hpa != x->hpa + (gpa - x->gpa))
+			return -KEEL_EFAULT;
+		return 0;
+	}
+	return -KEEL_EFAULT;
+}
+
+/* ------------------------------------------------------------ boot setup */
+
+static int write_u64(struct vm *vm, uint64_t gpa, uint64_t v)
+{
+	return guest_mem_write(vm, gpa, &v, sizeof(v));
+}
+
+static int build_boot_structures(struct vm *vm, const struct config_vm *cfg)
+{
+	struct keel_start_info si;
+	uint64_t tss = GUEST_TSS_GPA;
+	int ret = 0;
+
+	memset(&si, 0, sizeof(si));
+	si.magic = KEEL_START_MAGIC;
+	si.version = KEEL_ABI_VERSION;
+	si.flags = (vendor->hypercall_features & KEEL_FEATURE_VMMCALL) ?
+		   KEEL_START_VMMCALL : 0;
+	si.mem_bytes = vm->mem_bytes;
+	si.vcpu_id = 0;
+	si.vcpu_count = vm->vcpu_count;
+	si.vm_id = vm->id;
+	strlcpy(si.name, vm->name, sizeof(si.name));
+	strlcpy(si.args, cfg->args, sizeof(si.args));
+	si.hv_phys_start = hv_start;
+	si.hv_phys_end = hv_end;
+	ret |= guest_mem_write(vm, GUEST_START_INFO_GPA, &si, sizeof(si));
+
+	ret |= write_u64(vm, GUEST_GDT_GPA + GUEST_SEL_CODE, GUEST_GDT_CODE64);
+	ret |= write_u64(vm, GUEST_GDT_GPA + GUEST_SEL_DATA, GUEST_GDT_DATA);
+	ret |= write_u64(vm, GUEST_GDT_GPA + GUEST_SEL_TSS,
+			 GUEST_TSS_LIMIT | ((tss & 0xffffff) << 16) |
+			 (TSS_DESC_BUSY64 << 40) | (((tss >> 24) & 0xff) << 56));
+	ret |= write_u64(vm, GUEST_GDT_GPA + GUEST_SEL_TSS + 8, tss >> 32);
+
+	/* identity map of the first 4 GiB with 2 MiB pages (§5) */
+	ret |= write_u64(vm, GUEST_PML4_GPA,
+			 GUEST_PDPT_GPA | GUEST_PTE_PRESENT | GUEST_PTE_WRITE);
+	for (unsigned int d = 0; d < GUEST_PD_COUNT; d++) {
+		uint64_t pd = GUEST_PD_GPA + d * PT_PAGE_4K;
+
+		ret |= write_u64(vm, GUEST_PDPT_GPA + d * 8,
+				 pd | GUEST_PTE_PRESENT | GUEST_PTE_WRITE);
+		for (unsigned int e = 0; e < PT_ENTRIES; e++) {
+			uint64_t gpa = ((uint64_t)d * PT_ENTRIES + e) * PT_PAGE_2M;
+
+			ret |= write_u64(vm, pd + e * 8, gpa | GUEST_PTE_PRESENT |
+					 GUEST_PTE_WRITE | GUEST_PTE_LARGE);
+		}
+	}
+	return ret ? -KEEL_EFAULT : 0;
+}
+
+static void entry_state(struct vcpu_entry_state *s, uint64_t entry, uint64_t mem)
+{
+	memset(s, 0, sizeof(*s));
+	s->rip = entry;
+	s->rsp = mem;
+	s->rflags = RFLAGS_FIXED;
+	s->rdi = GUEST_START_INFO_GPA;
+	s->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
+	s->cr3 = GUEST_PML4_GPA;
+	s->cr4 = CR4_PAE;
+	s->efer = EFER_LME | EFER_LMA;
+	s->cs = (struct segment){ GUEST_SEL_CODE, SEG_ATTR_CODE64, 0xffffffff, 0 };
+	s->ds = (struct segment){ GUEST_SEL_DATA, SEG_ATTR_DATA, 0xffffffff, 0 };
+	s->tr = (struct segment){ GUEST_SEL_TSS, SEG_ATTR_TSS64, GUEST_TSS_LIMIT,
+				  GUEST_TSS_GPA };
+	s->gdt_base = GUEST_GDT_GPA;
+	s->gdt_limit = GUEST_SEL_TSS + 16 - 1;
+	s->idt_base = 0;
+	s->idt_limit = 0;	/* no IDT: an early exception is a triple fault */
+}
+
+struct load_ctx {
+	struct vm *vm;
+};
+
+static int load_segment(void *ctx, uint64_t gpa, const void *bytes, uint64_t len)
+{
+	struct vm *vm = ((struct load_ctx *)ctx)->vm;
+	static const uint8_t zeros[256];
+
+	if (bytes)
+		return guest_mem_write(vm, gpa, bytes, len);
+	while (len) {
+		uint64_t chunk = MIN(len, sizeof(zeros));
+		int ret = guest_mem_write(vm, gpa, zeros, chunk);
+
+		if (ret)
+			return ret;
+		gpa += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+static int load_image(struct vm *vm, const struct boot_module *image,
+		      uint64_t *entry, const char **why)
+{
+	const void *file = phys_to_virt(image->phys);
+	struct elf_image img;
+	struct load_ctx ctx = { vm };
+
+	if (elf_parse(file, image->size, &img, why))
+		return -KEEL_ENOEXEC;
+	if (img.paddr_lo < KEEL_GUEST_IMAGE_MIN) {
+		*why = "the image's segments start below 1 MiB (guest images load at 0x100000 or above)";
+		return -KEEL_ENOEXEC;
+	}
+	if (img.paddr_hi > vm->mem_bytes - GUEST_STACK_RESERVE) {
+		*why = "the image does not fit in the VM's memory: give it more mem=";
+		return -KEEL_ENOEXEC;
+	}
+	if (elf_load(&img, file, load_segment, &ctx)) {
+		*why = "the image could not be copied into guest memory";
+		return -KEEL_ENOEXEC;
+	}
+	*entry = img.entry;
+	return 0;
+}
+
+/* --------------------------------------------------------------- life */
+
+static struct vm *vm_alloc_slot(void)
+{
+	unsigned int order = order_for_bytes(sizeof(struct vm));
+	struct vm *vm = NULL;
+	uint64_t pa;
+
+	spin_lock(&vms_lock);
+	for (unsigned int i = 0; i < VM_MAX; i++) {
+		if (vms[i])
+			continue;
+		if (frames_alloc_zeroed(order, &pa))
+			break;
+		vm = phys_to_virt(pa);
+		vm->id = next_vm_id++;
+		vms[i] = vm;
+		break;
+	}
+	spin_unlock(&vms_lock);
+	return vm;
+}
+
+static void vm_release_slot(struct vm *vm)
+{
+	spin_lock(&vms_lock);
+	for (unsigned int i = 0; i < VM_MAX; i++)
+		if (vms[i] == vm)
+			vms[i] = NULL;
+	spin_unlock(&vms_lock);
+	frames_free(virt_to_phys(vm), order_for_bytes(sizeof(struct vm)));
+}
+
+int vm_create(const struct config_vm *cfg, const struct boot_module *image,
+	      struct vm **out, const char **why)
+{
+	struct vcpu_entry_state entry;
+	struct audit audit;
+	struct vm *vm;
+	uint64_t entry_rip = 0;
+	int ret;
+
+	if (cfg->cpu >= cpu_count || !cpus[cfg->cpu].virt_enabled) {
+		*why = "its cpu= names a CPU that is not running: pick one from the boot log";
+		return -KEEL_EINVAL;
+	}
+	vm = vm_alloc_slot();
+	if (!vm) {
+		*why = "no free VM slot or no memory for the VM's state";
+		return -KEEL_ENOMEM;
+	}
+	strlcpy(vm->name, cfg->name, sizeof(vm->name));
+	vm->mem_bytes = cfg->mem;
+	vm->vcpu_count = 1;
+
+	*why = "not enough free memory: lower mem= or start fewer guests";
+	ret = pt_init(&vm->stage2, vendor->stage2_kind, vendor->stage2_1g(),
+		      &frames_pt_memory);
+	if (!ret)
+		ret = vm_alloc_memory(vm);
+	if (ret)
+		goto fail;
+
+	audit = (struct audit){ vm, 0 };
+	if (pt_walk(&vm->stage2, audit_leaf, &audit)) {
+		*why = "stage-2 audit failed: a mapping points outside the VM's memory";
+		ret = -KEEL_EFAULT;
+		goto fail;
+	}
+	ret = load_image(vm, image, &entry_rip, why);
+	if (ret)
+		goto fail;
+	ret = build_boot_structures(vm, cfg);
+	if (ret) {
+		*why = "the VM's memory is too small for its boot structures";
+		goto fail;
+	}
+
+	entry_state(&entry, entry_rip, vm->mem_bytes);
+	vm->vcpus[0] = (struct vcpu){ .vm = vm, .id = 0, .cpu = cfg->cpu,
+				      .state = VCPU_RUNNABLE };
+	vm->vcpus[0].regs.rdi = entry.rdi;
+	ret = vendor->vcpu_create(&vm->vcpus[0], &entry,
+				  pt_root_pointer(&vm->stage2));
+	if (ret) {
+		*why = "no memory for the vCPU's control structure";
+		goto fail;
+	}
+	vm->state = VM_CREATED;
+	*out = vm;
+	return 0;
+
+fail:
+	vm_free_memory(vm);
+	vm_release_slot(vm);
+	return ret;
+}
+
+void vm_stop(struct vm *vm, enum vm_state state, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(vm->stop_reason, sizeof(vm->stop_reason), fmt, ap);
+	va_end(ap);
+	spin_lock(&vm->lock);
+	vm->state = state;
+	for (unsigned int i = 0; i < vm->vcpu_count; i++)
+		vm->vcpus[i].state = VCPU_STOPPED;
+	spin_unlock(&vm->lock);
+	if (state == VM_STOPPED)
+		log_error("vm %s: %s; vm stopped", vm->name, vm->stop_reason);
+	else
+		log_info("vm %s: %s", vm->name, vm->stop_reason);
+}
+
+/* ------------------------------------------------------------- console */
+
+static void console_flush_line(struct vm *vm)
+{
+	char out[VM_NAME_LEN + VM_CONSOLE_LINE + 8];
+	int n = snprintf(out, sizeof(out), "[%s] %.*s\n", vm->name,
+			 (int)vm->line_len, vm->line);
+
+	console_write(out, MIN((size_t)n, sizeof(out) - 1));
+	vm->line_len = 0;
+}
+
+void vm_console_putc(struct vm *vm, char c)
+{
+	spin_lock(&vm->lock);
+	vm->ring[vm->ring_head++ % VM_CONSOLE_RING] = c;
+	if (c == '\n') {
+		console_flush_line(vm);
+	} else if (c != '\r') {
+		/* keep guest escape sequences away from the operator's terminal */
+		if ((unsigned char)c < 0x20 && c != '\t')
+			c = '?';
+		else if ((unsigned char)c >= 0x7f)
+			c = '?';
+		vm->line[vm->line_len++] = c;
+		if (vm->line_len == VM_CONSOLE_LINE)
+			console_flush_line(vm);
+	}
+	spin_unlock(&vm->lock);
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef KEEL_ARCH_INTERRUPT_H
+#define KEEL_ARCH_INTERRUPT_H
+
+#include <stdint.h>
+
+/* What arch/x86/isr.S pushes, lowest address first. */
+struct interrupt_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error_code;
+	uint64_t rip, cs, rflags, rsp, ss;	/* pushed by the CPU */
+};
+
+#define VECTOR_NMI          2
+#define VECTOR_DF           8
+#define VECTOR_MC           18
+#define VECTOR_FIRST_IRQ    32
+#define VECTOR_SPURIOUS     0xff
+
+void interrupt_dispatch(struct interrupt_frame *frame);
+
+#endif

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+/* Thin wrappers around x86-64 instructions. No policy lives here. */
+#ifndef KEEL_ARCH_X86_H
+#define KEEL_ARCH_X86_H
+
+#include <stdint.h>
+
+#define CR0_PE (1ull << 0)
+#define CR0_MP (1ull << 1)
+#define CR0_ET (1ull << 4)
+#define CR0_NE (1ull << 5)
+#define CR0_WP (1ull << 16)
+#define CR0_PG (1ull << 31)
+
+#define CR4_PAE    (1ull << 5)
+#define CR4_PGE    (1ull << 7)
+#define CR4_VMXE   (1ull << 13)
+
+#define EFER_SCE  (1ull << 0)
+#define EFER_LME  (1ull << 8)
+#define EFER_LMA  (1ull << 10)
+#define EFER_NXE  (1ull << 11)
+#define EFER_SVME (1ull << 12)
+
+#define RFLAGS_FIXED (1ull << 1)
+#define RFLAGS_CF    (1ull << 0)
+#define RFLAGS_ZF    (1ull << 6)
+#define RFLAGS_IF    (1ull << 9)
+
+/* CPUID leaf 1 ECX / EDX, leaf 0x80000001 ECX / EDX */
+#define CPUID_1_ECX_VMX        (1u << 5)
+#define CPUID_1_ECX_X2APIC     (1u << 21)
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+#define CPUID_1_ECX_HYPERVISOR (1u << 31)
+#define CPUID_1_ECX_MONITOR    (1u << 3)
+#define CPUID_1_ECX_SMX        (1u << 6)
+#define CPUID_1_EDX_APIC       (1u << 9)
+#define CPUID_80000001_ECX_SVM (1u << 2)
+#define CPUID_80000001_EDX_NX  (1u << 20)
+#define CPUID_80000001_EDX_1G  (1u << 26)
+
+struct cpuid_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
+{
+	struct cpuid_regs r;
+
+	__asm__ volatile("cpuid"
+			 : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+			 : "a"(leaf), "c"(subleaf));
+	return r;
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t value)
+{
+	__asm__ volatile("wrmsr"
+			 : : "c"(msr), "a"((uint32_t)value),
+			   "d"((uint32_t)(value >> 32)) : "memory");
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void outw(uint16_t port, uint16_t v)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+#define DEFINE_CR_ACCESS(n)						\
+static inline uint64_t read_cr##n(void)					\
+{									\
+	uint64_t v;							\
+	__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));		\
+	return v;							\
+}									\
+static inline void write_cr##n(uint64_t v)				\
+{									\
+	__asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory");	\
+}
+DEFINE_CR_ACCESS(0)
+DEFINE_CR_ACCESS(2)
+DEFINE_CR_ACCESS(3)
+DEFINE_CR_ACCESS(4)
+#undef DEFINE_CR_ACCESS
+
+static inline uint64_t read_rflags(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("pushfq; popq %0" : "=r"(v));
+	return v;
+}
+
+static inline void cpu_relax(void)
+{
+	__asm__ volatile("pause" ::: "memory");
+}
+
+static inline void irq_disable(void)
+{
+	__asm__ volatile("cli" ::: "memory");
+}
+
+static inline void irq_enable(void)
+{
+	__asm__ volatile("sti" ::: "memory");
+}
+
+static inline void cpu_halt(void)
+{
+	__asm__ volatile("hlt" ::: "memory");
+}
+
+static inline void invlpg(uint64_t va)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+static inline void tlb_flush_local(void)
+{
+	write_cr3(read_cr3());
+}
+
+struct __attribute__((packed)) descriptor_ptr {
+	uint16_t limit;
+	uint64_t base;
+};
+
+static inline struct descriptor_ptr read_gdtr(void)
+{
+	struct descriptor_ptr p;
+
+	__asm__ volatile("sgdt %0" : "=m"(p));
+	return p;
+}
+
+static inline struct descriptor_ptr read_idtr(void)
+{
+	struct descriptor_ptr p;
+
+	__asm__ volatile("sidt %0" : "=m"(p));
+	return p;
+}
+
+static inline uint16_t read_tr(void)
+{
+	uint16_t v;
+
+	__asm__ volatile("str %0" : "=r"(v));
+	return v;
+}
+
+#define DEFINE_SEG_READ(name)						\
+static inline uint16_t read_##name(void)				\
+{									\
+	uint16_t v;							\
+	__asm__ volatile("mov %%" #name ", %0" : "=r"(v));		\
+	return v;							\
+}
+DEFINE_SEG_READ(cs)
+DEFINE_SEG_READ(ss)
+DEFINE_SEG_READ(ds)
+DEFINE_SEG_READ(es)
+DEFINE_SEG_READ(fs)
+DEFINE_SEG_READ(gs)
+#undef DEFINE_SEG_READ
+
+#endif

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hypervisor log: leveled messages, each kept in a ring (read later
+ * through the admin shell) and printed on the console when its level is
+ * at or above the console threshold (command line `loglevel=`).
+ */
+#ifndef KEEL_CORE_LOG_H
+#define KEEL_CORE_LOG_H
+
+#include <stddef.h>
+
+enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+
+#define LOG_RING_SIZE (64 * 1024)
+
+void log_set_level(enum log_level level);
+void log_write(enum log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define log_error(...) log_write(LOG_ERROR, __VA_ARGS__)
+#define log_warn(...)  log_write(LOG_WARN, __VA_ARGS__)
+#define log_info(...)  log_write(LOG_INFO, __VA_ARGS__)
+#define log_debug(...) log_write(LOG_DEBUG, __VA_ARGS__)
+
+/* Raw console output, no prefix, not kept in the ring (guest consoles). */
+void console_write(const char *s, size_t len);
+
+/* Copies up to size bytes of the ring's oldest-first text; returns bytes. */
+size_t log_ring_read(char *buf, size_t size);
+
+#endif

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/* A virtual CPU: its saved registers, its back-end state, its statistics. */
+#ifndef KEEL_CORE_VCPU_H
+#define KEEL_CORE_VCPU_H
+
+/* Offsets of struct guest_regs, for the entry stubs. Index = x86 reg number. */
+#define GREG_RAX 0x00
+#define GREG_RCX 0x08
+#define GREG_RDX 0x10
+#define GREG_RBX 0x18
+#define GREG_RSP 0x20	/* unused: RSP lives in the VMCS/VMCB */
+#define GREG_RBP 0x28
+#define GREG_RSI 0x30
+#define GREG_RDI 0x38
+#define GREG_R8  0x40
+#define GREG_R9  0x48
+#define GREG_R10 0x50
+#define GREG_R11 0x58
+#define GREG_R12 0x60
+#define GREG_R13 0x68
+#define GREG_R14 0x70
+#define GREG_R15 0x78
+
+#ifndef __ASSEMBLY__
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <core/vm_exit.h>
+
+struct guest_regs {
+	uint64_t rax, rcx, rdx, rbx, rsp_unused, rbp, rsi, rdi;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+_Static_assert(offsetof(struct guest_regs, rdi) == GREG_RDI, "stub offsets");
+_Static_assert(offsetof(struct guest_regs, r15) == GREG_R15, "stub offsets");
+
+/*
+ * A segment in vendor-neutral form. attr is the descriptor's access byte
+ * (bits 0-7: type, S, DPL, P) plus its flags nibble in bits 8-11 (AVL, L,
+ * D/B, G): exactly the VMCB attribute format (APM 15.5.1); the VMX
+ * back-end converts it to the VMCS access-rights format.
+ */
+struct segment {
+	uint16_t selector;
+	uint16_t attr;
+	uint32_t limit;
+	uint64_t base;
+};
+
+#define SEG_ATTR_CODE64 0xa9b	/* P, DPL0, S, exec/read/accessed, L, G */
+#define SEG_ATTR_DATA   0xc93	/* P, DPL0, S, read/write/accessed, D/B, G */
+#define SEG_ATTR_TSS64  0x08b	/* P, busy 64-bit TSS */
+#define SEG_ATTR_LDT    0x082	/* P, LDT */
+
+/* Register state a vCPU starts from (docs/hypercalls.md §5). */
+struct vcpu_entry_state {
+	uint64_t rip, rsp, rflags;
+	uint64_t rdi;
+	uint64_t cr0, cr3, cr4, efer;
+	struct segment cs, ds, tr;	/* ds is also used for es, ss, fs, gs */
+	uint64_t gdt_base, idt_base;
+	uint16_t gdt_limit, idt_limit;
+};
+
+enum vcpu_state {
+	VCPU_RUNNABLE,
+	VCPU_BLOCKED,	/* hlt: waiting for an interrupt */
+	VCPU_STOPPED,	/* its VM stopped or was destroyed */
+};
+
+struct vcpu_stats {
+	uint64_t exits[EXIT_REASON_COUNT];
+	uint64_t entries;
+};
+
+struct vm;
+
+struct vcpu {
+	struct guest_regs regs;		/* first: the stubs take its address */
+	struct vm *vm;
+	uint32_t id;			/* index inside the VM */
+	uint32_t cpu;			/* physical CPU it runs on */
+	enum vcpu_state state;
+	struct vcpu *next;		/* run-queue link */
+
+	/* back-end state */
+	uint64_t vmcs_pa;		/* VMX: this vCPU's VMCS */
+	bool vmcs_launched;
+	uint64_t vmcb_pa;		/* SVM: this vCPU's VMCB */
+	uint32_t asid;
+
+	struct vcpu_stats stats;
+};
+
+#endif /* __ASSEMBLY__ */
+#endif

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The interface every virtualization back-end implements (VMX in
+ * arch/x86/vmx, SVM in arch/x86/svm). One image carries both; vendor_select
+ * picks one at boot from CPUID. Nothing outside the back-ends knows a VMCS
+ * field or a VMCB offset: core/ uses only these calls.
+ */
+#ifndef KEEL_CORE_VENDOR_H
+#define KEEL_CORE_VENDOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <core/vcpu.h>
+#include <core/vm_exit.h>
+#include <mm/pagetable.h>
+
+struct cpu;
+
+struct vendor_ops {
+	const char *name;		/* "vmx" or "svm" */
+	const char *root_mode;		/* "VMX root mode" / "SVM host mode" */
+	enum pt_kind stage2_kind;
+	uint32_t hypercall_features;	/* KEEL_FEATURE_* for CPUID 0x40000001 */
+
+	/* Can this CPU run the back-end? 0, or an error with *why set. */
+	int (*probe)(const char **why);
+	/* Can stage-2 tables map 1 GiB pages? Valid after probe. */
+	bool (*stage2_1g)(void);
+	/* Enters root mode on the calling CPU. 0 or error, cpu->virt_error set. */
+	int (*cpu_enable)(struct cpu *cpu);
+
+	int (*vcpu_create)(struct vcpu *v, const struct vcpu_entry_state *s,
+			   uint64_t stage2_root);
+	void (*vcpu_destroy)(struct vcpu *v);
+	/* Runs the guest until its next exit, which it describes in *exit. */
+	void (*vcpu_run)(struct vcpu *v, struct vm_exit *exit);
+
+	uint64_t (*get_rip)(struct vcpu *v);
+	void (*set_rip)(struct vcpu *v, uint64_t rip);
+	uint64_t (*get_rsp)(struct vcpu *v);
+	uint64_t (*get_rflags)(struct vcpu *v);
+	unsigned int (*get_cpl)(struct vcpu *v);
+	uint64_t (*get_efer)(struct vcpu *v);	/* as the guest sees it */
+	void (*set_efer)(struct vcpu *v, uint64_t efer);
+	uint64_t (*get_pat)(struct vcpu *v);
+	void (*set_pat)(struct vcpu *v, uint64_t pat);
+	void (*inject_exception)(struct vcpu *v, uint8_t vector,
+				 bool has_error, uint32_t error);
+	/* Prints the guest state worth knowing after a fatal exit. */
+	void (*dump)(struct vcpu *v);
+};
+
+extern const struct vendor_ops *vendor;
+extern const struct vendor_ops vmx_ops;
+extern const struct vendor_ops svm_ops;
+
+/* Chooses the back-end from CPUID; 0, or -KEEL_ENOSYS with *why set. */
+int vendor_select(const char **why);
+
+static inline void vcpu_advance_rip(struct vcpu *v, const struct vm_exit *e)
+{
+	vendor->set_rip(v, vendor->get_rip(v) + e->insn_len);
+}
+
+#endif

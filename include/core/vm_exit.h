@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One VM exit in vendor-neutral form. The VMX and SVM back-ends translate
+ * their exit codes into this; core/exit.c dispatches on the reason.
+ */
+#ifndef KEEL_CORE_VM_EXIT_H
+#define KEEL_CORE_VM_EXIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum exit_reason {
+	EXIT_CPUID,
+	EXIT_MSR_READ,
+	EXIT_MSR_WRITE,
+	EXIT_IO,
+	EXIT_HLT,
+	EXIT_HYPERCALL,
+	EXIT_STAGE2_FAULT,
+	EXIT_INTR,		/* a physical interrupt arrived */
+	EXIT_NMI,
+	EXIT_TRIPLE_FAULT,	/* VMX triple fault, SVM shutdown */
+	EXIT_INVALID_STATE,	/* VM entry refused the guest state */
+	EXIT_VIRT_INSN,		/* guest ran a VMX/SVM instruction */
+	EXIT_CR_ACCESS,		/* a control-register change we cannot allow */
+	EXIT_UNKNOWN,		/* anything else: raw_code says what */
+	EXIT_REASON_COUNT
+};
+
+/* Short names, used in logs and statistics. */
+extern const char *const exit_reason_names[EXIT_REASON_COUNT];
+
+struct vm_exit {
+	enum exit_reason reason;
+	uint64_t raw_code;	/* vendor exit code, for messages */
+	uint32_t insn_len;	/* bytes of the exiting instruction, 0 if n/a */
+	union {
+		struct {
+			uint16_t port;
+			uint8_t size;	/* 1, 2 or 4 */
+			bool in;
+			bool string;
+			bool rep;
+		} io;
+		struct {
+			uint64_t gpa;
+			bool read, write, exec;
+		} stage2;
+		struct {
+			uint64_t info;	/* vendor detail for the log */
+		} detail;
+	};
+};
+
+#endif

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The virtual 16550 every VM sees at COM1 (ports 0x3f8-0x3ff). Transmit
+ * goes to the VM's console; there is no receive path yet, and no
+ * interrupts: guests poll the line status register.
+ */
+#ifndef KEEL_DRIVERS_VUART_H
+#define KEEL_DRIVERS_VUART_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define VUART_BASE  0x3f8
+#define VUART_PORTS 8
+
+struct vuart {
+	uint8_t ier, lcr, mcr, scr, dll, dlm;
+};
+
+struct vm;
+
+static inline bool vuart_claims(uint16_t port)
+{
+	return port >= VUART_BASE && port < VUART_BASE + VUART_PORTS;
+}
+
+uint8_t vuart_read(struct vm *vm, uint16_t port);
+void vuart_write(struct vm *vm, uint16_t port, uint8_t value);
+
+#endif

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hypervisor's frame pool: the buddy allocator (mm/frame.h) over every
+ * usable range of the boot memory map, behind one lock. Allocation is not
+ * on any hot path.
+ */
+#ifndef KEEL_MM_FRAMES_H
+#define KEEL_MM_FRAMES_H
+
+#include <stdint.h>
+
+#include <keel/boot_info.h>
+#include <mm/frame.h>
+#include <mm/pagetable.h>
+
+void frames_init(const struct boot_info *bi);
+int frames_alloc(unsigned int order, uint64_t *pa);
+int frames_alloc_zeroed(unsigned int order, uint64_t *pa);
+int frames_alloc_below(unsigned int order, uint64_t limit, uint64_t *pa);
+void frames_free(uint64_t pa, unsigned int order);
+uint64_t frames_free_bytes(void);
+uint64_t frames_total_bytes(void);
+
+/* Table memory for pt_* backed by the pool, zeroed. */
+extern const struct pt_memory frames_pt_memory;
+
+#endif
