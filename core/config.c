@@ -501,7 +501,7 @@ static int check_line_bytes(struct parser *p, const char *s, const char *end)
 		if (*s == '\r')
 			return fail(p, "stray carriage return; "
 				    "end lines with LF or CRLF");
-		if ((unsigned char)*s < ' ' && *s != '\t')
+		if (((unsigned char)*s < ' ' && *s != '\t') || *s == CHAR_DEL)
 			return fail(p, "control character; "
 				    "keel.cfg must be plain text");
 	}
@@ -527,11 +527,12 @@ static int check_vm_images(struct parser *p)
 		if (find_module_index(cfg, cfg->vms[i].image) >= 0)
 			continue;
 		p->line = p->vm_line[i];
+		/* names are at most 31 bytes: this fits the message */
 		fail(p, "vm '");
 		msg_add(p, cfg->vms[i].name);
-		msg_add(p, "': no module named '");
+		msg_add(p, "': image '");
 		msg_add(p, cfg->vms[i].image);
-		msg_add(p, "'; add a module line");
+		msg_add(p, "' is not a module");
 		return -KEEL_EINVAL;
 	}
 	return 0;
