@@ -10,7 +10,7 @@
  * what lets frame_free refuse double frees without reading the frames.
  */
 #include <keel/abi.h>
-#include <lib/bits.h>
+#include <lib/util.h>
 #include <lib/string.h>
 #include <mm/frame.h>
 
@@ -195,7 +195,7 @@ static bool block_in_pool(const struct frame_pool *pool, uint64_t pa,
 
 	if (order > FRAME_MAX_ORDER || !IS_ALIGNED(pa, block_size(order)))
 		return false;
-	if (add_overflows_u64(pa, block_size(order), &end))
+	if (__builtin_add_overflow(pa, block_size(order), &end))
 		return false;
 	return pa >= pool->base && end <= pool->limit;
 }
@@ -290,7 +290,7 @@ uint64_t frame_pool_add(struct frame_pool *pool, uint64_t base, uint64_t len)
 	unsigned int order;
 
 	/* the pool ends below 2^52, so clipping there loses nothing */
-	if (add_overflows_u64(base, len, &end))
+	if (__builtin_add_overflow(base, len, &end))
 		end = UINT64_MAX;
 	if (base >= pool->limit)
 		return 0;

@@ -10,7 +10,7 @@
  * PML4, which has no leaves.
  */
 #include <keel/abi.h>
-#include <lib/bits.h>
+#include <lib/util.h>
 #include <mm/pagetable.h>
 
 #define PT_INDEX_BITS  9
@@ -320,7 +320,7 @@ static bool range_ok(uint64_t va, uint64_t size, uint64_t limit)
 	uint64_t end;
 
 	return size && IS_ALIGNED(va, PT_PAGE_4K) && IS_ALIGNED(size, PT_PAGE_4K) &&
-	       !add_overflows_u64(va, size, &end) && end <= limit;
+	       !__builtin_add_overflow(va, size, &end) && end <= limit;
 }
 
 int pt_map(struct page_table *pt, uint64_t va, uint64_t pa, uint64_t size,
