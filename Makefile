@@ -15,6 +15,7 @@ LD      ?= ld
 OBJCOPY ?= objcopy
 
 .DEFAULT_GOAL := all
+.SECONDARY:
 .PHONY: all help clean hypervisor run test unit integration image bench esp
 
 help:

@@ -22,6 +22,7 @@ struct sink {
 struct spec {
 	bool left;		/* '-' */
 	bool zero;		/* '0' */
+	bool alternate;		/* '#': 0x before non-zero hex */
 	unsigned int width;
 	bool has_precision;
 	unsigned int precision;
@@ -169,6 +170,8 @@ static const char *parse_spec(const char *fmt, struct spec *sp, va_list *ap)
 			sp->left = true;
 		else if (*fmt == '0')
 			sp->zero = true;
+		else if (*fmt == '#')
+			sp->alternate = true;
 		else
 			break;
 	}
@@ -207,10 +210,15 @@ static bool put_conversion(struct sink *out, const struct spec *sp, char conv,
 		put_number(out, sp, arg_unsigned(sp, ap), false, 10, false, "");
 		return true;
 	case 'x':
-	case 'X':
-		put_number(out, sp, arg_unsigned(sp, ap), false, 16,
-			   conv == 'X', "");
+	case 'X': {
+		uint64_t v = arg_unsigned(sp, ap);
+		const char *prefix = "";
+
+		if (sp->alternate && v)
+			prefix = conv == 'X' ? "0X" : "0x";
+		put_number(out, sp, v, false, 16, conv == 'X', prefix);
 		return true;
+	}
 	case 'p':
 		put_number(out, sp, (uintptr_t)va_arg(*ap, void *), false, 16,
 			   false, "0x");

@@ -314,6 +314,31 @@ static int map_level(struct page_table *pt, uint64_t table, unsigned int level,
 	return 0;
 }
 
+/*
+ * The hypervisor's own tables also map the upper canonical half (its image
+ * lives at KERNEL_VBASE): such an address is folded to the 48 bits the
+ * table indexes use. Stage-2 tables take guest-physical addresses only.
+ */
+#define PT_CANONICAL_HIGH (~(PT_ADDR_LIMIT / 2 - 1))
+
+static bool fold_va(const struct page_table *pt, uint64_t *va)
+{
+	if (*va < PT_ADDR_LIMIT)
+		return true;
+	if (pt->kind != PT_HOST || *va < PT_CANONICAL_HIGH)
+		return false;
+	*va &= PT_ADDR_LIMIT - 1;
+	return true;
+}
+
+/* The inverse of fold_va, for addresses reported by pt_walk. */
+static uint64_t unfold_va(const struct page_table *pt, uint64_t va)
+{
+	if (pt->kind == PT_HOST && va >= PT_ADDR_LIMIT / 2)
+		return va | PT_CANONICAL_HIGH;
+	return va;
+}
+
 /* [va, va+size) is a non-empty, 4 KiB aligned range below the limit. */
 static bool range_ok(uint64_t va, uint64_t size, uint64_t limit)
 {
@@ -326,7 +351,7 @@ static bool range_ok(uint64_t va, uint64_t size, uint64_t limit)
 int pt_map(struct page_table *pt, uint64_t va, uint64_t pa, uint64_t size,
 	   unsigned int perms)
 {
-	if (!(perms & PT_R) || (perms & ~PT_PERM_MASK))
+	if (!(perms & PT_R) || (perms & ~PT_PERM_MASK) || !fold_va(pt, &va))
 		return -KEEL_EINVAL;
 	if (!range_ok(va, size, PT_ADDR_LIMIT) ||
 	    !range_ok(pa, size, PT_PHYS_LIMIT))
@@ -371,7 +396,7 @@ static int unmap_level(struct page_table *pt, uint64_t table,
 
 int pt_unmap(struct page_table *pt, uint64_t va, uint64_t size)
 {
-	if (!range_ok(va, size, PT_ADDR_LIMIT))
+	if (!fold_va(pt, &va) || !range_ok(va, size, PT_ADDR_LIMIT))
 		return -KEEL_EINVAL;
 	return unmap_level(pt, pt->root, PT_TOP_LEVEL, va, va + size);
 }
@@ -384,7 +409,7 @@ bool pt_translate(const struct page_table *pt, uint64_t va, uint64_t *pa,
 	const struct pt_format *fmt = format_of(pt);
 	uint64_t table = pt->root;
 
-	if (va >= PT_ADDR_LIMIT)
+	if (!fold_va(pt, &va))
 		return false;
 	for (unsigned int level = PT_TOP_LEVEL;; level--) {
 		uint64_t e = table_virt(pt, table)[level_index(va, level)];
@@ -414,8 +439,8 @@ static int walk_level(const struct page_table *pt, uint64_t table,
 		if (!entry_present(fmt, e))
 			continue;
 		if (entry_is_leaf(fmt, e, level))
-			rc = fn(arg, va, entry_addr(e, level), level_size(level),
-				leaf_perms(fmt, e));
+			rc = fn(arg, unfold_va(pt, va), entry_addr(e, level),
+				level_size(level), leaf_perms(fmt, e));
 		else
 			rc = walk_level(pt, e & PT_ADDR_MASK, level - 1, va,
 					fn, arg);

@@ -10,6 +10,7 @@
 #include <arch/x86.h>
 #include <core/log.h>
 #include <core/main.h>
+#include <core/panic.h>
 #include <lib/string.h>
 #include <lib/util.h>
 #include <mm/frames.h>

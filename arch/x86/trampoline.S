@@ -13,7 +13,8 @@
 #define P_JUMP64  (TRAMP_PARAMS + 0x50)
 #define SEL_DATA  0x10
 #define CR0_PE    0x00000001
-#define CR0_PG_WP_PE 0x80010001
+/* PG, WP, NE, ET, MP, PE; CD and NW clear: caches on (INIT leaves them off) */
+#define CR0_LONG_MODE 0x80010033
 #define CR4_PAE   0x00000020
 #define MSR_EFER  0xc0000080
 #define EFER_LME_NXE 0x00000900
@@ -53,8 +54,7 @@ ap_trampoline_pm32:
 	rdmsr
 	orl	$EFER_LME_NXE, %eax
 	wrmsr
-	movl	%cr0, %eax
-	orl	$CR0_PG_WP_PE, %eax
+	movl	$CR0_LONG_MODE, %eax
 	movl	%eax, %cr0
 	ljmpl	*P_JUMP64(%ebx)
 

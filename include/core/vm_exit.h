@@ -34,6 +34,7 @@ struct vm_exit {
 	enum exit_reason reason;
 	uint64_t raw_code;	/* vendor exit code, for messages */
 	uint32_t insn_len;	/* bytes of the exiting instruction, 0 if n/a */
+	uint64_t qualification;	/* vendor detail for the log */
 	union {
 		struct {
 			uint16_t port;
@@ -46,9 +47,6 @@ struct vm_exit {
 			uint64_t gpa;
 			bool read, write, exec;
 		} stage2;
-		struct {
-			uint64_t info;	/* vendor detail for the log */
-		} detail;
 	};
 };
 

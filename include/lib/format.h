@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * snprintf for freestanding code: %d %i %u %x %X %p %s %c %% with the
- * flags '-', '0', a width, a precision for %s (either may be '*'), and
+ * flags '-', '0', '#' (0x before non-zero hex), a width, a precision for %s (either may be '*'), and
  * the length modifiers l, ll, z. %p prints 0x and lowercase hex. An
  * unknown conversion is copied to the output as written. Always
  * NUL-terminates when size > 0; returns the length the full output would

@@ -11,9 +11,9 @@
 #define IS_ALIGNED(x, a)   (((x) & ((uint64_t)(a) - 1)) == 0)
 #define MIN(a, b)          ((a) < (b) ? (a) : (b))
 #define MAX(a, b)          ((a) > (b) ? (a) : (b))
-#define KIB                (1ULL << 10)
-#define MIB                (1ULL << 20)
-#define GIB                (1ULL << 30)
+#define KIB                (1UL << 10)
+#define MIB                (1UL << 20)
+#define GIB                (1UL << 30)
 #define container_of(p, type, member) \
 	((type *)((char *)(p) - offsetof(type, member)))
 

@@ -66,7 +66,8 @@ int pt_init(struct page_table *pt, enum pt_kind kind, bool allow_1g,
 /*
  * Maps [va, va+size) to [pa, pa+size) with perms (PT_R required).
  * va, pa and size must be 4 KiB aligned, the range must lie below
- * PT_ADDR_LIMIT (and pa below 2^52). Any mapping already in the range is
+ * PT_ADDR_LIMIT (and pa below 2^52); PT_HOST tables also take ranges in
+ * the upper canonical half (0xffff800000000000 and up). Any mapping already in the range is
  * replaced. Returns 0, -KEEL_EINVAL or -KEEL_ENOMEM; on -KEEL_ENOMEM a
  * prefix of the range may be mapped (the caller unmaps it).
  */

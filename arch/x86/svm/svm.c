@@ -249,7 +249,7 @@ static void svm_decode_exit(const struct vmcb *vmcb, struct vm_exit *e)
 		e->stage2.write = info1 & SVM_NPF_WRITE;
 		e->stage2.exec = info1 & SVM_NPF_FETCH;
 		e->stage2.read = !e->stage2.write && !e->stage2.exec;
-		e->detail.info = info1;
+		e->qualification = info1;
 		break;
 	case SVM_EXIT_INTR:
 		e->reason = EXIT_INTR;
@@ -270,7 +270,7 @@ static void svm_decode_exit(const struct vmcb *vmcb, struct vm_exit *e)
 		e->reason = EXIT_VIRT_INSN;
 		break;
 	default:
-		e->detail.info = info1;
+		e->qualification = info1;
 		break;
 	}
 }

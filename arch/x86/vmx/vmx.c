@@ -417,7 +417,7 @@ static void decode_exit(struct vm_exit *e)
 	e->raw_code = raw;
 	e->reason = EXIT_UNKNOWN;
 	e->insn_len = (uint32_t)vmread(VMCS_EXIT_INSN_LEN);
-	e->detail.info = qual;
+	e->qualification = qual;
 
 	switch (basic) {
 	case VMX_EXIT_CPUID:

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+/* Console through the virtual COM1, hypercalls, arguments. */
+#include <stdarg.h>
+
+#include <lib/format.h>
+#include <lib/string.h>
+
+#include "guest.h"
+
+#define COM1     0x3f8
+#define COM1_LSR (COM1 + 5)
+#define LSR_THR_EMPTY 0x20
+
+const struct keel_start_info *start_info;
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+void console_putc(char c)
+{
+	while (!(inb(COM1_LSR) & LSR_THR_EMPTY))
+		;
+	outb(COM1, (uint8_t)c);
+}
+
+void console_puts(const char *s)
+{
+	while (*s)
+		console_putc(*s++);
+}
+
+void gprintf(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	console_puts(buf);
+}
+
+long hypercall(unsigned long nr, unsigned long a1, unsigned long a2)
+{
+	long ret;
+
+	if (start_info->flags & KEEL_START_VMMCALL)
+		__asm__ volatile("vmmcall" : "=a"(ret) : "a"(nr), "D"(a1), "S"(a2)
+				 : "memory");
+	else
+		__asm__ volatile("vmcall" : "=a"(ret) : "a"(nr), "D"(a1), "S"(a2)
+				 : "memory");
+	return ret;
+}
+
+bool arg_value(const char *key, char *buf, size_t size)
+{
+	const char *p = start_info->args;
+	size_t klen = strlen(key);
+
+	while (*p) {
+		size_t len = 0;
+
+		while (*p == ' ')
+			p++;
+		while (p[len] && p[len] != ' ')
+			len++;
+		if (len > klen && !strncmp(p, key, klen) && p[klen] == '=') {
+			size_t vlen = len - klen - 1;
+
+			if (vlen >= size)
+				vlen = size - 1;
+			memcpy(buf, p + klen + 1, vlen);
+			buf[vlen] = 0;
+			return true;
+		}
+		p += len;
+	}
+	return false;
+}
+
+void guest_halt(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+void guest_start(const struct keel_start_info *si)
+{
+	start_info = si;
+	if (si->magic != KEEL_START_MAGIC) {
+		console_puts("guest: bad start-info magic\n");
+		guest_halt();
+	}
+	if ((si->version >> 16) != KEEL_ABI_MAJOR) {
+		console_puts("guest: built for another ABI major version\n");
+		guest_halt();
+	}
+	guest_main();
+	guest_halt();
+}
