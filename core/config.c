@@ -134,7 +134,7 @@ static int next_token(struct parser *p, const char **pos, const char *end,
 			s++;
 			continue;
 		}
-		if (s != t->s && s != eq + 1)
+		if (s != t->s && !(eq && s == eq + 1))
 			return fail(p, "a '\"' may only start a value; "
 				    "quote the whole value");
 		while (++s < end && *s != '"')

@@ -1,0 +1,52 @@
+# libFuzzer targets for the parsers. Included by the top-level Makefile
+# (BUILD comes from there); needs clang with libFuzzer (Debian:
+# clang-14 libclang-rt-14-dev).
+#
+#   make fuzz-build    build every target
+#   make fuzz-smoke    a short bounded run of each, from the seed corpus
+#                      (FUZZ_RUNS, FUZZ_TIME to change the bounds)
+#
+# A longer run by hand: build/fuzz/fuzz_elf build/fuzz/work-fuzz_elf \
+#     tests/fuzz/corpus/fuzz_elf -max_total_time=3600
+
+FUZZ_CC     ?= clang
+FUZZ_DIR    := $(BUILD)/fuzz
+FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -Wall -Wextra -Werror -Iinclude
+FUZZ_RUNS   ?= 1000000
+FUZZ_TIME   ?= 20
+
+FUZZ_NAMES  := fuzz_config fuzz_elf
+FUZZ_BINS   := $(addprefix $(FUZZ_DIR)/,$(FUZZ_NAMES))
+
+FUZZ_SRCS_fuzz_config := core/config.c lib/parse.c tests/unit/compat.c
+FUZZ_SRCS_fuzz_elf    := core/elf.c
+
+.PHONY: fuzz-build fuzz-smoke
+
+fuzz-build: $(FUZZ_BINS)
+
+define FUZZ_RULE
+$(FUZZ_DIR)/$(1): tests/fuzz/$(1).c $(FUZZ_SRCS_$(1)) \
+		$(wildcard include/*/*.h) tests/fuzz/fuzz.mk
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ $$< $(FUZZ_SRCS_$(1))
+endef
+$(foreach t,$(FUZZ_NAMES),$(eval $(call FUZZ_RULE,$(t))))
+
+# New inputs go to a work directory under $(BUILD): the committed seed
+# corpus is only read. Crashes are written to $(FUZZ_DIR)/crash-*.
+fuzz-smoke: fuzz-build
+	@for t in $(FUZZ_NAMES); do \
+		mkdir -p $(FUZZ_DIR)/work-$$t; \
+		echo "== $$t ($(FUZZ_RUNS) runs or $(FUZZ_TIME) s)"; \
+		$(FUZZ_DIR)/$$t -runs=$(FUZZ_RUNS) \
+			-max_total_time=$(FUZZ_TIME) \
+			-artifact_prefix=$(FUZZ_DIR)/ -print_final_stats=0 \
+			$(FUZZ_DIR)/work-$$t tests/fuzz/corpus/$$t \
+			2>$(FUZZ_DIR)/$$t.log || \
+			{ tail -40 $(FUZZ_DIR)/$$t.log; echo "not ok - $$t"; \
+			  exit 1; }; \
+		tail -1 $(FUZZ_DIR)/$$t.log; \
+		echo "ok - $$t"; \
+	done
