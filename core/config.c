@@ -14,7 +14,7 @@
 #include <lib/string.h>
 
 #define CONFIG_MEM_ALIGN    (2ULL << 20)
-#define CONFIG_MAX_ARGS     8	/* more words than any statement takes */
+#define CONFIG_MAX_WORDS    8	/* more words than any statement takes */
 #define MSG_TOKEN_MAX       24	/* longest quoted token in a message */
 #define DECIMAL_U32_MAX_LEN 10
 #define CHAR_DEL            0x7f
@@ -470,7 +470,7 @@ static int parse_vm(struct parser *p, const struct token *w, int n)
 
 static int parse_statement(struct parser *p, const char *s, const char *end)
 {
-	struct token w[CONFIG_MAX_ARGS];
+	struct token w[CONFIG_MAX_WORDS];
 	int n = next_token(p, &s, end, &w[0]);
 
 	if (n <= 0)
@@ -478,7 +478,7 @@ static int parse_statement(struct parser *p, const char *s, const char *end)
 	/* the command line is free text: do not cut it into words */
 	if (token_is(&w[0], "cmdline"))
 		return parse_cmdline(p, s, end);
-	n = split_words(p, s, end, w + 1, CONFIG_MAX_ARGS - 1);
+	n = split_words(p, s, end, w + 1, CONFIG_MAX_WORDS - 1);
 	if (n < 0)
 		return n;
 	n++;

@@ -179,6 +179,15 @@ static unsigned int leaf_perms(const struct pt_format *fmt, uint64_t e)
 	return perms;
 }
 
+/*
+ * Another CPU may walk a live table at any moment: a new entry is stored
+ * in one piece, after everything it points to is complete.
+ */
+static void entry_set(uint64_t *e, uint64_t value)
+{
+	__atomic_store_n(e, value, __ATOMIC_RELEASE);
+}
+
 /* -------------------------------------------------------------- tables */
 
 static uint64_t *table_virt(const struct page_table *pt, uint64_t pa)
@@ -232,7 +241,7 @@ static void prune_child(struct page_table *pt, uint64_t *e, uint64_t child)
 {
 	if (!table_empty(pt, child))
 		return;
-	*e = 0;
+	entry_set(e, 0);
 	table_free(pt, child);
 }
 
@@ -263,7 +272,7 @@ static int child_table(struct page_table *pt, uint64_t *e, unsigned int level,
 			t[i] = make_leaf(fmt, pa + i * level_size(level - 1),
 					 perms, level - 1);
 	}
-	*e = *child | fmt->table_bits;
+	entry_set(e, *child | fmt->table_bits);
 	return 0;
 }
 
@@ -293,7 +302,7 @@ static int map_level(struct page_table *pt, uint64_t table, unsigned int level,
 
 		if (leaf_fits(pt, level, va, next, pa)) {
 			/* the new leaf is in place before the old tables go */
-			*e = make_leaf(fmt, pa, perms, level);
+			entry_set(e, make_leaf(fmt, pa, perms, level));
 			if (entry_present(fmt, old) &&
 			    !entry_is_leaf(fmt, old, level))
 				free_subtree(pt, old & PT_ADDR_MASK, level - 1);
@@ -377,7 +386,7 @@ static int unmap_level(struct page_table *pt, uint64_t table,
 		if (!entry_present(fmt, old)) {
 			/* a hole: nothing to remove */
 		} else if (IS_ALIGNED(va, size) && next - va == size) {
-			*e = 0;
+			entry_set(e, 0);
 			if (!entry_is_leaf(fmt, old, level))
 				free_subtree(pt, old & PT_ADDR_MASK, level - 1);
 		} else {

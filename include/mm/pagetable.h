@@ -13,7 +13,9 @@
  * Memory is passed in: table frames come from alloc_table and are reached
  * through phys_to_virt, so the walker runs unchanged under host tests.
  * The walker does not flush TLBs; its callers do (after pt_unmap, and
- * after pt_map that replaced a mapping).
+ * after pt_map that replaced a mapping). free_table is called inside
+ * pt_map and pt_unmap, before that flush: for tables a CPU may be using,
+ * the callback must not reuse a frame until the flush is done.
  */
 #ifndef KEEL_MM_PAGETABLE_H
 #define KEEL_MM_PAGETABLE_H
