@@ -10,8 +10,8 @@
  * what lets frame_free refuse double frees without reading the frames.
  */
 #include <keel/abi.h>
-#include <lib/util.h>
 #include <lib/string.h>
+#include <lib/util.h>
 #include <mm/frame.h>
 
 #define BITS_PER_WORD 64
