@@ -324,26 +324,33 @@ static int map_level(struct page_table *pt, uint64_t table, unsigned int level,
 }
 
 /*
- * The hypervisor's own tables also map the upper canonical half (its image
- * lives at KERNEL_VBASE): such an address is folded to the 48 bits the
- * table indexes use. Stage-2 tables take guest-physical addresses only.
+ * The hypervisor's own tables map both canonical halves (its image lives
+ * at KERNEL_VBASE in the upper one); the table indexes use the low 48
+ * bits. A host range must lie in one half: [0, 2^47) or [2^64 - 2^47,
+ * 2^64). Stage-2 tables take guest-physical addresses, which have no
+ * halves, below PT_ADDR_LIMIT.
  */
-#define PT_CANONICAL_HIGH (~(PT_ADDR_LIMIT / 2 - 1))
+#define PT_HALF           (PT_ADDR_LIMIT / 2)
+#define PT_CANONICAL_HIGH (~(PT_HALF - 1))
 
-static bool fold_va(const struct page_table *pt, uint64_t *va)
+/* Folds [*va, *va+size) into index space; false when not canonical. */
+static bool fold_range(const struct page_table *pt, uint64_t *va,
+		       uint64_t size)
 {
-	if (*va < PT_ADDR_LIMIT)
+	if (pt->kind != PT_HOST)
+		return true;	/* range_ok holds it below PT_ADDR_LIMIT */
+	if (*va >= PT_CANONICAL_HIGH) {
+		/* an end at or below 2^48 after folding is one below 2^64 */
+		*va &= PT_ADDR_LIMIT - 1;
 		return true;
-	if (pt->kind != PT_HOST || *va < PT_CANONICAL_HIGH)
-		return false;
-	*va &= PT_ADDR_LIMIT - 1;
-	return true;
+	}
+	return *va < PT_HALF && size <= PT_HALF - *va;
 }
 
-/* The inverse of fold_va, for addresses reported by pt_walk. */
+/* The inverse of fold_range, for addresses reported by pt_walk. */
 static uint64_t unfold_va(const struct page_table *pt, uint64_t va)
 {
-	if (pt->kind == PT_HOST && va >= PT_ADDR_LIMIT / 2)
+	if (pt->kind == PT_HOST && va >= PT_HALF)
 		return va | PT_CANONICAL_HIGH;
 	return va;
 }
@@ -360,7 +367,8 @@ static bool range_ok(uint64_t va, uint64_t size, uint64_t limit)
 int pt_map(struct page_table *pt, uint64_t va, uint64_t pa, uint64_t size,
 	   unsigned int perms)
 {
-	if (!(perms & PT_R) || (perms & ~PT_PERM_MASK) || !fold_va(pt, &va))
+	if (!(perms & PT_R) || (perms & ~PT_PERM_MASK) ||
+	    !fold_range(pt, &va, size))
 		return -KEEL_EINVAL;
 	if (!range_ok(va, size, PT_ADDR_LIMIT) ||
 	    !range_ok(pa, size, PT_PHYS_LIMIT))
@@ -405,7 +413,7 @@ static int unmap_level(struct page_table *pt, uint64_t table,
 
 int pt_unmap(struct page_table *pt, uint64_t va, uint64_t size)
 {
-	if (!fold_va(pt, &va) || !range_ok(va, size, PT_ADDR_LIMIT))
+	if (!fold_range(pt, &va, size) || !range_ok(va, size, PT_ADDR_LIMIT))
 		return -KEEL_EINVAL;
 	return unmap_level(pt, pt->root, PT_TOP_LEVEL, va, va + size);
 }
@@ -418,7 +426,7 @@ bool pt_translate(const struct page_table *pt, uint64_t va, uint64_t *pa,
 	const struct pt_format *fmt = format_of(pt);
 	uint64_t table = pt->root;
 
-	if (!fold_va(pt, &va))
+	if (!fold_range(pt, &va, 1) || va >= PT_ADDR_LIMIT)
 		return false;
 	for (unsigned int level = PT_TOP_LEVEL;; level--) {
 		uint64_t e = table_virt(pt, table)[level_index(va, level)];

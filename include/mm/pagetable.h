@@ -67,9 +67,10 @@ int pt_init(struct page_table *pt, enum pt_kind kind, bool allow_1g,
 
 /*
  * Maps [va, va+size) to [pa, pa+size) with perms (PT_R required).
- * va, pa and size must be 4 KiB aligned, the range must lie below
- * PT_ADDR_LIMIT (and pa below 2^52); PT_HOST tables also take ranges in
- * the upper canonical half (0xffff800000000000 and up). Any mapping already in the range is
+ * va, pa and size must be 4 KiB aligned, pa + size at most 2^52. The va
+ * range must lie below PT_ADDR_LIMIT; for PT_HOST it must instead lie in
+ * one canonical half, [0, 2^47) or [0xffff800000000000, 2^64), and
+ * pt_walk reports it the same way. Any mapping already in the range is
  * replaced. Returns 0, -KEEL_EINVAL or -KEEL_ENOMEM; on -KEEL_ENOMEM a
  * prefix of the range may be mapped (the caller unmaps it).
  */

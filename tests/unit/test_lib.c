@@ -158,6 +158,11 @@ static void test_format_integers(void **state)
 	CHECK_FMT("DEADBEEF deadbeef", "%X %x", 0xdeadbeefu, 0xdeadbeefu);
 	CHECK_FMT("123456789012", "%zu", (size_t)123456789012ULL);
 	CHECK_FMT("-5", "%zd", (size_t)-5);
+	/* '#': a 0x or 0X prefix, but not for zero; zeros go after it */
+	CHECK_FMT("0x1f 0X1F 0", "%#x %#X %#x", 0x1fu, 0x1fu, 0u);
+	CHECK_FMT("0x0000001f", "%#010x", 0x1fu);
+	CHECK_FMT("      0x1f", "%#10x", 0x1fu);
+	CHECK_FMT("0xffffffffffffffff", "%#llx", (unsigned long long)UINT64_MAX);
 	/* a plain %x takes an unsigned int, not a 64-bit value */
 	CHECK_FMT("ffffffff", "%x", 0xffffffffu);
 }

@@ -102,6 +102,7 @@ static const struct pt_memory tm_ops = {
 
 static int setup(void **state)
 {
+	free(tm.buf);
 	tm.buf = aligned_alloc(K4, (size_t)TABLE_FRAMES * K4);
 	memset(tm.used, 0, sizeof(tm.used));
 	tm.next_free = 0;
@@ -125,6 +126,23 @@ static long tm_live(void)
 static enum pt_kind kind_of(void **state)
 {
 	return (enum pt_kind)(uintptr_t)*state;
+}
+
+/* The va of the last size bytes the table can map. */
+static uint64_t top_va(void **state, uint64_t size)
+{
+	/* PT_HOST: the top of the upper canonical half */
+	return (kind_of(state) == PT_HOST ? 0 : PT_ADDR_LIMIT) - size;
+}
+
+static void unmap_everything(struct page_table *pt)
+{
+	if (pt->kind != PT_HOST) {
+		assert_int_equal(pt_unmap(pt, 0, PT_ADDR_LIMIT), 0);
+		return;
+	}
+	assert_int_equal(pt_unmap(pt, 0, PT_ADDR_LIMIT / 2), 0);
+	assert_int_equal(pt_unmap(pt, 0 - PT_ADDR_LIMIT / 2, PT_ADDR_LIMIT / 2), 0);
 }
 
 static void new_pt(struct page_table *pt, void **state, bool allow_1g)
@@ -306,9 +324,9 @@ static void test_map_4k_bits(void **state)
 	assert_int_equal(raw_entry(&pt, 0x1000, 1) & ~ADDR_BITS,
 			 want_table(kind, 0));
 	/* a 4K page at the very top of the address space, pa near 2^52 */
-	assert_int_equal(pt_map(&pt, PT_ADDR_LIMIT - K4, (1ULL << 52) - K4, K4,
+	assert_int_equal(pt_map(&pt, top_va(state, K4), (1ULL << 52) - K4, K4,
 				PT_RW), 0);
-	assert_int_equal(raw_entry(&pt, PT_ADDR_LIMIT - K4, 0),
+	assert_int_equal(raw_entry(&pt, top_va(state, K4), 0),
 			 want_leaf(kind, (1ULL << 52) - K4, PT_RW, 0));
 	check_tables(&pt);
 	end_pt(&pt);
@@ -475,9 +493,9 @@ static void test_unmap_frees_tables(void **state)
 	/* ranges over several PML4 entries, then one unmap over all */
 	assert_int_equal(pt_map(&pt, 0x7fffffe000ULL, 0x100000, 0x4000, PT_RW), 0);
 	assert_int_equal(pt_map(&pt, 3ULL << 39, 0, G1 + M2 + K4, PT_RW), 0);
-	assert_int_equal(pt_map(&pt, PT_ADDR_LIMIT - M2, 0, M2, PT_RW), 0);
+	assert_int_equal(pt_map(&pt, top_va(state, M2), 0, M2, PT_RW), 0);
 	check_tables(&pt);
-	assert_int_equal(pt_unmap(&pt, 0, PT_ADDR_LIMIT), 0);
+	unmap_everything(&pt);
 	assert_int_equal(pt.table_count, 1);
 	assert_int_equal(walk_all(&pt)->n, 0);
 	/* unmapping nothing is fine */
@@ -629,6 +647,64 @@ static void test_destroy_frees_all(void **state)
 	assert_int_equal(tm.allocs, tm.frees);
 }
 
+#define HIGH_HALF   0xffff800000000000ULL
+#define KERNEL_BASE 0xffffffff80000000ULL
+
+/*
+ * PT_HOST maps both canonical halves and reports them as such; stage-2
+ * tables know no halves. Non-canonical ranges are refused.
+ */
+static void test_canonical_halves(void **state)
+{
+	bool host = kind_of(state) == PT_HOST;
+	int want = host ? 0 : -KEEL_EINVAL;
+	struct page_table pt;
+	struct leaves *ls;
+
+	new_pt(&pt, state, true);
+	assert_int_equal(pt_map(&pt, KERNEL_BASE, 0x200000, M2 + K4, PT_RX), want);
+	assert_int_equal(pt_map(&pt, HIGH_HALF, 0x1000, K4, PT_R), want);
+	if (host) {
+		check_translate(&pt, KERNEL_BASE + 0x1234, 0x201234, PT_RX, M2);
+		check_translate(&pt, KERNEL_BASE + M2, 0x400000, PT_RX, K4);
+		check_unmapped(&pt, KERNEL_BASE & (PT_ADDR_LIMIT - 1));
+		/* the kernel lives in the last PML4 and PDPT entries */
+		assert_int_equal(raw_entry(&pt, KERNEL_BASE, 1),
+				 want_leaf(PT_HOST, 0x200000, PT_RX, 1));
+		ls = walk_all(&pt);
+		assert_int_equal(ls->n, 3);
+		assert_int_equal(ls->l[0].va, HIGH_HALF);
+		assert_int_equal(ls->l[1].va, KERNEL_BASE);
+		assert_int_equal(ls->l[2].va, KERNEL_BASE + M2);
+		/* the very top page */
+		assert_int_equal(pt_map(&pt, 0 - K4, 0x5000, K4, PT_RW), 0);
+		check_translate(&pt, 0 - 1, 0x5fff, PT_RW, K4);
+		assert_int_equal(pt_unmap(&pt, KERNEL_BASE, 0 - KERNEL_BASE), 0);
+		assert_int_equal(walk_all(&pt)->n, 1);
+	} else {
+		check_unmapped(&pt, KERNEL_BASE);
+	}
+	assert_int_equal(pt_unmap(&pt, KERNEL_BASE, K4), want);
+	/* non-canonical: the hole between the halves, or crossing into it */
+	if (host) {
+		assert_int_equal(pt_map(&pt, PT_ADDR_LIMIT / 2, 0, K4, PT_R),
+				 -KEEL_EINVAL);
+		assert_int_equal(pt_map(&pt, HIGH_HALF - K4, 0, K4, PT_R),
+				 -KEEL_EINVAL);
+		assert_int_equal(pt_map(&pt, PT_ADDR_LIMIT / 2 - K4, 0, 2 * K4,
+					PT_R), -KEEL_EINVAL);
+		assert_int_equal(pt_unmap(&pt, PT_ADDR_LIMIT / 2 - K4, 2 * K4),
+				 -KEEL_EINVAL);
+		check_unmapped(&pt, PT_ADDR_LIMIT / 2);
+	} else {
+		assert_int_equal(pt_map(&pt, PT_ADDR_LIMIT / 2, 0, K4, PT_R), 0);
+	}
+	assert_int_equal(pt_map(&pt, 0 - K4, 0, 2 * K4, PT_R), -KEEL_EINVAL);
+	pt_unmap(&pt, HIGH_HALF, K4);
+	check_tables(&pt);
+	end_pt(&pt);
+}
+
 static void test_root_pointer(void **state)
 {
 	struct page_table pt;
@@ -766,23 +842,29 @@ static void test_model_soak(void **state)
 	free(m.page);
 }
 
-#define KIND_TESTS(kind)                                                   \
-	cmocka_unit_test_prestate(test_map_4k_bits, (void *)(kind)),       \
-	cmocka_unit_test_prestate(test_map_2m_bits, (void *)(kind)),       \
-	cmocka_unit_test_prestate(test_map_1g_bits, (void *)(kind)),       \
-	cmocka_unit_test_prestate(test_largest_page, (void *)(kind)),      \
-	cmocka_unit_test_prestate(test_split_1g_by_unmap, (void *)(kind)), \
-	cmocka_unit_test_prestate(test_split_2m_by_remap, (void *)(kind)), \
-	cmocka_unit_test_prestate(test_split_1g_by_remap, (void *)(kind)), \
-	cmocka_unit_test_prestate(test_unmap_frees_tables, (void *)(kind)), \
-	cmocka_unit_test_prestate(test_unmap_partial_keeps_rest, (void *)(kind)), \
-	cmocka_unit_test_prestate(test_translate, (void *)(kind)),         \
-	cmocka_unit_test_prestate(test_walk_order_and_stop, (void *)(kind)), \
-	cmocka_unit_test_prestate(test_einval, (void *)(kind)),            \
-	cmocka_unit_test_prestate(test_enomem, (void *)(kind)),            \
-	cmocka_unit_test_prestate(test_destroy_frees_all, (void *)(kind)), \
-	cmocka_unit_test_prestate(test_root_pointer, (void *)(kind)),      \
-	cmocka_unit_test_prestate(test_model_soak, (void *)(kind))
+/* Each test gets fresh table memory, so one failure does not cascade. */
+#define KIND_TEST(test, kind) \
+	cmocka_unit_test_prestate_setup_teardown(test, setup, teardown, \
+						 (void *)(kind))
+
+#define KIND_TESTS(kind)                               \
+	KIND_TEST(test_map_4k_bits, kind),             \
+	KIND_TEST(test_map_2m_bits, kind),             \
+	KIND_TEST(test_map_1g_bits, kind),             \
+	KIND_TEST(test_largest_page, kind),            \
+	KIND_TEST(test_split_1g_by_unmap, kind),       \
+	KIND_TEST(test_split_2m_by_remap, kind),       \
+	KIND_TEST(test_split_1g_by_remap, kind),       \
+	KIND_TEST(test_unmap_frees_tables, kind),      \
+	KIND_TEST(test_unmap_partial_keeps_rest, kind), \
+	KIND_TEST(test_translate, kind),               \
+	KIND_TEST(test_walk_order_and_stop, kind),     \
+	KIND_TEST(test_einval, kind),                  \
+	KIND_TEST(test_enomem, kind),                  \
+	KIND_TEST(test_destroy_frees_all, kind),       \
+	KIND_TEST(test_root_pointer, kind),            \
+	KIND_TEST(test_canonical_halves, kind),        \
+	KIND_TEST(test_model_soak, kind)
 
 int main(void)
 {
@@ -791,11 +873,8 @@ int main(void)
 	const struct CMUnitTest npt[] = { KIND_TESTS(PT_NPT) };
 	int failed = 0;
 
-	failed += cmocka_run_group_tests_name("pagetable_host", host, setup,
-					      teardown);
-	failed += cmocka_run_group_tests_name("pagetable_ept", ept, setup,
-					      teardown);
-	failed += cmocka_run_group_tests_name("pagetable_npt", npt, setup,
-					      teardown);
+	failed += cmocka_run_group_tests_name("pagetable_host", host, NULL, NULL);
+	failed += cmocka_run_group_tests_name("pagetable_ept", ept, NULL, NULL);
+	failed += cmocka_run_group_tests_name("pagetable_npt", npt, NULL, NULL);
 	return failed;
 }
