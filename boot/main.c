@@ -110,14 +110,14 @@ static EFI_STATUS boot(EFI_HANDLE image, uint64_t entry_tsc)
 	status = config_load(root, &cfg, bi);
 	if (EFI_ERROR(status))
 		return status;
+	status = modules_load(root, &cfg, bi);
+	if (EFI_ERROR(status))
+		return status;
 	status = kernel_load(root, cfg.hypervisor, &kernel);
 	if (EFI_ERROR(status))
 		return status;
 	bi->kernel_phys = kernel.phys;
 	bi->kernel_size = kernel.size;
-	status = modules_load(root, &cfg, bi);
-	if (EFI_ERROR(status))
-		return status;
 	root->Close(root);
 
 	bi->acpi_rsdp = acpi_find_rsdp();

@@ -1,0 +1,37 @@
+# The ESP, boot images, running and testing (included by Makefile).
+#
+#   make esp       $(BUILD)/esp: EFI/BOOT/BOOTX64.EFI, keel.cfg,
+#                  keel/keel.elf, keel/guests/*.elf
+#                  GUESTS="a.elf ..." adds files to keel/guests/ and a
+#                  `module NAME /keel/guests/FILE` line for each
+#   make image     $(BUILD)/keel.img: the ESP as a FAT image (superfloppy)
+#   make run       boot it: VENDOR=amd|intel SMP=N MEM=SIZE ACCEL=tcg|kvm
+#   make test      every test layer (tools/test); ends `N passed, N failed`
+#   make integration   only the boot tests (pytest)
+
+ESP_DIR    := $(BUILD)/esp
+ESP_CONFIG ?= boot/keel.cfg
+ESP_IMAGE  := $(BUILD)/keel.img
+
+esp: $(LOADER_EFI) $(HV_ELF) $(GUEST_ELFS) $(ESP_CONFIG) $(GUESTS)
+	tools/mkesp --out $(ESP_DIR) --loader $(LOADER_EFI) \
+		--hypervisor $(HV_ELF) --config $(ESP_CONFIG) \
+		$(addprefix --guest ,$(GUEST_ELFS)) $(addprefix --module ,$(GUESTS))
+
+image: esp
+	tools/mkfat $(ESP_DIR) $(ESP_IMAGE)
+	@echo "$(ESP_IMAGE): boots as it is under OVMF and Bochs"
+
+run: all
+	tools/run --vendor $(VENDOR) --smp $(SMP) --mem $(MEM) \
+		--accel $(ACCEL) --esp $(ESP_DIR)
+
+test:
+	BUILD=$(BUILD) MAKE="$(MAKE)" tools/test
+
+integration: all
+	KEEL_BUILD=$(BUILD) /usr/bin/python3 -m pytest tests/integration
+
+# `make print-VAR` prints a variable (tools/test reads UNIT_BINS this way).
+print-%:
+	@echo '$($*)'
