@@ -151,6 +151,18 @@ class Machine:
                     f"emulator exited (status {self.exitstatus}) while "
                     f"waiting for {rx.pattern!r}"))
 
+    def expect_line(self, pattern, timeout=None):
+        """Waits for a whole output line containing pattern; returns it.
+
+        The line is returned without its newline; its own match is in
+        self.match_in_line (an re.Match against the line).
+        """
+        rx = re.compile(pattern) if isinstance(pattern, str) else pattern
+        m = self.expect(r"(?m)^.*?" + rx.pattern + r".*\n", timeout)
+        line = m.group(0)[:-1]
+        self.match_in_line = rx.search(line)
+        return line
+
     def wait_exit(self, timeout=None):
         """Waits for the emulator to exit; returns its exit status.
 
