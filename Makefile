@@ -63,6 +63,7 @@ hypervisor: $(HV_ELF)
 include boot/boot.mk
 include guests/guests.mk
 include tests/unit/unit.mk
+include tests/fuzz/fuzz.mk
 include tools/tools.mk
 
 all: $(HV_ELF) $(LOADER_EFI) guests esp
