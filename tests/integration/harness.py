@@ -38,8 +38,18 @@ DEFAULT_TIMEOUT = {"amd": 60, "intel": 180}
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|\r")
 
 
+_ANSI_START = re.compile(r"\x1b(\[[0-?]*[ -/]*)?\Z")
+
+
 def strip_ansi(text):
-    """Serial output as plain text: ANSI escapes and CRs removed."""
+    """Serial output as plain text: ANSI escapes and CRs removed.
+
+    An escape sequence cut off at the end of text (the rest has not
+    arrived yet) is left out, so that the result only ever grows.
+    """
+    partial = _ANSI_START.search(text, max(0, len(text) - 64))
+    if partial:
+        text = text[:partial.start()]
     return _ANSI.sub("", text)
 
 
