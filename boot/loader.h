@@ -69,6 +69,9 @@ EFI_STATUS kernel_load(EFI_FILE_HANDLE root, const char *path,
 /* acpi.c */
 uint64_t acpi_find_rsdp(void);
 
+/* mp.c: the CPUs the firmware knows, into bi->cpu_count/cpu_apic_ids. */
+void mp_collect_cpus(struct boot_info *bi);
+
 /* paging.c: transitional 4-level tables for the hand-off. */
 EFI_STATUS paging_build(uint64_t identity_top,
 			const struct kernel_image *kernel, uint64_t *cr3);

@@ -123,6 +123,7 @@ static EFI_STATUS boot(EFI_HANDLE image, uint64_t entry_tsc)
 	bi->acpi_rsdp = acpi_find_rsdp();
 	if (!bi->acpi_rsdp)
 		loader_log("no ACPI RSDP in the firmware's tables");
+	mp_collect_cpus(bi);
 	status = pages_alloc_below(ONE_MIB, "the AP start-up trampoline",
 				   &trampoline);
 	if (EFI_ERROR(status))

@@ -144,19 +144,35 @@ static void start_configured_vms(const struct boot_info *bi)
 		log_info("no guests to start");
 }
 
+/* The CPUs to start: the ACPI MADT, else the firmware's list (boot_info). */
+static bool find_cpus(const struct boot_info *bi, struct madt_info *cpus_found)
+{
+	const void *table = acpi_find_table(bi->acpi_rsdp, "APIC");
+
+	if (table && !madt_parse(table, *(const uint32_t *)((const char *)table + 4),
+				 cpus_found))
+		return true;
+	if (table)
+		log_warn("malformed ACPI MADT; trying the firmware's CPU list");
+	memset(cpus_found, 0, sizeof(*cpus_found));
+	for (uint32_t i = 0; i < bi->cpu_count && i < ACPI_MAX_CPUS; i++)
+		cpus_found->apic_ids[cpus_found->cpu_count++] = bi->cpu_apic_ids[i];
+	if (cpus_found->cpu_count) {
+		log_info("no ACPI MADT: using the %u CPUs the firmware reported",
+			 cpus_found->cpu_count);
+		return true;
+	}
+	log_warn("no ACPI MADT and no CPU list from the firmware: running on the boot CPU only");
+	return false;
+}
+
+/* Starts the other CPUs; returns how many CPUs exist (found, not started). */
 static unsigned int start_cpus(const struct boot_info *bi)
 {
 	static struct madt_info madt;
-	const void *table = acpi_find_table(bi->acpi_rsdp, "APIC");
 
-	if (!table) {
-		log_warn("no ACPI MADT: running on the boot CPU only");
+	if (!find_cpus(bi, &madt))
 		return 1;
-	}
-	if (madt_parse(table, *(const uint32_t *)((const char *)table + 4), &madt)) {
-		log_warn("malformed ACPI MADT: running on the boot CPU only");
-		return 1;
-	}
 	if (madt.cpus_skipped)
 		log_warn("MADT lists %u more CPUs than Keel supports", madt.cpus_skipped);
 	if (madt.cpu_count > 1)

@@ -18,9 +18,13 @@
 
 #define TRAMP_PARAMS 0xf00
 #define AP_START_TIMEOUT_US 200000
-#define GDT_TRAMP_CODE32 0x00cf9a000000ffffull
-#define GDT_TRAMP_DATA   0x00cf92000000ffffull
-#define GDT_TRAMP_CODE64 0x00af9a000000ffffull
+/*
+ * Accessed bits preset: the page is read-only while APs run through it,
+ * and a CPU loading a descriptor without it writes it (SDM 3.4.5.1).
+ */
+#define GDT_TRAMP_CODE32 0x00cf9b000000ffffull
+#define GDT_TRAMP_DATA   0x00cf93000000ffffull
+#define GDT_TRAMP_CODE64 0x00af9b000000ffffull
 #define SEL_TRAMP_CODE32 0x08
 #define SEL_TRAMP_CODE64 0x18
 

@@ -24,6 +24,7 @@
 #define BOOT_NAME_LEN       32
 #define BOOT_PATH_LEN       96
 #define BOOT_CMDLINE_LEN    256
+#define BOOT_MAX_CPUS       256
 
 enum boot_mem_type {
 	BOOT_MEM_USABLE = 1,	/* free RAM, including boot-services memory */
@@ -62,6 +63,14 @@ struct boot_info {
 
 	uint64_t config_phys;	/* keel.cfg text, NUL-terminated */
 	uint64_t config_size;	/* bytes, without the NUL */
+
+	/*
+	 * The CPUs the firmware started, from its MP Services protocol: the
+	 * fallback when there is no ACPI MADT (OVMF under Bochs has none).
+	 * cpu_count is 0 when the firmware does not offer the protocol.
+	 */
+	uint32_t cpu_count;
+	uint32_t cpu_apic_ids[BOOT_MAX_CPUS];
 
 	uint32_t mem_count;
 	uint32_t module_count;
