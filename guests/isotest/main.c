@@ -10,6 +10,8 @@
  *       probe=hv    read at the hypervisor's own physical address
  *       probe=mmio  read the host's local APIC page
  *       crash=triple  take an exception with no IDT
+ *       crash=paging-off  clear CR0.PG in 64-bit mode, a state no CPU
+ *                     allows (#GP on AMD, a CR-access exit on Intel)
  * A line starting "FAIL" means the hypervisor let something through.
  */
 #include <lib/string.h>
@@ -129,6 +131,17 @@ static void triple_fault(void)
 	gprintf("FAIL: survived ud2 without an IDT\n");
 }
 
+static void paging_off(void)
+{
+	uint64_t cr0;
+
+	gprintf("crash: clearing CR0.PG in 64-bit mode; expect to be stopped\n");
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	cr0 &= ~(1ull << 31);
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0) : "memory");
+	gprintf("FAIL: still running with paging off\n");
+}
+
 void guest_main(void)
 {
 	char arg[32];
@@ -151,7 +164,11 @@ void guest_main(void)
 		else
 			gprintf("unknown probe '%s'\n", arg);
 	}
-	if (arg_value("crash", arg, sizeof(arg)) && !strcmp(arg, "triple"))
-		triple_fault();
+	if (arg_value("crash", arg, sizeof(arg))) {
+		if (!strcmp(arg, "triple"))
+			triple_fault();
+		else if (!strcmp(arg, "paging-off"))
+			paging_off();
+	}
 	gprintf("halting\n");
 }
