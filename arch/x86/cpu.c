@@ -4,7 +4,9 @@
 #include <arch/interrupt.h>
 #include <arch/msr.h>
 #include <arch/x86.h>
+#include <core/panic.h>
 #include <lib/string.h>
+#include <mm/frames.h>
 
 struct cpu cpus[MAX_CPUS];
 unsigned int cpu_count;
@@ -70,8 +72,6 @@ void idt_load(void)
 	__asm__ volatile("lidt %0" : : "m"(p));
 }
 
-static uint8_t ist_stacks[MAX_CPUS][3][IST_STACK_SIZE] __attribute__((aligned(4096)));
-
 void cpu_init_tables(struct cpu *cpu)
 {
 	struct descriptor_ptr gdtr = { sizeof(cpu->gdt) - 1, (uint64_t)cpu->gdt };
@@ -81,8 +81,14 @@ void cpu_init_tables(struct cpu *cpu)
 	cpu->gdt[GDT_CODE64 / 8] = GDT_DESC_CODE64;
 	cpu->gdt[GDT_DATA / 8] = GDT_DESC_DATA;
 	memset(&cpu->tss, 0, sizeof(cpu->tss));
-	for (unsigned int i = 0; i < 3; i++)
-		cpu->tss.ist[i] = (uint64_t)&ist_stacks[cpu->index][i][IST_STACK_SIZE];
+	for (unsigned int i = 0; i < IST_STACKS; i++) {
+		uint64_t stack;
+
+		/* without them an NMI or #DF could not even be reported */
+		if (frames_alloc(0, &stack))
+			panic("cpu%u: no memory for its exception stacks", cpu->index);
+		cpu->tss.ist[i] = stack + IST_STACK_SIZE;
+	}
 	cpu->tss.iomap_base = sizeof(cpu->tss);	/* no I/O bitmap */
 	gdt_set_tss(cpu->gdt, &cpu->tss);
 

@@ -13,7 +13,8 @@
 #define MAX_CPUS         64
 #define CPU_STACK_ORDER  2	/* 16 KiB */
 #define CPU_STACK_SIZE   (4096u << CPU_STACK_ORDER)
-#define IST_STACK_SIZE   4096u
+#define IST_STACK_SIZE   4096u	/* one frame each */
+#define IST_STACKS       3
 
 #define GDT_NULL       0x00
 #define GDT_CODE64     0x08
@@ -70,7 +71,7 @@ static inline struct cpu *this_cpu(void)
 	return c;
 }
 
-/* Loads this CPU's GDT, TSS, IDT and GS base. */
+/* Loads this CPU's GDT, TSS (exception stacks from the frame pool), IDT and GS base. */
 void cpu_init_tables(struct cpu *cpu);
 
 /* Builds the IDT once, on the boot CPU. */
