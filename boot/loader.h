@@ -69,6 +69,10 @@ EFI_STATUS kernel_load(EFI_FILE_HANDLE root, const char *path,
 /* acpi.c */
 uint64_t acpi_find_rsdp(void);
 
+/* serial_report.c: says where the hypervisor's console will be. */
+struct config;
+void serial_report(const struct config *cfg, uint64_t rsdp);
+
 /* mp.c: the CPUs the firmware knows, into bi->cpu_count/cpu_apic_ids. */
 void mp_collect_cpus(struct boot_info *bi);
 

@@ -141,6 +141,7 @@ static EFI_STATUS boot(EFI_HANDLE image, uint64_t entry_tsc)
 	if (EFI_ERROR(status))
 		return status;
 
+	serial_report(&cfg, bi->acpi_rsdp);
 	loader_log("RSDP 0x%llx, trampoline 0x%llx; jumping to 0x%llx",
 		   (unsigned long long)bi->acpi_rsdp,
 		   (unsigned long long)bi->trampoline_phys,

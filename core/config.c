@@ -9,9 +9,11 @@
 #include <stdbool.h>
 
 #include <core/config.h>
+#include <drivers/uart.h>
 #include <keel/abi.h>
 #include <lib/parse.h>
 #include <lib/string.h>
+#include <lib/util.h>
 
 #define CONFIG_MEM_ALIGN    (2ULL << 20)
 #define CONFIG_MAX_WORDS    8	/* more words than any statement takes */
@@ -31,6 +33,7 @@ struct parser {
 	unsigned int line;
 	bool seen_hypervisor;
 	bool seen_cmdline;
+	bool seen_console;
 	unsigned int module_line[CONFIG_MAX_MODULES];
 	unsigned int vm_line[CONFIG_MAX_VMS];
 };
@@ -466,6 +469,189 @@ static int parse_vm(struct parser *p, const struct token *w, int n)
 	return 0;
 }
 
+/* ------------------------------------------------------------- console */
+
+#define IO_PORT_MAX       0xfff8	/* the 8 registers fit below 0x10000 */
+#define PHYS_ADDR_LIMIT   (1ULL << 52)
+#define PCI_BUS_MAX       0xff
+#define PCI_DEV_MAX       0x1f
+#define PCI_FUNC_MAX      7
+
+static const uint32_t console_bauds[] = {
+	300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200,
+};
+
+static const struct {
+	const char *name;
+	uint16_t port;
+} com_ports[] = {
+	{ "com1", UART_COM1_PORT }, { "com2", UART_COM2_PORT },
+	{ "com3", UART_COM3_PORT }, { "com4", UART_COM4_PORT },
+};
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Reads 1 to max_digits hex digits at *s, a value up to limit. */
+static bool take_hex(const char **s, const char *end, unsigned int max_digits,
+		     unsigned int limit, uint8_t *out)
+{
+	unsigned int v = 0, n = 0;
+	int d;
+
+	while (*s < end && n < max_digits && (d = hex_digit(**s)) >= 0) {
+		v = v * 16 + (unsigned int)d;
+		(*s)++;
+		n++;
+	}
+	if (!n || v > limit)
+		return false;
+	*out = (uint8_t)v;
+	return true;
+}
+
+/* BB:DD.F, hex */
+static int console_set_pci(struct parser *p, struct config_console *c,
+			   const struct token *value)
+{
+	const char *s = value->s, *end = value->s + value->len;
+
+	if (!take_hex(&s, end, 2, PCI_BUS_MAX, &c->pci_bus) ||
+	    s == end || *s++ != ':' ||
+	    !take_hex(&s, end, 2, PCI_DEV_MAX, &c->pci_dev) ||
+	    s == end || *s++ != '.' ||
+	    !take_hex(&s, end, 1, PCI_FUNC_MAX, &c->pci_func) || s != end)
+		return fail_value(p, "pci=", value, " is not bus:device."
+				  "function in hex, e.g. pci=02:00.0");
+	c->kind = CONFIG_CONSOLE_PCI;
+	return 0;
+}
+
+static int console_set_where(struct parser *p, struct config_console *c,
+			     const struct token *word)
+{
+	struct token key, value, where = unquote(*word);
+	const struct token *w = &where;
+	uint64_t v;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(com_ports); i++) {
+		if (token_is(w, com_ports[i].name)) {
+			c->kind = CONFIG_CONSOLE_IO;
+			c->address = com_ports[i].port;
+			return 0;
+		}
+	}
+	if (token_is(w, "spcr")) {
+		c->kind = CONFIG_CONSOLE_SPCR;
+		return 0;
+	}
+	if (token_is(w, "none")) {
+		c->kind = CONFIG_CONSOLE_NONE;
+		return 0;
+	}
+	if (!split_option(*w, &key, &value))
+		goto unknown;
+	if (token_is(&key, "pci"))
+		return console_set_pci(p, c, &value);
+	if (token_is(&key, "io")) {
+		if (!parse_u64(value.s, value.len, &v) || !v || v > IO_PORT_MAX)
+			return fail_value(p, "io=", &value, " is not an I/O "
+					  "port; write e.g. io=0x3f8");
+		c->kind = CONFIG_CONSOLE_IO;
+		c->address = v;
+		return 0;
+	}
+	if (token_is(&key, "mmio")) {
+		if (!parse_u64(value.s, value.len, &v) || !v ||
+		    v >= PHYS_ADDR_LIMIT)
+			return fail_value(p, "mmio=", &value, " is not a "
+					  "physical address; write e.g. "
+					  "mmio=0xfe030000");
+		c->kind = CONFIG_CONSOLE_MMIO;
+		c->address = v;
+		return 0;
+	}
+unknown:
+	return fail_token(p, "console ", w, " is unknown; use com1-com4, "
+			  "io=, mmio=, pci=, spcr or none");
+}
+
+static int console_set_baud(struct parser *p, struct config_console *c,
+			    const struct token *value)
+{
+	uint64_t baud;
+
+	if (parse_u64(value->s, value->len, &baud)) {
+		for (unsigned int i = 0; i < ARRAY_SIZE(console_bauds); i++) {
+			if (baud == console_bauds[i]) {
+				c->baud = (uint32_t)baud;
+				return 0;
+			}
+		}
+	}
+	return fail_value(p, "baud=", value, " is not a 16550 rate; use "
+			  "115200, 57600, 38400, 19200 or 9600");
+}
+
+static int console_set_option(struct parser *p, struct config_console *c,
+			      const struct token *w)
+{
+	struct token key, value;
+	uint64_t width;
+
+	if (!split_option(*w, &key, &value))
+		return fail_token(p, "", w, " is not a console option; "
+				  "write baud= or width=");
+	if (token_is(&key, "baud")) {
+		if (c->baud)
+			return fail(p, "console option baud is given twice");
+		return console_set_baud(p, c, &value);
+	}
+	if (!token_is(&key, "width"))
+		return fail_token(p, "unknown console option ", &key,
+				  "; use baud or width");
+	if (c->width)
+		return fail(p, "console option width is given twice");
+	if (c->kind != CONFIG_CONSOLE_MMIO && c->kind != CONFIG_CONSOLE_PCI)
+		return fail(p, "width= is for mmio= and pci= consoles only: "
+			    "I/O-port UARTs have byte registers");
+	if (!parse_u64(value.s, value.len, &width) ||
+	    (width != 1 && width != 2 && width != 4))
+		return fail_value(p, "width=", &value, " is not a register "
+				  "width; use 1, 2 or 4 (bytes)");
+	c->width = (uint8_t)width;
+	return 0;
+}
+
+static int parse_console(struct parser *p, const struct token *w, int n)
+{
+	struct config_console *c = &p->cfg->console;
+
+	if (n < 2)
+		return fail(p, "console needs a port, e.g. console com1 "
+			    "baud=115200");
+	if (p->seen_console)
+		return fail(p, "console is set twice; keep one line");
+	p->seen_console = true;
+	if (console_set_where(p, c, &w[1]))
+		return -KEEL_EINVAL;
+	if (c->kind == CONFIG_CONSOLE_NONE && n > 2)
+		return fail(p, "console none takes no options");
+	for (int i = 2; i < n; i++) {
+		if (console_set_option(p, c, &w[i]))
+			return -KEEL_EINVAL;
+	}
+	return 0;
+}
+
 /* ---------------------------------------------------------------- lines */
 
 static int parse_statement(struct parser *p, const char *s, const char *end)
@@ -488,8 +674,10 @@ static int parse_statement(struct parser *p, const char *s, const char *end)
 		return parse_module(p, w, n);
 	if (token_is(&w[0], "vm"))
 		return parse_vm(p, w, n);
+	if (token_is(&w[0], "console"))
+		return parse_console(p, w, n);
 	return fail_token(p, "unknown statement ", &w[0],
-			  "; use hypervisor, cmdline, module or vm");
+			  "; use hypervisor, cmdline, module, vm or console");
 }
 
 /* Bytes that may appear in a line at all: tab, printable, non-ASCII. */

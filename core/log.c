@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Leveled log with a ring buffer; see core/log.h. */
 #include <stdarg.h>
+#include <stdbool.h>
 
 #include <core/log.h>
 #include <drivers/uart.h>
@@ -21,6 +22,11 @@ static struct spinlock console_lock = SPINLOCK_INIT;
 static enum log_level console_level = LOG_INFO;
 static char ring[LOG_RING_SIZE];
 static uint64_t ring_head;	/* total bytes ever written */
+/* Console lines written before the console was up (log_console_ready). */
+static char early[LOG_EARLY_SIZE];
+static size_t early_len;
+static bool early_overflow;
+static bool console_up;
 
 void log_set_level(enum log_level level)
 {
@@ -32,6 +38,19 @@ static void ring_append(const char *s, size_t len)
 	for (size_t i = 0; i < len; i++)
 		ring[(ring_head + i) % LOG_RING_SIZE] = s[i];
 	ring_head += len;
+}
+
+/* A console line: printed, or kept until the console is up. */
+static void console_line(const char *line, size_t len)
+{
+	if (console_up) {
+		uart_write(line, len);
+	} else if (early_len + len <= sizeof(early)) {
+		memcpy(early + early_len, line, len);
+		early_len += len;
+	} else {
+		early_overflow = true;
+	}
 }
 
 void log_write(enum log_level level, const char *fmt, ...)
@@ -54,8 +73,36 @@ void log_write(enum log_level level, const char *fmt, ...)
 	spin_lock(&console_lock);
 	ring_append(line, n);
 	if (level <= console_level)
-		uart_write(line, n);
+		console_line(line, n);
 	spin_unlock(&console_lock);
+}
+
+static void early_print(void)
+{
+	static const char lost[] =
+		"keel: (early lines left out here are in the log ring)\n";
+
+	uart_write(early, early_len);
+	if (early_overflow)
+		uart_write(lost, sizeof(lost) - 1);
+	early_len = 0;
+	early_overflow = false;
+}
+
+void log_console_ready(void)
+{
+	spin_lock(&console_lock);
+	console_up = true;
+	early_print();
+	spin_unlock(&console_lock);
+}
+
+void log_console_panic(void)
+{
+	if (console_up)
+		return;
+	console_up = true;
+	early_print();
 }
 
 void console_write(const char *s, size_t len)

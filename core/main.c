@@ -18,7 +18,7 @@
 #include <core/vendor.h>
 #include <core/vm.h>
 #include <drivers/acpi.h>
-#include <drivers/uart.h>
+#include <drivers/serial_console.h>
 #include <keel/boot_info.h>
 #include <lib/string.h>
 #include <lib/util.h>
@@ -110,15 +110,21 @@ static const struct boot_module *find_module(const struct boot_info *bi,
 	return NULL;
 }
 
-static void start_configured_vms(const struct boot_info *bi)
+/* Parses keel.cfg once: the console choice and the guests depend on it. */
+static bool load_config(const struct boot_info *bi)
 {
 	struct config_error err;
 
 	if (config_parse(phys_to_virt(bi->config_phys), bi->config_size,
 			 &boot_config, &err)) {
 		log_error("keel.cfg line %u: %s", err.line, err.message);
-		return;
+		return false;
 	}
+	return true;
+}
+
+static void start_configured_vms(const struct boot_info *bi)
+{
 	for (unsigned int i = 0; i < boot_config.vm_count; i++) {
 		const struct config_vm *cfg = &boot_config.vms[i];
 		const struct boot_module *image = find_module(bi, cfg->image);
@@ -183,18 +189,22 @@ static unsigned int start_cpus(const struct boot_info *bi)
 __attribute__((noreturn)) void kmain(const struct boot_info *bi)
 {
 	unsigned int found, in_root = 0;
+	bool config_ok;
 	uint64_t wx, pages;
 	const char *why;
 
-	uart_init(UART_COM1_PORT, UART_DEFAULT_BAUD);
+	/* kept until the console is up (serial_console_early) */
 	log_info("Keel %s starting", KEEL_VERSION);
 	if (bi->magic != BOOT_INFO_MAGIC || bi->version != BOOT_INFO_VERSION)
 		panic("the loader's hand-off does not match this hypervisor: rebuild both with make");
 	kernel_phys_base = bi->kernel_phys;
 	parse_cmdline(bi->cmdline);
+	config_ok = load_config(bi);
+	serial_console_early(bi, config_ok ? &boot_config.console : NULL);
 
 	frames_init(bi);
 	hv_map_init(bi);
+	serial_console_late();	/* an MMIO UART needs the map */
 	vm_set_hypervisor_range(bi->kernel_phys, bi->kernel_phys + bi->kernel_size);
 
 	idt_init();
@@ -226,7 +236,8 @@ __attribute__((noreturn)) void kmain(const struct boot_info *bi)
 	log_info("boot took %lu ms (loader start to all CPUs ready)",
 		 tsc_to_us(rdtsc() - bi->loader_tsc) / 1000);
 
-	start_configured_vms(bi);
+	if (config_ok)
+		start_configured_vms(bi);
 	smp_release();
 	cpu_run_guests(&cpus[0]);
 }

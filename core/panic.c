@@ -2,7 +2,7 @@
 /*
  * The panic path: print why and where, then halt this CPU for good. It
  * writes to the UART without the console lock, since the lock's holder
- * may be what failed.
+ * may be what failed; before the console is up it brings up one.
  */
 #include <stdarg.h>
 
@@ -10,6 +10,7 @@
 #include <arch/interrupt.h>
 #include <arch/x86.h>
 #include <core/panic.h>
+#include <drivers/serial_console.h>
 #include <drivers/uart.h>
 #include <lib/format.h>
 #include <lib/string.h>
@@ -58,6 +59,7 @@ void panic(const char *fmt, ...)
 	va_list ap;
 
 	irq_disable();
+	serial_console_panic();
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
@@ -74,6 +76,7 @@ void panic_exception(const struct interrupt_frame *f)
 			   exception_names[f->vector] : "interrupt";
 
 	irq_disable();
+	serial_console_panic();
 	panic_print("\nkeel: PANIC on cpu%u: exception %lu (%s), error code %lx\n",
 		    panic_cpu_index(), f->vector, name, f->error_code);
 	panic_print("keel: rip=%016lx cs=%lx rflags=%lx rsp=%016lx ss=%lx\n",

@@ -140,3 +140,8 @@ const void *acpi_find_table(uint64_t rsdp_pa, const char *sig)
 	}
 	return NULL;
 }
+
+uint32_t acpi_table_length(const void *table)
+{
+	return ((const struct acpi_header *)table)->length;
+}

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* Polled 16550 driver for the hypervisor console (PC16550D data sheet). */
+/*
+ * Polled 16550 driver for the hypervisor console (PC16550D data sheet),
+ * at I/O ports or memory mapped with 1-, 2- or 4-byte registers.
+ */
 #include <arch/x86.h>
 #include <drivers/uart.h>
 
@@ -19,41 +22,103 @@
 #define MCR_DTR_RTS_OUT2 0x0b
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY  0x20
-#define UART_CLOCK_DIVISOR_BASE 115200
+#define SCR_PROBE_1 0x5a
+#define SCR_PROBE_2 0xa5
 #define UART_TX_SPIN_LIMIT 100000
 
-static uint16_t uart_port;
+static struct uart_config uart;	/* space UART_NONE until uart_init */
 
-bool uart_init(uint16_t port, uint32_t baud)
+static uint8_t reg_read(const struct uart_config *u, unsigned int reg)
 {
-	uint16_t divisor = UART_CLOCK_DIVISOR_BASE / (baud ? baud : UART_DEFAULT_BAUD);
+	uint64_t a = u->address + (uint64_t)reg * u->reg_width;
 
-	/* The scratch register tells whether anything is there at all. */
-	outb(port + UART_SCR, 0x5a);
-	if (inb(port + UART_SCR) != 0x5a)
+	if (u->space == UART_IO)
+		return inb((uint16_t)(u->address + reg));
+	switch (u->reg_width) {
+	case 4:
+		return (uint8_t)*(volatile uint32_t *)a;
+	case 2:
+		return (uint8_t)*(volatile uint16_t *)a;
+	default:
+		return *(volatile uint8_t *)a;
+	}
+}
+
+static void reg_write(const struct uart_config *u, unsigned int reg, uint8_t v)
+{
+	uint64_t a = u->address + (uint64_t)reg * u->reg_width;
+
+	if (u->space == UART_IO) {
+		outb((uint16_t)(u->address + reg), v);
+		return;
+	}
+	switch (u->reg_width) {
+	case 4:
+		*(volatile uint32_t *)a = v;
+		break;
+	case 2:
+		*(volatile uint16_t *)a = v;
+		break;
+	default:
+		*(volatile uint8_t *)a = v;
+		break;
+	}
+}
+
+/* The scratch register tells whether anything is there at all. */
+static bool uart_answers(const struct uart_config *u)
+{
+	reg_write(u, UART_SCR, SCR_PROBE_1);
+	if (reg_read(u, UART_SCR) != SCR_PROBE_1)
 		return false;
-	outb(port + UART_IER, 0);
-	outb(port + UART_LCR, LCR_DLAB);
-	outb(port + UART_DLL, divisor & 0xff);
-	outb(port + UART_DLM, divisor >> 8);
-	outb(port + UART_LCR, LCR_8N1);
-	outb(port + UART_FCR, FCR_ENABLE_CLEAR);
-	outb(port + UART_MCR, MCR_DTR_RTS_OUT2);
-	uart_port = port;
+	reg_write(u, UART_SCR, SCR_PROBE_2);
+	return reg_read(u, UART_SCR) == SCR_PROBE_2;
+}
+
+bool uart_init(const struct uart_config *c)
+{
+	struct uart_config u = *c;
+
+	if (u.space != UART_IO && u.space != UART_MMIO)
+		return false;
+	if (u.space == UART_IO || !u.reg_width)
+		u.reg_width = 1;
+	if (!uart_answers(&u))
+		return false;
+	reg_write(&u, UART_IER, 0);
+	if (u.baud) {
+		uint16_t divisor = uart_divisor(u.clock_hz, u.baud);
+
+		reg_write(&u, UART_LCR, LCR_DLAB);
+		reg_write(&u, UART_DLL, divisor & 0xff);
+		reg_write(&u, UART_DLM, divisor >> 8);
+		reg_write(&u, UART_LCR, LCR_8N1);
+	} else {
+		/* keep the firmware's rate and framing; only leave DLAB */
+		reg_write(&u, UART_LCR, reg_read(&u, UART_LCR) & ~LCR_DLAB);
+	}
+	reg_write(&u, UART_FCR, FCR_ENABLE_CLEAR);
+	reg_write(&u, UART_MCR, MCR_DTR_RTS_OUT2);
+	uart = u;
 	return true;
+}
+
+bool uart_ready(void)
+{
+	return uart.space != UART_NONE;
 }
 
 void uart_putc(char c)
 {
-	if (!uart_port)
+	if (uart.space == UART_NONE)
 		return;
 	/* Bounded: a stuck UART must not hang the hypervisor. */
 	for (int i = 0; i < UART_TX_SPIN_LIMIT; i++) {
-		if (inb(uart_port + UART_LSR) & LSR_THR_EMPTY)
+		if (reg_read(&uart, UART_LSR) & LSR_THR_EMPTY)
 			break;
 		cpu_relax();
 	}
-	outb(uart_port + UART_THR, (uint8_t)c);
+	reg_write(&uart, UART_THR, (uint8_t)c);
 }
 
 void uart_write(const char *s, uint64_t len)
@@ -67,7 +132,8 @@ void uart_write(const char *s, uint64_t len)
 
 int uart_getc(void)
 {
-	if (!uart_port || !(inb(uart_port + UART_LSR) & LSR_DATA_READY))
+	if (uart.space == UART_NONE ||
+	    !(reg_read(&uart, UART_LSR) & LSR_DATA_READY))
 		return -1;
-	return inb(uart_port + UART_THR);
+	return reg_read(&uart, UART_THR);
 }

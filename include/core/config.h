@@ -10,6 +10,17 @@
  *   module NAME PATH         a boot module: a file the loader brings along
  *   vm NAME image=MODULE [mem=SIZE] [cpu=N] [args="TEXT"]
  *                            a guest started at boot from a module
+ *   console WHERE [baud=N] [width=1|2|4]
+ *                            the hypervisor's serial console. WHERE is
+ *                            com1..com4, io=PORT, mmio=ADDRESS, pci=BB:DD.F
+ *                            (BAR 0 of that PCI function), spcr (the port
+ *                            of the ACPI SPCR table) or none. Without a
+ *                            console line: spcr when the firmware has an
+ *                            SPCR table for a 16550, else com1. baud is
+ *                            one of 300 600 1200 2400 4800 9600 19200
+ *                            38400 57600 115200 (default: the SPCR's, else
+ *                            115200); width is the register width in bytes
+ *                            of an mmio or pci UART (default 1)
  *
  * Names are 1-31 characters of [A-Za-z0-9_.-]. Paths use '/' or '\' and
  * are at most BOOT_PATH_LEN-1 bytes. A value may be double-quoted to hold
@@ -22,7 +33,10 @@
  * vm options come in any order, each at most once, cpu defaults to 0 and
  * mem to CONFIG_DEFAULT_VM_MEM; a module may be defined after the vm line
  * that names it; hypervisor and cmdline may each appear once. Paths and
- * args are printable ASCII without '"'.
+ * args are printable ASCII without '"'. console may appear once, its
+ * options in any order; PORT and ADDRESS are numbers (0x for hex), PORT
+ * at most 0xfff8, ADDRESS non-zero and below 2^52; BB:DD.F is hex bus,
+ * device (up to 1f) and function (up to 7).
  */
 #ifndef KEEL_CORE_CONFIG_H
 #define KEEL_CORE_CONFIG_H
@@ -53,6 +67,23 @@ struct config_vm {
 	char args[CONFIG_ARGS_LEN];	/* handed to the guest */
 };
 
+enum config_console_kind {
+	CONFIG_CONSOLE_AUTO,	/* no console line: SPCR, else COM1 */
+	CONFIG_CONSOLE_SPCR,
+	CONFIG_CONSOLE_NONE,
+	CONFIG_CONSOLE_IO,
+	CONFIG_CONSOLE_MMIO,
+	CONFIG_CONSOLE_PCI,
+};
+
+struct config_console {
+	enum config_console_kind kind;
+	uint64_t address;	/* IO: the port; MMIO: the physical address */
+	uint8_t pci_bus, pci_dev, pci_func;	/* PCI */
+	uint32_t baud;		/* 0: not given */
+	uint8_t width;		/* 0: not given */
+};
+
 struct config {
 	char hypervisor[BOOT_PATH_LEN];
 	char cmdline[BOOT_CMDLINE_LEN];
@@ -60,6 +91,7 @@ struct config {
 	struct config_module modules[CONFIG_MAX_MODULES];
 	unsigned int vm_count;
 	struct config_vm vms[CONFIG_MAX_VMS];
+	struct config_console console;
 };
 
 struct config_error {

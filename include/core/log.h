@@ -12,6 +12,7 @@
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
 #define LOG_RING_SIZE (64 * 1024)
+#define LOG_EARLY_SIZE (8 * 1024)
 
 void log_set_level(enum log_level level);
 void log_write(enum log_level level, const char *fmt, ...)
@@ -24,6 +25,15 @@ void log_write(enum log_level level, const char *fmt, ...)
 
 /* Raw console output, no prefix, not kept in the ring (guest consoles). */
 void console_write(const char *s, size_t len);
+
+/*
+ * Until the console UART is up, console lines are kept (up to
+ * LOG_EARLY_SIZE bytes; all of them are in the ring anyway). This prints
+ * them and sends later lines straight to the UART.
+ */
+void log_console_ready(void);
+/* The same without the lock, for panic. */
+void log_console_panic(void);
 
 /* Copies up to size bytes of the ring's oldest-first text; returns bytes. */
 size_t log_ring_read(char *buf, size_t size);

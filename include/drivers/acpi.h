@@ -27,4 +27,7 @@ int madt_parse(const void *table, size_t len, struct madt_info *out);
  */
 const void *acpi_find_table(uint64_t rsdp_pa, const char *sig);
 
+/* The length field of a table acpi_find_table returned. */
+uint32_t acpi_table_length(const void *table);
+
 #endif

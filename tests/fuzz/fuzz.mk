@@ -16,11 +16,12 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
 FUZZ_RUNS   ?= 1000000
 FUZZ_TIME   ?= 20
 
-FUZZ_NAMES  := fuzz_config fuzz_elf
+FUZZ_NAMES  := fuzz_config fuzz_elf fuzz_spcr
 FUZZ_BINS   := $(addprefix $(FUZZ_DIR)/,$(FUZZ_NAMES))
 
 FUZZ_SRCS_fuzz_config := core/config.c lib/parse.c tests/unit/compat.c
 FUZZ_SRCS_fuzz_elf    := core/elf.c
+FUZZ_SRCS_fuzz_spcr   := drivers/spcr.c drivers/serial_select.c
 
 .PHONY: fuzz-build fuzz-smoke
 

@@ -229,7 +229,7 @@ static void test_unknown_statement(void **state)
 {
 	check_error("\n\nfoo bar\n", 3, "unknown statement 'foo'");
 	check_error("module m /m\nVM v image=m\n", 2, "unknown statement 'VM'");
-	check_error("image=m\n", 1, "use hypervisor, cmdline, module or vm");
+	check_error("image=m\n", 1, "use hypervisor, cmdline, module, vm or console");
 }
 
 static void test_statement_arity(void **state)
@@ -415,6 +415,109 @@ static void test_reads_only_len(void **state)
 	free(copy);
 }
 
+/* ------------------------------------------------------------- console */
+
+static void test_console(void **state)
+{
+	parse_ok("");
+	assert_int_equal(cfg.console.kind, CONFIG_CONSOLE_AUTO);
+	assert_int_equal(cfg.console.baud, 0);
+	assert_int_equal(cfg.console.width, 0);
+
+	parse_ok("console com1\n");
+	assert_int_equal(cfg.console.kind, CONFIG_CONSOLE_IO);
+	assert_int_equal(cfg.console.address, 0x3f8);
+	assert_int_equal(cfg.console.baud, 0);
+	parse_ok("console com2 baud=9600\n");
+	assert_int_equal(cfg.console.address, 0x2f8);
+	assert_int_equal(cfg.console.baud, 9600);
+	parse_ok("console com3\n");
+	assert_int_equal(cfg.console.address, 0x3e8);
+	parse_ok("console \"com4\" baud=\"115200\"  # quoted\n");
+	assert_int_equal(cfg.console.address, 0x2e8);
+	assert_int_equal(cfg.console.baud, 115200);
+	parse_ok("console io=0xe010 baud=57600\n");
+	assert_int_equal(cfg.console.kind, CONFIG_CONSOLE_IO);
+	assert_int_equal(cfg.console.address, 0xe010);
+	parse_ok("console io=1016\n");
+	assert_int_equal(cfg.console.address, 0x3f8);
+	parse_ok("console io=0xfff8\n");
+	parse_ok("console mmio=0xfe030000 width=4 baud=115200\n");
+	assert_int_equal(cfg.console.kind, CONFIG_CONSOLE_MMIO);
+	assert_int_equal(cfg.console.address, 0xfe030000);
+	assert_int_equal(cfg.console.width, 4);
+	parse_ok("console mmio=0xfffffffffffff baud=300 width=2\n");
+	assert_int_equal(cfg.console.address, 0xfffffffffffffULL);
+	assert_int_equal(cfg.console.width, 2);
+	assert_int_equal(cfg.console.baud, 300);
+	parse_ok("console pci=02:00.1\n");
+	assert_int_equal(cfg.console.kind, CONFIG_CONSOLE_PCI);
+	assert_int_equal(cfg.console.pci_bus, 2);
+	assert_int_equal(cfg.console.pci_dev, 0);
+	assert_int_equal(cfg.console.pci_func, 1);
+	parse_ok("console pci=ff:1F.7 width=1\n");
+	assert_int_equal(cfg.console.pci_bus, 0xff);
+	assert_int_equal(cfg.console.pci_dev, 0x1f);
+	assert_int_equal(cfg.console.pci_func, 7);
+	assert_int_equal(cfg.console.width, 1);
+	parse_ok("console pci=0:5.0\n");
+	assert_int_equal(cfg.console.pci_dev, 5);
+	parse_ok("console spcr\n");
+	assert_int_equal(cfg.console.kind, CONFIG_CONSOLE_SPCR);
+	parse_ok("console spcr baud=19200\n");
+	assert_int_equal(cfg.console.baud, 19200);
+	parse_ok("console none\n");
+	assert_int_equal(cfg.console.kind, CONFIG_CONSOLE_NONE);
+	/* among the other statements, anywhere */
+	parse_ok("module m /m.elf\nconsole com2\nvm v image=m\n");
+	assert_int_equal(cfg.console.address, 0x2f8);
+	assert_int_equal(cfg.vm_count, 1);
+}
+
+static void test_bad_console(void **state)
+{
+	check_error("console\n", 1, "console needs a port");
+	check_error("console com5\n", 1, "console 'com5' is unknown");
+	check_error("console COM1\n", 1, "is unknown; use com1-com4");
+	check_error("console com1\nconsole com2\n", 2,
+		    "console is set twice");
+	check_error("console io=0\n", 1, "io=0 is not an I/O port");
+	check_error("console io=0xfff9\n", 1, "is not an I/O port");
+	check_error("console io=0x10000\n", 1, "is not an I/O port");
+	check_error("console io=port\n", 1, "is not an I/O port");
+	check_error("console io=\n", 1, "is not an I/O port");
+	check_error("console mmio=0\n", 1, "is not a physical address");
+	check_error("console mmio=0x10000000000000\n", 1,
+		    "is not a physical address");
+	check_error("console mmio=-1\n", 1, "is not a physical address");
+	check_error("console pci=2:0\n", 1, "is not bus:device.function");
+	check_error("console pci=02:20.0\n", 1, "is not bus:device.function");
+	check_error("console pci=02:00.8\n", 1, "is not bus:device.function");
+	check_error("console pci=100:00.0\n", 1, "is not bus:device.function");
+	check_error("console pci=02:00.0x\n", 1, "is not bus:device.function");
+	check_error("console pci=02-00.0\n", 1, "is not bus:device.function");
+	check_error("console pci=\n", 1, "is not bus:device.function");
+	check_error("console com1 baud=14400\n", 1,
+		    "baud=14400 is not a 16550 rate");
+	check_error("console com1 baud=0\n", 1, "is not a 16550 rate");
+	check_error("console com1 baud=fast\n", 1, "is not a 16550 rate");
+	check_error("console com1 baud=9600 baud=9600\n", 1,
+		    "baud is given twice");
+	check_error("console com1 width=4\n", 1,
+		    "width= is for mmio= and pci= consoles only");
+	check_error("console mmio=0x1000 width=8\n", 1,
+		    "width=8 is not a register width");
+	check_error("console mmio=0x1000 width=4 width=4\n", 1,
+		    "width is given twice");
+	check_error("console com1 speed=9600\n", 1,
+		    "unknown console option 'speed'");
+	check_error("console com1 fast\n", 1,
+		    "'fast' is not a console option");
+	check_error("console none baud=9600\n", 1,
+		    "console none takes no options");
+	check_error("consol com1\n", 1, "unknown statement 'consol'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -441,6 +544,8 @@ int main(void)
 		cmocka_unit_test(test_cmdline_too_long),
 		cmocka_unit_test(test_bad_bytes),
 		cmocka_unit_test(test_line_numbers_count_every_line),
+		cmocka_unit_test(test_console),
+		cmocka_unit_test(test_bad_console),
 		cmocka_unit_test(test_reads_only_len),
 	};
 

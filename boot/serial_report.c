@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Where the hypervisor's console will be, said on the firmware's console
+ * just before the loader leaves it: a person looking at a screen learns
+ * where the rest of the boot goes (and that it goes nowhere when no UART
+ * answers). The choice is the hypervisor's own (drivers/serial_select.c),
+ * from the same keel.cfg and SPCR table.
+ */
+#include <stdbool.h>
+
+#include <core/config.h>
+#include <drivers/acpi.h>
+#include <drivers/serial_select.h>
+#include <drivers/spcr.h>
+
+#include "loader.h"
+
+#define UART_SCR	7
+#define SCR_PROBE	0x5a
+#define DESCRIPTION_LEN	200
+
+static inline void port_out8(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t port_in8(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+/* The scratch register keeps a value only where a 16550 is; restored. */
+static bool io_uart_answers(uint16_t port)
+{
+	uint8_t saved = port_in8(port + UART_SCR);
+	bool answers;
+
+	port_out8(port + UART_SCR, SCR_PROBE);
+	answers = port_in8(port + UART_SCR) == SCR_PROBE;
+	port_out8(port + UART_SCR, saved);
+	return answers;
+}
+
+void serial_report(const struct config *cfg, uint64_t rsdp)
+{
+	static struct spcr_info spcr;
+	struct serial_spcr found = { 0 };
+	struct serial_choice choice;
+	char desc[DESCRIPTION_LEN];
+	const void *table = acpi_find_table(rsdp, "SPCR");
+
+	if (table) {
+		found.spcr = &spcr;
+		found.status = spcr_parse(table, acpi_table_length(table),
+					  &spcr, &found.why);
+	}
+	serial_select(&cfg->console, &found, &choice);
+	serial_describe(&choice, desc, sizeof(desc));
+	loader_log("hypervisor console: %s", desc);
+	if (choice.uart.space == UART_NONE)
+		loader_log("warning: with `console none` the hypervisor "
+			   "prints nothing after this screen");
+	else if (choice.uart.space == UART_IO && !choice.uart.pci.present &&
+		 !io_uart_answers((uint16_t)choice.uart.address))
+		loader_log("warning: no UART answers at I/O port %#llx: the "
+			   "hypervisor's messages will not be seen; set "
+			   "`console` in keel.cfg (docs/hardware.md)",
+			   (unsigned long long)choice.uart.address);
+}
