@@ -49,7 +49,7 @@
 #define KEEL_SCHED_POLICY_H
 
 #include <stdbool.h>
-#include <stddef.h>
+#include <stddef.h>	/* NULL */
 #include <stdint.h>
 
 #define SCHED_PRIO_LEVELS        32
@@ -130,7 +130,7 @@ int sched_entity_init(struct sched_entity *e, unsigned int prio,
 static inline bool sched_allowed(const struct sched_entity *e,
 				 unsigned int cpu)
 {
-	return cpu < SCHED_MAX_CPUS && (e->affinity >> cpu & 1);
+	return cpu < SCHED_MAX_CPUS && ((e->affinity >> cpu) & 1);
 }
 
 /*

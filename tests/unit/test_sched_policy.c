@@ -453,11 +453,11 @@ static void test_pull_candidate(void **state)
 {
 	struct sched_rq rq[3];
 	struct sched_rq *const rqs[] = { &rq[0], &rq[1], &rq[2] };
-	struct sched_entity e[6];
+	struct sched_entity e[7];
 
 	for (unsigned int i = 0; i < 3; i++)
 		rq_new(&rq[i], i);
-	for (unsigned int i = 0; i < 6; i++)
+	for (unsigned int i = 0; i < 7; i++)
 		entity_new(&e[i], 5, 10 * MS);
 
 	/* nothing anywhere */
@@ -494,10 +494,13 @@ static void test_pull_candidate(void **state)
 	assert_ptr_equal(sched_pull_candidate(rqs, 3, 2), &e[5]);
 
 	/* a gap under 2 is no imbalance: rq1 (2) against rq2 (1) */
-	assert_int_equal(sched_dequeue(&rq[1], &e[5], 0), 0);
-	assert_int_equal(sched_enqueue(&rq[2], &e[5], 0), 0);
+	assert_int_equal(sched_enqueue(&rq[2], &e[6], 0), 0);
+	assert_ptr_equal(sched_pick(&rq[2], 0), &e[6]);
 	assert_null(sched_pull_candidate(rqs, 3, 2));
-	/* rq0 (4) against rq1 (1), but all of rq0's queued are pinned */
+	/* rq0 (4) against rq2 (1), but all of rq0's queued are pinned */
+	assert_int_equal(sched_dequeue(&rq[1], &e[5], 0), 0);
+	assert_null(sched_pull_candidate(rqs, 3, 2));
+	/* rq0 against rq1 (1): pinned too */
 	assert_null(sched_pull_candidate(rqs, 3, 1));
 	/* dst_cpu missing from rqs counts as load 0 */
 	assert_ptr_equal(sched_pull_candidate(rqs, 1, 1), NULL);
