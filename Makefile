@@ -23,6 +23,8 @@ help:
 	@echo "make run        boot in an emulator with the serial console here"
 	@echo "                VENDOR=amd (QEMU, SVM; default) | intel (Bochs, VMX)"
 	@echo "                SMP=N MEM=SIZE ACCEL=tcg|kvm GUESTS=\"file ...\""
+	@echo "make image      $(BUILD)/keel.img: a GPT disk image for real machines;"
+	@echo "                write it with tools/flash (docs/hardware.md)"
 	@echo "make test       unit and integration tests (installs Debian packages as root)"
 	@echo "make unit       host unit tests only"
 	@echo "make clean      remove $(BUILD)/"

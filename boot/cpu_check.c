@@ -121,10 +121,15 @@ static enum virt_state check_intel(void)
 	}
 	/* Locked without VMX-outside-SMX: only the firmware setup changes it. */
 	if ((fc & FEATURE_CONTROL_LOCKED) &&
-	    !(fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX))
+	    !(fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX)) {
+		loader_log("CPU: Intel with VT-x, but IA32_FEATURE_CONTROL "
+			   "0x%llx is locked with VMX off",
+			   (unsigned long long)fc);
 		return VIRT_DISABLED;
-	loader_log("CPU: Intel with VT-x (IA32_FEATURE_CONTROL 0x%llx)",
-		   (unsigned long long)fc);
+	}
+	loader_log("CPU: Intel with VT-x (IA32_FEATURE_CONTROL 0x%llx%s)",
+		   (unsigned long long)fc, fc & FEATURE_CONTROL_LOCKED ? "" :
+		   ", unlocked: the hypervisor enables VMX and locks it");
 	return VIRT_READY;
 }
 
@@ -139,8 +144,11 @@ static enum virt_state check_amd(void)
 		loader_log("CPU: AMD with AMD-V (VM_CR unreadable)");
 		return VIRT_READY;
 	}
-	if (vm_cr & VM_CR_SVMDIS)
+	if (vm_cr & VM_CR_SVMDIS) {
+		loader_log("CPU: AMD with AMD-V, but VM_CR 0x%llx has SVMDIS "
+			   "set", (unsigned long long)vm_cr);
 		return VIRT_DISABLED;
+	}
 	loader_log("CPU: AMD with AMD-V (VM_CR 0x%llx)",
 		   (unsigned long long)vm_cr);
 	return VIRT_READY;
@@ -171,9 +179,9 @@ EFI_STATUS cpu_check(void)
 	case VIRT_DISABLED:
 		if (intel)
 			return loader_fail(EFI_UNSUPPORTED,
-					   "VT-x is disabled in the firmware setup: enable Intel Virtualization Technology");
+					   "VT-x is disabled in the firmware setup: enable Intel Virtualization Technology (VT-x), save, then power the machine off and on");
 		return loader_fail(EFI_UNSUPPORTED,
-				   "AMD-V is disabled in the firmware setup: enable SVM Mode (AMD Virtualization)");
+				   "AMD-V is disabled in the firmware setup: enable SVM Mode (AMD Virtualization), save, then power the machine off and on");
 	case VIRT_ABSENT:
 	default:
 		return loader_fail(EFI_UNSUPPORTED,

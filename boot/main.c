@@ -12,7 +12,8 @@
 
 #define CONFIG_PATH	"/keel.cfg"
 #define ONE_MIB		(1ULL << 20)
-#define ERROR_STALL_US	(3 * 1000 * 1000)	/* time to read the error */
+#define ERROR_WAIT_S	30	/* time to read the error on a screen */
+#define KEY_POLL_US	(100 * 1000)
 
 static inline uint64_t rdtsc(void)
 {
@@ -152,6 +153,25 @@ static EFI_STATUS boot(EFI_HANDLE image, uint64_t entry_tsc)
 	handoff_jump(cr3, kernel.entry, bi, phys(stack) + LOADER_STACK_SIZE);
 }
 
+/*
+ * Until a key is pressed (UEFI 2.10, 12.3.3 ReadKeyStroke) or
+ * ERROR_WAIT_S seconds pass (7.5 Stall).
+ */
+static void wait_for_key_or_timeout(void)
+{
+	SIMPLE_INPUT_INTERFACE *in = loader_st->ConIn;
+	EFI_INPUT_KEY key;
+
+	loader_log("press a key to return to the firmware (it goes on by "
+		   "itself in %u s)", ERROR_WAIT_S);
+	for (unsigned int t = 0; t < ERROR_WAIT_S * 1000000u / KEY_POLL_US;
+	     t++) {
+		if (in && in->ReadKeyStroke(in, &key) == EFI_SUCCESS)
+			return;
+		loader_bs->Stall(KEY_POLL_US);
+	}
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
 	uint64_t entry_tsc = rdtsc();
@@ -161,11 +181,11 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	loader_log("starting");
 	status = boot(image, entry_tsc);
 	/*
-	 * Give a person time to read the error line before the firmware
-	 * moves on (UEFI 2.10, 7.5 Stall()), unless a failed
-	 * ExitBootServices may have shut the boot services down already.
+	 * Give a person at the screen time to read the error line before
+	 * the firmware moves on, unless a failed ExitBootServices may have
+	 * shut the boot services down already.
 	 */
 	if (!loader_boot_services_exiting)
-		loader_bs->Stall(ERROR_STALL_US);
+		wait_for_key_or_timeout();
 	return status;
 }

@@ -172,18 +172,16 @@ static bool find_cpus(const struct boot_info *bi, struct madt_info *cpus_found)
 	return false;
 }
 
-/* Starts the other CPUs; returns how many CPUs exist (found, not started). */
+/* Starts the other CPUs; returns how many the firmware lists (not started). */
 static unsigned int start_cpus(const struct boot_info *bi)
 {
 	static struct madt_info madt;
 
 	if (!find_cpus(bi, &madt))
 		return 1;
-	if (madt.cpus_skipped)
-		log_warn("MADT lists %u more CPUs than Keel supports", madt.cpus_skipped);
 	if (madt.cpu_count > 1)
 		smp_start_aps(&madt, bi->trampoline_phys);
-	return MAX(MIN(madt.cpu_count, (unsigned int)MAX_CPUS), 1u);
+	return MAX(madt.cpu_count + madt.cpus_skipped, 1u);
 }
 
 __attribute__((noreturn)) void kmain(const struct boot_info *bi)

@@ -4,7 +4,10 @@
 #                  keel/keel.elf, keel/guests/*.elf
 #                  GUESTS="a.elf ..." adds files to keel/guests/ and a
 #                  `module NAME /keel/guests/FILE` line for each
-#   make image     $(BUILD)/keel.img: the ESP as a FAT image (superfloppy)
+#   make image     $(BUILD)/keel.img: a GPT disk image with one EFI System
+#                  Partition (FAT32) holding the ESP (tools/mkimg); write
+#                  it to a USB stick with tools/flash, boot it with
+#                  tools/run --disk $(BUILD)/keel.img
 #   make run       boot it: VENDOR=amd|intel SMP=N MEM=SIZE ACCEL=tcg|kvm
 #   make test      every test layer (tools/test); ends `N passed, N failed`
 #   make integration   only the boot tests (pytest)
@@ -19,8 +22,8 @@ esp: $(LOADER_EFI) $(HV_ELF) $(GUEST_ELFS) $(ESP_CONFIG) $(GUESTS)
 		$(addprefix --guest ,$(GUEST_ELFS)) $(addprefix --module ,$(GUESTS))
 
 image: esp
-	tools/mkfat $(ESP_DIR) $(ESP_IMAGE)
-	@echo "$(ESP_IMAGE): boots as it is under OVMF and Bochs"
+	tools/mkimg $(ESP_DIR) $(ESP_IMAGE)
+	@echo "flash it: sudo tools/flash $(ESP_IMAGE) /dev/sdX   (docs/hardware.md)"
 
 run: all
 	tools/run --vendor $(VENDOR) --smp $(SMP) --mem $(MEM) \

@@ -4,6 +4,7 @@
 #include <arch/msr.h>
 #include <arch/tsc.h>
 #include <arch/x86.h>
+#include <core/log.h>
 #include <mm/hv_map.h>
 #include <mm/pagetable.h>
 
@@ -50,14 +51,21 @@ static void lapic_write(uint32_t reg, uint32_t v)
 void lapic_global_init(void)
 {
 	uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
+	uint64_t pa;
 
 	x2apic = base & APIC_BASE_X2APIC;
-	if (!x2apic) {
-		uint64_t pa = base & APIC_BASE_ADDR_MASK;
-
-		hv_map_identity(pa, PT_PAGE_4K, PT_RW | PT_UC);
-		xapic = (volatile uint32_t *)pa;
+	if (x2apic) {
+		log_info("local APIC: x2APIC mode (the firmware enabled it)");
+		return;
 	}
+	pa = base & APIC_BASE_ADDR_MASK;
+	hv_map_identity(pa, PT_PAGE_4K, PT_RW | PT_UC);
+	xapic = (volatile uint32_t *)pa;
+	/* xAPIC reaches APIC ids up to 254: enough unless the firmware says */
+	log_info("local APIC: xAPIC mode at %#lx (%s)", pa,
+		 cpuid(1, 0).ecx & CPUID_1_ECX_X2APIC ?
+		 "x2APIC available, left off by the firmware" :
+		 "this CPU has no x2APIC");
 }
 
 bool lapic_x2apic_mode(void)

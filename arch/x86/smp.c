@@ -6,6 +6,7 @@
 #include <arch/lapic.h>
 #include <arch/layout.h>
 #include <arch/smp.h>
+#include <arch/smp_plan.h>
 #include <arch/tsc.h>
 #include <arch/x86.h>
 #include <core/log.h>
@@ -94,8 +95,9 @@ static bool start_one(struct cpu *cpu, uint64_t trampoline_pa)
 	while (!cpu->online && rdtsc() < deadline)
 		cpu_relax();
 	if (!cpu->online) {
-		log_warn("smp: cpu%u (APIC id %u) did not start; going on without it",
-			 cpu->index, cpu->apic_id);
+		log_warn("smp: cpu%u (APIC id %u) did not start within %u ms; "
+			 "going on without it", cpu->index, cpu->apic_id,
+			 AP_START_TIMEOUT_US / 1000);
 		return false;
 	}
 	/* wait until it has tried to enter root mode, so logs stay in order */
@@ -104,28 +106,37 @@ static bool start_one(struct cpu *cpu, uint64_t trampoline_pa)
 	return true;
 }
 
+/* Why some of the firmware's CPUs stay off, before any is started. */
+static void report_plan(const struct smp_plan *plan)
+{
+	if (plan->over_limit)
+		log_warn("smp: the firmware lists %u CPUs, Keel supports %u "
+			 "(MAX_CPUS): %u stay off", plan->listed, MAX_CPUS,
+			 plan->over_limit);
+	if (plan->need_x2apic)
+		log_warn("smp: %u CPUs have APIC ids above %u (the first: %u), "
+			 "which need x2APIC mode, and the firmware left it "
+			 "off: they stay off", plan->need_x2apic, XAPIC_MAX_ID,
+			 plan->first_need_x2apic);
+}
+
 unsigned int smp_start_aps(const struct madt_info *madt, uint64_t trampoline_pa)
 {
-	uint32_t bsp_id = lapic_id();
+	static struct smp_plan plan;
 	unsigned int online = 1;
 
+	smp_plan(madt, lapic_id(), lapic_x2apic_mode(), MAX_CPUS, &plan);
+	report_plan(&plan);
 	trampoline_install(trampoline_pa);
 	/* executable (not writable) while APs run through it */
 	hv_map_identity(trampoline_pa, PT_PAGE_4K, PT_RX);
 
-	for (unsigned int i = 0; i < madt->cpu_count; i++) {
+	for (unsigned int i = 0; i < plan.count; i++) {
 		struct cpu *cpu;
 
-		if (madt->apic_ids[i] == bsp_id)
-			continue;
-		if (cpu_count == MAX_CPUS) {
-			log_warn("smp: only %u CPUs supported; APIC id %u and later stay off",
-				 MAX_CPUS, madt->apic_ids[i]);
-			break;
-		}
 		cpu = &cpus[cpu_count];
 		cpu->index = cpu_count;
-		cpu->apic_id = madt->apic_ids[i];
+		cpu->apic_id = plan.apic_ids[i];
 		if (start_one(cpu, trampoline_pa)) {
 			cpu_count++;
 			online++;
