@@ -9,9 +9,7 @@
 #include <stdbool.h>
 
 #include <core/config.h>
-#include <drivers/acpi.h>
 #include <drivers/serial_select.h>
-#include <drivers/spcr.h>
 
 #include "loader.h"
 
@@ -46,18 +44,10 @@ static bool io_uart_answers(uint16_t port)
 
 void serial_report(const struct config *cfg, uint64_t rsdp)
 {
-	static struct spcr_info spcr;
-	struct serial_spcr found = { 0 };
 	struct serial_choice choice;
 	char desc[DESCRIPTION_LEN];
-	const void *table = acpi_find_table(rsdp, "SPCR");
 
-	if (table) {
-		found.spcr = &spcr;
-		found.status = spcr_parse(table, acpi_table_length(table),
-					  &spcr, &found.why);
-	}
-	serial_select(&cfg->console, &found, &choice);
+	serial_select_acpi(rsdp, &cfg->console, &choice);
 	serial_describe(&choice, desc, sizeof(desc));
 	loader_log("hypervisor console: %s", desc);
 	if (choice.uart.space == UART_NONE)

@@ -8,13 +8,10 @@
 #include <stdbool.h>
 
 #include <core/log.h>
-#include <drivers/acpi.h>
 #include <drivers/pci.h>
 #include <drivers/serial_console.h>
 #include <drivers/serial_select.h>
-#include <drivers/spcr.h>
 #include <drivers/uart.h>
-#include <keel/abi.h>
 #include <lib/util.h>
 #include <mm/hv_map.h>
 #include <mm/pagetable.h>
@@ -128,16 +125,7 @@ static void bring_up(void)
 void serial_console_early(const struct boot_info *bi,
 			  const struct config_console *cfg)
 {
-	static struct spcr_info spcr;
-	const void *table = acpi_find_table(bi->acpi_rsdp, "SPCR");
-	struct serial_spcr found = { 0 };
-
-	if (table) {
-		found.spcr = &spcr;
-		found.status = spcr_parse(table, acpi_table_length(table),
-					  &spcr, &found.why);
-	}
-	serial_select(cfg, &found, &choice);
+	serial_select_acpi(bi->acpi_rsdp, cfg, &choice);
 	chosen = pending = true;
 	if (choice.uart.space == UART_IO && !choice.uart.pci.present)
 		bring_up();

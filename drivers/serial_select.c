@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
-/* The console choice of include/drivers/serial_select.h. Pure. */
+/*
+ * The console choice of include/drivers/serial_select.h. Pure but for
+ * serial_select_acpi, which reads the tables where the RSDP points.
+ */
 #include <stdarg.h>
 
+#include <drivers/acpi.h>
 #include <drivers/serial_select.h>
 #include <lib/format.h>
 #include <lib/string.h>
@@ -75,6 +79,21 @@ void serial_select(const struct config_console *cfg,
 	}
 	if (cfg && cfg->baud && out->uart.space != UART_NONE)
 		out->uart.baud = cfg->baud;
+}
+
+void serial_select_acpi(uint64_t rsdp_pa, const struct config_console *cfg,
+			struct serial_choice *out)
+{
+	const void *table = acpi_find_table(rsdp_pa, "SPCR");
+	struct serial_spcr found = { 0 };
+	struct spcr_info spcr;
+
+	if (table) {
+		found.spcr = &spcr;
+		found.status = spcr_parse(table, acpi_table_length(table),
+					  &spcr, &found.why);
+	}
+	serial_select(cfg, &found, out);
 }
 
 static const char *com_name(uint64_t port)

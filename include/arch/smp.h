@@ -7,9 +7,11 @@
 #include <drivers/acpi.h>
 
 /*
- * Starts every CPU of the MADT but the boot CPU, one at a time, through
- * the trampoline page. Each runs ap_init_hook and is then parked until
- * smp_release. Returns how many CPUs are online, the boot CPU included.
+ * Starts the CPUs of the firmware's list that smp_plan picks (all but the
+ * boot CPU, within MAX_CPUS and what the APIC mode can address; the
+ * others are reported), one at a time, through the trampoline page. Each
+ * enters root mode (ap_main) and is then parked until smp_release.
+ * Returns how many CPUs are online, the boot CPU included.
  */
 unsigned int smp_start_aps(const struct madt_info *madt, uint64_t trampoline_pa);
 

@@ -10,6 +10,7 @@
 #define KEEL_DRIVERS_SERIAL_SELECT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <core/config.h>
 #include <drivers/spcr.h>
@@ -45,6 +46,13 @@ struct serial_spcr {
  */
 void serial_select(const struct config_console *cfg,
 		   const struct serial_spcr *spcr, struct serial_choice *out);
+
+/*
+ * serial_select with the SPCR table found from the ACPI RSDP at rsdp_pa
+ * (0: no ACPI) through acpi_find_table, so on identity-mapped memory.
+ */
+void serial_select_acpi(uint64_t rsdp_pa, const struct config_console *cfg,
+			struct serial_choice *out);
 
 /*
  * Describes the choice in words, e.g. "16550 at I/O port 0x3f8 (COM1),

@@ -21,7 +21,7 @@ FUZZ_BINS   := $(addprefix $(FUZZ_DIR)/,$(FUZZ_NAMES))
 
 FUZZ_SRCS_fuzz_config := core/config.c lib/parse.c tests/unit/compat.c
 FUZZ_SRCS_fuzz_elf    := core/elf.c
-FUZZ_SRCS_fuzz_spcr   := drivers/spcr.c drivers/serial_select.c
+FUZZ_SRCS_fuzz_spcr   := drivers/spcr.c drivers/serial_select.c drivers/acpi.c
 
 .PHONY: fuzz-build fuzz-smoke
 

@@ -46,6 +46,11 @@ static void put32(size_t off, uint32_t v)
 	memcpy(table + off, &v, sizeof(v));
 }
 
+static void put32_at(uint8_t *t, size_t off, uint32_t v)
+{
+	memcpy(t + off, &v, sizeof(v));
+}
+
 static void put64(size_t off, uint64_t v)
 {
 	memcpy(table + off, &v, sizeof(v));
@@ -505,6 +510,48 @@ static void test_describe_spcr_details(void **state)
 			 (int)strlen(describe()));
 }
 
+/* Firmware tables in host memory: an RSDP, an XSDT and the SPCR table. */
+static void test_select_from_acpi_tables(void **state)
+{
+	static uint8_t rsdp[36], xsdt[36 + 8];
+	struct spcr_spec s = { .space = GAS_SPACE_IO, .address = 0x2e8,
+			       .baud_code = 4 };
+	struct config_console cfg = { .kind = CONFIG_CONSOLE_AUTO };
+	uint64_t pa = (uint64_t)(uintptr_t)table;
+	uint8_t sum = 0;
+
+	build(&s);
+	memcpy(xsdt, "XSDT", 4);
+	put32_at(xsdt, 4, sizeof(xsdt));
+	xsdt[8] = 1;
+	memcpy(xsdt + 36, &pa, sizeof(pa));
+	for (size_t i = 0; i < sizeof(xsdt); i++)
+		sum += xsdt[i];
+	xsdt[9] = (uint8_t)-sum;
+	memcpy(rsdp, "RSD PTR ", 8);
+	rsdp[15] = 2;				/* ACPI 2.0+: use the XSDT */
+	pa = (uint64_t)(uintptr_t)xsdt;
+	memcpy(rsdp + 24, &pa, sizeof(pa));
+	sum = 0;
+	for (size_t i = 0; i < 20; i++)
+		sum += rsdp[i];
+	rsdp[8] = (uint8_t)-sum;
+
+	serial_select_acpi((uint64_t)(uintptr_t)rsdp, &cfg, &choice);
+	assert_int_equal(choice.source, SERIAL_FROM_SPCR);
+	assert_int_equal(choice.uart.address, 0x2e8);
+	assert_int_equal(choice.uart.baud, 19200);
+	/* a table with a bad checksum is not found: the default */
+	table[9]++;
+	serial_select_acpi((uint64_t)(uintptr_t)rsdp, &cfg, &choice);
+	assert_int_equal(choice.source, SERIAL_FROM_DEFAULT);
+	assert_null(choice.spcr_note);
+	/* no ACPI at all */
+	serial_select_acpi(0, &cfg, &choice);
+	assert_int_equal(choice.source, SERIAL_FROM_DEFAULT);
+	assert_int_equal(choice.uart.address, UART_COM1_PORT);
+}
+
 /* ------------------------------------------------------------ uart_divisor */
 
 static void test_divisor(void **state)
@@ -542,6 +589,7 @@ int main(void)
 		cmocka_unit_test(test_spcr_unusable_falls_back),
 		cmocka_unit_test(test_config_wins),
 		cmocka_unit_test(test_describe_spcr_details),
+		cmocka_unit_test(test_select_from_acpi_tables),
 		cmocka_unit_test(test_divisor),
 	};
 

@@ -26,7 +26,8 @@ UNIT_SRCS_test_config    := core/config.c lib/parse.c tests/unit/compat.c
 UNIT_SRCS_test_elf       := core/elf.c
 UNIT_SRCS_test_frame     := mm/frame.c
 UNIT_SRCS_test_pagetable := mm/pagetable.c
-UNIT_SRCS_test_spcr      := drivers/spcr.c drivers/serial_select.c
+UNIT_SRCS_test_spcr      := drivers/spcr.c drivers/serial_select.c \
+	drivers/acpi.c
 UNIT_SRCS_test_smp_plan  := arch/x86/smp_plan.c
 UNIT_SRCS_test_sched_policy := sched/policy.c
 UNIT_SRCS_test_sched_sim    := sched/policy.c tests/unit/sched_sim.c
