@@ -383,11 +383,39 @@ static int vm_set_cpu(struct parser *p, struct config_vm *vm,
 	return 0;
 }
 
+static int vm_set_prio(struct parser *p, struct config_vm *vm,
+		       const struct token *value)
+{
+	uint64_t prio;
+
+	if (!parse_u64(value->s, value->len, &prio) ||
+	    prio > CONFIG_MAX_VM_PRIO)
+		return fail_value(p, "prio=", value,
+				  " is not a priority; use 0 (lowest) to 31");
+	vm->prio = (uint32_t)prio;
+	return 0;
+}
+
+static int vm_set_slice(struct parser *p, struct config_vm *vm,
+			const struct token *value)
+{
+	uint64_t ms;
+
+	if (!parse_u64(value->s, value->len, &ms) ||
+	    ms < CONFIG_MIN_VM_SLICE_MS || ms > CONFIG_MAX_VM_SLICE_MS)
+		return fail_value(p, "slice=", value,
+				  " is not a time slice; use 1 to 100 (ms)");
+	vm->slice_ms = (uint32_t)ms;
+	return 0;
+}
+
 enum vm_option {
 	VM_OPT_IMAGE,
 	VM_OPT_MEM,
 	VM_OPT_CPU,
 	VM_OPT_ARGS,
+	VM_OPT_PRIO,
+	VM_OPT_SLICE,
 	VM_OPT_COUNT,
 };
 
@@ -396,6 +424,8 @@ static const char *const vm_option_names[VM_OPT_COUNT] = {
 	[VM_OPT_MEM] = "mem",
 	[VM_OPT_CPU] = "cpu",
 	[VM_OPT_ARGS] = "args",
+	[VM_OPT_PRIO] = "prio",
+	[VM_OPT_SLICE] = "slice",
 };
 
 static int vm_set_option(struct parser *p, struct config_vm *vm,
@@ -408,6 +438,10 @@ static int vm_set_option(struct parser *p, struct config_vm *vm,
 		return vm_set_mem(p, vm, value);
 	case VM_OPT_CPU:
 		return vm_set_cpu(p, vm, value);
+	case VM_OPT_PRIO:
+		return vm_set_prio(p, vm, value);
+	case VM_OPT_SLICE:
+		return vm_set_slice(p, vm, value);
 	default:
 		return take_text(p, value, vm->args, CONFIG_ARGS_LEN, "args");
 	}
@@ -421,14 +455,14 @@ static int vm_parse_option(struct parser *p, struct config_vm *vm,
 
 	if (!split_option(*word, &key, &value))
 		return fail_token(p, "", word, " is not an option; "
-				  "write image=, mem=, cpu= or args=");
+				  "write image=, mem=, cpu=, prio=, slice= or args=");
 	for (opt = 0; opt < VM_OPT_COUNT; opt++) {
 		if (token_is(&key, vm_option_names[opt]))
 			break;
 	}
 	if (opt == VM_OPT_COUNT)
 		return fail_token(p, "unknown vm option ", &key,
-				  "; use image, mem, cpu or args");
+				  "; use image, mem, cpu, prio, slice or args");
 	if (seen[opt])
 		return fail_token(p, "vm option ", &key, " is given twice");
 	seen[opt] = true;
@@ -459,6 +493,8 @@ static int parse_vm(struct parser *p, const struct token *w, int n)
 			return fail_duplicate(p, "vm", vm->name, p->vm_line[i]);
 	}
 	vm->mem = CONFIG_DEFAULT_VM_MEM;
+	vm->prio = CONFIG_DEFAULT_VM_PRIO;
+	vm->slice_ms = CONFIG_DEFAULT_VM_SLICE_MS;
 	for (int i = 2; i < n; i++) {
 		if (vm_parse_option(p, vm, &w[i], seen))
 			return -KEEL_EINVAL;

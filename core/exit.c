@@ -9,6 +9,7 @@
 #include <core/msr_policy.h>
 #include <core/vendor.h>
 #include <core/vm.h>
+#include <sched/sched.h>
 
 const char *const exit_reason_names[EXIT_REASON_COUNT] = {
 	[EXIT_CPUID] = "cpuid",
@@ -19,6 +20,7 @@ const char *const exit_reason_names[EXIT_REASON_COUNT] = {
 	[EXIT_HYPERCALL] = "hypercall",
 	[EXIT_STAGE2_FAULT] = "stage2_fault",
 	[EXIT_INTR] = "interrupt",
+	[EXIT_TIMER] = "timer",
 	[EXIT_NMI] = "nmi",
 	[EXIT_TRIPLE_FAULT] = "triple_fault",
 	[EXIT_INVALID_STATE] = "invalid_state",
@@ -53,7 +55,8 @@ static void halt(struct vcpu *v, const struct vm_exit *e)
 		vm_stop(v->vm, VM_HALTED, "halted (hlt with interrupts disabled)");
 		return;
 	}
-	v->state = VCPU_BLOCKED;
+	/* no virtual interrupt source exists yet to wake it */
+	sched_vcpu_sleep(v, UINT64_MAX);
 }
 
 static void fatal(struct vcpu *v, const struct vm_exit *e, const char *what)
@@ -92,6 +95,9 @@ void exit_dispatch(struct vcpu *v, const struct vm_exit *e)
 	case EXIT_INTR:
 		/* let the host IDT take it: one instruction window */
 		__asm__ volatile("sti; nop; cli" ::: "memory");
+		break;
+	case EXIT_TIMER:
+		sched_timer_interrupt();
 		break;
 	case EXIT_NMI:
 		break;

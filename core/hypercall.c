@@ -7,6 +7,7 @@
 #include <core/exit.h>
 #include <core/vendor.h>
 #include <core/vm.h>
+#include <sched/sched.h>
 #include <keel/abi.h>
 #include <lib/util.h>
 
@@ -37,9 +38,29 @@ static int64_t hc_console_write(struct vcpu *v)
 	return (int64_t)len;
 }
 
+/* §4.3 */
+static int64_t hc_yield(struct vcpu *v)
+{
+	sched_vcpu_yield(v);
+	return 0;
+}
+
+/* §4.4 */
+static int64_t hc_sleep(struct vcpu *v)
+{
+	uint64_t ns = v->regs.rdi;
+
+	if (ns > KEEL_SLEEP_MAX_NS)
+		return -KEEL_EINVAL;
+	sched_vcpu_sleep(v, ns);
+	return 0;
+}
+
 static const hypercall_fn hypercalls[KEEL_HC_COUNT] = {
 	[KEEL_HC_VERSION] = hc_version,
 	[KEEL_HC_CONSOLE_WRITE] = hc_console_write,
+	[KEEL_HC_YIELD] = hc_yield,
+	[KEEL_HC_SLEEP] = hc_sleep,
 };
 
 void hypercall_handle(struct vcpu *v, const struct vm_exit *e)

@@ -24,7 +24,7 @@
 #include <lib/util.h>
 #include <mm/frames.h>
 #include <mm/hv_map.h>
-#include <sched/runqueue.h>
+#include <sched/sched.h>
 
 #define KEEL_VERSION "0.1.0"
 
@@ -44,38 +44,15 @@ void cpu_enable_virtualization(struct cpu *cpu)
 		 cpu->apic_id);
 }
 
-static void vm_finished(void)
+void vm_finished(void)
 {
 	if (__atomic_sub_fetch(&vms_running, 1, __ATOMIC_ACQ_REL) == 0)
 		log_info("all guests have stopped");
 }
 
-/* Runs v until it blocks or its VM stops. */
-static void vcpu_run_until_blocked(struct vcpu *v)
-{
-	struct vm_exit exit;
-
-	while (v->state == VCPU_RUNNABLE) {
-		v->stats.entries++;
-		vendor->vcpu_run(v, &exit);
-		exit_dispatch(v, &exit);
-	}
-	if (v->state == VCPU_STOPPED || v->state == VCPU_BLOCKED)
-		vm_finished();
-}
-
 void cpu_run_guests(struct cpu *cpu)
 {
-	struct vcpu *v;
-
-	while ((v = rq_next(cpu->index)) != NULL)
-		vcpu_run_until_blocked(v);
-	/* nothing left to run here: sleep until an interrupt (none is due) */
-	for (;;) {
-		irq_enable();
-		cpu_halt();
-		irq_disable();
-	}
+	sched_run(cpu);
 }
 
 static void parse_cmdline(const char *cmdline)
@@ -144,7 +121,10 @@ static void start_configured_vms(const struct boot_info *bi)
 			 vm->name, vm->id, vm->mem_bytes / MIB, cfg->image, cfg->cpu);
 		vm->state = VM_RUNNING;
 		vms_running++;
-		rq_add(cfg->cpu, &vm->vcpus[0]);
+		if (sched_vcpu_start(&vm->vcpus[0])) {
+			vm_stop(vm, VM_STOPPED, "its vCPU could not be scheduled");
+			vms_running--;
+		}
 	}
 	if (!vms_running)
 		log_info("no guests to start");
@@ -216,6 +196,7 @@ __attribute__((noreturn)) void kmain(const struct boot_info *bi)
 	pic_disable();
 	lapic_global_init();
 	lapic_cpu_init();
+	lapic_timer_init();
 	cpus[0].apic_id = lapic_id();
 	cpus[0].online = true;
 
@@ -234,6 +215,8 @@ __attribute__((noreturn)) void kmain(const struct boot_info *bi)
 	log_info("boot took %lu ms (loader start to all CPUs ready)",
 		 tsc_to_us(rdtsc() - bi->loader_tsc) / 1000);
 
+	for (unsigned int i = 0; i < cpu_count; i++)
+		sched_cpu_init(i);
 	if (config_ok)
 		start_configured_vms(bi);
 	smp_release();

@@ -4,6 +4,7 @@
 
 #include <arch/cpu.h>
 #include <arch/layout.h>
+#include <arch/tsc.h>
 #include <arch/x86.h>
 #include <core/elf.h>
 #include <core/log.h>
@@ -201,6 +202,7 @@ static int build_boot_structures(struct vm *vm, const struct config_vm *cfg)
 	si.vcpu_id = 0;
 	si.vcpu_count = vm->vcpu_count;
 	si.vm_id = vm->id;
+	si.tsc_khz = (uint32_t)(tsc_hz / 1000);
 	strlcpy(si.name, vm->name, sizeof(si.name));
 	strlcpy(si.args, cfg->args, sizeof(si.args));
 	si.hv_phys_start = hv_start;
@@ -343,7 +345,8 @@ int vm_create(const struct config_vm *cfg, const struct boot_module *image,
 	uint64_t entry_rip = 0;
 	int ret;
 
-	if (cfg->cpu >= cpu_count || !cpus[cfg->cpu].virt_enabled) {
+	if (cfg->cpu >= cpu_count || cfg->cpu >= SCHED_MAX_CPUS ||
+	    !cpus[cfg->cpu].virt_enabled) {
 		*why = "its cpu= names a CPU that is not running: pick one from the boot log";
 		return -KEEL_EINVAL;
 	}
@@ -381,7 +384,15 @@ int vm_create(const struct config_vm *cfg, const struct boot_module *image,
 
 	entry_state(&entry, entry_rip, vm->mem_bytes);
 	vm->vcpus[0] = (struct vcpu){ .vm = vm, .id = 0, .cpu = cfg->cpu,
-				      .state = VCPU_RUNNABLE };
+				      .state = VCPU_RUNNABLE,
+				      .wake_at_ns = UINT64_MAX };
+	ret = sched_entity_init(&vm->vcpus[0].se, cfg->prio,
+				(uint64_t)cfg->slice_ms * SCHED_NS_PER_MS,
+				1ull << cfg->cpu);
+	if (ret) {
+		*why = "its prio= or slice= is out of range";
+		goto fail;
+	}
 	vm->vcpus[0].regs.rdi = entry.rdi;
 	ret = vendor->vcpu_create(&vm->vcpus[0], &entry,
 				  pt_root_pointer(&vm->stage2));

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * Root-mode interrupt dispatch. Exceptions in the hypervisor are bugs and
- * panic. External interrupts are acknowledged; until the scheduler adds
- * timer and IPI handlers, they only count.
+ * panic. The LAPIC timer tells the scheduler a decision is due; other
+ * interrupts are only counted and acknowledged.
  */
 #include <arch/cpu.h>
 #include <arch/interrupt.h>
 #include <arch/lapic.h>
 #include <core/panic.h>
+#include <sched/sched.h>
 
 volatile int percpu_ready;
 static uint64_t irq_counts[MAX_CPUS];
@@ -19,5 +20,7 @@ void interrupt_dispatch(struct interrupt_frame *frame)
 	if (frame->vector == VECTOR_SPURIOUS)
 		return;		/* spurious: no EOI (SDM 10.9) */
 	irq_counts[this_cpu()->index]++;
+	if (frame->vector == LAPIC_TIMER_VECTOR)
+		sched_timer_interrupt();
 	lapic_eoi();
 }

@@ -5,6 +5,7 @@
 #include <arch/tsc.h>
 #include <arch/x86.h>
 #include <core/log.h>
+#include <core/panic.h>
 #include <mm/hv_map.h>
 #include <mm/pagetable.h>
 
@@ -17,7 +18,17 @@
 #define LAPIC_LVT_LINT0 0x350
 #define LAPIC_LVT_LINT1 0x360
 #define LAPIC_LVT_ERROR 0x370
+#define LAPIC_TIMER_INITIAL 0x380
+#define LAPIC_TIMER_CURRENT 0x390
+#define LAPIC_TIMER_DIVIDE  0x3e0
 #define X2APIC_MSR_BASE 0x800
+#define MSR_TSC_DEADLINE 0x6e0
+
+#define TIMER_MODE_ONESHOT     (0u << 17)
+#define TIMER_MODE_TSC_DEADLINE (2u << 17)
+#define TIMER_DIVIDE_BY_1      0xb
+#define TIMER_CALIBRATE_US     10000
+#define TIMER_COUNT_MAX        0xffffffffu
 
 #define SVR_ENABLE      (1u << 8)
 #define LVT_MASKED      (1u << 16)
@@ -32,6 +43,8 @@
 
 static volatile uint32_t *xapic;
 static bool x2apic;
+static bool tsc_deadline;
+static uint64_t timer_ticks_per_tsc_q32;	/* LAPIC ticks per TSC tick, 32.32 */
 
 static uint32_t lapic_read(uint32_t reg)
 {
@@ -119,4 +132,65 @@ void lapic_start_ap(uint32_t apic_id, uint64_t start_page)
 	lapic_send_ipi(apic_id, ICR_STARTUP | vector);
 	udelay(SIPI_WAIT_US);
 	lapic_send_ipi(apic_id, ICR_STARTUP | vector);
+}
+
+void lapic_timer_init(void)
+{
+	uint64_t start, elapsed, ticks;
+
+	tsc_deadline = cpuid(1, 0).ecx & CPUID_1_ECX_TSC_DEADLINE;
+	if (tsc_deadline) {
+		log_info("timer: TSC-deadline mode");
+		return;
+	}
+	/* QEMU TCG has no TSC-deadline: count the one-shot timer against the TSC */
+	lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_1);
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | TIMER_MODE_ONESHOT);
+	lapic_write(LAPIC_TIMER_INITIAL, TIMER_COUNT_MAX);
+	start = rdtsc();
+	udelay(TIMER_CALIBRATE_US);
+	ticks = TIMER_COUNT_MAX - lapic_read(LAPIC_TIMER_CURRENT);
+	elapsed = rdtsc() - start;
+	lapic_write(LAPIC_TIMER_INITIAL, 0);
+	if (!elapsed || !ticks)
+		panic("the local APIC timer does not count");
+	timer_ticks_per_tsc_q32 = (ticks << 32) / elapsed;
+	log_info("timer: one-shot local APIC timer, %lu MHz",
+		 ticks * (1000000 / TIMER_CALIBRATE_US) / 1000000);
+}
+
+void lapic_timer_cpu_init(void)
+{
+	lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_1);
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
+}
+
+void lapic_timer_arm(uint64_t deadline_tsc)
+{
+	uint64_t now, count;
+
+	if (tsc_deadline) {
+		lapic_write(LAPIC_LVT_TIMER, TIMER_MODE_TSC_DEADLINE | LAPIC_TIMER_VECTOR);
+		wrmsr(MSR_TSC_DEADLINE, deadline_tsc ? deadline_tsc : 1);
+		return;
+	}
+	now = rdtsc();
+	count = deadline_tsc > now ?
+		(uint64_t)(((unsigned __int128)(deadline_tsc - now) *
+			    timer_ticks_per_tsc_q32) >> 32) : 1;
+	if (count == 0)
+		count = 1;
+	if (count > TIMER_COUNT_MAX)
+		count = TIMER_COUNT_MAX;	/* fires early; the scheduler re-arms */
+	lapic_write(LAPIC_LVT_TIMER, TIMER_MODE_ONESHOT | LAPIC_TIMER_VECTOR);
+	lapic_write(LAPIC_TIMER_INITIAL, (uint32_t)count);
+}
+
+void lapic_timer_stop(void)
+{
+	if (tsc_deadline)
+		wrmsr(MSR_TSC_DEADLINE, 0);
+	else
+		lapic_write(LAPIC_TIMER_INITIAL, 0);
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
 }

@@ -21,6 +21,21 @@
 
 uint64_t tsc_hz = FALLBACK_TSC_HZ;
 
+/*
+ * Fixed-point conversion factors, so the clock costs a multiply and a
+ * shift (no 128-bit division, which would need libgcc).
+ */
+#define NS_PER_S        1000000000ull
+#define NS_FACTOR_SHIFT 32
+#define TSC_FACTOR_SHIFT 24
+static uint64_t ns_per_tsc_q32, tsc_per_ns_q24;
+
+static void clock_factors(void)
+{
+	ns_per_tsc_q32 = (NS_PER_S << NS_FACTOR_SHIFT) / tsc_hz;
+	tsc_per_ns_q24 = (tsc_hz << TSC_FACTOR_SHIFT) / NS_PER_S;
+}
+
 void tsc_calibrate(void)
 {
 	uint16_t count = PIT_HZ * CALIBRATE_MS / 1000;
@@ -38,6 +53,7 @@ void tsc_calibrate(void)
 	outb(PORT_B, port_b);
 	if (spins < CALIBRATE_SPIN_LIMIT && end > start)
 		tsc_hz = (end - start) * (1000 / CALIBRATE_MS);
+	clock_factors();
 }
 
 uint64_t tsc_to_us(uint64_t ticks)
@@ -51,4 +67,18 @@ void udelay(uint64_t us)
 
 	while (rdtsc() < end)
 		cpu_relax();
+}
+
+uint64_t clock_ns(void)
+{
+	return (uint64_t)(((unsigned __int128)rdtsc() * ns_per_tsc_q32) >>
+			  NS_FACTOR_SHIFT);
+}
+
+uint64_t ns_to_tsc(uint64_t ns)
+{
+	unsigned __int128 t = ((unsigned __int128)ns * tsc_per_ns_q24) >>
+			      TSC_FACTOR_SHIFT;
+
+	return t > UINT64_MAX ? UINT64_MAX : (uint64_t)t;
 }

@@ -12,6 +12,8 @@
  *       crash=triple  take an exception with no IDT
  *       crash=paging-off  clear CR0.PG in 64-bit mode, a state no CPU
  *                     allows (#GP on AMD, a CR-access exit on Intel)
+ *   rounds=N    repeat the memory check N times first (default 1), to
+ *               outlive guests that share its CPU
  * A line starting "FAIL" means the hypervisor let something through.
  */
 #include <lib/string.h>
@@ -151,7 +153,8 @@ void guest_main(void)
 		start_info->vcpu_count, start_info->mem_bytes >> 20);
 	check_cpuid();
 	check_hypercalls();
-	check_memory();
+	for (uint64_t r = arg_u64("rounds", 1); r > 0; r--)
+		check_memory();
 	gprintf("checks done: %d failures\n", failures);
 
 	if (arg_value("probe", arg, sizeof(arg))) {

@@ -20,8 +20,26 @@ void gprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 long hypercall(unsigned long nr, unsigned long a1, unsigned long a2);
 
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/* Milliseconds of TSC time, from start_info->tsc_khz. */
+uint64_t tsc_to_ms(uint64_t ticks);
+uint64_t ms_to_tsc(uint64_t ms);
+
+/* KEEL_HC_SLEEP / KEEL_HC_YIELD */
+long sleep_ns(uint64_t ns);
+long yield(void);
+
 /* Value of key=VALUE in the VM's argument string, copied into buf. */
 bool arg_value(const char *key, char *buf, size_t size);
+/* A numeric key=N argument, or def when absent or malformed. */
+uint64_t arg_u64(const char *key, uint64_t def);
 
 __attribute__((noreturn)) void guest_halt(void);
 

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 
 #include <lib/format.h>
+#include <lib/parse.h>
 #include <lib/string.h>
 
 #include "guest.h"
@@ -87,6 +88,36 @@ bool arg_value(const char *key, char *buf, size_t size)
 		p += len;
 	}
 	return false;
+}
+
+uint64_t arg_u64(const char *key, uint64_t def)
+{
+	char buf[24];
+	uint64_t v;
+
+	if (!arg_value(key, buf, sizeof(buf)) || !parse_u64(buf, strlen(buf), &v))
+		return def;
+	return v;
+}
+
+uint64_t tsc_to_ms(uint64_t ticks)
+{
+	return start_info->tsc_khz ? ticks / start_info->tsc_khz : 0;
+}
+
+uint64_t ms_to_tsc(uint64_t ms)
+{
+	return ms * start_info->tsc_khz;
+}
+
+long sleep_ns(uint64_t ns)
+{
+	return hypercall(KEEL_HC_SLEEP, ns, 0);
+}
+
+long yield(void)
+{
+	return hypercall(KEEL_HC_YIELD, 0, 0);
 }
 
 void guest_halt(void)

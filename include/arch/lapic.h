@@ -13,6 +13,19 @@ void lapic_cpu_init(void);
 uint32_t lapic_id(void);
 bool lapic_x2apic_mode(void);
 void lapic_eoi(void);
+/*
+ * The scheduler's one-shot timer (SDM 10.5.4): TSC-deadline mode where
+ * the CPU has it, else one-shot mode with the count calibrated against
+ * the TSC. lapic_timer_init calibrates on the boot CPU; every CPU then
+ * calls lapic_timer_cpu_init.
+ */
+#define LAPIC_TIMER_VECTOR 0xec
+void lapic_timer_init(void);
+void lapic_timer_cpu_init(void);
+/* Fires LAPIC_TIMER_VECTOR at TSC value deadline (at once if past). */
+void lapic_timer_arm(uint64_t deadline_tsc);
+void lapic_timer_stop(void);
+
 /* INIT-SIPI-SIPI to one CPU (SDM 8.4.4.1); start_page is below 1 MiB. */
 void lapic_start_ap(uint32_t apic_id, uint64_t start_page);
 

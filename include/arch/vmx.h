@@ -84,6 +84,7 @@
 #define VMCS_GUEST_INTERRUPTIBILITY 0x4824
 #define VMCS_GUEST_ACTIVITY     0x4826
 #define VMCS_GUEST_SYSENTER_CS  0x482a
+#define VMCS_PREEMPTION_TIMER   0x482e
 #define VMCS_HOST_SYSENTER_CS   0x4c00
 
 /* natural-width fields (B.4) */
@@ -129,6 +130,7 @@
 /* pin-based controls (25.6.1) */
 #define PIN_EXTERNAL_INTR_EXITING (1u << 0)
 #define PIN_NMI_EXITING           (1u << 3)
+#define PIN_PREEMPTION_TIMER      (1u << 6)
 /* primary processor-based controls (25.6.2) */
 #define PROC_HLT_EXITING          (1u << 7)
 #define PROC_INVLPG_EXITING       (1u << 9)
@@ -192,6 +194,7 @@
 #define VMX_EXIT_EPT_VIOLATION    48
 #define VMX_EXIT_EPT_MISCONFIG    49
 #define VMX_EXIT_INVEPT           50
+#define VMX_EXIT_PREEMPTION_TIMER 52
 #define VMX_EXIT_INVVPID          53
 #define VMX_EXIT_VMFUNC           59
 #define VMX_EXIT_REASON_MASK      0xffffu

@@ -8,8 +8,9 @@
  *   hypervisor PATH          the hypervisor image (default /keel/keel.elf)
  *   cmdline TEXT...          the hypervisor command line (rest of the line)
  *   module NAME PATH         a boot module: a file the loader brings along
- *   vm NAME image=MODULE [mem=SIZE] [cpu=N] [args="TEXT"]
- *                            a guest started at boot from a module
+ *   vm NAME image=MODULE [mem=SIZE] [cpu=N] [prio=P] [slice=MS] [args="TEXT"]
+ *                            a guest started at boot from a module; prio
+ *                            0-31 (higher runs first), slice 1-100 ms
  *   console WHERE [baud=N] [width=1|2|4]
  *                            the hypervisor's serial console. WHERE is
  *                            com1..com4, io=PORT, mmio=ADDRESS, pci=BB:DD.F
@@ -30,8 +31,9 @@
  * lines end in LF or CRLF; a '#' outside quotes starts a comment anywhere
  * on a line; a quote may open a value or follow the '=' of an option and
  * must end the word; cmdline TEXT is kept as written, quotes included;
- * vm options come in any order, each at most once, cpu defaults to 0 and
- * mem to CONFIG_DEFAULT_VM_MEM; a module may be defined after the vm line
+ * vm options come in any order, each at most once, cpu defaults to 0,
+ * mem to CONFIG_DEFAULT_VM_MEM, prio and slice to CONFIG_DEFAULT_VM_PRIO
+ * and CONFIG_DEFAULT_VM_SLICE_MS; a module may be defined after the vm line
  * that names it; hypervisor and cmdline may each appear once. Paths and
  * args are printable ASCII without '"'. console may appear once, its
  * options in any order; PORT and ADDRESS are numbers (0x for hex), PORT
@@ -53,6 +55,11 @@
 #define CONFIG_DEFAULT_VM_MEM     (16ULL << 20)
 #define CONFIG_MIN_VM_MEM         (2ULL << 20)
 #define CONFIG_MAX_VM_MEM         (64ULL << 30)
+#define CONFIG_DEFAULT_VM_PRIO    8
+#define CONFIG_MAX_VM_PRIO        31
+#define CONFIG_DEFAULT_VM_SLICE_MS 10
+#define CONFIG_MIN_VM_SLICE_MS    1
+#define CONFIG_MAX_VM_SLICE_MS    100
 
 struct config_module {
 	char name[BOOT_NAME_LEN];
@@ -64,6 +71,8 @@ struct config_vm {
 	char image[BOOT_NAME_LEN];	/* a module name */
 	uint64_t mem;			/* bytes, a multiple of 2 MiB */
 	uint32_t cpu;			/* physical CPU index it starts on */
+	uint32_t prio;			/* 0-31, higher runs first */
+	uint32_t slice_ms;		/* time slice, 1-100 ms */
 	char args[CONFIG_ARGS_LEN];	/* handed to the guest */
 };
 

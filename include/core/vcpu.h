@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include <core/vm_exit.h>
+#include <sched/policy.h>
 
 struct guest_regs {
 	uint64_t rax, rcx, rdx, rbx, rsp_unused, rbp, rsi, rdi;
@@ -66,13 +67,14 @@ struct vcpu_entry_state {
 
 enum vcpu_state {
 	VCPU_RUNNABLE,
-	VCPU_BLOCKED,	/* hlt: waiting for an interrupt */
+	VCPU_BLOCKED,	/* hlt or sleep: waiting for wake_at_ns */
 	VCPU_STOPPED,	/* its VM stopped or was destroyed */
 };
 
 struct vcpu_stats {
 	uint64_t exits[EXIT_REASON_COUNT];
 	uint64_t entries;
+	uint32_t last_cpu;
 };
 
 struct vm;
@@ -83,7 +85,9 @@ struct vcpu {
 	uint32_t id;			/* index inside the VM */
 	uint32_t cpu;			/* physical CPU it runs on */
 	enum vcpu_state state;
-	struct vcpu *next;		/* run-queue link */
+	struct sched_entity se;		/* its place in the CPU's run queue */
+	uint64_t wake_at_ns;		/* BLOCKED: when to wake, or never */
+	struct vcpu *sleep_next;	/* the CPU's sleeper list */
 
 	/* back-end state */
 	uint64_t vmcs_pa;		/* VMX: this vCPU's VMCS */

@@ -33,8 +33,13 @@ struct vendor_ops {
 	int (*vcpu_create)(struct vcpu *v, const struct vcpu_entry_state *s,
 			   uint64_t stage2_root);
 	void (*vcpu_destroy)(struct vcpu *v);
-	/* Runs the guest until its next exit, which it describes in *exit. */
-	void (*vcpu_run)(struct vcpu *v, struct vm_exit *exit);
+	/*
+	 * Runs the guest until its next exit, which it describes in *exit.
+	 * The exit comes by deadline_tsc at the latest (EXIT_TIMER), whatever
+	 * the guest's RFLAGS.IF; UINT64_MAX: no deadline.
+	 */
+	void (*vcpu_run)(struct vcpu *v, struct vm_exit *exit,
+			 uint64_t deadline_tsc);
 
 	uint64_t (*get_rip)(struct vcpu *v);
 	void (*set_rip)(struct vcpu *v, uint64_t rip);

@@ -18,6 +18,7 @@ enum exit_reason {
 	EXIT_HYPERCALL,
 	EXIT_STAGE2_FAULT,
 	EXIT_INTR,		/* a physical interrupt arrived */
+	EXIT_TIMER,		/* the scheduler's deadline passed */
 	EXIT_NMI,
 	EXIT_TRIPLE_FAULT,	/* VMX triple fault, SVM shutdown */
 	EXIT_INVALID_STATE,	/* VM entry refused the guest state */

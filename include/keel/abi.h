@@ -10,7 +10,7 @@
 
 /* §7: (major << 16) | minor */
 #define KEEL_ABI_MAJOR   1
-#define KEEL_ABI_MINOR   0
+#define KEEL_ABI_MINOR   1
 #define KEEL_ABI_VERSION ((KEEL_ABI_MAJOR << 16) | KEEL_ABI_MINOR)
 
 /* §2: returned negated */
@@ -29,10 +29,13 @@
 /* §4: call numbers */
 #define KEEL_HC_VERSION       0
 #define KEEL_HC_CONSOLE_WRITE 1
+#define KEEL_HC_YIELD         2
+#define KEEL_HC_SLEEP         3
 #define KEEL_HC_FIRST_MGMT    64
 #define KEEL_HC_COUNT         128
 
 #define KEEL_CONSOLE_WRITE_MAX 4096
+#define KEEL_SLEEP_MAX_NS      (3600ull * 1000000000ull)	/* one hour */
 
 /* §6: CPUID */
 #define KEEL_CPUID_BASE          0x40000000u
@@ -55,7 +58,7 @@ struct keel_start_info {
 	uint32_t vcpu_id;
 	uint32_t vcpu_count;
 	uint32_t vm_id;
-	uint32_t reserved0;
+	uint32_t tsc_khz;	/* since 1.1: the TSC's rate, for guest clocks */
 	char name[32];
 	char args[128];
 	uint64_t hv_phys_start;

@@ -277,7 +277,12 @@ static void svm_decode_exit(const struct vmcb *vmcb, struct vm_exit *e)
 
 void svm_vmrun(struct guest_regs *regs, uint64_t vmcb_pa, uint64_t host_vmcb_pa);
 
-static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
+/*
+ * deadline_tsc is not needed here: with V_INTR_MASKING the LAPIC timer's
+ * interrupt exits the guest (INTR intercept) whatever the guest's IF.
+ */
+static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit,
+			 uint64_t deadline_tsc)
 {
 	struct vmcb *vmcb = vmcb_of(v);
 

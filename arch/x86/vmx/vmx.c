@@ -24,6 +24,8 @@
 #define INTR_TYPE_MASK          (7u << 8)
 #define INTR_TYPE_NMI           (2u << 8)
 #define EXIT_INSN_MWAIT         36
+#define VMX_MISC_TIMER_RATE_MASK 0x1f
+#define PREEMPTION_TIMER_MAX    0xffffffffull
 #define EXIT_INSN_MONITOR       39
 
 struct vmx_controls {
@@ -35,6 +37,8 @@ static uint32_t vmcs_revision;
 static uint64_t msr_bitmap_pa;
 static uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 static bool ept_1g;
+static bool has_preemption_timer;
+static unsigned int preemption_timer_shift;	/* counts TSC >> shift */
 
 void vmx_exit_stub(void);
 int vmx_enter(struct guest_regs *regs, int launched);
@@ -117,6 +121,19 @@ static int vmx_setup_controls(const char **why)
 			     PIN_EXTERNAL_INTR_EXITING | PIN_NMI_EXITING,
 			     &controls.pin))
 		return -KEEL_ENOSYS;
+	/*
+	 * The preemption timer ends a time slice even where an interrupt
+	 * exit would not come (Bochs only exits on an interrupt when the
+	 * guest has IF set; SDM 25.2 says it must regardless).
+	 */
+	has_preemption_timer = (rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
+				      MSR_IA32_VMX_PINBASED_CTLS) >> 32) &
+			       PIN_PREEMPTION_TIMER;
+	if (has_preemption_timer) {
+		controls.pin |= PIN_PREEMPTION_TIMER;
+		preemption_timer_shift = rdmsr(MSR_IA32_VMX_MISC) &
+					 VMX_MISC_TIMER_RATE_MASK;
+	}
 	if (!adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
 			     MSR_IA32_VMX_PROCBASED_CTLS,
 			     PROC_HLT_EXITING | PROC_UNCOND_IO_EXITING |
@@ -448,6 +465,9 @@ static void decode_exit(struct vm_exit *e)
 	case VMX_EXIT_EXTERNAL_INTR:
 		e->reason = EXIT_INTR;
 		break;
+	case VMX_EXIT_PREEMPTION_TIMER:
+		e->reason = EXIT_TIMER;
+		break;
 	case VMX_EXIT_EXCEPTION_NMI:
 		if ((vmread(VMCS_EXIT_INTR_INFO) & INTR_TYPE_MASK) == INTR_TYPE_NMI)
 			e->reason = EXIT_NMI;
@@ -476,12 +496,24 @@ static void decode_exit(struct vm_exit *e)
 	}
 }
 
-static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
+static void arm_preemption_timer(uint64_t deadline_tsc)
+{
+	uint64_t now = rdtsc(), ticks;
+
+	ticks = deadline_tsc > now ?
+		(deadline_tsc - now) >> preemption_timer_shift : 0;
+	vmwrite(VMCS_PREEMPTION_TIMER, MIN(ticks, PREEMPTION_TIMER_MAX));
+}
+
+static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit,
+			 uint64_t deadline_tsc)
 {
 	uint32_t vectoring;
 	int ret;
 
 	vmx_load(v);
+	if (has_preemption_timer)
+		arm_preemption_timer(deadline_tsc);
 	ret = vmx_enter(&v->regs, v->vmcs_launched);
 	if (ret) {
 		/* VMfail: controls or host state are wrong, never the guest's doing */

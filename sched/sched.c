@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+/* The per-CPU scheduler loop; see sched/sched.h and sched/policy.h. */
+#include <arch/cpu.h>
+#include <arch/lapic.h>
+#include <arch/tsc.h>
+#include <arch/x86.h>
+#include <core/exit.h>
+#include <core/log.h>
+#include <core/vendor.h>
+#include <core/vm.h>
+#include <lib/spinlock.h>
+#include <lib/util.h>
+#include <sched/policy.h>
+#include <sched/sched.h>
+
+struct cpu_sched {
+	struct spinlock lock;
+	struct sched_rq rq;
+	struct vcpu *sleepers;		/* sorted by wake_at_ns */
+	volatile bool need_resched;	/* set by the timer interrupt */
+};
+
+static struct cpu_sched cpu_scheds[MAX_CPUS];
+
+static struct cpu_sched *sched_of(unsigned int cpu)
+{
+	return &cpu_scheds[cpu];
+}
+
+void sched_cpu_init(unsigned int cpu)
+{
+	sched_rq_init(&sched_of(cpu)->rq, cpu, SCHED_MIN_RUN_DEFAULT_NS,
+		      clock_ns());
+}
+
+int sched_vcpu_start(struct vcpu *v)
+{
+	struct cpu_sched *cs = sched_of(v->cpu);
+	int ret;
+
+	spin_lock(&cs->lock);
+	ret = sched_enqueue(&cs->rq, &v->se, clock_ns());
+	spin_unlock(&cs->lock);
+	return ret;
+}
+
+void sched_vcpu_yield(struct vcpu *v)
+{
+	struct cpu_sched *cs = sched_of(v->cpu);
+
+	spin_lock(&cs->lock);
+	sched_yield_running(&cs->rq, clock_ns());
+	spin_unlock(&cs->lock);
+	cs->need_resched = true;
+}
+
+void sched_vcpu_sleep(struct vcpu *v, uint64_t ns)
+{
+	uint64_t now = clock_ns();
+
+	v->wake_at_ns = now + ns < now ? UINT64_MAX : now + ns;
+	v->state = VCPU_BLOCKED;
+}
+
+void sched_timer_interrupt(void)
+{
+	sched_of(this_cpu()->index)->need_resched = true;
+}
+
+static void sleeper_insert(struct cpu_sched *cs, struct vcpu *v)
+{
+	struct vcpu **p = &cs->sleepers;
+
+	while (*p && (*p)->wake_at_ns <= v->wake_at_ns)
+		p = &(*p)->sleep_next;
+	v->sleep_next = *p;
+	*p = v;
+}
+
+/* Sleepers whose time has come become runnable. Lock held. */
+static void wake_due(struct cpu_sched *cs, uint64_t now)
+{
+	while (cs->sleepers && cs->sleepers->wake_at_ns <= now) {
+		struct vcpu *v = cs->sleepers;
+
+		cs->sleepers = v->sleep_next;
+		v->sleep_next = NULL;
+		if (v->state != VCPU_BLOCKED)
+			continue;	/* stopped while asleep */
+		v->state = VCPU_RUNNABLE;
+		sched_enqueue(&cs->rq, &v->se, now);
+	}
+}
+
+/* After its turn: block, sleep or leave the run queue for good. Lock held. */
+static void settle(struct cpu_sched *cs, struct vcpu *v, uint64_t now)
+{
+	switch (v->state) {
+	case VCPU_RUNNABLE:
+		break;
+	case VCPU_BLOCKED:
+		sched_dequeue(&cs->rq, &v->se, now);
+		if (v->wake_at_ns != UINT64_MAX)
+			sleeper_insert(cs, v);
+		else
+			vm_finished();	/* nothing can wake it yet */
+		break;
+	case VCPU_STOPPED:
+		sched_dequeue(&cs->rq, &v->se, now);
+		vm_finished();
+		break;
+	}
+}
+
+static uint64_t next_deadline(struct cpu_sched *cs, uint64_t now)
+{
+	uint64_t next = sched_next_event(&cs->rq, now);
+
+	if (cs->sleepers)
+		next = MIN(next, cs->sleepers->wake_at_ns);
+	return next;
+}
+
+static void run_turn(struct cpu_sched *cs, struct vcpu *v, uint64_t deadline_tsc)
+{
+	struct vm_exit exit;
+
+	while (!cs->need_resched && v->state == VCPU_RUNNABLE) {
+		v->stats.entries++;
+		vendor->vcpu_run(v, &exit, deadline_tsc);
+		exit_dispatch(v, &exit);
+	}
+}
+
+void sched_run(struct cpu *cpu)
+{
+	struct cpu_sched *cs = sched_of(cpu->index);
+
+	lapic_timer_cpu_init();
+	for (;;) {
+		uint64_t now = clock_ns(), next, deadline;
+		struct sched_entity *se;
+		struct vcpu *v;
+
+		spin_lock(&cs->lock);
+		wake_due(cs, now);
+		se = sched_pick(&cs->rq, now);
+		next = next_deadline(cs, now);
+		cs->need_resched = false;
+		spin_unlock(&cs->lock);
+
+		deadline = next == UINT64_MAX ? UINT64_MAX : ns_to_tsc(next);
+		if (next == UINT64_MAX)
+			lapic_timer_stop();
+		else
+			lapic_timer_arm(deadline);
+		if (!se) {
+			/* idle until the timer or another interrupt */
+			irq_enable();
+			cpu_halt();
+			irq_disable();
+			continue;
+		}
+		v = container_of(se, struct vcpu, se);
+		v->stats.last_cpu = cpu->index;
+		run_turn(cs, v, deadline);
+
+		spin_lock(&cs->lock);
+		settle(cs, v, clock_ns());
+		spin_unlock(&cs->lock);
+	}
+}
