@@ -317,6 +317,31 @@ static void test_bad_mem(void **state)
 		    "not a multiple of 2M");
 }
 
+static void test_prio_and_slice(void **state)
+{
+	parse_ok("module m /m\nvm a image=m\nvm b image=m prio=31 slice=100\n"
+		 "vm c image=m prio=0 slice=1\n");
+	assert_int_equal(cfg.vms[0].prio, CONFIG_DEFAULT_VM_PRIO);
+	assert_int_equal(cfg.vms[0].slice_ms, CONFIG_DEFAULT_VM_SLICE_MS);
+	assert_int_equal(cfg.vms[1].prio, 31);
+	assert_int_equal(cfg.vms[1].slice_ms, 100);
+	assert_int_equal(cfg.vms[2].prio, 0);
+	assert_int_equal(cfg.vms[2].slice_ms, 1);
+
+	check_error("module m /m\nvm v image=m prio=32\n", 2,
+		    "prio=32 is not a priority; use 0 (lowest) to 31");
+	check_error("module m /m\nvm v image=m prio=high\n", 2,
+		    "not a priority");
+	check_error("module m /m\nvm v image=m slice=0\n", 2,
+		    "slice=0 is not a time slice; use 1 to 100 (ms)");
+	check_error("module m /m\nvm v image=m slice=101\n", 2,
+		    "not a time slice");
+	check_error("module m /m\nvm v image=m slice=10ms\n", 2,
+		    "not a time slice");
+	check_error("module m /m\nvm v image=m prio=1 prio=2\n", 2,
+		    "vm option 'prio' is given twice");
+}
+
 static void test_bad_args(void **state)
 {
 	char text[512];
@@ -537,6 +562,7 @@ int main(void)
 		cmocka_unit_test(test_bad_quotes),
 		cmocka_unit_test(test_bad_vm_options),
 		cmocka_unit_test(test_bad_mem),
+		cmocka_unit_test(test_prio_and_slice),
 		cmocka_unit_test(test_bad_args),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_unknown_image),
