@@ -115,7 +115,6 @@ static int svm_cpu_enable(struct cpu *cpu)
 	wrmsr(MSR_AMD_VM_HSAVE_PA, cpu->svm_hsave_pa);
 	/* the host's FS/GS/TR/... as VMLOAD will restore them after each exit */
 	__asm__ volatile("vmsave %%rax" : : "a"(cpu->svm_host_vmcb_pa) : "memory");
-	cpu->svm_next_asid = 1;
 	return 0;
 }
 
@@ -146,7 +145,7 @@ static int svm_vcpu_create(struct vcpu *v, const struct vcpu_entry_state *s,
 		SVM_INTERCEPT_SKINIT;
 	vmcb->control.iopm_base_pa = iopm_pa;
 	vmcb->control.msrpm_base_pa = msrpm_pa;
-	/* ASID 0 is the host's; TCG has only 16, so wrap and flush instead */
+	/* ASID 0 is the host's; TCG has only 16, so VMs share them (see run) */
 	v->asid = 1 + (v->vm->id % (asid_count > 1 ? asid_count - 1 : 1));
 	vmcb->control.guest_asid = v->asid;
 	vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
@@ -285,9 +284,19 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit,
 			 uint64_t deadline_tsc)
 {
 	struct vmcb *vmcb = vmcb_of(v);
+	struct cpu *cpu = this_cpu();
 
+	/*
+	 * VMs can share an ASID (QEMU TCG has 16), so a CPU that ran another
+	 * VMCB since this one may hold that guest's translations under the
+	 * same ASID: flush them before this guest runs (APM 15.16).
+	 */
+	if (cpu->svm_last_vmcb_pa != v->vmcb_pa) {
+		vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
+		cpu->svm_last_vmcb_pa = v->vmcb_pa;
+	}
 	vmcb->save.rax = v->regs.rax;
-	svm_vmrun(&v->regs, v->vmcb_pa, this_cpu()->svm_host_vmcb_pa);
+	svm_vmrun(&v->regs, v->vmcb_pa, cpu->svm_host_vmcb_pa);
 	v->regs.rax = vmcb->save.rax;
 	vmcb->control.tlb_control = 0;
 	vmcb->control.event_inject = 0;
