@@ -21,11 +21,18 @@
 NO_LIBCALL_IDIOMS
 void *memcpy(void *dst, const void *src, size_t n)
 {
+#if defined(__x86_64__)
+	/* fast strings: what guest memory is zeroed and copied with */
+	void *d = dst;
+
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+#else
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
 	while (n--)
 		*d++ = *s++;
+#endif
 	return dst;
 }
 
@@ -50,10 +57,16 @@ void *memmove(void *dst, const void *src, size_t n)
 NO_LIBCALL_IDIOMS
 void *memset(void *dst, int c, size_t n)
 {
+#if defined(__x86_64__)
+	void *d = dst;
+
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+#else
 	unsigned char *d = dst;
 
 	while (n--)
 		*d++ = (unsigned char)c;
+#endif
 	return dst;
 }
 
