@@ -8,6 +8,7 @@
 #include <core/log.h>
 #include <core/vendor.h>
 #include <core/vm.h>
+#include <lib/format.h>
 #include <lib/spinlock.h>
 #include <lib/util.h>
 #include <sched/policy.h>
@@ -92,6 +93,25 @@ static void wake_due(struct cpu_sched *cs, uint64_t now)
 	}
 }
 
+/* One log line with what a vCPU got from the scheduler and how it exited. */
+static void report_vcpu(const struct vcpu *v)
+{
+	char exits[160];
+	size_t len = 0;
+
+	exits[0] = 0;
+	for (unsigned int r = 0; r < EXIT_REASON_COUNT && len < sizeof(exits); r++) {
+		if (!v->stats.exits[r])
+			continue;
+		len += snprintf(exits + len, sizeof(exits) - len, " %s=%lu",
+				exit_reason_names[r], v->stats.exits[r]);
+	}
+	log_info("vm %s: vcpu%u ran %lu ms, waited %lu ms, %lu switches, last on cpu%u; exits:%s",
+		 v->vm->name, v->id, (unsigned long)(v->se.run_ns / SCHED_NS_PER_MS),
+		 (unsigned long)(v->se.wait_ns / SCHED_NS_PER_MS), v->se.switches,
+		 v->stats.last_cpu, exits);
+}
+
 /* After its turn: block, sleep or leave the run queue for good. Lock held. */
 static void settle(struct cpu_sched *cs, struct vcpu *v, uint64_t now)
 {
@@ -100,13 +120,16 @@ static void settle(struct cpu_sched *cs, struct vcpu *v, uint64_t now)
 		break;
 	case VCPU_BLOCKED:
 		sched_dequeue(&cs->rq, &v->se, now);
-		if (v->wake_at_ns != UINT64_MAX)
+		if (v->wake_at_ns != UINT64_MAX) {
 			sleeper_insert(cs, v);
-		else
+		} else {
+			report_vcpu(v);
 			vm_finished();	/* nothing can wake it yet */
+		}
 		break;
 	case VCPU_STOPPED:
 		sched_dequeue(&cs->rq, &v->se, now);
+		report_vcpu(v);
 		vm_finished();
 		break;
 	}

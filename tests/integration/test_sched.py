@@ -96,3 +96,17 @@ def test_all_guests_finish(run):
     for vm in ("s10", "s30", "hi", "busy"):
         units(run, vm)
     assert "PANIC" not in run
+
+
+def test_accounting_is_reported(run):
+    stats = {m.group(1): m for m in re.finditer(
+        r"^keel: vm (\S+): vcpu0 ran (\d+) ms, waited (\d+) ms, (\d+) "
+        r"switches, last on cpu(\d); exits:(.*)$", run, re.M)}
+    assert set(stats) == {"s10", "s30", "hi", "nap", "busy"}
+    # s10 and s30 shared cpu0 in many turns; hi ran about its run time
+    for vm in ("s10", "s30"):
+        assert int(stats[vm].group(4)) > 5
+        assert int(stats[vm].group(3)) > 0
+        assert stats[vm].group(5) == "0"
+    assert stats["nap"].group(5) == "1"
+    assert "hypercall=" in stats["nap"].group(6)
