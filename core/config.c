@@ -409,6 +409,52 @@ static int vm_set_slice(struct parser *p, struct config_vm *vm,
 	return 0;
 }
 
+/* A CPU list: "all", or numbers and ranges like 0,2-3 (each below 64). */
+static bool parse_cpu_list(const char *s, size_t len, uint64_t *mask)
+{
+	size_t i = 0;
+
+	*mask = 0;
+	if (len == 3 && !strncmp(s, "all", 3)) {
+		*mask = UINT64_MAX;
+		return true;
+	}
+	while (i < len) {
+		size_t start = i, dash = 0;
+		uint64_t lo, hi;
+
+		while (i < len && s[i] != ',') {
+			if (s[i] == '-' && !dash)
+				dash = i;
+			i++;
+		}
+		if (!dash) {
+			if (!parse_u64(s + start, i - start, &lo))
+				return false;
+			hi = lo;
+		} else if (!parse_u64(s + start, dash - start, &lo) ||
+			   !parse_u64(s + dash + 1, i - dash - 1, &hi)) {
+			return false;
+		}
+		if (lo > hi || hi >= CONFIG_MAX_CPUS)
+			return false;
+		for (uint64_t c = lo; c <= hi; c++)
+			*mask |= 1ull << c;
+		if (i < len && ++i == len)
+			return false;	/* a trailing comma */
+	}
+	return *mask != 0;
+}
+
+static int vm_set_cpus(struct parser *p, struct config_vm *vm,
+		       const struct token *value)
+{
+	if (!parse_cpu_list(value->s, value->len, &vm->cpus))
+		return fail_value(p, "cpus=", value,
+				  " is not a CPU list; write e.g. cpus=0-3,6 or all");
+	return 0;
+}
+
 enum vm_option {
 	VM_OPT_IMAGE,
 	VM_OPT_MEM,
@@ -416,6 +462,7 @@ enum vm_option {
 	VM_OPT_ARGS,
 	VM_OPT_PRIO,
 	VM_OPT_SLICE,
+	VM_OPT_CPUS,
 	VM_OPT_COUNT,
 };
 
@@ -426,6 +473,7 @@ static const char *const vm_option_names[VM_OPT_COUNT] = {
 	[VM_OPT_ARGS] = "args",
 	[VM_OPT_PRIO] = "prio",
 	[VM_OPT_SLICE] = "slice",
+	[VM_OPT_CPUS] = "cpus",
 };
 
 static int vm_set_option(struct parser *p, struct config_vm *vm,
@@ -442,6 +490,8 @@ static int vm_set_option(struct parser *p, struct config_vm *vm,
 		return vm_set_prio(p, vm, value);
 	case VM_OPT_SLICE:
 		return vm_set_slice(p, vm, value);
+	case VM_OPT_CPUS:
+		return vm_set_cpus(p, vm, value);
 	default:
 		return take_text(p, value, vm->args, CONFIG_ARGS_LEN, "args");
 	}
@@ -455,14 +505,14 @@ static int vm_parse_option(struct parser *p, struct config_vm *vm,
 
 	if (!split_option(*word, &key, &value))
 		return fail_token(p, "", word, " is not an option; "
-				  "write image=, mem=, cpu=, prio=, slice= or args=");
+				  "write image=, mem=, cpu=, cpus=, prio=, slice= or args=");
 	for (opt = 0; opt < VM_OPT_COUNT; opt++) {
 		if (token_is(&key, vm_option_names[opt]))
 			break;
 	}
 	if (opt == VM_OPT_COUNT)
 		return fail_token(p, "unknown vm option ", &key,
-				  "; use image, mem, cpu, prio, slice or args");
+				  "; use image, mem, cpu, cpus, prio, slice or args");
 	if (seen[opt])
 		return fail_token(p, "vm option ", &key, " is given twice");
 	seen[opt] = true;
@@ -501,6 +551,13 @@ static int parse_vm(struct parser *p, const struct token *w, int n)
 	}
 	if (!seen[VM_OPT_IMAGE])
 		return fail(p, "vm needs image=MODULE naming a module line");
+	/* cpus= alone: start on its first CPU; cpu= alone: pinned there */
+	if (!seen[VM_OPT_CPUS])
+		vm->cpus = vm->cpu < CONFIG_MAX_CPUS ? 1ull << vm->cpu : 0;
+	else if (!seen[VM_OPT_CPU])
+		vm->cpu = (uint32_t)__builtin_ctzll(vm->cpus);
+	if (vm->cpu >= CONFIG_MAX_CPUS || !(vm->cpus >> vm->cpu & 1))
+		return fail(p, "cpu= must be one of the CPUs in cpus=");
 	p->vm_line[cfg->vm_count++] = p->line;
 	return 0;
 }

@@ -388,7 +388,7 @@ int vm_create(const struct config_vm *cfg, const struct boot_module *image,
 				      .wake_at_ns = UINT64_MAX };
 	ret = sched_entity_init(&vm->vcpus[0].se, cfg->prio,
 				(uint64_t)cfg->slice_ms * SCHED_NS_PER_MS,
-				1ull << cfg->cpu);
+				cfg->cpus);
 	if (ret) {
 		*why = "its prio= or slice= is out of range";
 		goto fail;

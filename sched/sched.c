@@ -10,6 +10,7 @@
 #include <core/vm.h>
 #include <lib/format.h>
 #include <lib/spinlock.h>
+#include <keel/abi.h>
 #include <lib/util.h>
 #include <sched/policy.h>
 #include <sched/sched.h>
@@ -21,7 +22,12 @@ struct cpu_sched {
 	volatile bool need_resched;	/* set by the timer interrupt */
 };
 
+/* An idle CPU looks for work to pull this often (no cross-CPU IPIs yet). */
+#define IDLE_BALANCE_NS (10 * SCHED_NS_PER_MS)
+
 static struct cpu_sched cpu_scheds[MAX_CPUS];
+static struct sched_rq *all_rqs[MAX_CPUS];
+static unsigned int rq_count;
 
 static struct cpu_sched *sched_of(unsigned int cpu)
 {
@@ -32,6 +38,41 @@ void sched_cpu_init(unsigned int cpu)
 {
 	sched_rq_init(&sched_of(cpu)->rq, cpu, SCHED_MIN_RUN_DEFAULT_NS,
 		      clock_ns());
+	all_rqs[cpu] = &sched_of(cpu)->rq;
+	if (cpu + 1 > rq_count)
+		rq_count = cpu + 1;
+}
+
+/*
+ * An idle CPU takes a queued vCPU from the busiest CPU its affinity
+ * allows. The candidate is a lock-free hint; sched_dequeue under the
+ * source's lock says whether it is still there. Queued vCPUs are never
+ * loaded on any CPU (vcpu_put on switch-out), so it may run here at once.
+ */
+static bool pull_work(struct cpu_sched *cs, unsigned int me)
+{
+	struct sched_entity *se = sched_pull_candidate(all_rqs, rq_count, me);
+	struct cpu_sched *src;
+	struct vcpu *v;
+	int ret;
+
+	if (!se || !se->rq)
+		return false;
+	src = sched_of(se->rq->cpu);
+	if (src == cs)
+		return false;
+	spin_lock(&src->lock);
+	ret = se->rq == &src->rq && se->state == SCHED_RUNNABLE ?
+	      sched_dequeue(&src->rq, se, clock_ns()) : -KEEL_ENOENT;
+	spin_unlock(&src->lock);
+	if (ret)
+		return false;
+	v = container_of(se, struct vcpu, se);
+	v->cpu = me;
+	spin_lock(&cs->lock);
+	ret = sched_enqueue(&cs->rq, se, clock_ns());
+	spin_unlock(&cs->lock);
+	return ret == 0;
 }
 
 int sched_vcpu_start(struct vcpu *v)
@@ -106,10 +147,10 @@ static void report_vcpu(const struct vcpu *v)
 		len += snprintf(exits + len, sizeof(exits) - len, " %s=%lu",
 				exit_reason_names[r], v->stats.exits[r]);
 	}
-	log_info("vm %s: vcpu%u ran %lu ms, waited %lu ms, %lu switches, last on cpu%u; exits:%s",
+	log_info("vm %s: vcpu%u ran %lu ms, waited %lu ms, %lu switches, on cpus %#lx, last cpu%u; exits:%s",
 		 v->vm->name, v->id, (unsigned long)(v->se.run_ns / SCHED_NS_PER_MS),
 		 (unsigned long)(v->se.wait_ns / SCHED_NS_PER_MS), v->se.switches,
-		 v->stats.last_cpu, exits);
+		 v->stats.ran_on, v->stats.last_cpu, exits);
 }
 
 /* After its turn: block, sleep or leave the run queue for good. Lock held. */
@@ -158,6 +199,7 @@ static void run_turn(struct cpu_sched *cs, struct vcpu *v, uint64_t deadline_tsc
 void sched_run(struct cpu *cpu)
 {
 	struct cpu_sched *cs = sched_of(cpu->index);
+	struct vcpu *prev = NULL;
 
 	lapic_timer_cpu_init();
 	for (;;) {
@@ -168,9 +210,19 @@ void sched_run(struct cpu *cpu)
 		spin_lock(&cs->lock);
 		wake_due(cs, now);
 		se = sched_pick(&cs->rq, now);
+		/* under the lock: once queued elsewhere, no CPU may hold it */
+		if (prev && (!se || se != &prev->se)) {
+			vendor->vcpu_put(prev);
+			prev = NULL;
+		}
 		next = next_deadline(cs, now);
 		cs->need_resched = false;
 		spin_unlock(&cs->lock);
+
+		if (!se && pull_work(cs, cpu->index))
+			continue;
+		if (!se)
+			next = MIN(next, now + IDLE_BALANCE_NS);
 
 		deadline = next == UINT64_MAX ? UINT64_MAX : ns_to_tsc(next);
 		if (next == UINT64_MAX)
@@ -186,6 +238,8 @@ void sched_run(struct cpu *cpu)
 		}
 		v = container_of(se, struct vcpu, se);
 		v->stats.last_cpu = cpu->index;
+		v->stats.ran_on |= 1ull << cpu->index;
+		prev = v;
 		run_turn(cs, v, deadline);
 
 		spin_lock(&cs->lock);

@@ -8,9 +8,12 @@
  *   hypervisor PATH          the hypervisor image (default /keel/keel.elf)
  *   cmdline TEXT...          the hypervisor command line (rest of the line)
  *   module NAME PATH         a boot module: a file the loader brings along
- *   vm NAME image=MODULE [mem=SIZE] [cpu=N] [prio=P] [slice=MS] [args="TEXT"]
- *                            a guest started at boot from a module; prio
- *                            0-31 (higher runs first), slice 1-100 ms
+ *   vm NAME image=MODULE [mem=SIZE] [cpu=N] [cpus=LIST] [prio=P] [slice=MS]
+ *          [args="TEXT"]     a guest started at boot from a module; cpus
+ *                            the CPUs it may run on ("0-3,6" or "all",
+ *                            default: only cpu=), cpu the one it starts on
+ *                            (default: the first of cpus), prio 0-31
+ *                            (higher runs first), slice 1-100 ms
  *   console WHERE [baud=N] [width=1|2|4]
  *                            the hypervisor's serial console. WHERE is
  *                            com1..com4, io=PORT, mmio=ADDRESS, pci=BB:DD.F
@@ -60,6 +63,7 @@
 #define CONFIG_DEFAULT_VM_SLICE_MS 10
 #define CONFIG_MIN_VM_SLICE_MS    1
 #define CONFIG_MAX_VM_SLICE_MS    100
+#define CONFIG_MAX_CPUS           64	/* bits of cpus= */
 
 struct config_module {
 	char name[BOOT_NAME_LEN];
@@ -73,6 +77,7 @@ struct config_vm {
 	uint32_t cpu;			/* physical CPU index it starts on */
 	uint32_t prio;			/* 0-31, higher runs first */
 	uint32_t slice_ms;		/* time slice, 1-100 ms */
+	uint64_t cpus;			/* affinity: bit n = may run on CPU n */
 	char args[CONFIG_ARGS_LEN];	/* handed to the guest */
 };
 

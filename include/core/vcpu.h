@@ -75,6 +75,7 @@ struct vcpu_stats {
 	uint64_t exits[EXIT_REASON_COUNT];
 	uint64_t entries;
 	uint32_t last_cpu;
+	uint64_t ran_on;	/* bit n: it ran on CPU n */
 };
 
 struct vm;

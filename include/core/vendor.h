@@ -34,6 +34,11 @@ struct vendor_ops {
 			   uint64_t stage2_root);
 	void (*vcpu_destroy)(struct vcpu *v);
 	/*
+	 * The calling CPU stops running v for now: afterwards any CPU may run
+	 * it (VMX: VMCLEAR, SDM 24.11.1; SVM: nothing to do).
+	 */
+	void (*vcpu_put)(struct vcpu *v);
+	/*
 	 * Runs the guest until its next exit, which it describes in *exit.
 	 * The exit comes by deadline_tsc at the latest (EXIT_TIMER), whatever
 	 * the guest's RFLAGS.IF; UINT64_MAX: no deadline.

@@ -101,7 +101,8 @@ def test_all_guests_finish(run):
 def test_accounting_is_reported(run):
     stats = {m.group(1): m for m in re.finditer(
         r"^keel: vm (\S+): vcpu0 ran (\d+) ms, waited (\d+) ms, (\d+) "
-        r"switches, last on cpu(\d); exits:(.*)$", run, re.M)}
+        r"switches, on cpus 0x[0-9a-f]+, last cpu(\d); exits:(.*)$", run,
+        re.M)}
     assert set(stats) == {"s10", "s30", "hi", "nap", "busy"}
     # s10 and s30 shared cpu0 in many turns; hi ran about its run time
     for vm in ("s10", "s30"):
@@ -110,3 +111,70 @@ def test_accounting_is_reported(run):
         assert stats[vm].group(5) == "0"
     assert stats["nap"].group(5) == "1"
     assert "hypercall=" in stats["nap"].group(6)
+
+
+# Migration: everything may run on both CPUs but starts on cpu0, except a
+# sleeper pinned to cpu1, which leaves cpu1 idle between its wake-ups so it
+# pulls work from cpu0: first m2, which is short, then, once m2 is done,
+# vCPUs that have been running on cpu0. The memory checkers verify all of
+# their memory many times while they are moved around.
+MIGRATE_TIMES = {"amd": dict(run=1500, short=300, rounds=40, period=10,
+                             count=100),
+                 "intel": dict(run=300, short=60, rounds=8, period=5,
+                               count=40)}
+
+MIGRATE_CONFIG = """\
+cmdline loglevel=info
+module spin /keel/guests/spin.elf
+module sleeper /keel/guests/sleeper.elf
+module isotest /keel/guests/isotest.elf
+vm pinned image=sleeper cpus=1 prio=9 args="period={period} count={count}"
+vm m1 image=spin cpus=0-1 args="run={run} report=0"
+vm m2 image=spin cpus=0-1 args="run={short} report=0"
+vm mem1 image=isotest mem=4M cpus=0-1 args="rounds={rounds}"
+vm mem2 image=isotest mem=4M cpus=0-1 args="rounds={rounds}"
+"""
+
+STATS = re.compile(r"^keel: vm (\S+): vcpu0 ran (\d+) ms, waited (\d+) ms, "
+                   r"(\d+) switches, on cpus (0x[0-9a-f]+), last cpu(\d)",
+                   re.M)
+
+
+@pytest.fixture(scope="module")
+def migrate(vendor, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp(f"migrate-{vendor}")
+    build = harness.build_dir()
+    esp = harness.make_esp(
+        tmp / "esp", MIGRATE_CONFIG.format(**MIGRATE_TIMES[vendor]),
+        guests=[build / "guests" / g for g in
+                ("spin.elf", "sleeper.elf", "isotest.elf")])
+    with harness.Machine(vendor, esp, smp=2, timeout=600,
+                         logfile=tmp / "serial.log") as m:
+        m.expect_line(r"keel: all guests have stopped")
+        return m.log
+
+
+def test_pinned_vcpu_never_runs_elsewhere(migrate):
+    ran_on = {m.group(1): int(m.group(5), 16) for m in STATS.finditer(migrate)}
+    assert ran_on["pinned"] == 0b10
+
+
+def test_idle_cpu_pulls_work(migrate):
+    ran_on = {m.group(1): int(m.group(5), 16) for m in STATS.finditer(migrate)}
+    moved = [vm for vm in ("m1", "m2", "mem1", "mem2") if ran_on[vm] & 0b10]
+    both = [vm for vm in ("m1", "mem1", "mem2") if ran_on[vm] == 0b11]
+    print("pulled to cpu1:", moved, "ran on both CPUs:", both)
+    assert moved, "no vCPU was pulled to the idle CPU"
+    assert both, "no running vCPU was migrated"
+
+
+def test_migration_loses_no_guest_state(migrate):
+    for vm in ("mem1", "mem2"):
+        out = [l for l in migrate.splitlines() if l.startswith(f"[{vm}]")]
+        assert any("checks done: 0 failures" in l for l in out), out[-3:]
+        assert not any("FAIL" in l for l in out)
+        verified = [l for l in out if "memory: wrote and verified" in l]
+        assert verified and all(l.endswith(" 0 bad words") for l in verified)
+    for vm in ("m1", "m2"):
+        units(migrate, vm)
+    assert "PANIC" not in migrate

@@ -342,6 +342,33 @@ static void test_prio_and_slice(void **state)
 		    "vm option 'prio' is given twice");
 }
 
+static void test_cpu_lists(void **state)
+{
+	parse_ok("module m /m\nvm a image=m\nvm b image=m cpu=3\n"
+		 "vm c image=m cpus=1-2,5\nvm d image=m cpus=all cpu=7\n"
+		 "vm e image=m cpus=4\n");
+	assert_int_equal(cfg.vms[0].cpu, 0);
+	assert_true(cfg.vms[0].cpus == 1);
+	assert_true(cfg.vms[1].cpus == 1ull << 3);
+	assert_int_equal(cfg.vms[2].cpu, 1);
+	assert_true(cfg.vms[2].cpus == 0x26);
+	assert_int_equal(cfg.vms[3].cpu, 7);
+	assert_true(cfg.vms[3].cpus == UINT64_MAX);
+	assert_int_equal(cfg.vms[4].cpu, 4);
+
+	check_error("module m /m\nvm v image=m cpus=2-1\n", 2,
+		    "cpus=2-1 is not a CPU list; write e.g. cpus=0-3,6 or all");
+	check_error("module m /m\nvm v image=m cpus=64\n", 2, "not a CPU list");
+	check_error("module m /m\nvm v image=m cpus=1,\n", 2, "not a CPU list");
+	check_error("module m /m\nvm v image=m cpus=,1\n", 2, "not a CPU list");
+	check_error("module m /m\nvm v image=m cpus=\n", 2, "not a CPU list");
+	check_error("module m /m\nvm v image=m cpus=1-\n", 2, "not a CPU list");
+	check_error("module m /m\nvm v image=m cpus=0-1 cpu=2\n", 2,
+		    "cpu= must be one of the CPUs in cpus=");
+	check_error("module m /m\nvm v image=m cpu=64\n", 2,
+		    "cpu= must be one of the CPUs in cpus=");
+}
+
 static void test_bad_args(void **state)
 {
 	char text[512];
@@ -563,6 +590,7 @@ int main(void)
 		cmocka_unit_test(test_bad_vm_options),
 		cmocka_unit_test(test_bad_mem),
 		cmocka_unit_test(test_prio_and_slice),
+		cmocka_unit_test(test_cpu_lists),
 		cmocka_unit_test(test_bad_args),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_unknown_image),

@@ -185,6 +185,11 @@ static void svm_vcpu_destroy(struct vcpu *v)
 	v->vmcb_pa = 0;
 }
 
+/* A VMCB is not tied to a CPU; the TLB is flushed when it moves (run). */
+static void svm_vcpu_put(struct vcpu *v)
+{
+}
+
 static uint8_t ioio_size(uint64_t info)
 {
 	if (info & SVM_IOIO_SZ32)
@@ -383,6 +388,7 @@ const struct vendor_ops svm_ops = {
 	.cpu_enable = svm_cpu_enable,
 	.vcpu_create = svm_vcpu_create,
 	.vcpu_destroy = svm_vcpu_destroy,
+	.vcpu_put = svm_vcpu_put,
 	.vcpu_run = svm_vcpu_run,
 	.get_rip = svm_get_rip,
 	.set_rip = svm_set_rip,

@@ -401,6 +401,17 @@ static void vmx_vcpu_destroy(struct vcpu *v)
 	v->vmcs_pa = 0;
 }
 
+static void vmx_vcpu_put(struct vcpu *v)
+{
+	struct cpu *cpu = this_cpu();
+
+	if (cpu->loaded_vcpu != v)
+		return;
+	vmclear(v->vmcs_pa);
+	cpu->loaded_vcpu = NULL;
+	v->vmcs_launched = false;	/* VMCLEAR makes it "clear": VMLAUNCH next */
+}
+
 static void vmx_load(struct vcpu *v)
 {
 	struct cpu *cpu = this_cpu();
@@ -615,6 +626,7 @@ const struct vendor_ops vmx_ops = {
 	.cpu_enable = vmx_cpu_enable,
 	.vcpu_create = vmx_vcpu_create,
 	.vcpu_destroy = vmx_vcpu_destroy,
+	.vcpu_put = vmx_vcpu_put,
 	.vcpu_run = vmx_vcpu_run,
 	.get_rip = vmx_get_rip,
 	.set_rip = vmx_set_rip,
