@@ -455,6 +455,19 @@ static int vm_set_cpus(struct parser *p, struct config_vm *vm,
 	return 0;
 }
 
+static int vm_set_vcpus(struct parser *p, struct config_vm *vm,
+			const struct token *value)
+{
+	uint64_t n;
+
+	if (!parse_u64(value->s, value->len, &n) || n < 1 ||
+	    n > CONFIG_MAX_VM_VCPUS)
+		return fail_value(p, "vcpus=", value,
+				  " is not a vCPU count; use 1 to 8");
+	vm->vcpus = (uint32_t)n;
+	return 0;
+}
+
 enum vm_option {
 	VM_OPT_IMAGE,
 	VM_OPT_MEM,
@@ -463,6 +476,7 @@ enum vm_option {
 	VM_OPT_PRIO,
 	VM_OPT_SLICE,
 	VM_OPT_CPUS,
+	VM_OPT_VCPUS,
 	VM_OPT_COUNT,
 };
 
@@ -474,6 +488,7 @@ static const char *const vm_option_names[VM_OPT_COUNT] = {
 	[VM_OPT_PRIO] = "prio",
 	[VM_OPT_SLICE] = "slice",
 	[VM_OPT_CPUS] = "cpus",
+	[VM_OPT_VCPUS] = "vcpus",
 };
 
 static int vm_set_option(struct parser *p, struct config_vm *vm,
@@ -492,6 +507,8 @@ static int vm_set_option(struct parser *p, struct config_vm *vm,
 		return vm_set_slice(p, vm, value);
 	case VM_OPT_CPUS:
 		return vm_set_cpus(p, vm, value);
+	case VM_OPT_VCPUS:
+		return vm_set_vcpus(p, vm, value);
 	default:
 		return take_text(p, value, vm->args, CONFIG_ARGS_LEN, "args");
 	}
@@ -505,14 +522,14 @@ static int vm_parse_option(struct parser *p, struct config_vm *vm,
 
 	if (!split_option(*word, &key, &value))
 		return fail_token(p, "", word, " is not an option; "
-				  "write image=, mem=, cpu=, cpus=, prio=, slice= or args=");
+				  "write image=, mem=, vcpus=, cpu=, cpus=, prio=, slice= or args=");
 	for (opt = 0; opt < VM_OPT_COUNT; opt++) {
 		if (token_is(&key, vm_option_names[opt]))
 			break;
 	}
 	if (opt == VM_OPT_COUNT)
 		return fail_token(p, "unknown vm option ", &key,
-				  "; use image, mem, cpu, cpus, prio, slice or args");
+				  "; use image, mem, vcpus, cpu, cpus, prio, slice or args");
 	if (seen[opt])
 		return fail_token(p, "vm option ", &key, " is given twice");
 	seen[opt] = true;
@@ -545,6 +562,7 @@ static int parse_vm(struct parser *p, const struct token *w, int n)
 	vm->mem = CONFIG_DEFAULT_VM_MEM;
 	vm->prio = CONFIG_DEFAULT_VM_PRIO;
 	vm->slice_ms = CONFIG_DEFAULT_VM_SLICE_MS;
+	vm->vcpus = 1;
 	for (int i = 2; i < n; i++) {
 		if (vm_parse_option(p, vm, &w[i], seen))
 			return -KEEL_EINVAL;

@@ -51,8 +51,8 @@ static void halt(struct vcpu *v, const struct vm_exit *e)
 {
 	vcpu_advance_rip(v, e);
 	if (!(vendor->get_rflags(v) & RFLAGS_IF)) {
-		/* nothing can ever wake it: the guest is done */
-		vm_stop(v->vm, VM_HALTED, "halted (hlt with interrupts disabled)");
+		/* nothing can ever wake it: this vCPU is done (the VM when all are) */
+		v->state = VCPU_STOPPED;
 		return;
 	}
 	/* no virtual interrupt source exists yet to wake it */

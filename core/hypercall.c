@@ -56,11 +56,21 @@ static int64_t hc_sleep(struct vcpu *v)
 	return 0;
 }
 
+/* §4.5 */
+static int64_t hc_vcpu_start(struct vcpu *v)
+{
+	if (v->regs.rdi > UINT32_MAX)
+		return -KEEL_EINVAL;
+	return vm_start_vcpu(v->vm, (uint32_t)v->regs.rdi, v->regs.rsi,
+			     v->regs.rdx, v->regs.rcx);
+}
+
 static const hypercall_fn hypercalls[KEEL_HC_COUNT] = {
 	[KEEL_HC_VERSION] = hc_version,
 	[KEEL_HC_CONSOLE_WRITE] = hc_console_write,
 	[KEEL_HC_YIELD] = hc_yield,
 	[KEEL_HC_SLEEP] = hc_sleep,
+	[KEEL_HC_VCPU_START] = hc_vcpu_start,
 };
 
 void hypercall_handle(struct vcpu *v, const struct vm_exit *e)

@@ -121,6 +121,7 @@ static void start_configured_vms(const struct boot_info *bi)
 			 vm->name, vm->id, vm->mem_bytes / MIB, cfg->image, cfg->cpu);
 		vm->state = VM_RUNNING;
 		vms_running++;
+		vm->vcpus[0].state = VCPU_RUNNABLE;
 		if (sched_vcpu_start(&vm->vcpus[0])) {
 			vm_stop(vm, VM_STOPPED, "its vCPU could not be scheduled");
 			vms_running--;

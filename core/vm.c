@@ -15,6 +15,7 @@
 #include <lib/string.h>
 #include <lib/util.h>
 #include <mm/frames.h>
+#include <sched/sched.h>
 
 #define GUEST_STACK_RESERVE (64 * KIB)	/* below the top of memory, for RSP */
 #define GUEST_PTE_PRESENT   0x1ull
@@ -234,13 +235,14 @@ static int build_boot_structures(struct vm *vm, const struct config_vm *cfg)
 	return ret ? -KEEL_EFAULT : 0;
 }
 
-static void entry_state(struct vcpu_entry_state *s, uint64_t entry, uint64_t mem)
+static void entry_state(struct vcpu_entry_state *s, uint64_t entry,
+			uint64_t rsp, uint64_t rdi)
 {
 	memset(s, 0, sizeof(*s));
 	s->rip = entry;
-	s->rsp = mem;
+	s->rsp = rsp;
 	s->rflags = RFLAGS_FIXED;
-	s->rdi = GUEST_START_INFO_GPA;
+	s->rdi = rdi;
 	s->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
 	s->cr3 = GUEST_PML4_GPA;
 	s->cr4 = CR4_PAE;
@@ -253,6 +255,71 @@ static void entry_state(struct vcpu_entry_state *s, uint64_t entry, uint64_t mem
 	s->gdt_limit = GUEST_SEL_TSS + 16 - 1;
 	s->idt_base = 0;
 	s->idt_limit = 0;	/* no IDT: an early exception is a triple fault */
+}
+
+/* Makes vCPU v ready to start on cpu at rip; not yet on any run queue. */
+static int vcpu_setup(struct vcpu *v, uint32_t cpu, uint64_t rip, uint64_t rsp,
+		      uint64_t rdi)
+{
+	struct vm *vm = v->vm;
+	struct vcpu_entry_state entry;
+	int ret;
+
+	ret = sched_entity_init(&v->se, vm->prio,
+				(uint64_t)vm->slice_ms * SCHED_NS_PER_MS, vm->cpus);
+	if (ret)
+		return ret;
+	entry_state(&entry, rip, rsp, rdi);
+	v->cpu = cpu;
+	v->wake_at_ns = UINT64_MAX;
+	memset(&v->regs, 0, sizeof(v->regs));
+	v->regs.rdi = rdi;
+	return vendor->vcpu_create(v, &entry, pt_root_pointer(&vm->stage2));
+}
+
+/* The next CPU after the VM's first, round robin over its affinity. */
+static uint32_t pick_start_cpu(const struct vm *vm, uint32_t id)
+{
+	uint32_t candidates[MAX_CPUS], n = 0;
+
+	for (uint32_t i = 0; i < cpu_count; i++) {
+		uint32_t c = (vm->first_cpu + i) % cpu_count;
+
+		if (c < SCHED_MAX_CPUS && (vm->cpus >> c & 1) &&
+		    cpus[c].virt_enabled)
+			candidates[n++] = c;
+	}
+	return n ? candidates[id % n] : vm->first_cpu;
+}
+
+int vm_start_vcpu(struct vm *vm, uint32_t id, uint64_t rip, uint64_t rsp,
+		  uint64_t arg)
+{
+	struct vcpu *v;
+	int ret;
+
+	if (id == 0 || id >= vm->vcpu_count || rip >= vm->mem_bytes ||
+	    rsp > vm->mem_bytes || rsp < KEEL_GUEST_IMAGE_MIN)
+		return -KEEL_EINVAL;
+	v = &vm->vcpus[id];
+	spin_lock(&vm->lock);
+	if (v->state != VCPU_OFFLINE || vm->state != VM_RUNNING) {
+		spin_unlock(&vm->lock);
+		return -KEEL_EBUSY;
+	}
+	v->state = VCPU_RUNNABLE;	/* claimed: a second start is refused */
+	spin_unlock(&vm->lock);
+
+	ret = vcpu_setup(v, pick_start_cpu(vm, id), rip, rsp, arg);
+	if (!ret)
+		ret = sched_vcpu_start(v);
+	if (ret) {
+		vendor->vcpu_destroy(v);
+		v->state = VCPU_OFFLINE;
+		return ret == -KEEL_ENOMEM ? ret : -KEEL_EINVAL;
+	}
+	log_info("vm %s: vcpu%u started on cpu%u", vm->name, id, v->cpu);
+	return 0;
 }
 
 struct load_ctx {
@@ -339,7 +406,6 @@ static void vm_release_slot(struct vm *vm)
 int vm_create(const struct config_vm *cfg, const struct boot_module *image,
 	      struct vm **out, const char **why)
 {
-	struct vcpu_entry_state entry;
 	struct audit audit;
 	struct vm *vm;
 	uint64_t entry_rip = 0;
@@ -357,7 +423,11 @@ int vm_create(const struct config_vm *cfg, const struct boot_module *image,
 	}
 	strlcpy(vm->name, cfg->name, sizeof(vm->name));
 	vm->mem_bytes = cfg->mem;
-	vm->vcpu_count = 1;
+	vm->vcpu_count = cfg->vcpus;
+	vm->cpus = cfg->cpus;
+	vm->first_cpu = cfg->cpu;
+	vm->prio = cfg->prio;
+	vm->slice_ms = cfg->slice_ms;
 
 	*why = "not enough free memory: lower mem= or start fewer guests";
 	ret = pt_init(&vm->stage2, vendor->stage2_kind, vendor->stage2_1g(),
@@ -382,22 +452,15 @@ int vm_create(const struct config_vm *cfg, const struct boot_module *image,
 		goto fail;
 	}
 
-	entry_state(&entry, entry_rip, vm->mem_bytes);
-	vm->vcpus[0] = (struct vcpu){ .vm = vm, .id = 0, .cpu = cfg->cpu,
-				      .state = VCPU_RUNNABLE,
-				      .wake_at_ns = UINT64_MAX };
-	ret = sched_entity_init(&vm->vcpus[0].se, cfg->prio,
-				(uint64_t)cfg->slice_ms * SCHED_NS_PER_MS,
-				cfg->cpus);
+	for (unsigned int i = 0; i < vm->vcpu_count; i++)
+		vm->vcpus[i] = (struct vcpu){ .vm = vm, .id = i,
+					      .state = VCPU_OFFLINE };
+	ret = vcpu_setup(&vm->vcpus[0], cfg->cpu, entry_rip, vm->mem_bytes,
+			 GUEST_START_INFO_GPA);
 	if (ret) {
-		*why = "its prio= or slice= is out of range";
-		goto fail;
-	}
-	vm->vcpus[0].regs.rdi = entry.rdi;
-	ret = vendor->vcpu_create(&vm->vcpus[0], &entry,
-				  pt_root_pointer(&vm->stage2));
-	if (ret) {
-		*why = "no memory for the vCPU's control structure";
+		*why = ret == -KEEL_ENOMEM ?
+		       "no memory for the vCPU's control structure" :
+		       "its prio=, slice= or cpus= is out of range";
 		goto fail;
 	}
 	vm->state = VM_CREATED;
@@ -420,7 +483,8 @@ void vm_stop(struct vm *vm, enum vm_state state, const char *fmt, ...)
 	spin_lock(&vm->lock);
 	vm->state = state;
 	for (unsigned int i = 0; i < vm->vcpu_count; i++)
-		vm->vcpus[i].state = VCPU_STOPPED;
+		if (vm->vcpus[i].state != VCPU_OFFLINE)
+			vm->vcpus[i].state = VCPU_STOPPED;
 	spin_unlock(&vm->lock);
 	if (state == VM_STOPPED)
 		log_error("vm %s: %s; vm stopped", vm->name, vm->stop_reason);

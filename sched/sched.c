@@ -4,6 +4,7 @@
 #include <arch/lapic.h>
 #include <arch/tsc.h>
 #include <arch/x86.h>
+#include <arch/interrupt.h>
 #include <core/exit.h>
 #include <core/log.h>
 #include <core/vendor.h>
@@ -22,7 +23,7 @@ struct cpu_sched {
 	volatile bool need_resched;	/* set by the timer interrupt */
 };
 
-/* An idle CPU looks for work to pull this often (no cross-CPU IPIs yet). */
+/* An idle CPU looks for work to pull, a busy one at its queue, this often. */
 #define IDLE_BALANCE_NS (10 * SCHED_NS_PER_MS)
 
 static struct cpu_sched cpu_scheds[MAX_CPUS];
@@ -83,7 +84,15 @@ int sched_vcpu_start(struct vcpu *v)
 	spin_lock(&cs->lock);
 	ret = sched_enqueue(&cs->rq, &v->se, clock_ns());
 	spin_unlock(&cs->lock);
-	return ret;
+	if (ret)
+		return ret;
+	__atomic_add_fetch(&v->vm->vcpus_live, 1, __ATOMIC_ACQ_REL);
+	/* the run queue is the inbox; the IPI makes its CPU look at it */
+	if (percpu_ready && v->cpu != this_cpu()->index) {
+		cs->need_resched = true;
+		lapic_send_fixed(cpus[v->cpu].apic_id, LAPIC_RESCHED_VECTOR);
+	}
+	return 0;
 }
 
 void sched_vcpu_yield(struct vcpu *v)
@@ -153,6 +162,21 @@ static void report_vcpu(const struct vcpu *v)
 		 v->stats.ran_on, v->stats.last_cpu, exits);
 }
 
+/* A vCPU is done for good; the VM is when its last live vCPU is. */
+static void vcpu_done(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+
+	report_vcpu(v);
+	if (__atomic_sub_fetch(&vm->vcpus_live, 1, __ATOMIC_ACQ_REL))
+		return;
+	if (vm->state == VM_RUNNING) {
+		vm->state = VM_HALTED;
+		log_info("vm %s: halted (hlt with interrupts disabled)", vm->name);
+	}
+	vm_finished();
+}
+
 /* After its turn: block, sleep or leave the run queue for good. Lock held. */
 static void settle(struct cpu_sched *cs, struct vcpu *v, uint64_t now)
 {
@@ -161,17 +185,16 @@ static void settle(struct cpu_sched *cs, struct vcpu *v, uint64_t now)
 		break;
 	case VCPU_BLOCKED:
 		sched_dequeue(&cs->rq, &v->se, now);
-		if (v->wake_at_ns != UINT64_MAX) {
+		if (v->wake_at_ns != UINT64_MAX)
 			sleeper_insert(cs, v);
-		} else {
-			report_vcpu(v);
-			vm_finished();	/* nothing can wake it yet */
-		}
+		else
+			vcpu_done(v);	/* nothing can wake it yet */
 		break;
 	case VCPU_STOPPED:
 		sched_dequeue(&cs->rq, &v->se, now);
-		report_vcpu(v);
-		vm_finished();
+		vcpu_done(v);
+		break;
+	case VCPU_OFFLINE:
 		break;
 	}
 }
@@ -221,8 +244,12 @@ void sched_run(struct cpu *cpu)
 
 		if (!se && pull_work(cs, cpu->index))
 			continue;
-		if (!se)
-			next = MIN(next, now + IDLE_BALANCE_NS);
+		/*
+		 * Look again at least this often: Bochs exits on an interrupt
+		 * only while the guest has IF set, so a reschedule IPI may not
+		 * end a turn there until the next deadline.
+		 */
+		next = MIN(next, now + IDLE_BALANCE_NS);
 
 		deadline = next == UINT64_MAX ? UINT64_MAX : ns_to_tsc(next);
 		if (next == UINT64_MAX)

@@ -20,7 +20,8 @@ void interrupt_dispatch(struct interrupt_frame *frame)
 	if (frame->vector == VECTOR_SPURIOUS)
 		return;		/* spurious: no EOI (SDM 10.9) */
 	irq_counts[this_cpu()->index]++;
-	if (frame->vector == LAPIC_TIMER_VECTOR)
+	if (frame->vector == LAPIC_TIMER_VECTOR ||
+	    frame->vector == LAPIC_RESCHED_VECTOR)
 		sched_timer_interrupt();
 	lapic_eoi();
 }

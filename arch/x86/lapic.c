@@ -33,6 +33,7 @@
 #define SVR_ENABLE      (1u << 8)
 #define LVT_MASKED      (1u << 16)
 #define ICR_DELIVERY_PENDING (1u << 12)
+#define ICR_FIXED       0x00004000u	/* fixed, level assert */
 #define ICR_INIT        0x00004500u	/* INIT, level assert */
 #define ICR_STARTUP     0x00004600u	/* start-up, level assert */
 #define ICR_DEST_SHIFT  24
@@ -121,6 +122,11 @@ static void lapic_send_ipi(uint32_t apic_id, uint32_t icr)
 			break;
 		udelay(1);
 	}
+}
+
+void lapic_send_fixed(uint32_t apic_id, uint8_t vector)
+{
+	lapic_send_ipi(apic_id, ICR_FIXED | vector);
 }
 
 void lapic_start_ap(uint32_t apic_id, uint64_t start_page)

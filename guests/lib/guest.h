@@ -32,6 +32,13 @@ static inline uint64_t rdtsc(void)
 uint64_t tsc_to_ms(uint64_t ticks);
 uint64_t ms_to_tsc(uint64_t ms);
 
+/*
+ * KEEL_HC_VCPU_START: vCPU id runs guest_ap_main(arg) on the stack that
+ * ends at stack_top (a guest with more than one vCPU defines it).
+ */
+long vcpu_start(uint32_t id, void *stack_top, uint64_t arg);
+void guest_ap_main(uint64_t arg);
+
 /* KEEL_HC_SLEEP / KEEL_HC_YIELD */
 long sleep_ns(uint64_t ns);
 long yield(void);

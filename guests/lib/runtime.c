@@ -40,6 +40,9 @@ void console_puts(const char *s)
 		console_putc(*s++);
 }
 
+/* One UART for all of a guest's vCPUs: whole lines, one vCPU at a time. */
+static volatile int console_lock;
+
 void gprintf(const char *fmt, ...)
 {
 	char buf[256];
@@ -48,7 +51,10 @@ void gprintf(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	while (__atomic_exchange_n(&console_lock, 1, __ATOMIC_ACQUIRE))
+		__asm__ volatile("pause");
 	console_puts(buf);
+	__atomic_store_n(&console_lock, 0, __ATOMIC_RELEASE);
 }
 
 long hypercall(unsigned long nr, unsigned long a1, unsigned long a2)
@@ -108,6 +114,32 @@ uint64_t tsc_to_ms(uint64_t ticks)
 uint64_t ms_to_tsc(uint64_t ms)
 {
 	return ms * start_info->tsc_khz;
+}
+
+void ap_start(void);
+
+/* Guests with one vCPU never start another; this only says so if one is. */
+__attribute__((weak)) void guest_ap_main(uint64_t arg)
+{
+	gprintf("guest: vcpu%lu started, but this guest has no guest_ap_main\n",
+		arg);
+}
+
+long vcpu_start(uint32_t id, void *stack_top, uint64_t arg)
+{
+	long ret;
+
+	if (start_info->flags & KEEL_START_VMMCALL)
+		__asm__ volatile("vmmcall" : "=a"(ret)
+				 : "a"(KEEL_HC_VCPU_START), "D"((uint64_t)id),
+				   "S"((uint64_t)ap_start), "d"(stack_top), "c"(arg)
+				 : "memory");
+	else
+		__asm__ volatile("vmcall" : "=a"(ret)
+				 : "a"(KEEL_HC_VCPU_START), "D"((uint64_t)id),
+				   "S"((uint64_t)ap_start), "d"(stack_top), "c"(arg)
+				 : "memory");
+	return ret;
 }
 
 long sleep_ns(uint64_t ns)

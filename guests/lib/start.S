@@ -9,4 +9,14 @@ _start:
 	hlt
 	jmp	1b
 
+/* Secondary vCPUs (KEEL_HC_VCPU_START): RSP given, RDI = argument. */
+	.globl ap_start
+ap_start:
+	cld
+	andq	$-16, %rsp
+	call	guest_ap_main
+1:	cli
+	hlt
+	jmp	1b
+
 	.section .note.GNU-stack, "", @progbits

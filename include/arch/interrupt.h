@@ -20,4 +20,7 @@ struct interrupt_frame {
 
 void interrupt_dispatch(struct interrupt_frame *frame);
 
+/* Set once the boot CPU's GS base points at its struct cpu. */
+extern volatile int percpu_ready;
+
 #endif

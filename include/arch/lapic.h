@@ -26,6 +26,10 @@ void lapic_timer_cpu_init(void);
 void lapic_timer_arm(uint64_t deadline_tsc);
 void lapic_timer_stop(void);
 
+/* A fixed-delivery interrupt with vector to the CPU with apic_id. */
+#define LAPIC_RESCHED_VECTOR 0xed
+void lapic_send_fixed(uint32_t apic_id, uint8_t vector);
+
 /* INIT-SIPI-SIPI to one CPU (SDM 8.4.4.1); start_page is below 1 MiB. */
 void lapic_start_ap(uint32_t apic_id, uint64_t start_page);
 

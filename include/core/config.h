@@ -8,8 +8,11 @@
  *   hypervisor PATH          the hypervisor image (default /keel/keel.elf)
  *   cmdline TEXT...          the hypervisor command line (rest of the line)
  *   module NAME PATH         a boot module: a file the loader brings along
- *   vm NAME image=MODULE [mem=SIZE] [cpu=N] [cpus=LIST] [prio=P] [slice=MS]
- *          [args="TEXT"]     a guest started at boot from a module; cpus
+ *   vm NAME image=MODULE [mem=SIZE] [vcpus=N] [cpu=N] [cpus=LIST] [prio=P]
+ *          [slice=MS] [args="TEXT"]
+ *                            a guest started at boot from a module; vcpus
+ *                            1-8 (default 1; the guest starts the others
+ *                            with KEEL_HC_VCPU_START); cpus
  *                            the CPUs it may run on ("0-3,6" or "all",
  *                            default: only cpu=), cpu the one it starts on
  *                            (default: the first of cpus), prio 0-31
@@ -64,6 +67,7 @@
 #define CONFIG_MIN_VM_SLICE_MS    1
 #define CONFIG_MAX_VM_SLICE_MS    100
 #define CONFIG_MAX_CPUS           64	/* bits of cpus= */
+#define CONFIG_MAX_VM_VCPUS       8
 
 struct config_module {
 	char name[BOOT_NAME_LEN];
@@ -78,6 +82,7 @@ struct config_vm {
 	uint32_t prio;			/* 0-31, higher runs first */
 	uint32_t slice_ms;		/* time slice, 1-100 ms */
 	uint64_t cpus;			/* affinity: bit n = may run on CPU n */
+	uint32_t vcpus;			/* 1-CONFIG_MAX_VM_VCPUS */
 	char args[CONFIG_ARGS_LEN];	/* handed to the guest */
 };
 

@@ -66,9 +66,10 @@ struct vcpu_entry_state {
 };
 
 enum vcpu_state {
+	VCPU_OFFLINE = 0,	/* not started yet (KEEL_HC_VCPU_START) */
 	VCPU_RUNNABLE,
 	VCPU_BLOCKED,	/* hlt or sleep: waiting for wake_at_ns */
-	VCPU_STOPPED,	/* its VM stopped or was destroyed */
+	VCPU_STOPPED,	/* done: it halted, or its VM was stopped */
 };
 
 struct vcpu_stats {

@@ -62,6 +62,10 @@ struct vm {
 
 	unsigned int vcpu_count;
 	struct vcpu vcpus[VM_MAX_VCPUS];
+	uint32_t vcpus_live;		/* started and not yet done */
+	uint64_t cpus;			/* the CPUs its vCPUs may run on */
+	uint32_t first_cpu;
+	uint32_t prio, slice_ms;
 
 	struct vuart uart;
 	char line[VM_CONSOLE_LINE];	/* console output not yet printed */
@@ -80,6 +84,13 @@ struct vm {
  */
 int vm_create(const struct config_vm *cfg, const struct boot_module *image,
 	      struct vm **out, const char **why);
+
+/*
+ * Starts secondary vCPU id (docs/hypercalls.md §4.5) at rip with rsp and
+ * RDI = arg. 0 or -KEEL_EINVAL / -KEEL_EBUSY / -KEEL_ENOMEM.
+ */
+int vm_start_vcpu(struct vm *vm, uint32_t id, uint64_t rip, uint64_t rsp,
+		  uint64_t arg);
 
 /* Stops every vCPU of the VM for good and logs why. */
 void vm_stop(struct vm *vm, enum vm_state state, const char *fmt, ...)

@@ -10,7 +10,7 @@
 
 /* §7: (major << 16) | minor */
 #define KEEL_ABI_MAJOR   1
-#define KEEL_ABI_MINOR   1
+#define KEEL_ABI_MINOR   2
 #define KEEL_ABI_VERSION ((KEEL_ABI_MAJOR << 16) | KEEL_ABI_MINOR)
 
 /* §2: returned negated */
@@ -31,6 +31,7 @@
 #define KEEL_HC_CONSOLE_WRITE 1
 #define KEEL_HC_YIELD         2
 #define KEEL_HC_SLEEP         3
+#define KEEL_HC_VCPU_START    4
 #define KEEL_HC_FIRST_MGMT    64
 #define KEEL_HC_COUNT         128
 

@@ -178,3 +178,47 @@ def test_migration_loses_no_guest_state(migrate):
     for vm in ("m1", "m2"):
         units(migrate, vm)
     assert "PANIC" not in migrate
+
+
+# Several vCPUs in one guest: vCPU 0 starts the others (KEEL_HC_VCPU_START),
+# they land on both CPUs next to a busy guest, and their atomic increments
+# of one shared counter must add up.
+SMP_CONFIG = """\
+cmdline loglevel=info
+module smp /keel/guests/smp.elf
+module spin /keel/guests/spin.elf
+vm smp4 image=smp vcpus=4 cpus=0-1 args="work={work}"
+vm bg image=spin cpu=1 args="run={run} report=0"
+"""
+SMP_TIMES = {"amd": dict(work=300000, run=500), "intel": dict(work=20000, run=100)}
+
+
+@pytest.fixture(scope="module")
+def smp(vendor, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp(f"smp-{vendor}")
+    build = harness.build_dir()
+    esp = harness.make_esp(tmp / "esp", SMP_CONFIG.format(**SMP_TIMES[vendor]),
+                           guests=[build / "guests" / "smp.elf",
+                                   build / "guests" / "spin.elf"])
+    with harness.Machine(vendor, esp, smp=2, timeout=600,
+                         logfile=tmp / "serial.log") as m:
+        m.expect_line(r"keel: all guests have stopped")
+        return m.log
+
+
+def test_secondary_vcpus_start_and_share_memory(smp):
+    assert re.search(r"^\[smp4\] smp: all 4 vCPUs ran, counter \d+ \(correct\)$",
+                     smp, re.M)
+    for vcpu in range(4):
+        assert re.search(rf"^\[smp4\] smp: vcpu{vcpu} \(cpuid id {vcpu}\) "
+                         rf"added \d+$", smp, re.M)
+    assert "FAIL" not in smp
+
+
+def test_vcpus_of_one_guest_run_on_both_cpus(smp):
+    ran_on = 0
+    for m in re.finditer(r"^keel: vm smp4: vcpu\d ran .* on cpus "
+                         r"(0x[0-9a-f]+),", smp, re.M):
+        ran_on |= int(m.group(1), 16)
+    assert ran_on == 0b11
+    assert "keel: vm smp4: halted (hlt with interrupts disabled)" in smp

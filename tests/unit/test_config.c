@@ -355,7 +355,13 @@ static void test_cpu_lists(void **state)
 	assert_int_equal(cfg.vms[3].cpu, 7);
 	assert_true(cfg.vms[3].cpus == UINT64_MAX);
 	assert_int_equal(cfg.vms[4].cpu, 4);
+	assert_int_equal(cfg.vms[4].vcpus, 1);
 
+	parse_ok("module m /m\nvm a image=m vcpus=8\n");
+	assert_int_equal(cfg.vms[0].vcpus, 8);
+	check_error("module m /m\nvm v image=m vcpus=0\n", 2,
+		    "vcpus=0 is not a vCPU count; use 1 to 8");
+	check_error("module m /m\nvm v image=m vcpus=9\n", 2, "not a vCPU count");
 	check_error("module m /m\nvm v image=m cpus=2-1\n", 2,
 		    "cpus=2-1 is not a CPU list; write e.g. cpus=0-3,6 or all");
 	check_error("module m /m\nvm v image=m cpus=64\n", 2, "not a CPU list");

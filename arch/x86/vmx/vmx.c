@@ -372,6 +372,8 @@ static int vmx_vcpu_create(struct vcpu *v, const struct vcpu_entry_state *s,
 			   uint64_t stage2_root)
 {
 	struct cpu *cpu = this_cpu();
+	/* called from a hypercall too: the caller's VMCS must come back */
+	struct vcpu *caller = cpu->loaded_vcpu;
 
 	if (frames_alloc_zeroed(0, &v->vmcs_pa))
 		return -KEEL_ENOMEM;
@@ -379,14 +381,18 @@ static int vmx_vcpu_create(struct vcpu *v, const struct vcpu_entry_state *s,
 	if (!vmclear(v->vmcs_pa) || !vmptrld(v->vmcs_pa)) {
 		frames_free(v->vmcs_pa, 0);
 		v->vmcs_pa = 0;
+		if (caller)
+			vmptrld(caller->vmcs_pa);
 		return -KEEL_EIO;
 	}
 	write_controls(stage2_root);
 	write_guest_state(s);
 	/* inactive and in memory, so any CPU can load it (SDM 24.11.1) */
 	vmclear(v->vmcs_pa);
-	cpu->loaded_vcpu = NULL;
 	v->vmcs_launched = false;
+	/* still active and launched: it continues with VMRESUME */
+	if (caller)
+		vmptrld(caller->vmcs_pa);
 	return 0;
 }
 
