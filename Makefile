@@ -27,6 +27,7 @@ help:
 	@echo "                write it with tools/flash (docs/hardware.md)"
 	@echo "make test       unit and integration tests (installs Debian packages as root)"
 	@echo "make unit       host unit tests only"
+	@echo "make bench      instruction counts of exit/switch paths -> $(BUILD)/bench"
 	@echo "make clean      remove $(BUILD)/"
 
 # ---------------------------------------------------------------- hypervisor
@@ -69,6 +70,10 @@ include tests/fuzz/fuzz.mk
 include tools/tools.mk
 
 all: $(HV_ELF) $(LOADER_EFI) guests esp
+
+# Instruction counts of exit and switch paths on both vendors (not timings).
+bench: all
+	KEEL_BUILD=$(BUILD) /usr/bin/python3 tests/bench/run.py
 
 clean:
 	rm -rf $(BUILD)
