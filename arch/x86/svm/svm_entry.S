@@ -10,6 +10,7 @@
  * host_vmcb_pa. Guest RAX and RSP live in the VMCB.
  */
 #include <core/vcpu.h>
+#include <arch/guest_gprs.inc>
 
 	.text
 	.code64
@@ -30,19 +31,7 @@ svm_vmrun:
 	movq	%rsi, %rax
 	vmload	%rax
 
-	movq	GREG_RCX(%rdi), %rcx
-	movq	GREG_RDX(%rdi), %rdx
-	movq	GREG_RBX(%rdi), %rbx
-	movq	GREG_RBP(%rdi), %rbp
-	movq	GREG_RSI(%rdi), %rsi
-	movq	GREG_R8(%rdi), %r8
-	movq	GREG_R9(%rdi), %r9
-	movq	GREG_R10(%rdi), %r10
-	movq	GREG_R11(%rdi), %r11
-	movq	GREG_R12(%rdi), %r12
-	movq	GREG_R13(%rdi), %r13
-	movq	GREG_R14(%rdi), %r14
-	movq	GREG_R15(%rdi), %r15
+	LOAD_GUEST_GPRS %rdi
 	movq	GREG_RDI(%rdi), %rdi
 
 	vmrun	%rax
@@ -51,19 +40,7 @@ svm_vmrun:
 
 	pushq	%rdi
 	movq	16(%rsp), %rdi		/* regs */
-	movq	%rcx, GREG_RCX(%rdi)
-	movq	%rdx, GREG_RDX(%rdi)
-	movq	%rbx, GREG_RBX(%rdi)
-	movq	%rbp, GREG_RBP(%rdi)
-	movq	%rsi, GREG_RSI(%rdi)
-	movq	%r8, GREG_R8(%rdi)
-	movq	%r9, GREG_R9(%rdi)
-	movq	%r10, GREG_R10(%rdi)
-	movq	%r11, GREG_R11(%rdi)
-	movq	%r12, GREG_R12(%rdi)
-	movq	%r13, GREG_R13(%rdi)
-	movq	%r14, GREG_R14(%rdi)
-	movq	%r15, GREG_R15(%rdi)
+	STORE_GUEST_GPRS %rdi
 	popq	%rax
 	movq	%rax, GREG_RDI(%rdi)
 

@@ -8,6 +8,7 @@
  * this frame; HOST_RIP is vmx_exit_stub.
  */
 #include <core/vcpu.h>
+#include <arch/guest_gprs.inc>
 
 #define VMCS_HOST_RSP 0x6c14
 
@@ -28,19 +29,7 @@ vmx_enter:
 
 	testl	%esi, %esi		/* flags survive the movs below */
 	movq	GREG_RAX(%rdi), %rax
-	movq	GREG_RCX(%rdi), %rcx
-	movq	GREG_RDX(%rdi), %rdx
-	movq	GREG_RBX(%rdi), %rbx
-	movq	GREG_RBP(%rdi), %rbp
-	movq	GREG_RSI(%rdi), %rsi
-	movq	GREG_R8(%rdi), %r8
-	movq	GREG_R9(%rdi), %r9
-	movq	GREG_R10(%rdi), %r10
-	movq	GREG_R11(%rdi), %r11
-	movq	GREG_R12(%rdi), %r12
-	movq	GREG_R13(%rdi), %r13
-	movq	GREG_R14(%rdi), %r14
-	movq	GREG_R15(%rdi), %r15
+	LOAD_GUEST_GPRS %rdi
 	movq	GREG_RDI(%rdi), %rdi
 	jnz	1f
 	vmlaunch
@@ -63,19 +52,7 @@ vmx_exit_stub:
 	pushq	%rdi
 	movq	8(%rsp), %rdi		/* regs */
 	movq	%rax, GREG_RAX(%rdi)
-	movq	%rcx, GREG_RCX(%rdi)
-	movq	%rdx, GREG_RDX(%rdi)
-	movq	%rbx, GREG_RBX(%rdi)
-	movq	%rbp, GREG_RBP(%rdi)
-	movq	%rsi, GREG_RSI(%rdi)
-	movq	%r8, GREG_R8(%rdi)
-	movq	%r9, GREG_R9(%rdi)
-	movq	%r10, GREG_R10(%rdi)
-	movq	%r11, GREG_R11(%rdi)
-	movq	%r12, GREG_R12(%rdi)
-	movq	%r13, GREG_R13(%rdi)
-	movq	%r14, GREG_R14(%rdi)
-	movq	%r15, GREG_R15(%rdi)
+	STORE_GUEST_GPRS %rdi
 	popq	%rax
 	movq	%rax, GREG_RDI(%rdi)
 	addq	$8, %rsp
