@@ -600,17 +600,6 @@ static const struct {
 	{ "com3", UART_COM3_PORT }, { "com4", UART_COM4_PORT },
 };
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Reads 1 to max_digits hex digits at *s, a value up to limit. */
 static bool take_hex(const char **s, const char *end, unsigned int max_digits,
 		     unsigned int limit, uint8_t *out)
@@ -618,7 +607,7 @@ static bool take_hex(const char **s, const char *end, unsigned int max_digits,
 	unsigned int v = 0, n = 0;
 	int d;
 
-	while (*s < end && n < max_digits && (d = hex_digit(**s)) >= 0) {
+	while (*s < end && n < max_digits && (d = hex_digit_value(**s)) >= 0) {
 		v = v * 16 + (unsigned int)d;
 		(*s)++;
 		n++;

@@ -5,7 +5,7 @@
 #define HEX_PREFIX_LEN 2
 #define KIB_SHIFT      10
 
-static int digit_value(char c)
+int hex_digit_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -40,7 +40,7 @@ static size_t scan_u64(const char *s, size_t len, uint64_t *out)
 	int d;
 
 	for (; i < len; i++) {
-		d = digit_value(s[i]);
+		d = hex_digit_value(s[i]);
 		if (d < 0 || (unsigned int)d >= base)
 			break;
 		if (__builtin_mul_overflow(v, base, &v) ||

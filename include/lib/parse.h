@@ -14,6 +14,9 @@
  */
 bool parse_u64(const char *s, size_t len, uint64_t *out);
 
+/* The value of one hexadecimal digit (either case), or -1. */
+int hex_digit_value(char c);
+
 /*
  * Parses a size: a number with an optional suffix K, M, G or T (binary
  * units, case-insensitive, an optional trailing 'B' or 'iB' allowed).
