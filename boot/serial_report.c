@@ -6,6 +6,7 @@
  * answers). The choice is the hypervisor's own (drivers/serial_select.c),
  * from the same keel.cfg and SPCR table.
  */
+#include <arch/x86.h>
 #include <stdbool.h>
 
 #include <core/config.h>
@@ -17,28 +18,15 @@
 #define SCR_PROBE	0x5a
 #define DESCRIPTION_LEN	200
 
-static inline void port_out8(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t port_in8(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
 /* The scratch register keeps a value only where a 16550 is; restored. */
 static bool io_uart_answers(uint16_t port)
 {
-	uint8_t saved = port_in8(port + UART_SCR);
+	uint8_t saved = inb(port + UART_SCR);
 	bool answers;
 
-	port_out8(port + UART_SCR, SCR_PROBE);
-	answers = port_in8(port + UART_SCR) == SCR_PROBE;
-	port_out8(port + UART_SCR, saved);
+	outb(port + UART_SCR, SCR_PROBE);
+	answers = inb(port + UART_SCR) == SCR_PROBE;
+	outb(port + UART_SCR, saved);
 	return answers;
 }
 

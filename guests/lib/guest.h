@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <arch/x86.h>	/* rdtsc, port I/O: plain instruction wrappers */
 #include <keel/abi.h>
 
 extern const struct keel_start_info *start_info;
@@ -19,14 +20,6 @@ void console_puts(const char *s);
 void gprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 long hypercall(unsigned long nr, unsigned long a1, unsigned long a2);
-
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
 
 /* Milliseconds of TSC time, from start_info->tsc_khz. */
 uint64_t tsc_to_ms(uint64_t ticks);

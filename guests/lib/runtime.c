@@ -2,6 +2,7 @@
 /* Console through the virtual COM1, hypercalls, arguments. */
 #include <stdarg.h>
 
+#include <arch/x86.h>
 #include <lib/format.h>
 #include <lib/parse.h>
 #include <lib/string.h>
@@ -13,19 +14,6 @@
 #define LSR_THR_EMPTY 0x20
 
 const struct keel_start_info *start_info;
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
 
 void console_putc(char c)
 {
