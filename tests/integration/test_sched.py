@@ -44,17 +44,24 @@ def vendor(request):
     return request.param
 
 
-@pytest.fixture(scope="module")
-def run(vendor, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp(f"sched-{vendor}")
+def boot_until_done(vendor, tmp_path_factory, name, config, guests):
+    """Boots config with the named guest images; returns the serial log
+    up to the end of all guests."""
+    tmp = tmp_path_factory.mktemp(f"{name}-{vendor}")
     build = harness.build_dir()
-    esp = harness.make_esp(tmp / "esp", CONFIG.format(**TIMES[vendor]),
-                           guests=[build / "guests" / "spin.elf",
-                                   build / "guests" / "sleeper.elf"])
+    esp = harness.make_esp(tmp / "esp", config,
+                           guests=[build / "guests" / f"{g}.elf"
+                                   for g in guests])
     with harness.Machine(vendor, esp, smp=2, timeout=600,
                          logfile=tmp / "serial.log") as m:
         m.expect_line(r"keel: all guests have stopped")
         return m.log
+
+
+@pytest.fixture(scope="module")
+def run(vendor, tmp_path_factory):
+    return boot_until_done(vendor, tmp_path_factory, "sched",
+                           CONFIG.format(**TIMES[vendor]), ("spin", "sleeper"))
 
 
 def units(log, vm):
@@ -142,16 +149,9 @@ STATS = re.compile(r"^keel: vm (\S+): vcpu0 ran (\d+) ms, waited (\d+) ms, "
 
 @pytest.fixture(scope="module")
 def migrate(vendor, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp(f"migrate-{vendor}")
-    build = harness.build_dir()
-    esp = harness.make_esp(
-        tmp / "esp", MIGRATE_CONFIG.format(**MIGRATE_TIMES[vendor]),
-        guests=[build / "guests" / g for g in
-                ("spin.elf", "sleeper.elf", "isotest.elf")])
-    with harness.Machine(vendor, esp, smp=2, timeout=600,
-                         logfile=tmp / "serial.log") as m:
-        m.expect_line(r"keel: all guests have stopped")
-        return m.log
+    return boot_until_done(vendor, tmp_path_factory, "migrate",
+                           MIGRATE_CONFIG.format(**MIGRATE_TIMES[vendor]),
+                           ("spin", "sleeper", "isotest"))
 
 
 def test_pinned_vcpu_never_runs_elsewhere(migrate):
@@ -195,15 +195,9 @@ SMP_TIMES = {"amd": dict(work=300000, run=500), "intel": dict(work=20000, run=10
 
 @pytest.fixture(scope="module")
 def smp(vendor, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp(f"smp-{vendor}")
-    build = harness.build_dir()
-    esp = harness.make_esp(tmp / "esp", SMP_CONFIG.format(**SMP_TIMES[vendor]),
-                           guests=[build / "guests" / "smp.elf",
-                                   build / "guests" / "spin.elf"])
-    with harness.Machine(vendor, esp, smp=2, timeout=600,
-                         logfile=tmp / "serial.log") as m:
-        m.expect_line(r"keel: all guests have stopped")
-        return m.log
+    return boot_until_done(vendor, tmp_path_factory, "smp",
+                           SMP_CONFIG.format(**SMP_TIMES[vendor]),
+                           ("smp", "spin"))
 
 
 def test_secondary_vcpus_start_and_share_memory(smp):
