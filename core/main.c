@@ -4,6 +4,7 @@
  * other CPUs and root mode on each, then starts the guests of keel.cfg.
  */
 #include <arch/cpu.h>
+#include <arch/interrupt.h>
 #include <arch/lapic.h>
 #include <arch/layout.h>
 #include <arch/pic.h>
@@ -28,7 +29,6 @@
 
 #define KEEL_VERSION "0.1.0"
 
-extern volatile int percpu_ready;
 static struct config boot_config;
 static uint32_t vms_running;
 
@@ -48,11 +48,6 @@ void vm_finished(void)
 {
 	if (__atomic_sub_fetch(&vms_running, 1, __ATOMIC_ACQ_REL) == 0)
 		log_info("all guests have stopped");
-}
-
-void cpu_run_guests(struct cpu *cpu)
-{
-	sched_run(cpu);
 }
 
 static void parse_cmdline(const char *cmdline)
@@ -221,5 +216,5 @@ __attribute__((noreturn)) void kmain(const struct boot_info *bi)
 	if (config_ok)
 		start_configured_vms(bi);
 	smp_release();
-	cpu_run_guests(&cpus[0]);
+	sched_run(&cpus[0]);
 }

@@ -40,8 +40,6 @@ static void panic_print(const char *fmt, ...)
 static unsigned int panic_cpu_index(void)
 {
 	/* GS may not be set up yet when the boot CPU panics early. */
-	extern volatile int percpu_ready;
-
 	return percpu_ready ? this_cpu()->index : 0;
 }
 

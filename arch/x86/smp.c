@@ -16,6 +16,7 @@
 #include <lib/util.h>
 #include <mm/frames.h>
 #include <mm/hv_map.h>
+#include <sched/sched.h>
 
 #define TRAMP_PARAMS 0xf00
 #define AP_START_TIMEOUT_US 200000
@@ -162,5 +163,5 @@ void ap_main(struct cpu *cpu)
 	__atomic_store_n(&cpu->ready, true, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&aps_released, __ATOMIC_ACQUIRE))
 		cpu_relax();
-	cpu_run_guests(cpu);
+	sched_run(cpu);
 }

@@ -8,7 +8,4 @@ struct cpu;
 /* Enters VMX root / SVM host mode on the calling CPU and logs the result. */
 void cpu_enable_virtualization(struct cpu *cpu);
 
-/* Runs the calling CPU's guests; never returns. */
-__attribute__((noreturn)) void cpu_run_guests(struct cpu *cpu);
-
 #endif
