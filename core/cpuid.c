@@ -22,12 +22,12 @@
 #define LEAF1_EBX_APIC_ID_SHIFT 24
 #define LEAF1_EBX_COUNT_SHIFT   16
 #define LEAF1_EBX_LOW_MASK      0x0000ffffu
-/* Hidden from leaf 1 ECX: VMX, SMX, MONITOR, x2APIC, TSC deadline. */
+/* Hidden from leaf 1 ECX: VMX, SMX, MONITOR, TSC deadline. */
 #define LEAF1_ECX_HIDDEN (CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | \
-			  CPUID_1_ECX_MONITOR | CPUID_1_ECX_X2APIC | \
-			  CPUID_1_ECX_TSC_DEADLINE)
-/* Hidden from leaf 1 EDX: the LAPIC, until a virtual one exists. */
-#define LEAF1_EDX_HIDDEN CPUID_1_EDX_APIC
+			  CPUID_1_ECX_MONITOR | CPUID_1_ECX_TSC_DEADLINE)
+/* Shown: the virtual local APIC (core/vlapic.c), in x2APIC mode. */
+#define LEAF1_ECX_SHOWN  CPUID_1_ECX_X2APIC
+#define LEAF1_EDX_SHOWN  CPUID_1_EDX_APIC
 
 static struct cpuid_regs policy(const struct vcpu *v, uint32_t leaf,
 				uint32_t subleaf)
@@ -58,8 +58,9 @@ static struct cpuid_regs policy(const struct vcpu *v, uint32_t leaf,
 	r = cpuid(leaf, subleaf);
 	switch (leaf) {
 	case LEAF_FEATURES:
-		r.ecx = (r.ecx & ~LEAF1_ECX_HIDDEN) | CPUID_1_ECX_HYPERVISOR;
-		r.edx &= ~LEAF1_EDX_HIDDEN;
+		r.ecx = (r.ecx & ~LEAF1_ECX_HIDDEN) | LEAF1_ECX_SHOWN |
+			CPUID_1_ECX_HYPERVISOR;
+		r.edx |= LEAF1_EDX_SHOWN;
 		r.ebx = (r.ebx & LEAF1_EBX_LOW_MASK) |
 			(v->id << LEAF1_EBX_APIC_ID_SHIFT) |
 			(v->vm->vcpu_count << LEAF1_EBX_COUNT_SHIFT);

@@ -3,11 +3,13 @@
  * The vendor-neutral VM-exit dispatcher. A guest can make any exit happen,
  * so no path here panics: what cannot be handled stops that VM only.
  */
+#include <arch/tsc.h>
 #include <arch/x86.h>
 #include <core/exit.h>
 #include <core/log.h>
 #include <core/msr_policy.h>
 #include <core/vendor.h>
+#include <core/vlapic.h>
 #include <core/vm.h>
 #include <sched/sched.h>
 
@@ -21,6 +23,7 @@ const char *const exit_reason_names[EXIT_REASON_COUNT] = {
 	[EXIT_STAGE2_FAULT] = "stage2_fault",
 	[EXIT_INTR] = "interrupt",
 	[EXIT_TIMER] = "timer",
+	[EXIT_INTR_WINDOW] = "intr_window",
 	[EXIT_NMI] = "nmi",
 	[EXIT_TRIPLE_FAULT] = "triple_fault",
 	[EXIT_INVALID_STATE] = "invalid_state",
@@ -49,14 +52,21 @@ static void stage2_fault(struct vcpu *v, const struct vm_exit *e)
 
 static void halt(struct vcpu *v, const struct vm_exit *e)
 {
+	uint64_t deadline, now;
+
 	vcpu_advance_rip(v, e);
 	if (!(vendor->get_rflags(v) & RFLAGS_IF)) {
 		/* nothing can ever wake it: this vCPU is done (the VM when all are) */
 		v->state = VCPU_STOPPED;
 		return;
 	}
-	/* no virtual interrupt source exists yet to wake it */
-	sched_vcpu_sleep(v, UINT64_MAX);
+	/* blocks until its interrupt is due (the virtual LAPIC timer) */
+	if (vlapic_pending(v))
+		return;
+	deadline = vlapic_deadline(v);
+	now = clock_ns();
+	sched_vcpu_sleep(v, deadline == UINT64_MAX ? UINT64_MAX :
+			 deadline > now ? deadline - now : 0);
 }
 
 static void fatal(struct vcpu *v, const struct vm_exit *e, const char *what)
@@ -98,6 +108,9 @@ void exit_dispatch(struct vcpu *v, const struct vm_exit *e)
 		break;
 	case EXIT_TIMER:
 		sched_timer_interrupt();
+		break;
+	case EXIT_INTR_WINDOW:
+		vendor->interrupt_window(v, false);	/* delivered before entry */
 		break;
 	case EXIT_NMI:
 		break;

@@ -6,6 +6,7 @@
 #include <core/log.h>
 #include <core/msr_policy.h>
 #include <core/vendor.h>
+#include <core/vlapic.h>
 #include <core/vm.h>
 #include <lib/util.h>
 
@@ -48,7 +49,17 @@ void msr_handle_read(struct vcpu *v, const struct vm_exit *e)
 	uint32_t msr = (uint32_t)v->regs.rcx;
 	uint64_t value;
 
+	if (msr >= VLAPIC_MSR_FIRST && msr <= VLAPIC_MSR_LAST) {
+		if (vlapic_read(v, msr, &value)) {
+			vendor->inject_exception(v, VECTOR_GP, true, 0);
+			return;
+		}
+		goto done;
+	}
 	switch (msr) {
+	case MSR_IA32_APIC_BASE:
+		value = vlapic_apic_base(v);
+		break;
 	case MSR_EFER:
 		value = vendor->get_efer(v);
 		break;
@@ -71,6 +82,7 @@ void msr_handle_read(struct vcpu *v, const struct vm_exit *e)
 		refuse(v, "rdmsr", msr);
 		return;
 	}
+done:
 	v->regs.rax = (uint32_t)value;
 	v->regs.rdx = value >> 32;
 	vcpu_advance_rip(v, e);
@@ -82,7 +94,22 @@ void msr_handle_write(struct vcpu *v, const struct vm_exit *e)
 	uint64_t value = ((v->regs.rdx & 0xffffffffull) << 32) |
 			 (v->regs.rax & 0xffffffffull);
 
+	if (msr >= VLAPIC_MSR_FIRST && msr <= VLAPIC_MSR_LAST) {
+		if (vlapic_write(v, msr, value)) {
+			vendor->inject_exception(v, VECTOR_GP, true, 0);
+			return;
+		}
+		vcpu_advance_rip(v, e);
+		return;
+	}
 	switch (msr) {
+	case MSR_IA32_APIC_BASE:
+		/* x2APIC mode only: it can be neither moved nor turned off */
+		if (value != vlapic_apic_base(v)) {
+			refuse(v, "wrmsr", msr);
+			return;
+		}
+		break;
 	case MSR_EFER:
 		/* long-mode guests only: LME/LMA stay as they are */
 		if ((value & ~EFER_GUEST_WRITABLE) ||

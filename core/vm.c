@@ -9,6 +9,7 @@
 #include <core/elf.h>
 #include <core/log.h>
 #include <core/vendor.h>
+#include <core/vlapic.h>
 #include <core/vm.h>
 #include <keel/abi.h>
 #include <lib/format.h>
@@ -272,6 +273,7 @@ static int vcpu_setup(struct vcpu *v, uint32_t cpu, uint64_t rip, uint64_t rsp,
 	entry_state(&entry, rip, rsp, rdi);
 	v->cpu = cpu;
 	v->wake_at_ns = UINT64_MAX;
+	vlapic_init(v);
 	memset(&v->regs, 0, sizeof(v->regs));
 	v->regs.rdi = rdi;
 	return vendor->vcpu_create(v, &entry, pt_root_pointer(&vm->stage2));

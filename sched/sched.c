@@ -8,6 +8,7 @@
 #include <core/exit.h>
 #include <core/log.h>
 #include <core/vendor.h>
+#include <core/vlapic.h>
 #include <core/vm.h>
 #include <lib/format.h>
 #include <lib/spinlock.h>
@@ -210,11 +211,23 @@ static uint64_t next_deadline(struct cpu_sched *cs, uint64_t now)
 
 static void run_turn(struct cpu_sched *cs, struct vcpu *v, uint64_t deadline_tsc)
 {
+	uint64_t armed = deadline_tsc;
 	struct vm_exit exit;
 
 	while (!cs->need_resched && v->state == VCPU_RUNNABLE) {
+		uint64_t lapic_ns, run_until = deadline_tsc;
+
+		vlapic_deliver(v, clock_ns());
+		/* the guest's own timer may be due before the scheduler's */
+		lapic_ns = vlapic_deadline(v);
+		if (lapic_ns != UINT64_MAX)
+			run_until = MIN(run_until, ns_to_tsc(lapic_ns));
+		if (run_until != armed) {
+			lapic_timer_arm(run_until);
+			armed = run_until;
+		}
 		v->stats.entries++;
-		vendor->vcpu_run(v, &exit, deadline_tsc);
+		vendor->vcpu_run(v, &exit, run_until);
 		exit_dispatch(v, &exit);
 	}
 }

@@ -104,6 +104,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "a VMCB is one page");
 #define SVM_INTERCEPT_NMI      (1u << 1)
 #define SVM_INTERCEPT_SMI      (1u << 2)
 #define SVM_INTERCEPT_INIT     (1u << 3)
+#define SVM_INTERCEPT_VINTR    (1u << 4)
 #define SVM_INTERCEPT_CPUID    (1u << 18)
 #define SVM_INTERCEPT_INVD     (1u << 22)
 #define SVM_INTERCEPT_HLT      (1u << 24)
@@ -123,6 +124,11 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "a VMCB is one page");
 
 #define SVM_NP_ENABLE          (1ull << 0)
 #define SVM_VINTR_MASKING      (1ull << 24)
+#define SVM_V_IRQ              (1ull << 8)
+#define SVM_V_INTR_PRIO_MAX    (0xfull << 16)
+#define SVM_V_IGN_TPR          (1ull << 20)
+#define SVM_INTERRUPT_SHADOW   (1ull << 0)
+#define SVM_EVENT_TYPE_INTR    (0ull << 8)
 #define SVM_TLB_FLUSH_ALL      1
 
 /* exit codes (APM C.1) */
@@ -131,6 +137,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "a VMCB is one page");
 #define SVM_EXIT_NMI      0x061
 #define SVM_EXIT_SMI      0x062
 #define SVM_EXIT_INIT     0x063
+#define SVM_EXIT_VINTR    0x064
 #define SVM_EXIT_CPUID    0x072
 #define SVM_EXIT_INVD     0x076
 #define SVM_EXIT_HLT      0x078

@@ -132,6 +132,7 @@
 #define PIN_NMI_EXITING           (1u << 3)
 #define PIN_PREEMPTION_TIMER      (1u << 6)
 /* primary processor-based controls (25.6.2) */
+#define PROC_INTR_WINDOW_EXITING  (1u << 2)
 #define PROC_HLT_EXITING          (1u << 7)
 #define PROC_INVLPG_EXITING       (1u << 9)
 #define PROC_MWAIT_EXITING        (1u << 10)
@@ -177,6 +178,7 @@
 #define VMX_EXIT_TRIPLE_FAULT     2
 #define VMX_EXIT_INIT             3
 #define VMX_EXIT_SIPI             4
+#define VMX_EXIT_INTR_WINDOW      7
 #define VMX_EXIT_CPUID            10
 #define VMX_EXIT_GETSEC           11
 #define VMX_EXIT_HLT              12
@@ -214,6 +216,9 @@
 #define INTR_INFO_VALID           (1u << 31)
 #define INTR_INFO_ERROR_VALID     (1u << 11)
 #define INTR_TYPE_HW_EXCEPTION    (3u << 8)
+#define INTR_TYPE_EXTERNAL        (0u << 8)
+#define INTERRUPTIBILITY_STI      (1u << 0)
+#define INTERRUPTIBILITY_MOV_SS   (1u << 1)
 
 /* guest access rights (25.4.1) */
 #define VMX_AR_UNUSABLE           (1u << 16)

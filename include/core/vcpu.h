@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <core/vlapic.h>
 #include <core/vm_exit.h>
 #include <sched/policy.h>
 
@@ -90,6 +91,7 @@ struct vcpu {
 	struct sched_entity se;		/* its place in the CPU's run queue */
 	uint64_t wake_at_ns;		/* BLOCKED: when to wake, or never */
 	struct vcpu *sleep_next;	/* the CPU's sleeper list */
+	struct vlapic lapic;		/* its virtual local APIC */
 
 	/* back-end state */
 	uint64_t vmcs_pa;		/* VMX: this vCPU's VMCS */

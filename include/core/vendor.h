@@ -47,6 +47,7 @@ struct vendor_ops {
 			 uint64_t deadline_tsc);
 
 	uint64_t (*get_rip)(struct vcpu *v);
+	/* Moves the guest past an emulated instruction; ends an STI/MOV SS shadow. */
 	void (*set_rip)(struct vcpu *v, uint64_t rip);
 	uint64_t (*get_rsp)(struct vcpu *v);
 	uint64_t (*get_rflags)(struct vcpu *v);
@@ -57,6 +58,11 @@ struct vendor_ops {
 	void (*set_pat)(struct vcpu *v, uint64_t pat);
 	void (*inject_exception)(struct vcpu *v, uint8_t vector,
 				 bool has_error, uint32_t error);
+	/* Can an external interrupt be injected now (IF, no shadow, no event)? */
+	bool (*interruptible)(struct vcpu *v);
+	void (*inject_interrupt)(struct vcpu *v, uint8_t vector);
+	/* Exit (EXIT_INTR_WINDOW) as soon as the guest can take an interrupt. */
+	void (*interrupt_window)(struct vcpu *v, bool on);
 	/* Prints the guest state worth knowing after a fatal exit. */
 	void (*dump)(struct vcpu *v);
 };

@@ -19,6 +19,7 @@ enum exit_reason {
 	EXIT_STAGE2_FAULT,
 	EXIT_INTR,		/* a physical interrupt arrived */
 	EXIT_TIMER,		/* the scheduler's deadline passed */
+	EXIT_INTR_WINDOW,	/* the guest can take an interrupt now */
 	EXIT_NMI,
 	EXIT_TRIPLE_FAULT,	/* VMX triple fault, SVM shutdown */
 	EXIT_INVALID_STATE,	/* VM entry refused the guest state */

@@ -216,3 +216,47 @@ def test_vcpus_of_one_guest_run_on_both_cpus(smp):
         ran_on |= int(m.group(1), 16)
     assert ran_on == 0b11
     assert "keel: vm smp4: halted (hlt with interrupts disabled)" in smp
+
+
+# The virtual local APIC timer, used as an OS would: IDT, sti, hlt. It
+# shares its CPU with a busy lower-priority guest, so each wake-up also
+# preempts that guest.
+VTIMER_CONFIG = """\
+cmdline loglevel=info
+module vtimer /keel/guests/vtimer.elf
+module spin /keel/guests/spin.elf
+vm vt image=vtimer cpu=1 prio=9 args="period={period} count={count}"
+vm bg image=spin cpu=1 args="run={run} report=0"
+"""
+VTIMER_TIMES = {"amd": dict(period=10, count=20, run=800),
+                "intel": dict(period=5, count=10, run=200)}
+
+
+@pytest.fixture(scope="module")
+def vtimer(vendor, tmp_path_factory):
+    return boot_until_done(vendor, tmp_path_factory, "vtimer",
+                           VTIMER_CONFIG.format(**VTIMER_TIMES[vendor]),
+                           ("vtimer", "spin"))
+
+
+def test_virtual_timer_periodic_mode(vendor, vtimer):
+    t = VTIMER_TIMES[vendor]
+    m = re.search(r"^\[vt\] vtimer: done: periodic (\d+) ticks of (\d+) ms "
+                  r"in (\d+) ms$", vtimer, re.M)
+    assert m, "periodic mode never finished"
+    expected = t["period"] * t["count"]
+    assert expected <= int(m.group(3)) <= expected + t["period"]
+
+
+def test_virtual_timer_one_shot_wakes_hlt_on_time(vendor, vtimer):
+    m = re.search(r"^\[vt\] vtimer: done: one-shot \d+ x \d+ ms, late avg "
+                  r"(\d+) us, max (\d+) us$", vtimer, re.M)
+    assert m, "one-shot mode never finished"
+    print(f"virtual timer lateness: avg {m.group(1)} us, max {m.group(2)} us")
+    assert int(m.group(2)) <= WAKE_BOUND_US[vendor]
+
+
+def test_interrupts_wait_for_the_guest_to_enable_them(vtimer):
+    assert "[vt] vtimer: done: held while IF=0, taken right after sti" in vtimer
+    assert "[vt] FAIL" not in vtimer
+    assert "intr_window=" in vtimer

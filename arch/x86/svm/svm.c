@@ -258,6 +258,9 @@ static void svm_decode_exit(const struct vmcb *vmcb, struct vm_exit *e)
 	case SVM_EXIT_INTR:
 		e->reason = EXIT_INTR;
 		break;
+	case SVM_EXIT_VINTR:
+		e->reason = EXIT_INTR_WINDOW;
+		break;
 	case SVM_EXIT_NMI:
 		e->reason = EXIT_NMI;
 		break;
@@ -318,7 +321,11 @@ static uint64_t svm_get_rip(struct vcpu *v)
 
 static void svm_set_rip(struct vcpu *v, uint64_t rip)
 {
-	vmcb_of(v)->save.rip = rip;
+	struct vmcb *vmcb = vmcb_of(v);
+
+	vmcb->save.rip = rip;
+	/* the instruction is done: an STI or MOV SS shadow ends with it */
+	vmcb->control.interrupt_shadow &= ~SVM_INTERRUPT_SHADOW;
 }
 
 static uint64_t svm_get_rsp(struct vcpu *v)
@@ -366,6 +373,35 @@ static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 	vmcb_of(v)->control.event_inject = ev;
 }
 
+static bool svm_interruptible(struct vcpu *v)
+{
+	const struct vmcb *vmcb = vmcb_of(v);
+
+	return (vmcb->save.rflags & RFLAGS_IF) &&
+	       !(vmcb->control.interrupt_shadow & SVM_INTERRUPT_SHADOW) &&
+	       !(vmcb->control.event_inject & SVM_EVENT_VALID);
+}
+
+static void svm_inject_interrupt(struct vcpu *v, uint8_t vector)
+{
+	vmcb_of(v)->control.event_inject = vector | SVM_EVENT_TYPE_INTR |
+					   SVM_EVENT_VALID;
+}
+
+/* A virtual interrupt request exits with VINTR once the guest takes it (APM 15.21.4). */
+static void svm_interrupt_window(struct vcpu *v, bool on)
+{
+	struct vmcb *vmcb = vmcb_of(v);
+
+	if (on) {
+		vmcb->control.vintr |= SVM_V_IRQ | SVM_V_INTR_PRIO_MAX | SVM_V_IGN_TPR;
+		vmcb->control.intercept_misc1 |= SVM_INTERCEPT_VINTR;
+	} else {
+		vmcb->control.vintr &= ~(SVM_V_IRQ | SVM_V_INTR_PRIO_MAX | SVM_V_IGN_TPR);
+		vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
+	}
+}
+
 static void svm_dump(struct vcpu *v)
 {
 	const struct vmcb *vmcb = vmcb_of(v);
@@ -400,5 +436,8 @@ const struct vendor_ops svm_ops = {
 	.get_pat = svm_get_pat,
 	.set_pat = svm_set_pat,
 	.inject_exception = svm_inject_exception,
+	.interruptible = svm_interruptible,
+	.inject_interrupt = svm_inject_interrupt,
+	.interrupt_window = svm_interrupt_window,
 	.dump = svm_dump,
 };

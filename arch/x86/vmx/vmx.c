@@ -485,6 +485,9 @@ static void decode_exit(struct vm_exit *e)
 	case VMX_EXIT_PREEMPTION_TIMER:
 		e->reason = EXIT_TIMER;
 		break;
+	case VMX_EXIT_INTR_WINDOW:
+		e->reason = EXIT_INTR_WINDOW;
+		break;
 	case VMX_EXIT_EXCEPTION_NMI:
 		if ((vmread(VMCS_EXIT_INTR_INFO) & INTR_TYPE_MASK) == INTR_TYPE_NMI)
 			e->reason = EXIT_NMI;
@@ -560,7 +563,13 @@ static uint64_t vmx_get_rip(struct vcpu *v)
 
 static void vmx_set_rip(struct vcpu *v, uint64_t rip)
 {
+	uint64_t blocking = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+
 	vmwrite(VMCS_GUEST_RIP, rip);
+	/* the instruction is done: an STI or MOV SS shadow ends with it */
+	if (blocking & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
+		vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
+			blocking & ~(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
 }
 
 static uint64_t vmx_get_rsp(struct vcpu *v)
@@ -611,6 +620,28 @@ static void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 	vmwrite(VMCS_ENTRY_INTR_INFO, info);
 }
 
+static bool vmx_interruptible(struct vcpu *v)
+{
+	return (vmread(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
+	       !(vmread(VMCS_GUEST_INTERRUPTIBILITY) &
+		 (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)) &&
+	       !(vmread(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID);
+}
+
+static void vmx_inject_interrupt(struct vcpu *v, uint8_t vector)
+{
+	vmwrite(VMCS_ENTRY_INTR_INFO, vector | INTR_TYPE_EXTERNAL | INTR_INFO_VALID);
+}
+
+/* Interrupt-window exiting (SDM 25.6.2, 26.7.5). */
+static void vmx_interrupt_window(struct vcpu *v, bool on)
+{
+	uint64_t proc = vmread(VMCS_PROC_CONTROLS);
+
+	vmwrite(VMCS_PROC_CONTROLS, on ? proc | PROC_INTR_WINDOW_EXITING :
+					 proc & ~PROC_INTR_WINDOW_EXITING);
+}
+
 static void vmx_dump(struct vcpu *v)
 {
 	log_info("  rip=%016lx rsp=%016lx rflags=%lx",
@@ -644,5 +675,8 @@ const struct vendor_ops vmx_ops = {
 	.get_pat = vmx_get_pat,
 	.set_pat = vmx_set_pat,
 	.inject_exception = vmx_inject_exception,
+	.interruptible = vmx_interruptible,
+	.inject_interrupt = vmx_inject_interrupt,
+	.interrupt_window = vmx_interrupt_window,
 	.dump = vmx_dump,
 };
