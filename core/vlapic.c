@@ -4,6 +4,8 @@
 #include <core/vcpu.h>
 #include <core/vendor.h>
 #include <core/vlapic.h>
+#include <core/vm.h>
+#include <sched/sched.h>
 #include <lib/string.h>
 
 /* x2APIC MSRs (SDM table 10-6): 0x800 + (xAPIC offset >> 4) */
@@ -54,9 +56,15 @@ static uint64_t count_to_ns(const struct vlapic *l, uint64_t count)
 	return khz ? count * divide_value(l->divide) * NS_PER_MS / khz : 0;
 }
 
+/* Atomic: another vCPU's IPI may set a request bit at any time. */
 static void set_bit256(uint64_t *bits, unsigned int n)
 {
-	bits[n / 64] |= 1ull << (n % 64);
+	__atomic_fetch_or(&bits[n / 64], 1ull << (n % 64), __ATOMIC_RELEASE);
+}
+
+static void clear_bit256(uint64_t *bits, unsigned int n)
+{
+	__atomic_fetch_and(&bits[n / 64], ~(1ull << (n % 64)), __ATOMIC_ACQ_REL);
 }
 
 static int highest_bit256(const uint64_t *bits)
@@ -156,12 +164,59 @@ int vlapic_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 	return -1;
 }
 
+/* ICR (SDM 10.12.9): fixed interrupts to vCPUs of the same VM only. */
+#define ICR_VECTOR_MASK     0xffull
+#define ICR_DELIVERY_MASK   (7ull << 8)
+#define ICR_DELIVERY_FIXED  (0ull << 8)
+#define ICR_DEST_LOGICAL    (1ull << 11)
+#define ICR_SHORTHAND_MASK  (3ull << 18)
+#define ICR_SHORTHAND_NONE  (0ull << 18)
+#define ICR_SHORTHAND_SELF  (1ull << 18)
+#define ICR_SHORTHAND_ALL   (2ull << 18)
+#define ICR_SHORTHAND_OTHERS (3ull << 18)
+#define ICR_DEST_SHIFT      32
+
+static void ipi_to(struct vcpu *target, unsigned int vector)
+{
+	if (target->state == VCPU_OFFLINE)
+		return;		/* not started: the interrupt is lost, as on hardware */
+	set_bit256(target->lapic.irr, vector);
+	sched_vcpu_wake(target);
+}
+
+static int send_ipi(struct vcpu *v, uint64_t icr)
+{
+	struct vm *vm = v->vm;
+	unsigned int vector = icr & ICR_VECTOR_MASK;
+	uint64_t shorthand = icr & ICR_SHORTHAND_MASK;
+	uint64_t dest = icr >> ICR_DEST_SHIFT;
+
+	if ((icr & ICR_DELIVERY_MASK) != ICR_DELIVERY_FIXED ||
+	    (icr & ICR_DEST_LOGICAL) || vector < FIRST_VALID_VECTOR)
+		return -1;	/* only fixed, physical destinations for now */
+	if (shorthand == ICR_SHORTHAND_SELF) {
+		set_bit256(v->lapic.irr, vector);
+		return 0;
+	}
+	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
+		struct vcpu *t = &vm->vcpus[i];
+
+		if ((shorthand == ICR_SHORTHAND_NONE && i == dest) ||
+		    shorthand == ICR_SHORTHAND_ALL ||
+		    (shorthand == ICR_SHORTHAND_OTHERS && t != v))
+			ipi_to(t, vector);
+	}
+	return 0;
+}
+
 int vlapic_write(struct vcpu *v, uint32_t msr, uint64_t value)
 {
 	struct vlapic *l = &v->lapic;
 	int in_service;
 
-	if (value >> 32 && msr != X2_ICR)
+	if (msr == X2_ICR)
+		return send_ipi(v, value);
+	if (value >> 32)
 		return -1;
 	switch (msr) {
 	case X2_TPR:
@@ -170,7 +225,7 @@ int vlapic_write(struct vcpu *v, uint32_t msr, uint64_t value)
 	case X2_EOI:
 		in_service = highest_bit256(l->isr);
 		if (in_service >= 0)
-			l->isr[in_service / 64] &= ~(1ull << (in_service % 64));
+			clear_bit256(l->isr, in_service);
 		return 0;
 	case X2_SVR:
 		l->svr = (uint32_t)value;
@@ -232,7 +287,7 @@ void vlapic_deliver(struct vcpu *v, uint64_t now_ns)
 		vendor->interrupt_window(v, true);
 		return;
 	}
-	l->irr[vector / 64] &= ~(1ull << (vector % 64));
+	clear_bit256(l->irr, vector);
 	set_bit256(l->isr, vector);
 	vendor->inject_interrupt(v, (uint8_t)vector);
 }

@@ -114,6 +114,42 @@ void sched_vcpu_sleep(struct vcpu *v, uint64_t ns)
 	v->state = VCPU_BLOCKED;
 }
 
+static void sleeper_remove(struct cpu_sched *cs, struct vcpu *v)
+{
+	for (struct vcpu **p = &cs->sleepers; *p; p = &(*p)->sleep_next) {
+		if (*p == v) {
+			*p = v->sleep_next;
+			v->sleep_next = NULL;
+			return;
+		}
+	}
+}
+
+/*
+ * The interrupt is in v's IRR before this runs. Either v already sleeps
+ * (in the sleeper list, or blocked forever): wake it here. Or it has not
+ * settled yet: settle sees the pending interrupt under this same lock and
+ * keeps it runnable. Either way no wake-up is lost.
+ */
+void sched_vcpu_wake(struct vcpu *v)
+{
+	struct cpu_sched *cs = sched_of(v->cpu);
+	bool woke = false;
+
+	spin_lock(&cs->lock);
+	if (v->state == VCPU_BLOCKED && v->se.state == SCHED_BLOCKED) {
+		sleeper_remove(cs, v);
+		v->state = VCPU_RUNNABLE;
+		woke = !sched_enqueue(&cs->rq, &v->se, clock_ns());
+	}
+	spin_unlock(&cs->lock);
+	if (!woke)
+		return;
+	cs->need_resched = true;
+	if (v->cpu != this_cpu()->index)
+		lapic_send_fixed(cpus[v->cpu].apic_id, LAPIC_RESCHED_VECTOR);
+}
+
 void sched_timer_interrupt(void)
 {
 	sched_of(this_cpu()->index)->need_resched = true;
@@ -185,11 +221,13 @@ static void settle(struct cpu_sched *cs, struct vcpu *v, uint64_t now)
 	case VCPU_RUNNABLE:
 		break;
 	case VCPU_BLOCKED:
+		if (vlapic_pending(v)) {
+			/* an IPI came after hlt looked: it does not block */
+			v->state = VCPU_RUNNABLE;
+			break;
+		}
 		sched_dequeue(&cs->rq, &v->se, now);
-		if (v->wake_at_ns != UINT64_MAX)
-			sleeper_insert(cs, v);
-		else
-			vcpu_done(v);	/* nothing can wake it yet */
+		sleeper_insert(cs, v);	/* UINT64_MAX: until an IPI wakes it */
 		break;
 	case VCPU_STOPPED:
 		sched_dequeue(&cs->rq, &v->se, now);

@@ -24,6 +24,12 @@ void sched_vcpu_yield(struct vcpu *v);
 /* The running vCPU sleeps for ns (sleep hypercall, hlt with a timer). */
 void sched_vcpu_sleep(struct vcpu *v, uint64_t ns);
 
+/*
+ * Wakes v if it is blocked (an interrupt was made pending for it), on
+ * whichever CPU it lives: under that CPU's run-queue lock, then an IPI.
+ */
+void sched_vcpu_wake(struct vcpu *v);
+
 /* The timer interrupt handler: a scheduling decision is due here. */
 void sched_timer_interrupt(void);
 

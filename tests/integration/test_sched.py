@@ -260,3 +260,19 @@ def test_interrupts_wait_for_the_guest_to_enable_them(vtimer):
     assert "[vt] vtimer: done: held while IF=0, taken right after sti" in vtimer
     assert "[vt] FAIL" not in vtimer
     assert "intr_window=" in vtimer
+
+
+@pytest.fixture(scope="module")
+def ipi(vendor, tmp_path_factory):
+    config = ("cmdline loglevel=info\nmodule ipi /keel/guests/ipi.elf\n"
+              "vm ipi image=ipi vcpus=2 cpus=0-1\n")
+    return boot_until_done(vendor, tmp_path_factory, "ipi", config, ("ipi",))
+
+
+def test_ipis_wake_halted_vcpus_across_cpus(ipi):
+    # vcpu1 runs on cpu1, vcpu0 on cpu0: each wake-up crosses CPUs
+    assert "keel: vm ipi: vcpu1 started on cpu1" in ipi
+    assert "[ipi] ipi: vcpu0 woke from hlt by vcpu1's IPI" in ipi
+    assert "[ipi] ipi: vcpu1 woke from hlt by vcpu0's IPI" in ipi
+    assert "[ipi] ipi: done" in ipi
+    assert "FAIL" not in ipi
