@@ -11,7 +11,7 @@ GUEST_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 \
 GUEST_NAMES := $(filter-out lib,$(notdir $(patsubst %/,%,$(dir $(wildcard guests/*/main.c)))))
 GUEST_ELFS  := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES))
 GUEST_LIB_OBJS := $(patsubst %,$(BUILD)/guest-obj/%.o,guests/lib/start.S \
-	guests/lib/runtime.c lib/format.c lib/string.c lib/parse.c)
+	guests/lib/runtime.c guests/lib/idt.c lib/format.c lib/string.c lib/parse.c)
 
 $(BUILD)/guest-obj/%.c.o: %.c
 	@mkdir -p $(dir $@)

@@ -13,21 +13,9 @@
 #define X2_SVR       0x80f
 #define X2_ICR       0x830
 #define SVR_ENABLE   0x100
-#define GDT_CODE     0x08
-#define GATE_INTERRUPT 0x8e
 #define STACK_SIZE   16384
 #define NS_PER_MS    1000000ul
 
-struct __attribute__((packed)) gate {
-	uint16_t off_lo, sel;
-	uint8_t ist, type;
-	uint16_t off_mid;
-	uint32_t off_hi, zero;
-};
-
-struct interrupt_frame;
-
-static struct gate idt[256] __attribute__((aligned(16)));
 static uint8_t stack1[STACK_SIZE] __attribute__((aligned(16)));
 static volatile int got0, got1, done1;
 
@@ -43,20 +31,9 @@ __attribute__((interrupt)) static void isr1(struct interrupt_frame *f)
 	wrmsr(X2_EOI, 0);
 }
 
-static void set_gate(unsigned int vec, void (*h)(struct interrupt_frame *))
-{
-	uint64_t a = (uint64_t)h;
-
-	idt[vec] = (struct gate){ a & 0xffff, GDT_CODE, 0, GATE_INTERRUPT,
-				  (a >> 16) & 0xffff, a >> 32, 0 };
-}
-
 static void cpu_setup(void)
 {
-	struct __attribute__((packed)) { uint16_t limit; uint64_t base; } idtr = {
-		sizeof(idt) - 1, (uint64_t)idt };
-
-	__asm__ volatile("lidt %0" : : "m"(idtr));
+	idt_load();
 	wrmsr(X2_SVR, SVR_ENABLE | 0xff);
 }
 
@@ -84,8 +61,8 @@ void guest_main(void)
 		gprintf("FAIL: ipi needs vcpus=2\n");
 		return;
 	}
-	set_gate(VEC_TO_0, isr0);
-	set_gate(VEC_TO_1, isr1);
+	idt_set_gate(VEC_TO_0, isr0);
+	idt_set_gate(VEC_TO_1, isr1);
 	cpu_setup();
 	ret = vcpu_start(1, stack1 + STACK_SIZE, 1);
 	if (ret) {

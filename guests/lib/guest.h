@@ -36,6 +36,11 @@ void guest_ap_main(uint64_t arg);
 long sleep_ns(uint64_t ns);
 long yield(void);
 
+/* The guest's IDT: handlers are __attribute__((interrupt)) functions. */
+struct interrupt_frame;
+void idt_set_gate(uint8_t vector, void (*handler)(struct interrupt_frame *));
+void idt_load(void);	/* on each vCPU that takes interrupts */
+
 /* Value of key=VALUE in the VM's argument string, copied into buf. */
 bool arg_value(const char *key, char *buf, size_t size);
 /* A numeric key=N argument, or def when absent or malformed. */

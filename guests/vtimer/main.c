@@ -21,36 +21,13 @@
 #define LVT_PERIODIC   (1u << 17)
 #define LVT_MASKED     (1u << 16)
 #define DIVIDE_BY_1    0xb
-#define GDT_CODE       0x08
-#define GATE_INTERRUPT 0x8e
 
-struct __attribute__((packed)) gate {
-	uint16_t off_lo, sel;
-	uint8_t ist, type;
-	uint16_t off_mid;
-	uint32_t off_hi, zero;
-};
-
-struct interrupt_frame;
-
-static struct gate idt[256] __attribute__((aligned(16)));
 static volatile uint64_t ticks;
 
 __attribute__((interrupt)) static void timer_isr(struct interrupt_frame *f)
 {
 	ticks++;
 	wrmsr(X2_EOI, 0);
-}
-
-static void idt_install(void)
-{
-	uint64_t h = (uint64_t)timer_isr;
-	struct __attribute__((packed)) { uint16_t limit; uint64_t base; } idtr = {
-		sizeof(idt) - 1, (uint64_t)idt };
-
-	idt[TIMER_VECTOR] = (struct gate){ h & 0xffff, GDT_CODE, 0, GATE_INTERRUPT,
-					   (h >> 16) & 0xffff, h >> 32, 0 };
-	__asm__ volatile("lidt %0" : : "m"(idtr));
 }
 
 static void wait_ticks(uint64_t n)
@@ -64,7 +41,8 @@ void guest_main(void)
 	uint64_t period = arg_u64("period", 10), count = arg_u64("count", 20);
 	uint64_t t0, late_max = 0, late_sum = 0, count_per_period, before;
 
-	idt_install();
+	idt_set_gate(TIMER_VECTOR, timer_isr);
+	idt_load();
 	wrmsr(X2_SVR, SVR_ENABLE | SPURIOUS);
 	wrmsr(X2_TIMER_DIV, DIVIDE_BY_1);
 	count_per_period = start_info->tsc_khz * period;	/* TSC-rate timer */
