@@ -477,6 +477,8 @@ enum vm_option {
 	VM_OPT_SLICE,
 	VM_OPT_CPUS,
 	VM_OPT_VCPUS,
+	VM_OPT_MAXMEM,
+	VM_OPT_ROLE,
 	VM_OPT_COUNT,
 };
 
@@ -489,7 +491,33 @@ static const char *const vm_option_names[VM_OPT_COUNT] = {
 	[VM_OPT_SLICE] = "slice",
 	[VM_OPT_CPUS] = "cpus",
 	[VM_OPT_VCPUS] = "vcpus",
+	[VM_OPT_MAXMEM] = "maxmem",
+	[VM_OPT_ROLE] = "role",
 };
+
+static int vm_set_maxmem(struct parser *p, struct config_vm *vm,
+			 const struct token *value)
+{
+	uint64_t mem = vm->mem;
+	int ret = vm_set_mem(p, vm, value);
+
+	vm->mem_max = vm->mem;
+	vm->mem = mem;
+	return ret;
+}
+
+static int vm_set_role(struct parser *p, struct config_vm *vm,
+		       const struct token *value)
+{
+	if (token_is(value, "mgmt")) {
+		vm->mgmt = true;
+		return 0;
+	}
+	if (token_is(value, "guest"))
+		return 0;
+	return fail_value(p, "role=", value,
+			  " is not a role; write role=mgmt or role=guest");
+}
 
 static int vm_set_option(struct parser *p, struct config_vm *vm,
 			 enum vm_option opt, const struct token *value)
@@ -509,6 +537,10 @@ static int vm_set_option(struct parser *p, struct config_vm *vm,
 		return vm_set_cpus(p, vm, value);
 	case VM_OPT_VCPUS:
 		return vm_set_vcpus(p, vm, value);
+	case VM_OPT_MAXMEM:
+		return vm_set_maxmem(p, vm, value);
+	case VM_OPT_ROLE:
+		return vm_set_role(p, vm, value);
 	default:
 		return take_text(p, value, vm->args, CONFIG_ARGS_LEN, "args");
 	}
@@ -522,14 +554,14 @@ static int vm_parse_option(struct parser *p, struct config_vm *vm,
 
 	if (!split_option(*word, &key, &value))
 		return fail_token(p, "", word, " is not an option; "
-				  "write image=, mem=, vcpus=, cpu=, cpus=, prio=, slice= or args=");
+				  "write image=, mem=, maxmem=, vcpus=, cpu=, cpus=, prio=, slice=, role= or args=");
 	for (opt = 0; opt < VM_OPT_COUNT; opt++) {
 		if (token_is(&key, vm_option_names[opt]))
 			break;
 	}
 	if (opt == VM_OPT_COUNT)
 		return fail_token(p, "unknown vm option ", &key,
-				  "; use image, mem, vcpus, cpu, cpus, prio, slice or args");
+				  "; use image, mem, maxmem, vcpus, cpu, cpus, prio, slice, role or args");
 	if (seen[opt])
 		return fail_token(p, "vm option ", &key, " is given twice");
 	seen[opt] = true;
@@ -576,6 +608,18 @@ static int parse_vm(struct parser *p, const struct token *w, int n)
 		vm->cpu = (uint32_t)__builtin_ctzll(vm->cpus);
 	if (vm->cpu >= CONFIG_MAX_CPUS || !(vm->cpus >> vm->cpu & 1))
 		return fail(p, "cpu= must be one of the CPUs in cpus=");
+	if (!vm->mem_max)
+		vm->mem_max = vm->mem;
+	if (vm->mem_max < vm->mem)
+		return fail(p, "maxmem= must not be below mem=");
+	for (unsigned int i = 0; vm->mgmt && i < cfg->vm_count; i++) {
+		if (cfg->vms[i].mgmt) {
+			fail(p, "only one vm may have role=mgmt; line ");
+			msg_add_u32(p, p->vm_line[i]);
+			msg_add(p, " gives it already");
+			return -KEEL_EINVAL;
+		}
+	}
 	p->vm_line[cfg->vm_count++] = p->line;
 	return 0;
 }

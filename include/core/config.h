@@ -8,15 +8,18 @@
  *   hypervisor PATH          the hypervisor image (default /keel/keel.elf)
  *   cmdline TEXT...          the hypervisor command line (rest of the line)
  *   module NAME PATH         a boot module: a file the loader brings along
- *   vm NAME image=MODULE [mem=SIZE] [vcpus=N] [cpu=N] [cpus=LIST] [prio=P]
- *          [slice=MS] [args="TEXT"]
+ *   vm NAME image=MODULE [mem=SIZE] [maxmem=SIZE] [vcpus=N] [cpu=N]
+ *          [cpus=LIST] [prio=P] [slice=MS] [role=mgmt|guest] [args="TEXT"]
  *                            a guest started at boot from a module; vcpus
  *                            1-8 (default 1; the guest starts the others
  *                            with KEEL_HC_VCPU_START); cpus
  *                            the CPUs it may run on ("0-3,6" or "all",
  *                            default: only cpu=), cpu the one it starts on
  *                            (default: the first of cpus), prio 0-31
- *                            (higher runs first), slice 1-100 ms
+ *                            (higher runs first), slice 1-100 ms;
+ *                            maxmem the resize limit (default mem); role
+ *                            mgmt makes it the management VM (at most
+ *                            one): started first, it owns the console
  *   console WHERE [baud=N] [width=1|2|4]
  *                            the hypervisor's serial console. WHERE is
  *                            com1..com4, io=PORT, mmio=ADDRESS, pci=BB:DD.F
@@ -49,6 +52,7 @@
 #ifndef KEEL_CORE_CONFIG_H
 #define KEEL_CORE_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -84,6 +88,8 @@ struct config_vm {
 	uint64_t cpus;			/* affinity: bit n = may run on CPU n */
 	uint32_t vcpus;			/* 1-CONFIG_MAX_VM_VCPUS */
 	char args[CONFIG_ARGS_LEN];	/* handed to the guest */
+	uint64_t mem_max;		/* maxmem=: resize limit, >= mem */
+	bool mgmt;			/* role=mgmt: the management VM */
 };
 
 enum config_console_kind {
