@@ -188,7 +188,7 @@ __attribute__((noreturn)) void kmain(const struct boot_info *bi)
 	percpu_ready = 1;
 	cpu_count = 1;
 	tsc_calibrate();
-	log_info("TSC: %lu MHz", tsc_hz / 1000000);
+	log_info("TSC: %lu MHz (%s)", (tsc_hz + 500000) / 1000000, tsc_source);
 	pic_disable();
 	lapic_global_init();
 	lapic_cpu_init();

@@ -3,6 +3,7 @@
 #include <arch/lapic.h>
 #include <arch/msr.h>
 #include <arch/tsc.h>
+#include <arch/tsc_freq.h>
 #include <arch/x86.h>
 #include <core/log.h>
 #include <core/panic.h>
@@ -140,9 +141,15 @@ void lapic_start_ap(uint32_t apic_id, uint64_t start_page)
 	lapic_send_ipi(apic_id, ICR_STARTUP | vector);
 }
 
+/*
+ * The one-shot timer's rate against the TSC. With divide-by-1 it counts
+ * the core crystal clock when CPUID 15H enumerates it (SDM 10.5.4): that
+ * rate is used when the measurement agrees, as for the TSC (tsc.c).
+ */
 void lapic_timer_init(void)
 {
-	uint64_t start, elapsed, ticks;
+	uint64_t start, elapsed, ticks, hz;
+	const char *source = "measured";
 
 	tsc_deadline = cpuid(1, 0).ecx & CPUID_1_ECX_TSC_DEADLINE;
 	if (tsc_deadline) {
@@ -161,8 +168,14 @@ void lapic_timer_init(void)
 	if (!elapsed || !ticks)
 		panic("the local APIC timer does not count");
 	timer_ticks_per_tsc_q32 = (ticks << 32) / elapsed;
-	log_info("timer: one-shot local APIC timer, %lu MHz",
-		 ticks * (1000000 / TIMER_CALIBRATE_US) / 1000000);
+	hz = (uint64_t)(((unsigned __int128)timer_ticks_per_tsc_q32 * tsc_hz) >> 32);
+	if (tsc_crystal_hz <= UINT32_MAX && tsc_rates_agree(tsc_crystal_hz, hz)) {
+		hz = tsc_crystal_hz;
+		timer_ticks_per_tsc_q32 = (hz << 32) / tsc_hz;
+		source = tsc_source;
+	}
+	log_info("timer: one-shot local APIC timer, %lu MHz (%s)",
+		 (hz + 500000) / 1000000, source);
 }
 
 void lapic_timer_cpu_init(void)

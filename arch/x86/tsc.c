@@ -1,11 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
- * TSC calibration against PIT channel 2 (the gate is port 0x61 bit 0 and
- * its output reads back in bit 5), which both QEMU and Bochs emulate.
- * Under emulation the rate is the emulator's, not the host's.
+ * TSC calibration: the rate CPUID states (leaves 15H/16H, see
+ * arch/tsc_freq.h) checked against 10 ms of PIT channel 2 (the gate is
+ * port 0x61 bit 0 and its output reads back in bit 5).
+ *
+ * CPUID wins when the two agree (it is exact, the PIT measurement is
+ * not) or when there is no PIT. When they disagree the PIT wins: it
+ * measures the TSC this CPU really has. That is the case under
+ * emulation, where the rate is the emulator's: Bochs states a 3.5 GHz
+ * base in leaf 16H but its TSC counts instructions (50 MHz of its
+ * virtual time at ips=50000000), and QEMU's -cpu max stops at leaf 0xD.
  */
 #include <arch/tsc.h>
+#include <arch/tsc_freq.h>
 #include <arch/x86.h>
+#include <core/log.h>
 
 #define PIT_HZ           1193182u
 #define PIT_CH2_DATA     0x42
@@ -20,6 +29,8 @@
 #define FALLBACK_TSC_HZ  1000000000ull
 
 uint64_t tsc_hz = FALLBACK_TSC_HZ;
+uint64_t tsc_crystal_hz;
+const char *tsc_source = "assumed";
 
 /*
  * Fixed-point conversion factors, so the clock costs a multiply and a
@@ -36,7 +47,8 @@ static void clock_factors(void)
 	tsc_per_ns_q24 = (tsc_hz << TSC_FACTOR_SHIFT) / NS_PER_S;
 }
 
-void tsc_calibrate(void)
+/* The TSC rate over CALIBRATE_MS of PIT channel 2, or 0 if it never ends. */
+static uint64_t pit_measure(void)
 {
 	uint16_t count = PIT_HZ * CALIBRATE_MS / 1000;
 	uint8_t port_b = inb(PORT_B);
@@ -51,8 +63,46 @@ void tsc_calibrate(void)
 		;
 	end = rdtsc();
 	outb(PORT_B, port_b);
-	if (spins < CALIBRATE_SPIN_LIMIT && end > start)
-		tsc_hz = (end - start) * (1000 / CALIBRATE_MS);
+	if (spins >= CALIBRATE_SPIN_LIMIT || end <= start)
+		return 0;
+	return (end - start) * (1000 / CALIBRATE_MS);
+}
+
+static void read_cpuid_rates(struct tsc_cpuid_rates *rates)
+{
+	struct tsc_cpuid c = { .max_leaf = cpuid(0, 0).eax };
+	struct cpuid_regs r;
+
+	if (c.max_leaf >= CPUID_LEAF_TSC) {
+		r = cpuid(CPUID_LEAF_TSC, 0);
+		c.leaf15_eax = r.eax;
+		c.leaf15_ebx = r.ebx;
+		c.leaf15_ecx = r.ecx;
+	}
+	if (c.max_leaf >= CPUID_LEAF_FREQ)
+		c.leaf16_eax = cpuid(CPUID_LEAF_FREQ, 0).eax;
+	tsc_cpuid_rates(&c, rates);
+}
+
+void tsc_calibrate(void)
+{
+	struct tsc_cpuid_rates stated;
+	uint64_t measured = pit_measure();
+
+	read_cpuid_rates(&stated);
+	if (stated.tsc_hz && (!measured || tsc_rates_agree(stated.tsc_hz, measured))) {
+		tsc_hz = stated.tsc_hz;
+		tsc_crystal_hz = stated.crystal_hz;
+		tsc_source = tsc_cpuid_source_name(stated.source);
+	} else if (measured) {
+		if (stated.tsc_hz)
+			log_info("TSC calibration: %s states %lu MHz, the PIT measures %lu MHz: using the PIT",
+				 tsc_cpuid_source_name(stated.source),
+				 (stated.tsc_hz + 500000) / 1000000,
+				 (measured + 500000) / 1000000);
+		tsc_hz = measured;
+		tsc_source = "PIT";
+	}
 	clock_factors();
 }
 

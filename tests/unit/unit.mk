@@ -16,7 +16,8 @@ UNIT_LIBS   := -lcmocka
 UNIT_DEPS   := $(wildcard include/*/*.h tests/unit/*.h) tests/unit/unit.mk
 
 UNIT_NAMES  := test_lib test_string test_config test_elf test_frame \
-	test_pagetable test_sched_policy test_sched_sim test_spcr test_smp_plan
+	test_pagetable test_sched_policy test_sched_sim test_spcr test_smp_plan \
+	test_tsc_freq
 UNIT_BINS   := $(addprefix $(UNIT_DIR)/,$(UNIT_NAMES))
 
 # Product sources each test links against.
@@ -29,6 +30,7 @@ UNIT_SRCS_test_pagetable := mm/pagetable.c
 UNIT_SRCS_test_spcr      := drivers/spcr.c drivers/serial_select.c \
 	drivers/acpi.c
 UNIT_SRCS_test_smp_plan  := arch/x86/smp_plan.c
+UNIT_SRCS_test_tsc_freq  := arch/x86/tsc_freq.c
 UNIT_SRCS_test_sched_policy := sched/policy.c
 UNIT_SRCS_test_sched_sim    := sched/policy.c tests/unit/sched_sim.c
 
