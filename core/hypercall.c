@@ -5,6 +5,7 @@
  * once, then validated, then used.
  */
 #include <core/exit.h>
+#include <core/hypercall.h>
 #include <core/vendor.h>
 #include <core/vm.h>
 #include <sched/sched.h>
@@ -71,6 +72,29 @@ static const hypercall_fn hypercalls[KEEL_HC_COUNT] = {
 	[KEEL_HC_YIELD] = hc_yield,
 	[KEEL_HC_SLEEP] = hc_sleep,
 	[KEEL_HC_VCPU_START] = hc_vcpu_start,
+	[KEEL_HC_SELF_INFO] = hc_self_info,
+	[KEEL_HC_MEM_MAP] = hc_mem_map,
+	[KEEL_HC_MEM_RELEASE] = hc_mem_release,
+	[KEEL_HC_VCPU_ENTRY] = hc_vcpu_entry,
+	[KEEL_HC_HOST_INFO] = hc_host_info,
+	[KEEL_HC_MODULE_INFO] = hc_module_info,
+	[KEEL_HC_VM_CREATE] = hc_vm_create,
+	[KEEL_HC_VM_LOAD] = hc_vm_load,
+	[KEEL_HC_VM_START] = hc_vm_start,
+	[KEEL_HC_VM_PAUSE] = hc_vm_pause,
+	[KEEL_HC_VM_RESUME] = hc_vm_resume,
+	[KEEL_HC_VM_DESTROY] = hc_vm_destroy,
+	[KEEL_HC_VM_LIST] = hc_vm_list,
+	[KEEL_HC_VM_INFO] = hc_vm_info,
+	[KEEL_HC_VCPU_STATS] = hc_vcpu_stats,
+	[KEEL_HC_VM_SET_MEM] = hc_vm_set_mem,
+	[KEEL_HC_VM_SET_VCPUS] = hc_vm_set_vcpus,
+	[KEEL_HC_VCPU_PIN] = hc_vcpu_pin,
+	[KEEL_HC_VM_SET_SCHED] = hc_vm_set_sched,
+	[KEEL_HC_CONSOLE_READ] = hc_console_read,
+	[KEEL_HC_CONSOLE_INPUT] = hc_console_input,
+	[KEEL_HC_LOG_READ] = hc_log_read,
+	[KEEL_HC_HOST_REBOOT] = hc_host_reboot,
 };
 
 void hypercall_handle(struct vcpu *v, const struct vm_exit *e)
@@ -82,6 +106,8 @@ void hypercall_handle(struct vcpu *v, const struct vm_exit *e)
 		ret = -KEEL_EPERM;
 	else if (nr >= KEEL_HC_COUNT || !hypercalls[nr])
 		ret = -KEEL_ENOSYS;
+	else if (nr >= KEEL_HC_FIRST_MGMT && !v->vm->mgmt)
+		ret = -KEEL_EPERM;
 	else
 		ret = hypercalls[nr](v);
 	v->regs.rax = (uint64_t)ret;

@@ -8,6 +8,7 @@
 #include <lib/format.h>
 #include <lib/spinlock.h>
 #include <lib/string.h>
+#include <lib/util.h>
 
 #define LOG_LINE_MAX 256
 
@@ -27,6 +28,7 @@ static char early[LOG_EARLY_SIZE];
 static size_t early_len;
 static bool early_overflow;
 static bool console_up;
+static bool console_handed_over;	/* the management VM owns the UART */
 
 void log_set_level(enum log_level level)
 {
@@ -43,7 +45,9 @@ static void ring_append(const char *s, size_t len)
 /* A console line: printed, or kept until the console is up. */
 static void console_line(const char *line, size_t len)
 {
-	if (console_up) {
+	if (console_handed_over) {
+		return;		/* kept in the ring only */
+	} else if (console_up) {
 		uart_write(line, len);
 	} else if (early_len + len <= sizeof(early)) {
 		memcpy(early + early_len, line, len);
@@ -97,8 +101,16 @@ void log_console_ready(void)
 	spin_unlock(&console_lock);
 }
 
+void log_console_handover(void)
+{
+	spin_lock(&console_lock);
+	console_handed_over = true;
+	spin_unlock(&console_lock);
+}
+
 void log_console_panic(void)
 {
+	console_handed_over = false;
 	if (console_up)
 		return;
 	console_up = true;
@@ -110,6 +122,26 @@ void console_write(const char *s, size_t len)
 	spin_lock(&console_lock);
 	uart_write(s, len);
 	spin_unlock(&console_lock);
+}
+
+size_t log_ring_read_from(uint64_t *from, uint64_t *head, char *buf,
+			  size_t size)
+{
+	uint64_t start, n;
+
+	spin_lock(&console_lock);
+	*head = ring_head;
+	start = *from;
+	if (ring_head > LOG_RING_SIZE && start < ring_head - LOG_RING_SIZE)
+		start = ring_head - LOG_RING_SIZE;
+	if (start > ring_head)
+		start = ring_head;
+	n = MIN((uint64_t)size, ring_head - start);
+	for (uint64_t i = 0; i < n; i++)
+		buf[i] = ring[(start + i) % LOG_RING_SIZE];
+	spin_unlock(&console_lock);
+	*from = start;
+	return n;
 }
 
 size_t log_ring_read(char *buf, size_t size)

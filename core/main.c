@@ -27,9 +27,8 @@
 #include <mm/hv_map.h>
 #include <sched/sched.h>
 
-#define KEEL_VERSION "0.1.0"
-
 static struct config boot_config;
+static const struct boot_info *boot_info;
 static uint32_t vms_running;
 
 void cpu_enable_virtualization(struct cpu *cpu)
@@ -42,6 +41,11 @@ void cpu_enable_virtualization(struct cpu *cpu)
 	cpu->virt_enabled = true;
 	log_info("cpu%u: %s (APIC id %u)", cpu->index, vendor->root_mode,
 		 cpu->apic_id);
+}
+
+void vm_started(void)
+{
+	__atomic_add_fetch(&vms_running, 1, __ATOMIC_ACQ_REL);
 }
 
 void vm_finished(void)
@@ -73,13 +77,17 @@ static void parse_cmdline(const char *cmdline)
 	}
 }
 
-static const struct boot_module *find_module(const struct boot_info *bi,
-					     const char *name)
+const struct boot_module *boot_module_find(const char *name)
 {
-	for (uint32_t i = 0; i < bi->module_count; i++)
-		if (!strcmp(bi->modules[i].name, name))
-			return &bi->modules[i];
+	for (uint32_t i = 0; i < boot_info->module_count; i++)
+		if (!strcmp(boot_info->modules[i].name, name))
+			return &boot_info->modules[i];
 	return NULL;
+}
+
+const struct boot_module *boot_module_at(uint32_t index)
+{
+	return index < boot_info->module_count ? &boot_info->modules[index] : NULL;
 }
 
 /* Parses keel.cfg once: the console choice and the guests depend on it. */
@@ -95,33 +103,36 @@ static bool load_config(const struct boot_info *bi)
 	return true;
 }
 
-static void start_configured_vms(const struct boot_info *bi)
+static void start_configured_vm(const struct config_vm *cfg)
 {
-	for (unsigned int i = 0; i < boot_config.vm_count; i++) {
-		const struct config_vm *cfg = &boot_config.vms[i];
-		const struct boot_module *image = find_module(bi, cfg->image);
-		const char *why = "";
-		struct vm *vm;
+	const struct boot_module *image = boot_module_find(cfg->image);
+	const char *why = "";
+	struct vm *vm;
 
-		if (!image) {
-			log_error("vm %s: module '%s' was not loaded", cfg->name,
-				  cfg->image);
-			continue;
-		}
-		if (vm_create(cfg, image, &vm, &why)) {
-			log_error("vm %s: cannot create: %s", cfg->name, why);
-			continue;
-		}
-		log_info("vm %s: created (id %u, %lu MiB, image %s, cpu%u)",
-			 vm->name, vm->id, vm->mem_bytes / MIB, cfg->image, cfg->cpu);
-		vm->state = VM_RUNNING;
-		vms_running++;
-		vm->vcpus[0].state = VCPU_RUNNABLE;
-		if (sched_vcpu_start(&vm->vcpus[0])) {
-			vm_stop(vm, VM_STOPPED, "its vCPU could not be scheduled");
-			vms_running--;
-		}
+	if (!image) {
+		log_error("vm %s: module '%s' was not loaded", cfg->name,
+			  cfg->image);
+		return;
 	}
+	if (vm_create(cfg, image, &vm, &why)) {
+		log_error("vm %s: cannot create: %s", cfg->name, why);
+		return;
+	}
+	log_info("vm %s: created (id %u, %lu MiB, image %s, cpu%u%s)",
+		 vm->name, vm->id, vm->mem_bytes / MIB, cfg->image, cfg->cpu,
+		 vm->mgmt ? ", management VM" : "");
+	vm_start(vm);
+}
+
+/* The management VM first: it owns the console from then on. */
+static void start_configured_vms(void)
+{
+	for (unsigned int i = 0; i < boot_config.vm_count; i++)
+		if (boot_config.vms[i].mgmt)
+			start_configured_vm(&boot_config.vms[i]);
+	for (unsigned int i = 0; i < boot_config.vm_count; i++)
+		if (!boot_config.vms[i].mgmt)
+			start_configured_vm(&boot_config.vms[i]);
 	if (!vms_running)
 		log_info("no guests to start");
 }
@@ -172,6 +183,7 @@ __attribute__((noreturn)) void kmain(const struct boot_info *bi)
 	if (bi->magic != BOOT_INFO_MAGIC || bi->version != BOOT_INFO_VERSION)
 		panic("the loader's hand-off does not match this hypervisor: rebuild both with make");
 	kernel_phys_base = bi->kernel_phys;
+	boot_info = bi;
 	parse_cmdline(bi->cmdline);
 	config_ok = load_config(bi);
 	serial_console_early(bi, config_ok ? &boot_config.console : NULL);
@@ -214,7 +226,7 @@ __attribute__((noreturn)) void kmain(const struct boot_info *bi)
 	for (unsigned int i = 0; i < cpu_count; i++)
 		sched_cpu_init(i);
 	if (config_ok)
-		start_configured_vms(bi);
+		start_configured_vms();
 	smp_release();
 	sched_run(&cpus[0]);
 }

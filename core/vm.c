@@ -11,6 +11,7 @@
 #include <core/vendor.h>
 #include <core/vlapic.h>
 #include <core/vm.h>
+#include <drivers/uart.h>
 #include <keel/abi.h>
 #include <lib/format.h>
 #include <lib/string.h>
@@ -30,6 +31,7 @@
 #define GUEST_TSS_LIMIT     0x67
 #define TSS_DESC_BUSY64     0x8bull
 
+struct vm *console_owner;
 static struct vm *vms[VM_MAX];
 static struct spinlock vms_lock = SPINLOCK_INIT;
 static uint32_t next_vm_id = 1;
@@ -69,8 +71,8 @@ static void copy_in(void *host, void *buf, size_t len)
  * page must be the VM's RAM (mapped, not MMIO). Checks the whole range
  * before copying anything, so a refused copy has no partial effect.
  */
-static int guest_mem_copy(struct vm *vm, uint64_t gpa, void *buf, size_t len,
-			  copy_fn copy)
+static int guest_mem_copy_locked(struct vm *vm, uint64_t gpa, void *buf,
+				 size_t len, copy_fn copy)
 {
 	uint64_t end, pa, page;
 	unsigned int perms;
@@ -96,6 +98,27 @@ static int guest_mem_copy(struct vm *vm, uint64_t gpa, void *buf, size_t len,
 	return 0;
 }
 
+/* Under mem_lock: a resize on another CPU cannot free the frames mid-copy. */
+static int guest_mem_copy(struct vm *vm, uint64_t gpa, void *buf, size_t len,
+			  copy_fn copy)
+{
+	int ret;
+
+	spin_lock(&vm->mem_lock);
+	ret = guest_mem_copy_locked(vm, gpa, buf, len, copy);
+	spin_unlock(&vm->mem_lock);
+	return ret;
+}
+
+static void copy_none(void *host, void *buf, size_t len)
+{
+}
+
+int guest_mem_check(struct vm *vm, uint64_t gpa, size_t len)
+{
+	return guest_mem_copy(vm, gpa, NULL, len, copy_none);
+}
+
 int guest_mem_read(struct vm *vm, uint64_t gpa, void *dst, size_t len)
 {
 	return guest_mem_copy(vm, gpa, dst, len, copy_out);
@@ -106,49 +129,114 @@ int guest_mem_write(struct vm *vm, uint64_t gpa, const void *src, size_t len)
 	return guest_mem_copy(vm, gpa, (void *)src, len, copy_in);
 }
 
-static void vm_free_memory(struct vm *vm)
+/*
+ * Scrubs and frees host-physical [hpa, hpa+bytes), a 2 MiB multiple cut
+ * from one extent, in the largest buddy blocks that fit.
+ */
+static void free_frames(uint64_t hpa, uint64_t bytes)
 {
-	for (unsigned int i = 0; i < vm->extent_count; i++) {
-		struct vm_extent *x = &vm->extents[i];
+	while (bytes) {
+		unsigned int order = IS_ALIGNED(hpa, GIB) && bytes >= GIB ?
+				     FRAME_ORDER_1G : FRAME_ORDER_2M;
+		uint64_t size = FRAME_SIZE << order;
 
 		/* scrubbed before reuse: the next owner must not see our data */
-		memset(phys_to_virt(x->hpa), 0, FRAME_SIZE << x->order);
-		frames_free(x->hpa, x->order);
+		memset(phys_to_virt(hpa), 0, size);
+		frames_free(hpa, order);
+		hpa += size;
+		bytes -= size;
 	}
-	vm->extent_count = 0;
+}
+
+/* Frees the extents above gpa to, at most budget bytes; returns bytes freed. */
+static uint64_t free_extents_above(struct vm *vm, uint64_t to, uint64_t budget)
+{
+	uint64_t freed = 0;
+
+	while (vm->extent_count && freed < budget) {
+		struct vm_extent *x = &vm->extents[vm->extent_count - 1];
+		uint64_t keep = to > x->gpa ? to - x->gpa : 0;
+		uint64_t cut;
+
+		if (keep >= x->bytes)
+			break;
+		cut = MIN(x->bytes - keep, budget - freed);
+		free_frames(x->hpa + x->bytes - cut, cut);
+		x->bytes -= cut;
+		freed += cut;
+		if (!x->bytes)
+			vm->extent_count--;
+	}
+	return freed;
+}
+
+static void vm_free_memory(struct vm *vm)
+{
+	free_extents_above(vm, 0, UINT64_MAX);
 	if (vm->stage2.root)
 		pt_destroy(&vm->stage2);
 }
 
-static int vm_alloc_memory(struct vm *vm)
+int vm_grow(struct vm *vm, uint64_t to, uint64_t budget)
 {
 	bool use_1g = vendor->stage2_1g();
-	uint64_t gpa = 0;
+	uint64_t gpa = vm->mem_bytes;
+	int ret = 0;
 
-	while (gpa < vm->mem_bytes) {
+	to = MIN(to, gpa + budget);
+	while (gpa < to) {
 		unsigned int order = FRAME_ORDER_2M;
-		uint64_t hpa;
-		int ret;
+		uint64_t hpa, size;
 
-		if (use_1g && IS_ALIGNED(gpa, GIB) && vm->mem_bytes - gpa >= GIB &&
+		if (use_1g && IS_ALIGNED(gpa, GIB) && to - gpa >= GIB &&
 		    !frames_alloc(FRAME_ORDER_1G, &hpa)) {
 			order = FRAME_ORDER_1G;
 		} else if (frames_alloc(FRAME_ORDER_2M, &hpa)) {
 			return -KEEL_ENOMEM;
 		}
+		size = FRAME_SIZE << order;
 		if (vm->extent_count == VM_MAX_EXTENTS) {
 			frames_free(hpa, order);
 			return -KEEL_ENOMEM;
 		}
 		/* zeroed before it is mapped: no data leaks from a previous owner */
-		memset(phys_to_virt(hpa), 0, FRAME_SIZE << order);
-		vm->extents[vm->extent_count++] =
-			(struct vm_extent){ gpa, hpa, order };
-		ret = pt_map(&vm->stage2, gpa, hpa, FRAME_SIZE << order, PT_RWX);
-		if (ret)
+		memset(phys_to_virt(hpa), 0, size);
+		spin_lock(&vm->mem_lock);
+		ret = pt_map(&vm->stage2, gpa, hpa, size, PT_RWX);
+		if (!ret) {
+			vm->extents[vm->extent_count++] =
+				(struct vm_extent){ gpa, hpa, size };
+			vm->mem_bytes = gpa + size;
+		}
+		spin_unlock(&vm->mem_lock);
+		if (ret) {
+			pt_unmap(&vm->stage2, gpa, size);
+			frames_free(hpa, order);
 			return ret;
-		gpa += FRAME_SIZE << order;
+		}
+		gpa += size;
 	}
+	return 0;
+}
+
+int vm_shrink(struct vm *vm, uint64_t to, uint64_t budget)
+{
+	uint64_t top = vm->mem_bytes;
+	int ret;
+
+	if (to >= top)
+		return 0;
+	to = MAX(to, top > budget ? top - budget : 0);
+	spin_lock(&vm->mem_lock);
+	ret = pt_unmap(&vm->stage2, to, top - to);
+	if (!ret)
+		vm->mem_bytes = to;
+	spin_unlock(&vm->mem_lock);
+	if (ret)
+		return ret;
+	/* no CPU may still reach the frames through a stale translation */
+	sched_stage2_shootdown(vm);
+	free_extents_above(vm, to, UINT64_MAX);
 	return 0;
 }
 
@@ -168,7 +256,7 @@ static int audit_leaf(void *arg, uint64_t gpa, uint64_t hpa, uint64_t size,
 		return -KEEL_EFAULT;
 	while (a->extent < vm->extent_count) {
 		const struct vm_extent *x = &vm->extents[a->extent];
-		uint64_t xsize = FRAME_SIZE << x->order;
+		uint64_t xsize = x->bytes;
 
 		if (gpa >= x->gpa + xsize) {
 			a->extent++;
@@ -424,7 +512,10 @@ int vm_create(const struct config_vm *cfg, const struct boot_module *image,
 		return -KEEL_ENOMEM;
 	}
 	strlcpy(vm->name, cfg->name, sizeof(vm->name));
-	vm->mem_bytes = cfg->mem;
+	strlcpy(vm->image, cfg->image, sizeof(vm->image));
+	vm->mgmt = cfg->mgmt;
+	vm->mem_target = cfg->mem;
+	vm->mem_max = MAX(cfg->mem_max, cfg->mem);
 	vm->vcpu_count = cfg->vcpus;
 	vm->cpus = cfg->cpus;
 	vm->first_cpu = cfg->cpu;
@@ -435,7 +526,7 @@ int vm_create(const struct config_vm *cfg, const struct boot_module *image,
 	ret = pt_init(&vm->stage2, vendor->stage2_kind, vendor->stage2_1g(),
 		      &frames_pt_memory);
 	if (!ret)
-		ret = vm_alloc_memory(vm);
+		ret = vm_grow(vm, cfg->mem, UINT64_MAX);
 	if (ret)
 		goto fail;
 
@@ -445,7 +536,15 @@ int vm_create(const struct config_vm *cfg, const struct boot_module *image,
 		ret = -KEEL_EFAULT;
 		goto fail;
 	}
-	ret = load_image(vm, image, &entry_rip, why);
+	if (image) {
+		ret = load_image(vm, image, &entry_rip, why);
+	} else if (cfg->entry_rip >= KEEL_GUEST_IMAGE_MIN &&
+		   cfg->entry_rip < vm->mem_bytes) {
+		entry_rip = cfg->entry_rip;	/* raw: VM_LOAD brings the code */
+	} else {
+		*why = "a raw VM's entry must lie inside its memory, above 1 MiB";
+		ret = -KEEL_EINVAL;
+	}
 	if (ret)
 		goto fail;
 	ret = build_boot_structures(vm, cfg);
@@ -470,8 +569,7 @@ int vm_create(const struct config_vm *cfg, const struct boot_module *image,
 	return 0;
 
 fail:
-	vm_free_memory(vm);
-	vm_release_slot(vm);
+	vm_free(vm);
 	return ret;
 }
 
@@ -508,9 +606,15 @@ static void console_flush_line(struct vm *vm)
 
 void vm_console_putc(struct vm *vm, char c)
 {
+	struct vm *owner = __atomic_load_n(&console_owner, __ATOMIC_ACQUIRE);
+
 	spin_lock(&vm->lock);
 	vm->ring[vm->ring_head++ % VM_CONSOLE_RING] = c;
-	if (c == '\n') {
+	if (owner) {
+		/* the owner's COM1 is the serial line; the others only keep rings */
+		if (owner == vm)
+			console_write(&c, 1);
+	} else if (c == '\n') {
 		console_flush_line(vm);
 	} else if (c != '\r') {
 		/* keep guest escape sequences away from the operator's terminal */
@@ -523,4 +627,153 @@ void vm_console_putc(struct vm *vm, char c)
 			console_flush_line(vm);
 	}
 	spin_unlock(&vm->lock);
+}
+
+size_t vm_console_read(struct vm *vm, uint64_t *from, uint64_t *head,
+		       char *buf, size_t len)
+{
+	uint64_t start, n;
+
+	spin_lock(&vm->lock);
+	*head = vm->ring_head;
+	start = *from;
+	if (vm->ring_head > VM_CONSOLE_RING && start < vm->ring_head - VM_CONSOLE_RING)
+		start = vm->ring_head - VM_CONSOLE_RING;
+	if (start > vm->ring_head)
+		start = vm->ring_head;
+	n = MIN((uint64_t)len, vm->ring_head - start);
+	for (uint64_t i = 0; i < n; i++)
+		buf[i] = vm->ring[(start + i) % VM_CONSOLE_RING];
+	spin_unlock(&vm->lock);
+	*from = start;
+	return n;
+}
+
+size_t vm_console_input(struct vm *vm, const uint8_t *bytes, size_t len)
+{
+	size_t n = 0;
+
+	spin_lock(&vm->lock);
+	while (n < len && vm->rx_count < sizeof(vm->rx)) {
+		vm->rx[(vm->rx_head + vm->rx_count) % sizeof(vm->rx)] = bytes[n++];
+		vm->rx_count++;
+	}
+	spin_unlock(&vm->lock);
+	return n;
+}
+
+/* The console owner's input comes from the physical UART, when it asks. */
+static void pull_physical_input(struct vm *vm)
+{
+	int c;
+
+	if (vm != console_owner || vm->rx_count)
+		return;
+	c = uart_getc();
+	if (c >= 0) {
+		uint8_t b = (uint8_t)c;
+
+		vm_console_input(vm, &b, 1);
+	}
+}
+
+bool vm_console_has_input(struct vm *vm)
+{
+	pull_physical_input(vm);
+	return vm->rx_count != 0;
+}
+
+int vm_console_getc(struct vm *vm)
+{
+	int c = -1;
+
+	pull_physical_input(vm);
+	spin_lock(&vm->lock);
+	if (vm->rx_count) {
+		c = vm->rx[vm->rx_head];
+		vm->rx_head = (vm->rx_head + 1) % sizeof(vm->rx);
+		vm->rx_count--;
+	}
+	spin_unlock(&vm->lock);
+	return c;
+}
+
+void vm_take_console(struct vm *vm)
+{
+	log_info("vm %s: the serial console is now this management VM's; the hypervisor log is read with 'log' in its shell",
+		 vm->name);
+	log_console_handover();
+	__atomic_store_n(&console_owner, vm, __ATOMIC_RELEASE);
+}
+
+/* ------------------------------------------------------------- lookup */
+
+struct vm *vm_find(uint32_t id)
+{
+	struct vm *found = NULL;
+
+	spin_lock(&vms_lock);
+	for (unsigned int i = 0; i < VM_MAX; i++)
+		if (vms[i] && vms[i]->id == id)
+			found = vms[i];
+	spin_unlock(&vms_lock);
+	return found;
+}
+
+struct vm *vm_find_name(const char *name)
+{
+	struct vm *found = NULL;
+
+	spin_lock(&vms_lock);
+	for (unsigned int i = 0; i < VM_MAX; i++)
+		if (vms[i] && !strcmp(vms[i]->name, name))
+			found = vms[i];
+	spin_unlock(&vms_lock);
+	return found;
+}
+
+unsigned int vm_ids(uint32_t *ids, unsigned int max)
+{
+	uint32_t all[VM_MAX];
+	unsigned int n = 0;
+
+	spin_lock(&vms_lock);
+	for (unsigned int i = 0; i < VM_MAX; i++)
+		if (vms[i])
+			all[n++] = vms[i]->id;
+	spin_unlock(&vms_lock);
+	/* slots are reused, ids are not: sort to list in creation order */
+	for (unsigned int i = 1; i < n; i++)
+		for (unsigned int j = i; j > 0 && all[j - 1] > all[j]; j--) {
+			uint32_t t = all[j];
+
+			all[j] = all[j - 1];
+			all[j - 1] = t;
+		}
+	for (unsigned int i = 0; i < n && i < max; i++)
+		ids[i] = all[i];
+	return n;
+}
+
+unsigned int vm_count_live(void)
+{
+	return vm_ids(NULL, 0);
+}
+
+uint64_t vm_online_cpus(void)
+{
+	uint64_t mask = 0;
+
+	for (unsigned int c = 0; c < cpu_count && c < SCHED_MAX_CPUS; c++)
+		if (cpus[c].virt_enabled)
+			mask |= 1ull << c;
+	return mask;
+}
+
+void vm_free(struct vm *vm)
+{
+	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++)
+		vendor->vcpu_destroy(&vm->vcpus[i]);
+	vm_free_memory(vm);
+	vm_release_slot(vm);
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The virtual 16550 (PC16550D register set, transmit only). */
+/* The virtual 16550 (PC16550D register set, polled, no interrupts). */
 #include <core/vm.h>
 #include <drivers/vuart.h>
 
@@ -14,6 +14,7 @@
 
 #define LCR_DLAB        0x80
 #define IIR_NO_INTERRUPT 0x01
+#define LSR_DATA_READY  0x01
 #define LSR_THR_EMPTY   0x20
 #define LSR_TX_EMPTY    0x40
 #define MSR_CONNECTED   0xb0	/* DCD, DSR, CTS */
@@ -24,7 +25,13 @@ uint8_t vuart_read(struct vm *vm, uint16_t port)
 
 	switch (port - VUART_BASE) {
 	case REG_DATA:
-		return (u->lcr & LCR_DLAB) ? u->dll : 0;
+		if (u->lcr & LCR_DLAB)
+			return u->dll;
+		{
+			int c = vm_console_getc(vm);
+
+			return c < 0 ? 0 : (uint8_t)c;
+		}
 	case REG_IER:
 		return (u->lcr & LCR_DLAB) ? u->dlm : u->ier;
 	case REG_IIR:
@@ -35,7 +42,8 @@ uint8_t vuart_read(struct vm *vm, uint16_t port)
 		return u->mcr;
 	case REG_LSR:
 		/* transmission is instant: the holding register is always empty */
-		return LSR_THR_EMPTY | LSR_TX_EMPTY;
+		return LSR_THR_EMPTY | LSR_TX_EMPTY |
+		       (vm_console_has_input(vm) ? LSR_DATA_READY : 0);
 	case REG_MSR:
 		return MSR_CONNECTED;
 	default:

@@ -31,9 +31,39 @@ static struct cpu_sched cpu_scheds[MAX_CPUS];
 static struct sched_rq *all_rqs[MAX_CPUS];
 static unsigned int rq_count;
 
+uint64_t stage2_generation;
+
 static struct cpu_sched *sched_of(unsigned int cpu)
 {
 	return &cpu_scheds[cpu];
+}
+
+/* Locks the run queue v lives on; v->cpu changes only under that lock. */
+static struct cpu_sched *lock_vcpu(struct vcpu *v)
+{
+	for (;;) {
+		unsigned int cpu = __atomic_load_n(&v->cpu, __ATOMIC_ACQUIRE);
+		struct cpu_sched *cs = sched_of(cpu);
+
+		spin_lock(&cs->lock);
+		if (v->cpu == cpu)
+			return cs;
+		spin_unlock(&cs->lock);
+	}
+}
+
+/* Makes cpu look at its run queue again soon. */
+static void poke(unsigned int cpu)
+{
+	sched_of(cpu)->need_resched = true;
+	if (percpu_ready && cpu != this_cpu()->index)
+		lapic_send_fixed(cpus[cpu].apic_id, LAPIC_RESCHED_VECTOR);
+}
+
+static void put(struct vcpu *v)
+{
+	vendor->vcpu_put(v);
+	__atomic_store_n(&v->loaded, false, __ATOMIC_RELEASE);
 }
 
 void sched_cpu_init(unsigned int cpu)
@@ -63,36 +93,38 @@ static bool pull_work(struct cpu_sched *cs, unsigned int me)
 	src = sched_of(se->rq->cpu);
 	if (src == cs)
 		return false;
+	v = container_of(se, struct vcpu, se);
 	spin_lock(&src->lock);
 	ret = se->rq == &src->rq && se->state == SCHED_RUNNABLE ?
 	      sched_dequeue(&src->rq, se, clock_ns()) : -KEEL_ENOENT;
+	if (!ret) {
+		v->moving = true;
+		__atomic_store_n(&v->cpu, me, __ATOMIC_RELEASE);
+	}
 	spin_unlock(&src->lock);
 	if (ret)
 		return false;
-	v = container_of(se, struct vcpu, se);
-	v->cpu = me;
 	spin_lock(&cs->lock);
 	ret = sched_enqueue(&cs->rq, se, clock_ns());
+	v->moving = false;
 	spin_unlock(&cs->lock);
 	return ret == 0;
 }
 
 int sched_vcpu_start(struct vcpu *v)
 {
-	struct cpu_sched *cs = sched_of(v->cpu);
+	struct cpu_sched *cs = lock_vcpu(v);
 	int ret;
 
-	spin_lock(&cs->lock);
+	v->retired = false;
+	v->parked = false;
 	ret = sched_enqueue(&cs->rq, &v->se, clock_ns());
 	spin_unlock(&cs->lock);
 	if (ret)
 		return ret;
 	__atomic_add_fetch(&v->vm->vcpus_live, 1, __ATOMIC_ACQ_REL);
 	/* the run queue is the inbox; the IPI makes its CPU look at it */
-	if (percpu_ready && v->cpu != this_cpu()->index) {
-		cs->need_resched = true;
-		lapic_send_fixed(cpus[v->cpu].apic_id, LAPIC_RESCHED_VECTOR);
-	}
+	poke(v->cpu);
 	return 0;
 }
 
@@ -133,21 +165,22 @@ static void sleeper_remove(struct cpu_sched *cs, struct vcpu *v)
  */
 void sched_vcpu_wake(struct vcpu *v)
 {
-	struct cpu_sched *cs = sched_of(v->cpu);
+	struct cpu_sched *cs = lock_vcpu(v);
+	unsigned int cpu = v->cpu;
 	bool woke = false;
 
-	spin_lock(&cs->lock);
-	if (v->state == VCPU_BLOCKED && v->se.state == SCHED_BLOCKED) {
+	if (v->state == VCPU_BLOCKED && v->se.state == SCHED_BLOCKED &&
+	    !v->moving) {
 		sleeper_remove(cs, v);
 		v->state = VCPU_RUNNABLE;
-		woke = !sched_enqueue(&cs->rq, &v->se, clock_ns());
+		if (v->vm->paused)
+			v->parked = true;	/* runs when its VM resumes */
+		else
+			woke = !sched_enqueue(&cs->rq, &v->se, clock_ns());
 	}
 	spin_unlock(&cs->lock);
-	if (!woke)
-		return;
-	cs->need_resched = true;
-	if (v->cpu != this_cpu()->index)
-		lapic_send_fixed(cpus[v->cpu].apic_id, LAPIC_RESCHED_VECTOR);
+	if (woke)
+		poke(cpu);
 }
 
 void sched_timer_interrupt(void)
@@ -176,7 +209,10 @@ static void wake_due(struct cpu_sched *cs, uint64_t now)
 		if (v->state != VCPU_BLOCKED)
 			continue;	/* stopped while asleep */
 		v->state = VCPU_RUNNABLE;
-		sched_enqueue(&cs->rq, &v->se, now);
+		if (v->vm->paused)
+			v->parked = true;
+		else
+			sched_enqueue(&cs->rq, &v->se, now);
 	}
 }
 
@@ -204,6 +240,8 @@ static void vcpu_done(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 
+	if (__atomic_exchange_n(&v->retired, true, __ATOMIC_ACQ_REL))
+		return;
 	report_vcpu(v);
 	if (__atomic_sub_fetch(&vm->vcpus_live, 1, __ATOMIC_ACQ_REL))
 		return;
@@ -219,6 +257,10 @@ static void settle(struct cpu_sched *cs, struct vcpu *v, uint64_t now)
 {
 	switch (v->state) {
 	case VCPU_RUNNABLE:
+		if (v->vm->paused) {
+			sched_dequeue(&cs->rq, &v->se, now);
+			v->parked = true;
+		}
 		break;
 	case VCPU_BLOCKED:
 		if (vlapic_pending(v)) {
@@ -247,12 +289,33 @@ static uint64_t next_deadline(struct cpu_sched *cs, uint64_t now)
 	return next;
 }
 
+/*
+ * in_guest is set before the stage-2 generation is read, so a CPU that
+ * changed a VM's stage-2 tables (then bumped the generation) either sees
+ * in_guest and waits for this exit, or this entry sees the new
+ * generation and flushes first (sched_stage2_shootdown).
+ */
+static void enter_guest(struct vcpu *v, struct vm_exit *exit, uint64_t until)
+{
+	struct cpu *cpu = this_cpu();
+	uint64_t gen;
+
+	__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
+	gen = __atomic_load_n(&stage2_generation, __ATOMIC_SEQ_CST);
+	if (cpu->stage2_gen != gen) {
+		vendor->stage2_flush(v);
+		cpu->stage2_gen = gen;
+	}
+	vendor->vcpu_run(v, exit, until);
+	__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
+}
+
 static void run_turn(struct cpu_sched *cs, struct vcpu *v, uint64_t deadline_tsc)
 {
 	uint64_t armed = deadline_tsc;
 	struct vm_exit exit;
 
-	while (!cs->need_resched && v->state == VCPU_RUNNABLE) {
+	while (!cs->need_resched && v->state == VCPU_RUNNABLE && !v->vm->paused) {
 		uint64_t lapic_ns, run_until = deadline_tsc;
 
 		vlapic_deliver(v, clock_ns());
@@ -265,8 +328,172 @@ static void run_turn(struct cpu_sched *cs, struct vcpu *v, uint64_t deadline_tsc
 			armed = run_until;
 		}
 		v->stats.entries++;
-		vendor->vcpu_run(v, &exit, run_until);
+		enter_guest(v, &exit, run_until);
 		exit_dispatch(v, &exit);
+	}
+}
+
+/* The CPU a vCPU outside its affinity goes to: the first it allows. */
+static unsigned int home_cpu(const struct vcpu *v)
+{
+	for (unsigned int c = 0; c < rq_count; c++)
+		if (sched_allowed(&v->se, c) && cpus[c].virt_enabled)
+			return c;
+	return v->cpu;
+}
+
+/*
+ * v leaves its CPU (lock held, v not in the guest) to go to home_cpu: off the
+ * run queue or the sleeper list, marked moving. False if it stays.
+ */
+static bool leave_cpu(struct cpu_sched *cs, struct vcpu *v)
+{
+	unsigned int to = home_cpu(v);
+
+	if (to == v->cpu || v->moving)
+		return false;
+	if (v->se.state != SCHED_BLOCKED)
+		sched_dequeue(&cs->rq, &v->se, clock_ns());
+	else if (v->state == VCPU_BLOCKED)
+		sleeper_remove(cs, v);
+	v->moving = true;
+	__atomic_store_n(&v->cpu, to, __ATOMIC_RELEASE);
+	return true;
+}
+
+/* The second half of a move: v joins its new CPU as it was. */
+static void arrive(struct vcpu *v)
+{
+	struct cpu_sched *cs = sched_of(v->cpu);
+	uint64_t now;
+
+	spin_lock(&cs->lock);
+	now = clock_ns();
+	v->moving = false;
+	if (v->state == VCPU_BLOCKED && vlapic_pending(v))
+		v->state = VCPU_RUNNABLE;	/* woken while it moved */
+	if (v->state == VCPU_RUNNABLE && v->vm->paused)
+		v->parked = true;
+	if (v->state == VCPU_RUNNABLE && !v->parked)
+		sched_enqueue(&cs->rq, &v->se, now);
+	else if (v->state == VCPU_BLOCKED && v->se.state == SCHED_BLOCKED)
+		sleeper_insert(cs, v);
+	spin_unlock(&cs->lock);
+	poke(v->cpu);
+}
+
+int sched_vcpu_set_affinity(struct vcpu *v, uint64_t mask)
+{
+	for (;;) {
+		struct cpu_sched *cs = lock_vcpu(v);
+		int ret = sched_set_affinity(&v->se, mask);
+		bool move;
+
+		if (ret || sched_allowed(&v->se, v->cpu) || v->moving) {
+			spin_unlock(&cs->lock);
+			return ret;
+		}
+		if (v->se.state == SCHED_RUNNING) {
+			/* it moves when its turn ends (sched_run) */
+			spin_unlock(&cs->lock);
+			poke(v->cpu);
+			return 0;
+		}
+		if (__atomic_load_n(&v->loaded, __ATOMIC_ACQUIRE)) {
+			/* its CPU is about to let go of it: wait for the put */
+			spin_unlock(&cs->lock);
+			cpu_relax();
+			continue;
+		}
+		move = leave_cpu(cs, v);
+		spin_unlock(&cs->lock);
+		if (move)
+			arrive(v);
+		return 0;
+	}
+}
+
+int sched_vcpu_set_params(struct vcpu *v, unsigned int prio, uint64_t slice_ns)
+{
+	struct cpu_sched *cs = lock_vcpu(v);
+	int ret = sched_set_params(&v->se, prio, slice_ns, clock_ns());
+
+	spin_unlock(&cs->lock);
+	if (!ret)
+		poke(v->cpu);
+	return ret;
+}
+
+bool sched_vcpu_pause(struct vcpu *v)
+{
+	struct cpu_sched *cs = lock_vcpu(v);
+	bool off;
+
+	if (v->se.state == SCHED_RUNNABLE && !v->moving) {
+		sched_dequeue(&cs->rq, &v->se, clock_ns());
+		v->parked = true;
+	}
+	off = v->se.state != SCHED_RUNNING && !v->moving;
+	spin_unlock(&cs->lock);
+	if (!off)
+		poke(v->cpu);
+	return off && !v->in_guest;
+}
+
+void sched_vcpu_resume(struct vcpu *v)
+{
+	struct cpu_sched *cs = lock_vcpu(v);
+	bool woke = false;
+
+	if (v->parked && v->state == VCPU_RUNNABLE) {
+		v->parked = false;
+		woke = !sched_enqueue(&cs->rq, &v->se, clock_ns());
+	}
+	spin_unlock(&cs->lock);
+	if (woke)
+		poke(v->cpu);
+}
+
+bool sched_vcpu_quiesce(struct vcpu *v)
+{
+	struct cpu_sched *cs = lock_vcpu(v);
+	bool off;
+
+	if (v->se.state == SCHED_RUNNABLE && !v->moving)
+		sched_dequeue(&cs->rq, &v->se, clock_ns());
+	sleeper_remove(cs, v);
+	v->parked = false;
+	off = v->se.state == SCHED_BLOCKED && !v->moving &&
+	      !__atomic_load_n(&v->loaded, __ATOMIC_ACQUIRE);
+	spin_unlock(&cs->lock);
+	if (!off) {
+		poke(v->cpu);
+		return false;
+	}
+	if (v->state != VCPU_OFFLINE)
+		vcpu_done(v);
+	return true;
+}
+
+void sched_stage2_shootdown(struct vm *vm)
+{
+	uint64_t seen[VM_MAX_VCPUS];
+
+	__atomic_add_fetch(&stage2_generation, 1, __ATOMIC_SEQ_CST);
+	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		seen[i] = __atomic_load_n(&v->stats.entries, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST))
+			poke(v->cpu);
+	}
+	/* a vCPU still in the guest may use old translations until it exits */
+	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		while (__atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST) &&
+		       __atomic_load_n(&v->stats.entries, __ATOMIC_SEQ_CST) == seen[i])
+			cpu_relax();
 	}
 }
 
@@ -286,7 +513,7 @@ void sched_run(struct cpu *cpu)
 		se = sched_pick(&cs->rq, now);
 		/* under the lock: once queued elsewhere, no CPU may hold it */
 		if (prev && (!se || se != &prev->se)) {
-			vendor->vcpu_put(prev);
+			put(prev);
 			prev = NULL;
 		}
 		next = next_deadline(cs, now);
@@ -317,11 +544,19 @@ void sched_run(struct cpu *cpu)
 		v = container_of(se, struct vcpu, se);
 		v->stats.last_cpu = cpu->index;
 		v->stats.ran_on |= 1ull << cpu->index;
+		v->loaded = true;
 		prev = v;
 		run_turn(cs, v, deadline);
 
 		spin_lock(&cs->lock);
 		settle(cs, v, clock_ns());
+		if (!sched_allowed(&v->se, cpu->index) && leave_cpu(cs, v)) {
+			put(v);		/* VMCLEAR here before another CPU loads it */
+			prev = NULL;
+			spin_unlock(&cs->lock);
+			arrive(v);
+			continue;
+		}
 		spin_unlock(&cs->lock);
 	}
 }

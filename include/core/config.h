@@ -90,6 +90,7 @@ struct config_vm {
 	char args[CONFIG_ARGS_LEN];	/* handed to the guest */
 	uint64_t mem_max;		/* maxmem=: resize limit, >= mem */
 	bool mgmt;			/* role=mgmt: the management VM */
+	uint64_t entry_rip;		/* VM_CREATE raw entry (no image) */
 };
 
 enum config_console_kind {

@@ -8,6 +8,7 @@
 #define KEEL_CORE_LOG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
@@ -32,10 +33,21 @@ void console_write(const char *s, size_t len);
  * them and sends later lines straight to the UART.
  */
 void log_console_ready(void);
+/*
+ * From now on the management VM owns the console: log lines are only
+ * kept in the ring (a panic prints again).
+ */
+void log_console_handover(void);
 /* The same without the lock, for panic. */
 void log_console_panic(void);
 
 /* Copies up to size bytes of the ring's oldest-first text; returns bytes. */
 size_t log_ring_read(char *buf, size_t size);
+/*
+ * Copies up to size bytes from ring position *from (bytes ever logged),
+ * moved up to the oldest byte kept; *head: the position after the newest.
+ */
+size_t log_ring_read_from(uint64_t *from, uint64_t *head, char *buf,
+			  size_t size);
 
 #endif

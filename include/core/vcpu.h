@@ -93,6 +93,13 @@ struct vcpu {
 	struct vcpu *sleep_next;	/* the CPU's sleeper list */
 	struct vlapic lapic;		/* its virtual local APIC */
 
+	/* scheduler flags (sched/sched.c), changed under v->cpu's lock */
+	bool loaded;		/* its CPU may hold its state (VMCS current) */
+	volatile bool in_guest;	/* between the stage-2 check and the exit */
+	bool parked;		/* runnable, but its VM is paused */
+	bool moving;		/* between two CPUs' run queues */
+	bool retired;		/* vcpu_done ran: no longer counted live */
+
 	/* back-end state */
 	uint64_t vmcs_pa;		/* VMX: this vCPU's VMCS */
 	bool vmcs_launched;

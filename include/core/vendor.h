@@ -45,6 +45,12 @@ struct vendor_ops {
 	 */
 	void (*vcpu_run)(struct vcpu *v, struct vm_exit *exit,
 			 uint64_t deadline_tsc);
+	/*
+	 * The calling CPU drops every stage-2 translation it may cache
+	 * before it next runs v (VMX: INVEPT all-context; SVM: flush on the
+	 * next VMRUN). Called after mappings were removed.
+	 */
+	void (*stage2_flush)(struct vcpu *v);
 
 	uint64_t (*get_rip)(struct vcpu *v);
 	/* Moves the guest past an emulated instruction; ends an STI/MOV SS shadow. */

@@ -13,6 +13,7 @@
 #include <core/config.h>
 #include <core/vcpu.h>
 #include <drivers/vuart.h>
+#include <keel/abi.h>
 #include <keel/boot_info.h>
 #include <lib/spinlock.h>
 #include <mm/pagetable.h>
@@ -34,18 +35,22 @@
 #define GUEST_PD_COUNT       4
 #define GUEST_BOOT_END       0xa000ull
 
+/* The values of KEEL_VM_* (docs/hypercalls.md §4.6). */
 enum vm_state {
 	VM_FREE = 0,
-	VM_CREATED,
-	VM_RUNNING,
-	VM_HALTED,	/* every vCPU halted with interrupts off: done */
-	VM_STOPPED,	/* stopped by the hypervisor: stop_reason says why */
+	VM_CREATED = 1,
+	VM_RUNNING = 2,
+	VM_PAUSED = 3,
+	VM_HALTED = 4,	/* every vCPU halted with interrupts off: done */
+	VM_STOPPED = 5,	/* stopped by the hypervisor: stop_reason says why */
+	VM_DESTROYING = 6,
 };
 
+/* Guest-physical [gpa, gpa+bytes) is host-physical [hpa, ...); 2 MiB units. */
 struct vm_extent {
 	uint64_t gpa;
 	uint64_t hpa;
-	uint32_t order;		/* frames of 2^order * 4 KiB */
+	uint64_t bytes;
 };
 
 struct vm {
@@ -55,7 +60,15 @@ struct vm {
 	char stop_reason[160];
 	struct spinlock lock;
 
+	bool mgmt;			/* role=mgmt: may make management calls */
+	volatile bool paused;		/* its vCPUs stay off the CPUs */
+	char image[VM_NAME_LEN];
+
+	/* memory: mem_bytes is what is mapped now ("actual") */
+	struct spinlock mem_lock;	/* stage-2 tables and extents */
 	uint64_t mem_bytes;
+	uint64_t mem_target;		/* what the management VM asked for */
+	uint64_t mem_max;		/* the hard cap */
 	struct page_table stage2;
 	unsigned int extent_count;
 	struct vm_extent extents[VM_MAX_EXTENTS];
@@ -66,8 +79,13 @@ struct vm {
 	uint64_t cpus;			/* the CPUs its vCPUs may run on */
 	uint32_t first_cpu;
 	uint32_t prio, slice_ms;
+	struct {			/* KEEL_HC_VCPU_ENTRY; rip 0: none */
+		uint64_t rip, stacks, stack_bytes;
+	} vcpu_entry;
 
 	struct vuart uart;
+	uint8_t rx[KEEL_CONSOLE_INPUT_MAX];	/* COM1 input not yet read */
+	uint32_t rx_head, rx_count;
 	char line[VM_CONSOLE_LINE];	/* console output not yet printed */
 	size_t line_len;
 	char ring[VM_CONSOLE_RING];	/* console scroll-back */
@@ -98,10 +116,61 @@ void vm_stop(struct vm *vm, enum vm_state state, const char *fmt, ...)
 
 /* Copies between guest-physical memory and the hypervisor (§3 of the ABI). */
 int guest_mem_read(struct vm *vm, uint64_t gpa, void *dst, size_t len);
+/* The same checks without copying: 0 if [gpa, gpa+len) is the VM's RAM. */
+int guest_mem_check(struct vm *vm, uint64_t gpa, size_t len);
 int guest_mem_write(struct vm *vm, uint64_t gpa, const void *src, size_t len);
 
 /* A byte the guest wrote to its console (virtual COM1 or hypercall). */
 void vm_console_putc(struct vm *vm, char c);
+
+/*
+ * Console ring positions (docs/hypercalls.md §4.8 CONSOLE_READ): copies
+ * up to len bytes from position *from (moved up to the oldest byte kept)
+ * and returns how many; *head is the position after the newest byte.
+ */
+size_t vm_console_read(struct vm *vm, uint64_t *from, uint64_t *head,
+		       char *buf, size_t len);
+
+/* COM1 input: queued by the management VM, read by the guest's vUART. */
+size_t vm_console_input(struct vm *vm, const uint8_t *bytes, size_t len);
+int vm_console_getc(struct vm *vm);	/* -1: nothing */
+bool vm_console_has_input(struct vm *vm);
+
+/* The VM whose COM1 is the physical console (the management VM), or NULL. */
+extern struct vm *console_owner;
+void vm_take_console(struct vm *vm);
+
+/* The VM with this id, or NULL; vm_ids lists them (at most max), in order. */
+struct vm *vm_find(uint32_t id);
+struct vm *vm_find_name(const char *name);
+unsigned int vm_ids(uint32_t *ids, unsigned int max);
+unsigned int vm_count_live(void);
+
+/*
+ * Maps zeroed memory from mem_bytes up to to, at most budget bytes of it
+ * (growing). 0 or -KEEL_ENOMEM (what was mapped stays).
+ */
+int vm_grow(struct vm *vm, uint64_t to, uint64_t budget);
+/*
+ * Takes back [to, mem_bytes), at most budget bytes from the top: unmap,
+ * TLB shootdown, scrub, free. 0 or -KEEL_ENOMEM (nothing changed).
+ */
+int vm_shrink(struct vm *vm, uint64_t to, uint64_t budget);
+
+/* Lifecycle (core/vm_life.c); each returns 0 or a negative KEEL_E*. */
+int vm_start(struct vm *vm);
+int vm_pause(struct vm *vm);
+int vm_resume(struct vm *vm);
+/* Resumable: > 0 bytes still to free, 0 when the VM is gone. */
+int64_t vm_destroy(struct vm *vm);
+int vm_set_vcpus(struct vm *vm, uint32_t count);
+int vm_pin_vcpu(struct vm *vm, uint32_t id, uint64_t mask);
+int vm_set_sched(struct vm *vm, uint32_t prio, uint32_t slice_ms);
+
+/* Frees what vm_create allocated once no CPU uses the VM any more. */
+void vm_free(struct vm *vm);
+/* The CPUs in root mode, as an affinity mask. */
+uint64_t vm_online_cpus(void);
 
 /* Hypervisor memory ranges no guest mapping may touch, for the audit. */
 void vm_set_hypervisor_range(uint64_t start, uint64_t end);

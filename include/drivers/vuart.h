@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The virtual 16550 every VM sees at COM1 (ports 0x3f8-0x3ff). Transmit
- * goes to the VM's console; there is no receive path yet, and no
- * interrupts: guests poll the line status register.
+ * goes to the VM's console; receive takes what the management VM queued
+ * (KEEL_HC_CONSOLE_INPUT), or, for the VM that owns the console, what is
+ * typed on the serial line. No interrupts: guests poll the line status
+ * register.
  */
 #ifndef KEEL_DRIVERS_VUART_H
 #define KEEL_DRIVERS_VUART_H

@@ -2,7 +2,8 @@
 /*
  * The per-CPU scheduler: sched/policy.c's run queue behind a lock, driven
  * by the one-shot LAPIC timer, plus the vCPUs sleeping until a deadline.
- * Everything here runs on the vCPU's own CPU: no cross-CPU wake-ups yet.
+ * Calls about another CPU's vCPU lock that CPU's run queue (the inbox)
+ * and then poke it with the reschedule IPI.
  */
 #ifndef KEEL_SCHED_SCHED_H
 #define KEEL_SCHED_SCHED_H
@@ -29,6 +30,40 @@ void sched_vcpu_sleep(struct vcpu *v, uint64_t ns);
  * whichever CPU it lives: under that CPU's run-queue lock, then an IPI.
  */
 void sched_vcpu_wake(struct vcpu *v);
+
+/*
+ * New affinity. A vCPU outside it is moved to the first CPU it allows:
+ * at once if it is not running, else when its turn ends (after VMCLEAR
+ * on VMX). 0 or -KEEL_EINVAL (empty mask).
+ */
+int sched_vcpu_set_affinity(struct vcpu *v, uint64_t mask);
+
+/* New priority and slice (limits of sched_entity_init). */
+int sched_vcpu_set_params(struct vcpu *v, unsigned int prio, uint64_t slice_ns);
+
+/*
+ * With v->vm->paused set: takes v off its run queue (kicking it out of
+ * the guest if it runs). True once v is off every CPU; call again until.
+ */
+bool sched_vcpu_pause(struct vcpu *v);
+/* With v->vm->paused clear: v runs again if it was runnable. */
+void sched_vcpu_resume(struct vcpu *v);
+
+/*
+ * v (stopped or never started) leaves every queue and list for good.
+ * True once no CPU runs or holds it (its control structure may be
+ * freed); false: it was kicked, call again.
+ */
+bool sched_vcpu_quiesce(struct vcpu *v);
+
+/*
+ * After vm's stage-2 tables lost mappings: every CPU flushes its stage-2
+ * TLB before its next guest entry, and this waits until no vCPU of vm
+ * is still in the guest with old translations. Then the frames may go.
+ */
+struct vm;
+void sched_stage2_shootdown(struct vm *vm);
+extern uint64_t stage2_generation;
 
 /* The timer interrupt handler: a scheduling decision is due here. */
 void sched_timer_interrupt(void);

@@ -314,6 +314,11 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit,
 	svm_decode_exit(vmcb, exit);
 }
 
+static void svm_stage2_flush(struct vcpu *v)
+{
+	vmcb_of(v)->control.tlb_control = SVM_TLB_FLUSH_ALL;
+}
+
 static uint64_t svm_get_rip(struct vcpu *v)
 {
 	return vmcb_of(v)->save.rip;
@@ -426,6 +431,7 @@ const struct vendor_ops svm_ops = {
 	.vcpu_destroy = svm_vcpu_destroy,
 	.vcpu_put = svm_vcpu_put,
 	.vcpu_run = svm_vcpu_run,
+	.stage2_flush = svm_stage2_flush,
 	.get_rip = svm_get_rip,
 	.set_rip = svm_set_rip,
 	.get_rsp = svm_get_rsp,

@@ -164,6 +164,10 @@ static int vmx_setup_controls(const char **why)
 		*why = "this CPU's EPT lacks 4-level walks or write-back tables";
 		return -KEEL_ENOSYS;
 	}
+	if (!(ept_cap & EPT_CAP_INVEPT) || !(ept_cap & EPT_CAP_INVEPT_ALL)) {
+		*why = "this CPU's EPT lacks all-context INVEPT";
+		return -KEEL_ENOSYS;
+	}
 	ept_1g = ept_cap & EPT_CAP_1G;
 	cr0_fixed0 = rdmsr(MSR_IA32_VMX_CR0_FIXED0);
 	cr0_fixed1 = rdmsr(MSR_IA32_VMX_CR0_FIXED1);
@@ -525,6 +529,17 @@ static void arm_preemption_timer(uint64_t deadline_tsc)
 	vmwrite(VMCS_PREEMPTION_TIMER, MIN(ticks, PREEMPTION_TIMER_MAX));
 }
 
+#define INVEPT_ALL_CONTEXT 2ull
+
+/* SDM 28.3.3.1: all-context, so no CPU keeps another VM's stale entries. */
+static void vmx_stage2_flush(struct vcpu *v)
+{
+	struct { uint64_t eptp, reserved; } desc = { 0, 0 };
+
+	__asm__ volatile("invept %0, %1" : : "m"(desc), "r"(INVEPT_ALL_CONTEXT)
+			 : "cc", "memory");
+}
+
 static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit,
 			 uint64_t deadline_tsc)
 {
@@ -665,6 +680,7 @@ const struct vendor_ops vmx_ops = {
 	.vcpu_destroy = vmx_vcpu_destroy,
 	.vcpu_put = vmx_vcpu_put,
 	.vcpu_run = vmx_vcpu_run,
+	.stage2_flush = vmx_stage2_flush,
 	.get_rip = vmx_get_rip,
 	.set_rip = vmx_set_rip,
 	.get_rsp = vmx_get_rsp,
