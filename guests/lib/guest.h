@@ -20,6 +20,14 @@ void console_puts(const char *s);
 void gprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 long hypercall(unsigned long nr, unsigned long a1, unsigned long a2);
+/* Up to four arguments (RDI, RSI, RDX, RCX), as the management calls take. */
+long hypercall4(unsigned long nr, unsigned long a1, unsigned long a2,
+		unsigned long a3, unsigned long a4);
+
+/* A byte typed on COM1, if one is waiting (LSR data ready): true and *c. */
+bool console_getc(char *c);
+/* len bytes to the console with KEEL_HC_CONSOLE_WRITE (one exit per 4 KiB). */
+void console_write(const char *buf, size_t len);
 
 /* Milliseconds of TSC time, from start_info->tsc_khz. */
 uint64_t tsc_to_ms(uint64_t ticks);
@@ -31,6 +39,13 @@ uint64_t ms_to_tsc(uint64_t ms);
  */
 long vcpu_start(uint32_t id, void *stack_top, uint64_t arg);
 void guest_ap_main(uint64_t arg);
+
+/*
+ * KEEL_HC_VCPU_ENTRY: vCPUs added later by the management VM run
+ * guest_ap_main(n) on the stack that ends at stacks + (n + 1) * stack_bytes;
+ * stacks must hold KEEL_MAX_VCPUS of them.
+ */
+long vcpu_entry_register(void *stacks, uint64_t stack_bytes);
 
 /* KEEL_HC_SLEEP / KEEL_HC_YIELD */
 long sleep_ns(uint64_t ns);

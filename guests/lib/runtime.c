@@ -11,6 +11,7 @@
 
 #define COM1     0x3f8
 #define COM1_LSR (COM1 + 5)
+#define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY 0x20
 
 const struct keel_start_info *start_info;
@@ -26,6 +27,30 @@ void console_puts(const char *s)
 {
 	while (*s)
 		console_putc(*s++);
+}
+
+bool console_getc(char *c)
+{
+	if (!(inb(COM1_LSR) & LSR_DATA_READY))
+		return false;
+	*c = (char)inb(COM1);
+	return true;
+}
+
+void console_write(const char *buf, size_t len)
+{
+	while (len) {
+		size_t n = len < KEEL_CONSOLE_WRITE_MAX ? len : KEEL_CONSOLE_WRITE_MAX;
+		long ret = hypercall(KEEL_HC_CONSOLE_WRITE, (unsigned long)buf, n);
+
+		if (ret <= 0) {		/* an older hypervisor: byte by byte */
+			for (size_t i = 0; i < n; i++)
+				console_putc(buf[i]);
+			ret = (long)n;
+		}
+		buf += ret;
+		len -= (size_t)ret;
+	}
 }
 
 /* One UART for all of a guest's vCPUs: whole lines, one vCPU at a time. */
@@ -54,6 +79,22 @@ long hypercall(unsigned long nr, unsigned long a1, unsigned long a2)
 				 : "memory");
 	else
 		__asm__ volatile("vmcall" : "=a"(ret) : "a"(nr), "D"(a1), "S"(a2)
+				 : "memory");
+	return ret;
+}
+
+long hypercall4(unsigned long nr, unsigned long a1, unsigned long a2,
+		unsigned long a3, unsigned long a4)
+{
+	long ret;
+
+	if (start_info->flags & KEEL_START_VMMCALL)
+		__asm__ volatile("vmmcall" : "=a"(ret)
+				 : "a"(nr), "D"(a1), "S"(a2), "d"(a3), "c"(a4)
+				 : "memory");
+	else
+		__asm__ volatile("vmcall" : "=a"(ret)
+				 : "a"(nr), "D"(a1), "S"(a2), "d"(a3), "c"(a4)
 				 : "memory");
 	return ret;
 }
@@ -128,6 +169,12 @@ long vcpu_start(uint32_t id, void *stack_top, uint64_t arg)
 				   "S"((uint64_t)ap_start), "d"(stack_top), "c"(arg)
 				 : "memory");
 	return ret;
+}
+
+long vcpu_entry_register(void *stacks, uint64_t stack_bytes)
+{
+	return hypercall4(KEEL_HC_VCPU_ENTRY, (unsigned long)ap_start,
+			  (unsigned long)stacks, stack_bytes, 0);
 }
 
 long sleep_ns(uint64_t ns)

@@ -16,12 +16,16 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
 FUZZ_RUNS   ?= 1000000
 FUZZ_TIME   ?= 20
 
-FUZZ_NAMES  := fuzz_config fuzz_elf fuzz_spcr
+FUZZ_NAMES  := fuzz_config fuzz_elf fuzz_spcr fuzz_shell
 FUZZ_BINS   := $(addprefix $(FUZZ_DIR)/,$(FUZZ_NAMES))
 
 FUZZ_SRCS_fuzz_config := core/config.c lib/parse.c tests/unit/compat.c
 FUZZ_SRCS_fuzz_elf    := core/elf.c
 FUZZ_SRCS_fuzz_spcr   := drivers/spcr.c drivers/serial_select.c drivers/acpi.c
+FUZZ_SRCS_fuzz_shell  := guests/mgmt/shell_parse.c guests/mgmt/lineedit.c \
+	guests/mgmt/detach.c guests/mgmt/show.c lib/parse.c tests/unit/compat.c
+FUZZ_FLAGS_fuzz_shell := -Iguests/mgmt
+FUZZ_HDRS_fuzz_shell  := $(wildcard guests/mgmt/*.h)
 
 .PHONY: fuzz-build fuzz-smoke
 
@@ -29,9 +33,9 @@ fuzz-build: $(FUZZ_BINS)
 
 define FUZZ_RULE
 $(FUZZ_DIR)/$(1): tests/fuzz/$(1).c $(FUZZ_SRCS_$(1)) \
-		$(wildcard include/*/*.h) tests/fuzz/fuzz.mk
+		$(wildcard include/*/*.h) $(FUZZ_HDRS_$(1)) tests/fuzz/fuzz.mk
 	@mkdir -p $(FUZZ_DIR)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ $$< $(FUZZ_SRCS_$(1))
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_FLAGS_$(1)) -o $$@ $$< $(FUZZ_SRCS_$(1))
 endef
 $(foreach t,$(FUZZ_NAMES),$(eval $(call FUZZ_RULE,$(t))))
 

@@ -13,11 +13,12 @@ UNIT_CFLAGS := -std=c11 -g -O1 -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer \
 	-Wall -Wextra -Werror -Iinclude -Itests/unit
 UNIT_LIBS   := -lcmocka
-UNIT_DEPS   := $(wildcard include/*/*.h tests/unit/*.h) tests/unit/unit.mk
+UNIT_DEPS   := $(wildcard include/*/*.h tests/unit/*.h guests/mgmt/*.h) \
+	tests/unit/unit.mk
 
 UNIT_NAMES  := test_lib test_string test_config test_elf test_frame \
 	test_pagetable test_sched_policy test_sched_sim test_spcr test_smp_plan \
-	test_tsc_freq
+	test_tsc_freq test_shell_parse test_shell_lineedit test_shell_output
 UNIT_BINS   := $(addprefix $(UNIT_DIR)/,$(UNIT_NAMES))
 
 # Product sources each test links against.
@@ -33,10 +34,20 @@ UNIT_SRCS_test_smp_plan  := arch/x86/smp_plan.c
 UNIT_SRCS_test_tsc_freq  := arch/x86/tsc_freq.c
 UNIT_SRCS_test_sched_policy := sched/policy.c
 UNIT_SRCS_test_sched_sim    := sched/policy.c tests/unit/sched_sim.c
+# The management VM's shell: its pure parts (guests/mgmt)
+UNIT_SRCS_test_shell_parse    := guests/mgmt/shell_parse.c lib/parse.c \
+	tests/unit/compat.c
+UNIT_SRCS_test_shell_lineedit := guests/mgmt/lineedit.c guests/mgmt/detach.c \
+	tests/unit/compat.c
+UNIT_SRCS_test_shell_output   := guests/mgmt/json.c guests/mgmt/show.c \
+	guests/mgmt/out_text.c tests/unit/compat.c
 
 UNIT_STRING_FNS := memcpy memmove memset memcmp strlen strnlen strcmp \
 	strncmp strlcpy
 UNIT_FLAGS_test_lib    := -Dvsnprintf=keel_vsnprintf -Dsnprintf=keel_snprintf
+UNIT_FLAGS_test_shell_parse    := -Iguests/mgmt
+UNIT_FLAGS_test_shell_lineedit := -Iguests/mgmt
+UNIT_FLAGS_test_shell_output   := -Iguests/mgmt
 # -fno-builtin: the compiler must call the functions under test, not its own
 UNIT_FLAGS_test_string := -fno-builtin \
 	$(foreach f,$(UNIT_STRING_FNS),-D$(f)=keel_$(f))

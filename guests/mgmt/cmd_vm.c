@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: MIT
+/* A VM's life: list, create, start, pause, resume, destroy. */
+#include <lib/format.h>
+#include <lib/string.h>
+
+#include "commands.h"
+#include "guest.h"
+#include "hv.h"
+#include "json.h"
+#include "out.h"
+#include "report.h"
+#include "show.h"
+#include "vms.h"
+
+#define NS_PER_MS         1000000ull
+#define DESTROY_QUIET_MS  500	/* no progress lines for a quick destroy */
+#define DESTROY_STUCK_MS  30000	/* give up when nothing moves this long */
+#define MIB_BYTES         (1ull << 20)
+
+static void list_json(const struct keel_vm_info *vis, int n)
+{
+	struct json j;
+	char cpus[64];
+
+	json_begin(&j);
+	json_array(&j, "vms");
+	for (int i = 0; i < n; i++) {
+		const struct keel_vm_info *vi = &vis[i];
+
+		show_cpulist(cpus, sizeof(cpus), vi->cpus);
+		json_object(&j, NULL);
+		json_u64(&j, "id", vi->id);
+		json_string(&j, "name", vi->name);
+		json_string(&j, "state", show_vm_state(vi->state));
+		json_u64(&j, "vcpus", vi->vcpus);
+		json_u64(&j, "vcpus_max", vi->vcpus_max);
+		json_u64(&j, "mem_max", vi->mem_max);
+		json_u64(&j, "mem_target", vi->mem_target);
+		json_u64(&j, "mem_actual", vi->mem_actual);
+		json_u64(&j, "prio", vi->prio);
+		json_u64(&j, "slice_ms", vi->slice_ms);
+		json_string(&j, "cpus", cpus);
+		json_bool(&j, "mgmt", vi->flags & KEEL_VM_FLAG_MGMT);
+		json_u64(&j, "run_ns", vi->run_ns);
+		json_end(&j);
+	}
+	json_end(&j);
+	json_end(&j);
+}
+
+void cmd_list(const struct shell_cmd *cmd)
+{
+	static struct keel_vm_info vis[KEEL_MAX_VMS];
+	int n = vms_snapshot(vis);
+
+	if (n < 0)
+		return;
+	if (cmd->given & SHELL_FLAG_JSON) {
+		list_json(vis, n);
+		return;
+	}
+	out_printf("%3s  %-20s %-10s %5s %10s %10s %10s %4s %5s  %s\n", "ID",
+		   "NAME", "STATE", "VCPUS", "MEM", "TARGET", "MAX", "PRIO",
+		   "SLICE", "CPUS");
+	for (int i = 0; i < n; i++) {
+		const struct keel_vm_info *vi = &vis[i];
+		char actual[24], target[24], max[24], cpus[64];
+
+		show_size(actual, sizeof(actual), vi->mem_actual);
+		show_size(target, sizeof(target), vi->mem_target);
+		show_size(max, sizeof(max), vi->mem_max);
+		show_cpulist(cpus, sizeof(cpus), vi->cpus);
+		out_printf("%3u  %-20s %-10s %5u %10s %10s %10s %4u %5u  %s%s\n",
+			   vi->id, vi->name, show_vm_state(vi->state), vi->vcpus,
+			   actual, target, max, vi->prio, vi->slice_ms, cpus,
+			   (vi->flags & KEEL_VM_FLAG_MGMT) ? "  (management)" :
+			   "");
+	}
+}
+
+/* IMAGE among the boot modules, as a Keel image: else the error line. */
+static bool check_image(const char *image)
+{
+	struct keel_module_info mi;
+	long ret;
+
+	for (uint32_t i = 0; (ret = hv_module_info(i, &mi)) == 0; i++) {
+		if (strncmp(mi.name, image, sizeof(mi.name)))
+			continue;
+		if (mi.kind != KEEL_MODULE_ELF) {
+			out_error("image '%s' is not a Keel ELF image; pick one "
+				  "of kind elf from 'images'", image);
+			return false;
+		}
+		return true;
+	}
+	if (ret == -KEEL_ENOENT)
+		out_error("no image named '%s'; see 'images'", image);
+	else
+		report_hv_error("listing the images", ret);
+	return false;
+}
+
+/* Every CPU of mask exists on the host: else the error line. */
+static bool check_cpus(const char *what, uint64_t mask, uint32_t host_cpus)
+{
+	uint64_t all = host_cpus >= 64 ? ~0ull : (1ull << host_cpus) - 1;
+	char list[64];
+
+	if (!(mask & ~all))
+		return true;
+	show_cpulist(list, sizeof(list), mask & ~all);
+	out_error("%s names CPU %s, but the host has CPUs 0-%u; see 'info'",
+		  what, list, host_cpus - 1);
+	return false;
+}
+
+static bool check_create(const struct shell_cmd *cmd,
+			 const struct keel_host_info *hi)
+{
+	char want[24], free[24];
+	int exists = vms_exists(cmd->name);
+
+	if (exists) {
+		if (exists > 0)
+			out_error("a VM named '%s' exists already; pick another "
+				  "name, or 'destroy %s' first", cmd->name,
+				  cmd->name);
+		return false;
+	}
+	if (!check_image(cmd->image) ||
+	    !check_cpus("cpus=", cmd->cpus, hi->cpus))
+		return false;
+	if (cmd->mem > hi->mem_free) {
+		show_size(want, sizeof(want), cmd->mem);
+		show_size(free, sizeof(free), hi->mem_free);
+		out_error("not enough memory for %s: it needs %s, %s are free; "
+			  "give less with mem= or free some (see 'info')",
+			  cmd->name, want, free);
+		return false;
+	}
+	return true;
+}
+
+void cmd_create(const struct shell_cmd *cmd)
+{
+	static struct keel_vm_config cfg;
+	struct keel_host_info hi;
+	char what[64];
+	long id;
+
+	if (!host_info(&hi) || !check_create(cmd, &hi))
+		return;
+	memset(&cfg, 0, sizeof(cfg));
+	strlcpy(cfg.name, cmd->name, sizeof(cfg.name));
+	strlcpy(cfg.image, cmd->image, sizeof(cfg.image));
+	cfg.mem_bytes = cmd->mem;
+	cfg.mem_max = (cmd->given & SHELL_OPT_MAXMEM) ? cmd->maxmem : 0;
+	cfg.cpus = cmd->cpus;
+	cfg.vcpus = cmd->vcpus;
+	cfg.prio = cmd->prio;
+	cfg.slice_ms = cmd->slice_ms;
+	cfg.entry = KEEL_ENTRY_ELF;
+	strlcpy(cfg.args, cmd->args, sizeof(cfg.args));
+	id = hv_vm_create(&cfg);
+	if (id < 0) {
+		snprintf(what, sizeof(what), "create %s", cmd->name);
+		report_hv_error(what, id);
+		return;
+	}
+	out_printf("created %s (id %ld)\n", cmd->name, id);
+}
+
+/* The named VM, if it is not the management VM: else the error line. */
+static bool find_other(const char *verb, const char *name,
+		       struct keel_vm_info *vi)
+{
+	if (!vms_find(name, vi))
+		return false;
+	if (vi->flags & KEEL_VM_FLAG_MGMT) {
+		out_error("'%s' is the management VM, which runs this shell; it "
+			  "cannot %s itself", name, verb);
+		return false;
+	}
+	return true;
+}
+
+/* One state change: start, pause or resume. */
+static void change_state(const struct shell_cmd *cmd, const char *verb,
+			 const char *done, uint32_t from,
+			 long (*call)(uint32_t id))
+{
+	struct keel_vm_info vi;
+	char what[64];
+	long ret;
+
+	if (!find_other(verb, cmd->name, &vi))
+		return;
+	if (vi.state != from) {
+		out_error("%s is %s; only a %s VM can %s (see 'list')",
+			  cmd->name, show_vm_state(vi.state),
+			  show_vm_state(from), verb);
+		return;
+	}
+	ret = call(vi.id);
+	if (ret < 0) {
+		snprintf(what, sizeof(what), "%s %s", verb, cmd->name);
+		report_hv_error(what, ret);
+		return;
+	}
+	out_printf("%s %s\n", done, cmd->name);
+}
+
+void cmd_start(const struct shell_cmd *cmd)
+{
+	change_state(cmd, "start", "started", KEEL_VM_CREATED, hv_vm_start);
+}
+
+void cmd_pause(const struct shell_cmd *cmd)
+{
+	change_state(cmd, "pause", "paused", KEEL_VM_RUNNING, hv_vm_pause);
+}
+
+void cmd_resume(const struct shell_cmd *cmd)
+{
+	change_state(cmd, "resume", "resumed", KEEL_VM_PAUSED, hv_vm_resume);
+}
+
+void cmd_destroy(const struct shell_cmd *cmd)
+{
+	struct keel_vm_info vi;
+	uint64_t start = rdtsc(), moved = start, last_shown = 0;
+	long left, prev = -1;
+	char what[64];
+
+	if (!find_other("destroy", cmd->name, &vi))
+		return;
+	while ((left = hv_vm_destroy(vi.id)) > 0) {
+		uint64_t now = rdtsc();
+
+		if (left != prev)
+			moved = now;
+		/* progress only for a destroy that takes a while */
+		if ((uint64_t)left != last_shown &&
+		    ((prev > 0 && left < prev) ||
+		     tsc_to_ms(now - start) >= DESTROY_QUIET_MS)) {
+			out_printf("destroying %s: %lu MiB left\n", cmd->name,
+				   (unsigned long)(((uint64_t)left + MIB_BYTES - 1) /
+						   MIB_BYTES));
+			out_flush();
+			last_shown = (uint64_t)left;
+		}
+		if (tsc_to_ms(now - moved) >= DESTROY_STUCK_MS) {
+			out_error("destroying %s is stuck with %ld bytes left; "
+				  "try 'destroy %s' again, and see 'log'",
+				  cmd->name, left, cmd->name);
+			return;
+		}
+		prev = left;
+		sleep_ns(NS_PER_MS);
+	}
+	if (left < 0) {
+		snprintf(what, sizeof(what), "destroy %s", cmd->name);
+		report_hv_error(what, left);
+		return;
+	}
+	out_printf("destroyed %s\n", cmd->name);
+}

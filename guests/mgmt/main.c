@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mgmt: the management VM (role=mgmt in keel.cfg). It owns the serial
+ * console (docs/hypercalls.md §4.9) and runs the admin shell on it: read
+ * a line (lineedit.c), parse it (shell_parse.c), run it (commands.c).
+ * The shell waits for keys with 1 ms sleeps, so an idle shell costs its
+ * CPU almost nothing.
+ */
+#include "commands.h"
+#include "guest.h"
+#include "hv.h"
+#include "lineedit.h"
+#include "out.h"
+
+#define PROMPT    "keel> "
+#define NS_PER_MS 1000000ull
+
+static struct lineedit editor;
+
+static void check_hypervisor(void)
+{
+	long abi = hv_version();
+	struct keel_host_info hi;
+
+	if ((abi >> 16) != KEEL_ABI_MAJOR || (abi & 0xffff) < KEEL_ABI_MINOR)
+		out_printf("warning: the hypervisor speaks ABI %ld.%ld; this "
+			   "shell needs %d.%d\n", abi >> 16, abi & 0xffff,
+			   KEEL_ABI_MAJOR, KEEL_ABI_MINOR);
+	else if (hv_host_info(&hi) == -KEEL_EPERM)
+		out_puts("warning: this VM is not the management VM (role=mgmt "
+			 "in keel.cfg); every command will fail\n");
+}
+
+static void run_line(const char *line)
+{
+	static struct shell_cmd cmd;
+	char err[SHELL_ERROR_MAX];
+
+	if (shell_parse(line, &cmd, err, sizeof(err)))
+		out_error("%s", err);
+	else
+		shell_execute(&cmd);
+}
+
+void guest_main(void)
+{
+	char c;
+
+	lineedit_init(&editor);
+	out_puts("\nKeel management shell; type help\n");
+	check_hypervisor();
+	out_puts(PROMPT);
+	for (;;) {
+		if (!console_getc(&c)) {
+			out_flush();
+			sleep_ns(NS_PER_MS);
+			continue;
+		}
+		switch (lineedit_feed(&editor, c)) {
+		case LINEEDIT_LINE:
+			run_line(editor.line);
+			out_puts(PROMPT);
+			break;
+		case LINEEDIT_CANCEL:
+			out_puts(PROMPT);
+			break;
+		default:
+			break;
+		}
+	}
+}
