@@ -124,6 +124,13 @@ void console_write(const char *s, size_t len)
 	spin_unlock(&console_lock);
 }
 
+void console_putc_raw(char c)
+{
+	spin_lock(&console_lock);
+	uart_putc(c);
+	spin_unlock(&console_lock);
+}
+
 size_t log_ring_read_from(uint64_t *from, uint64_t *head, char *buf,
 			  size_t size)
 {

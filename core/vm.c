@@ -517,7 +517,8 @@ int vm_create(const struct config_vm *cfg, const struct boot_module *image,
 	vm->mem_target = cfg->mem;
 	vm->mem_max = MAX(cfg->mem_max, cfg->mem);
 	vm->vcpu_count = cfg->vcpus;
-	vm->cpus = cfg->cpus;
+	vm->cpus = cfg->cpus & vm_online_cpus() ? cfg->cpus & vm_online_cpus() :
+		   cfg->cpus;	/* cpus=all: the CPUs there are */
 	vm->first_cpu = cfg->cpu;
 	vm->prio = cfg->prio;
 	vm->slice_ms = cfg->slice_ms;
@@ -553,7 +554,8 @@ int vm_create(const struct config_vm *cfg, const struct boot_module *image,
 		goto fail;
 	}
 
-	for (unsigned int i = 0; i < vm->vcpu_count; i++)
+	/* all of them: the management VM may add vCPUs later */
+	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++)
 		vm->vcpus[i] = (struct vcpu){ .vm = vm, .id = i,
 					      .state = VCPU_OFFLINE };
 	ret = vcpu_setup(&vm->vcpus[0], cfg->cpu, entry_rip, vm->mem_bytes,
@@ -613,7 +615,7 @@ void vm_console_putc(struct vm *vm, char c)
 	if (owner) {
 		/* the owner's COM1 is the serial line; the others only keep rings */
 		if (owner == vm)
-			console_write(&c, 1);
+			console_putc_raw(c);
 	} else if (c == '\n') {
 		console_flush_line(vm);
 	} else if (c != '\r') {

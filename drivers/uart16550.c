@@ -28,6 +28,31 @@
 
 static struct uart_config uart;	/* space UART_NONE until uart_init */
 
+/*
+ * Received bytes, drained from the UART's FIFO whenever the driver
+ * touches the UART (each transmitted byte, each poll), so that typing
+ * during long output is not lost to an overrun.
+ */
+#define RX_RING 1024
+static uint8_t rx_ring[RX_RING];
+static uint32_t rx_head, rx_count;
+static volatile int rx_busy;	/* a try-lock: panic output must not wait */
+
+static uint8_t reg_read(const struct uart_config *u, unsigned int reg);
+
+static void rx_drain(void)
+{
+	if (__atomic_exchange_n(&rx_busy, 1, __ATOMIC_ACQUIRE))
+		return;
+	while (rx_count < RX_RING &&
+	       (reg_read(&uart, UART_LSR) & LSR_DATA_READY)) {
+		rx_ring[(rx_head + rx_count) % RX_RING] =
+			(uint8_t)reg_read(&uart, UART_THR);
+		rx_count++;
+	}
+	__atomic_store_n(&rx_busy, 0, __ATOMIC_RELEASE);
+}
+
 static uint8_t reg_read(const struct uart_config *u, unsigned int reg)
 {
 	uint64_t a = u->address + (uint64_t)reg * u->reg_width;
@@ -112,6 +137,7 @@ void uart_putc(char c)
 {
 	if (uart.space == UART_NONE)
 		return;
+	rx_drain();
 	/* Bounded: a stuck UART must not hang the hypervisor. */
 	for (int i = 0; i < UART_TX_SPIN_LIMIT; i++) {
 		if (reg_read(&uart, UART_LSR) & LSR_THR_EMPTY)
@@ -130,10 +156,26 @@ void uart_write(const char *s, uint64_t len)
 	}
 }
 
+void uart_poll(void)
+{
+	if (uart.space != UART_NONE)
+		rx_drain();
+}
+
 int uart_getc(void)
 {
-	if (uart.space == UART_NONE ||
-	    !(reg_read(&uart, UART_LSR) & LSR_DATA_READY))
+	int c = -1;
+
+	if (uart.space == UART_NONE)
 		return -1;
-	return reg_read(&uart, UART_THR);
+	rx_drain();
+	while (__atomic_exchange_n(&rx_busy, 1, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	if (rx_count) {
+		c = rx_ring[rx_head];
+		rx_head = (rx_head + 1) % RX_RING;
+		rx_count--;
+	}
+	__atomic_store_n(&rx_busy, 0, __ATOMIC_RELEASE);
+	return c;
 }

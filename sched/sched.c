@@ -10,6 +10,7 @@
 #include <core/vendor.h>
 #include <core/vlapic.h>
 #include <core/vm.h>
+#include <drivers/uart.h>
 #include <lib/format.h>
 #include <lib/spinlock.h>
 #include <keel/abi.h>
@@ -508,6 +509,8 @@ void sched_run(struct cpu *cpu)
 		struct sched_entity *se;
 		struct vcpu *v;
 
+		if (console_owner)
+			uart_poll();	/* typing must not overrun the UART */
 		spin_lock(&cs->lock);
 		wake_due(cs, now);
 		se = sched_pick(&cs->rq, now);

@@ -26,6 +26,8 @@ void log_write(enum log_level level, const char *fmt, ...)
 
 /* Raw console output, no prefix, not kept in the ring (guest consoles). */
 void console_write(const char *s, size_t len);
+/* One byte as it is (no LF to CRLF): the management VM's COM1. */
+void console_putc_raw(char c);
 
 /*
  * Until the console UART is up, console lines are kept (up to

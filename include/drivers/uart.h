@@ -57,6 +57,8 @@ void uart_putc(char c);
 void uart_write(const char *s, uint64_t len);
 /* Returns a received byte, or -1 when none is waiting. */
 int uart_getc(void);
+/* Moves received bytes from the UART's FIFO into the driver's buffer. */
+void uart_poll(void);
 
 /*
  * The divisor latch value for baud from an input clock of clock_hz (0:
