@@ -45,6 +45,24 @@ static bool mem_size_valid(uint64_t bytes)
 	       !(bytes & (KEEL_MEM_ALIGN - 1));
 }
 
+int hc_check_guest_range(const struct page_table *stage2, uint64_t mem_bytes,
+			 uint64_t gpa, uint64_t len)
+{
+	uint64_t end, pa, page;
+	unsigned int perms;
+
+	if (gpa + len < gpa)
+		return -KEEL_EINVAL;
+	end = gpa + len;
+	for (uint64_t at = gpa; at < end; at = (at & ~(PT_PAGE_4K - 1)) + PT_PAGE_4K) {
+		if (at >= mem_bytes ||
+		    !pt_translate(stage2, at, &pa, &perms, &page) ||
+		    (perms & PT_UC))
+			return -KEEL_EFAULT;
+	}
+	return 0;
+}
+
 int hc_check_buffer(uint64_t gpa, uint64_t len)
 {
 	return gpa + len < gpa ? -KEEL_EINVAL : 0;

@@ -7,6 +7,7 @@
 #include <arch/tsc.h>
 #include <arch/x86.h>
 #include <core/elf.h>
+#include <core/hc_check.h>
 #include <core/log.h>
 #include <core/vendor.h>
 #include <core/vlapic.h>
@@ -74,17 +75,13 @@ static void copy_in(void *host, void *buf, size_t len)
 static int guest_mem_copy_locked(struct vm *vm, uint64_t gpa, void *buf,
 				 size_t len, copy_fn copy)
 {
-	uint64_t end, pa, page;
+	uint64_t pa, page;
 	unsigned int perms;
 
-	if (gpa + len < gpa)
-		return -KEEL_EINVAL;
-	end = gpa + len;
-	for (uint64_t at = gpa; at < end; at = ALIGN_DOWN(at, PT_PAGE_4K) + PT_PAGE_4K) {
-		if (!pt_translate(&vm->stage2, at, &pa, &perms, &page) ||
-		    (perms & PT_UC) || at >= vm->mem_bytes)
-			return -KEEL_EFAULT;
-	}
+	int ret = hc_check_guest_range(&vm->stage2, vm->mem_bytes, gpa, len);
+
+	if (ret)
+		return ret;
 	while (len) {
 		size_t chunk;
 

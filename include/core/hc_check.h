@@ -12,9 +12,19 @@
 #include <stdint.h>
 
 #include <keel/abi.h>
+#include <mm/pagetable.h>
 
 /* A name: 1-31 characters of [A-Za-z0-9_.-], NUL-terminated in size. */
 bool hc_name_valid(const char *name, unsigned int size);
+
+/*
+ * §3: every page of [gpa, gpa+len) must be RAM of the VM: below mem_bytes,
+ * mapped in its stage-2 tables, and not MMIO (PT_UC). -KEEL_EINVAL if the
+ * range wraps, -KEEL_EFAULT otherwise. The hypervisor's own memory is
+ * never mapped in stage 2 (vm_create's audit), so it fails here too.
+ */
+int hc_check_guest_range(const struct page_table *stage2, uint64_t mem_bytes,
+			 uint64_t gpa, uint64_t len);
 
 /* A buffer [gpa, gpa+len) that must not wrap: -KEEL_EINVAL if it does. */
 int hc_check_buffer(uint64_t gpa, uint64_t len);
