@@ -134,7 +134,8 @@ int64_t hc_vm_create(struct vcpu *v)
 	strlcpy(cfg.name, c.name, sizeof(cfg.name));
 	strlcpy(cfg.image, c.image, sizeof(cfg.image));
 	strlcpy(cfg.args, c.args, sizeof(cfg.args));
-	cfg.mem = c.mem_bytes;
+	/* bounded work: the rest is mapped by VM_SET_MEM before VM_START */
+	cfg.mem = MIN(c.mem_bytes, KEEL_WORK_BUDGET);
 	cfg.mem_max = mem_max;
 	cfg.cpus = cpus_mask;
 	cfg.cpu = (uint32_t)__builtin_ctzll(cpus_mask);
@@ -148,6 +149,7 @@ int64_t hc_vm_create(struct vcpu *v)
 		return ret == -KEEL_ENOEXEC ? -KEEL_EINVAL :
 		       ret == -KEEL_EFAULT ? -KEEL_EINVAL : ret;
 	}
+	vm->mem_target = c.mem_bytes;
 	log_info("vm %s: created (id %u, %lu MiB, max %lu MiB, %u vCPUs, image %s)",
 		 vm->name, vm->id, vm->mem_bytes / MIB, vm->mem_max / MIB,
 		 vm->vcpu_count, image ? c.image : "raw");

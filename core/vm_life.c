@@ -23,6 +23,15 @@ int vm_start(struct vm *vm)
 {
 	struct vcpu *v = &vm->vcpus[0];
 
+	uint64_t mem = vm->mem_bytes;
+
+	if (vm->mem_bytes < vm->mem_target)
+		return -KEEL_EBUSY;	/* VM_SET_MEM has more to map first */
+	/* the guest learns its final size (it may have grown since create) */
+	if (guest_mem_write(vm, GUEST_START_INFO_GPA +
+			    offsetof(struct keel_start_info, mem_bytes),
+			    &mem, sizeof(mem)))
+		return -KEEL_EBUSY;
 	spin_lock(&vm->lock);
 	if (vm->state != VM_CREATED) {
 		spin_unlock(&vm->lock);
