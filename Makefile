@@ -68,11 +68,13 @@ include guests/guests.mk
 include tests/unit/unit.mk
 include tests/fuzz/fuzz.mk
 include tools/tools.mk
+include tests/bench/bench.mk
 
 all: $(HV_ELF) $(LOADER_EFI) guests esp
 
 # Instruction counts of exit and switch paths on both vendors (not timings).
-bench: all
+bench: all bench-build
+	tools/install-deps
 	KEEL_BUILD=$(BUILD) /usr/bin/python3 tests/bench/run.py
 
 clean:

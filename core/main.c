@@ -222,6 +222,7 @@ __attribute__((noreturn)) void kmain(const struct boot_info *bi)
 		 wx, pages);
 	log_info("boot took %lu ms (loader start to all CPUs ready)",
 		 tsc_to_us(rdtsc() - bi->loader_tsc) / 1000);
+	frames_report_footprint(bi->kernel_size);
 
 	for (unsigned int i = 0; i < cpu_count; i++)
 		sched_cpu_init(i);

@@ -534,6 +534,9 @@ int vm_create(const struct config_vm *cfg, const struct boot_module *image,
 		ret = -KEEL_EFAULT;
 		goto fail;
 	}
+	log_debug("vm %s: stage-2 tables: %lu KiB for %lu MiB", vm->name,
+		  (uint64_t)(vm->stage2.table_count * PT_PAGE_4K / KIB),
+		  vm->mem_bytes / MIB);
 	if (image) {
 		ret = load_image(vm, image, &entry_rip, why);
 	} else if (cfg->entry_rip >= KEEL_GUEST_IMAGE_MIN &&

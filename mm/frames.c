@@ -15,6 +15,7 @@
 static struct frame_pool pool;
 static struct spinlock pool_lock = SPINLOCK_INIT;
 static uint64_t pool_total;
+static uint64_t pool_meta_bytes;
 
 static void *identity(void *ctx, uint64_t pa)
 {
@@ -49,6 +50,7 @@ void frames_init(const struct boot_info *bi)
 
 	meta_bytes = ALIGN_UP(frame_pool_meta_bytes(0, top), FRAME_SIZE);
 	meta_pa = find_meta_space(bi, meta_bytes);
+	pool_meta_bytes = meta_bytes;
 	frame_pool_init(&pool, 0, top, phys_to_virt(meta_pa), identity, NULL);
 
 	for (uint32_t i = 0; i < bi->mem_count; i++) {
@@ -118,6 +120,15 @@ uint64_t frames_free_bytes(void)
 uint64_t frames_total_bytes(void)
 {
 	return pool_total;
+}
+
+void frames_report_footprint(uint64_t image_bytes)
+{
+	uint64_t used = pool_total - frames_free_bytes();
+
+	log_info("memory: hypervisor footprint %lu KiB: image %lu KiB, allocator metadata %lu KiB, frames %lu KiB",
+		 (image_bytes + pool_meta_bytes + used) / KIB, image_bytes / KIB,
+		 pool_meta_bytes / KIB, used / KIB);
 }
 
 static int pt_alloc_table(void *ctx, uint64_t *pa)

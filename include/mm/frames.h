@@ -20,6 +20,12 @@ int frames_alloc_below(unsigned int order, uint64_t limit, uint64_t *pa);
 void frames_free(uint64_t pa, unsigned int order);
 uint64_t frames_free_bytes(void);
 uint64_t frames_total_bytes(void);
+/*
+ * Logs the hypervisor's own memory: its image (image_bytes, .bss
+ * included), the allocator's metadata and the frames allocated so far.
+ * Called once all CPUs are up and before any VM exists.
+ */
+void frames_report_footprint(uint64_t image_bytes);
 
 /* Table memory for pt_* backed by the pool, zeroed. */
 extern const struct pt_memory frames_pt_memory;

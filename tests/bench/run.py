@@ -1,19 +1,34 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""`make bench`: deterministic instruction counts of Keel's exit and switch
-paths, measured inside guests, on both vendors.
+"""`make bench`: deterministic instruction counts of Keel's exit, switch
+and wake-up paths, measured inside guests on both vendors, its memory
+overhead, the same guest code without Keel (the floor), and the cost of
+the scheduling decision on the host.
 
-QEMU runs with -icount shift=S,sleep=off: the guest's clock advances 2^S ns
-per instruction, so TSC ticks convert to instructions through the TSC rate
-the hypervisor calibrated on that same clock. Bochs's TSC counts one tick
-per instruction. Both runs use one CPU so no other CPU's instructions are
-counted. Writes build/bench/results.json and prints a Markdown table.
+QEMU runs with -icount shift=S,sleep=off: every instruction advances the
+virtual clock by 2^S ns and QEMU's TSC is that clock in ns, so a TSC
+delta divided by 2^S is an instruction count. Bochs's TSC counts one tick
+per instruction (clock: sync=none). Numbers are instructions, not cycles:
+path lengths for comparing versions, never latencies.
 
-Numbers are instructions, not cycles: path lengths for comparing versions.
+Writes build/bench/results.json, build/bench/performance.md (the table
+for docs/performance.md), build/bench/shares-{svm,vmx}.png and prints
+the table.
+
+    run.py [--quick] [--vendor amd|intel]... [--out DIR]
+
+--quick: few samples, short runs and no 1 GiB VM on Bochs (the
+regression check in make test uses it; its numbers are not the
+benchmark's). --out: where results and logs go (default build/bench;
+the programs it runs are always build/bench's, from make bench-build).
 """
 
+import argparse
 import json
 import re
+import shutil
+import statistics
+import subprocess
 import sys
 from pathlib import Path
 
@@ -21,69 +36,325 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 import harness  # noqa: E402
 
 ICOUNT_SHIFT = 7
-CONFIG = """\
-cmdline loglevel=info
-module pingpong /keel/guests/pingpong.elf
-vm ping image=pingpong cpu=0 args="count={count}"
-vm pong image=pingpong cpu=0 args="count={count}"
+SECTION = {"amd": "svm", "intel": "vmx"}
+EMULATOR = {"amd": "QEMU TCG -icount", "intel": "Bochs"}
+
+# Samples per metric, the CPU share scenario's run time (ms of TSC time),
+# the IPI round count, the machine's memory and the big VM's, per vendor.
+# Bochs has at most 2 GiB here, so no 1 GiB-aligned free block for a
+# 1 GiB page; QEMU with 3 GiB has one at 4 GiB.
+FULL = {
+    "amd": dict(count=1000, run=1500, ipis=100, mem="3G", big="1G"),
+    "intel": dict(count=300, run=300, ipis=30, mem="2G", big="1G"),
+}
+QUICK = {
+    "amd": dict(count=50, run=200, ipis=10, mem="3G", big="1G"),
+    "intel": dict(count=20, run=120, ipis=5, mem="512M", big="64M"),
+}
+
+EXITS_CONFIG = """\
+cmdline loglevel=debug
+module bench /keel/guests/bench.elf
+vm exits image=bench cpu=0 prio=9 args="mode=exits count={count}"
+vm ping image=bench cpu=0 prio=8 args="mode=yield count={count}"
+vm pong image=bench cpu=0 prio=8 args="mode=yield count={count}"
+vm s10 image=bench cpu=0 prio=7 slice=10 args="mode=spin run={run}"
+vm s30 image=bench cpu=0 prio=7 slice=30 args="mode=spin run={run}"
 """
-COUNT = {"amd": 2000, "intel": 500}
+
+IPI_CONFIG = """\
+cmdline loglevel=debug
+module bench /keel/guests/bench.elf
+vm big image=bench mem={big} cpu=1 args="mode=idle"
+vm ipi image=bench vcpus=2 cpus=0-1 args="mode=ipi count={ipis}"
+"""
+
+EXIT_METRICS = ("hypercall_null", "exit_cpuid", "exit_io", "exit_msr")
+PENDING = ("vm_create_16m", "vm_destroy_16m", "boot_to_shell")
+PENDING_NOTE = ("pending: needs the management VM (keel> shell, "
+                "hypercalls 64-82), not in main yet")
+
+RESULT = re.compile(r"^\[(\S+)\] bench: (\S+) median=(\d+) min=(\d+) n=(\d+)$",
+                    re.M)
+RAN = re.compile(r"^\[(\S+)\] bench: ran (\d+) (\d+) (\d+) (\d+)$", re.M)
+STAGE2 = re.compile(r"^keel: debug: vm (\S+): stage-2 tables: (\d+) KiB "
+                    r"for (\d+) MiB$", re.M)
+FOOTPRINT = re.compile(r"^keel: memory: hypervisor footprint (\d+) KiB", re.M)
+TSC = re.compile(r"^keel: TSC: (\d+) MHz", re.M)
 
 
-def measure(vendor, workdir):
+def boot(vendor, out, name, config, guests=(), smp=1, mem="512M",
+         until=r"keel: all guests have stopped", loader=None, timeout=1800):
+    """Boots one scenario; returns its serial log (also in out/)."""
     build = harness.build_dir()
-    esp = harness.make_esp(workdir / f"esp-{vendor}",
-                           CONFIG.format(count=COUNT[vendor]),
-                           guests=[build / "guests" / "pingpong.elf"])
+    esp = harness.make_esp(out / f"esp-{name}-{vendor}", config,
+                           guests=[build / "guests" / f"{g}.elf"
+                                   for g in guests], loader=loader)
     extra = (["-icount", f"shift={ICOUNT_SHIFT},sleep=off"]
              if vendor == "amd" else [])
-    with harness.Machine(vendor, esp, smp=1, timeout=900, extra_args=extra,
-                         logfile=workdir / f"serial-{vendor}.log") as m:
-        m.expect_line(r"keel: all guests have stopped")
+    with harness.Machine(vendor, esp, smp=smp, mem=mem, timeout=timeout,
+                         extra_args=extra,
+                         logfile=out / f"serial-{name}-{vendor}.log") as m:
+        m.expect_line(until)
         log = m.log
-    tsc_mhz = int(re.search(r"^keel: TSC: (\d+) MHz", log, re.M).group(1))
-    if vendor == "amd":
-        # instructions per second of guest clock / TSC ticks per second
-        per_tick = (1e9 / 2 ** ICOUNT_SHIFT) / (tsc_mhz * 1e6)
-    else:
-        per_tick = 1.0
+    shutil.rmtree(esp, ignore_errors=True)
+    if "PANIC" in log or "bench: FAIL" in log:
+        raise SystemExit(f"{vendor} {name}: failed; see "
+                         f"{out / f'serial-{name}-{vendor}.log'}")
+    return log
+
+
+def ticks_per_insn(vendor, log=None):
+    """TSC ticks per instruction: 2^S ns under icount (QEMU's TSC is
+    its virtual clock in ns, which Keel's calibration confirms), 1 on
+    Bochs."""
+    if vendor == "intel":
+        return 1
+    if log is not None:
+        mhz = int(TSC.search(log).group(1))
+        if mhz != 1000:
+            raise SystemExit(f"QEMU -icount: TSC {mhz} MHz, expected 1000")
+    return 2 ** ICOUNT_SHIFT
+
+
+def results_of(log, vm=None):
+    """{name: (median, min)} of the bench lines (of one VM if given)."""
+    return {m.group(2): (int(m.group(3)), int(m.group(4)))
+            for m in RESULT.finditer(log) if vm is None or m.group(1) == vm}
+
+
+def insns(ticks, per):
+    return round(ticks / per)
+
+
+def shares(log, per_tick_ms, window_ms, step_ms=2):
+    """From the intervals s10 and s30 ran (progress linear inside an
+    interval, flat between them): their CPU shares per window
+    [(t_ms, share10, share30)], their work every step_ms [(t_ms, units10,
+    units30)] and the ratio of their work s30/s10 over whole windows."""
+    runs = {"s10": [], "s30": []}
+    for m in RAN.finditer(log):
+        if m.group(1) in runs:
+            runs[m.group(1)].append(tuple(int(x) for x in m.group(2, 3, 4, 5)))
+    if not runs["s10"] or not runs["s30"]:
+        raise SystemExit("the CPU share scenario printed no intervals")
+    t_start = min(r[0][0] for r in runs.values())
+    t_end = min(r[-1][1] for r in runs.values())	# while both ran
+
+    def units_at(vm, t):
+        done = 0
+        for t0, t1, u0, u1 in runs[vm]:
+            if t >= t1:
+                done = u1
+            elif t > t0:
+                return u0 + (u1 - u0) * (t - t0) / (t1 - t0)
+            else:
+                return done
+        return done
+
+    window, step = window_ms / per_tick_ms, step_ms / per_tick_ms
+    rows, t = [], t_start
+    while t + window <= t_end:
+        d10 = units_at("s10", t + window) - units_at("s10", t)
+        d30 = units_at("s30", t + window) - units_at("s30", t)
+        if d10 + d30:
+            rows.append(((t - t_start) * per_tick_ms, d10 / (d10 + d30),
+                         d30 / (d10 + d30)))
+        t += window
+    whole = t
+    work, t = [], t_start
+    while t <= t_end:
+        work.append(((t - t_start) * per_tick_ms, units_at("s10", t),
+                     units_at("s30", t)))
+        t += step
+    done10 = units_at("s10", whole) - units_at("s10", t_start)
+    done30 = units_at("s30", whole) - units_at("s30", t_start)
+    return rows, work, (done30 / done10 if done10 else 0.0)
+
+
+def plot_shares(rows, work, ratio, vendor, out):
+    """build/bench/shares-SECTION.png (gnuplot): the work of both guests
+    over time, and their shares per window."""
+    name = SECTION[vendor]
+    data, cum = out / f"shares-{name}.dat", out / f"work-{name}.dat"
+    data.write_text("".join(f"{t:.1f} {a:.4f} {b:.4f}\n" for t, a, b in rows))
+    cum.write_text("".join(f"{t:.1f} {a:.1f} {b:.1f}\n" for t, a, b in work))
+    png = out / f"shares-{name}.png"
+    script = f"""
+set terminal pngcairo size 900,640
+set output '{png}'
+set multiplot layout 2,1 title 'Two spin guests on one CPU, slices 10 and 30 ms ({name.upper()}, {EMULATOR[vendor]}): work ratio {ratio:.2f}'
+set key outside right
+set grid
+set xlabel 'time since both started (ms of TSC time)'
+set ylabel 'work done (units)'
+plot '{cum}' using 1:3 with lines lw 2 title 'slice=30', \\
+     '{cum}' using 1:2 with lines lw 2 title 'slice=10'
+set ylabel 'CPU share per 40 ms'
+set yrange [0:1]
+plot '{data}' using 1:3 with linespoints title 'slice=30', \\
+     '{data}' using 1:2 with linespoints title 'slice=10', \\
+     0.75 with lines dashtype 2 title 'expected 3/4', \\
+     0.25 with lines dashtype 2 title 'expected 1/4'
+unset multiplot
+"""
+    if not shutil.which("gnuplot"):
+        print("bench: gnuplot not found (apt-get install gnuplot-nox): "
+              f"no {png.name}", file=sys.stderr)
+        return None
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+    return png
+
+
+def measure_vendor(vendor, p, out):
+    """Every metric of one vendor: {metric: number}, plus the plot."""
     values = {}
-    for name in ("hypercall_null", "exit_cpuid", "yield"):
-        ticks = [int(x) for x in re.findall(
-            rf"^\[p[io]ng\] pingpong: {name} (\d+)$", log, re.M)]
-        if not ticks:
-            raise SystemExit(f"{vendor}: no {name} result in the log")
-        values[name] = round(min(ticks) * per_tick)
+    log = boot(vendor, out, "exits", EXITS_CONFIG.format(**p), ["bench"])
+    per = ticks_per_insn(vendor, log)
+    exits = results_of(log, "exits")
+    for name in EXIT_METRICS:
+        values[name] = insns(exits[name][0], per)
+    yields = [r["yield"][0] for r in (results_of(log, "ping"),
+                                      results_of(log, "pong")) if "yield" in r]
+    if len(yields) != 2:
+        raise SystemExit(f"{vendor}: no yield result from ping and pong")
     # a yield round trip is 2 hypercall exits and 2 vCPU switches
-    values["vcpu_switch"] = round((values["yield"] -
+    values["vcpu_switch"] = round((insns(min(yields), per) -
                                    2 * values["hypercall_null"]) / 2)
-    del values["yield"]
-    return values, tsc_mhz
+    stage2 = {m.group(1): (int(m.group(2)), int(m.group(3)))
+              for m in STAGE2.finditer(log)}
+    values["stage2_bytes_16m"] = stage2["exits"][0] * 1024
+    values["hv_footprint_bytes"] = int(FOOTPRINT.search(log).group(1)) * 1024
+
+    tsc_mhz = int(TSC.search(log).group(1))
+    rows, work, ratio = shares(log, 1 / (tsc_mhz * 1000), 40)
+    values["sched_share_ratio_30_10"] = round(ratio, 3)
+    plot_shares(rows, work, ratio, vendor, out)
+
+    log = boot(vendor, out, "ipi", IPI_CONFIG.format(**p), ["bench"], smp=2,
+               mem=p["mem"])
+    values["ipi_wake"] = insns(results_of(log, "ipi")["ipi_wake"][0], per)
+    stage2 = {m.group(1): (int(m.group(2)), int(m.group(3)))
+              for m in STAGE2.finditer(log)}
+    kib, mib = stage2["big"]
+    values["stage2_bytes_per_gib"] = round(kib * 1024 * 1024 / max(mib, 1024))
+    values["stage2_vm_mib"] = mib
+    return values
 
 
-def main():
-    out = harness.build_dir() / "bench"
-    out.mkdir(parents=True, exist_ok=True)
-    results = {}
-    for vendor, section in (("amd", "svm"), ("intel", "vmx")):
-        results[section], _ = measure(vendor, out)
-    text = (harness.build_dir() / "keel.elf")
-    results["text_bytes"] = _text_bytes(text)
-    (out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    metrics = [k for k in results["svm"]]
-    print("| metric (instructions) | SVM (QEMU icount) | VMX (Bochs) |")
-    print("|---|---|---|")
-    for k in metrics:
-        print(f"| `{k}` | {results['svm'][k]} | {results['vmx'][k]} |")
-    print(f"| `text_bytes` | {results['text_bytes']} | |")
-    print(f"\nwritten: {out / 'results.json'}")
+def measure_baseline(vendor, out):
+    """The same measuring code without Keel: an EFI app under OVMF."""
+    log = boot(vendor, out, "baseline", "", until=r"bench: baseline done",
+               loader=harness.build_dir() / "bench" / "baseline.efi")
+    per = ticks_per_insn(vendor)
+    found = {m.group(1): int(m.group(2)) for m in re.finditer(
+        r"bench: (\S+) median=(\d+) min=\d+ n=\d+", log)}
+    return {name: insns(found[name], per) for name in EXIT_METRICS}
 
 
-def _text_bytes(elf):
-    import subprocess
+def sched_decision(out):
+    """Instructions per sched_pick + sched_next_event on the host, by
+    vCPUs on the run queue (callgrind; the marginal cost of N more
+    decisions, so set-up does not count)."""
+    exe = harness.build_dir() / "bench" / "sched_decision"
+    if not shutil.which("valgrind"):
+        raise SystemExit("bench: valgrind not found (apt-get install valgrind)")
+    values = {}
+    for vcpus in (1, 8, 64):
+        ir = []
+        for n in (1000, 2000):
+            cg = out / f"callgrind.{vcpus}.{n}"
+            subprocess.run(["valgrind", "--tool=callgrind",
+                            "--toggle-collect=decide",
+                            f"--callgrind-out-file={cg}", str(exe),
+                            str(vcpus), str(n)],
+                           check=True, capture_output=True)
+            ir.append(int(re.search(r"^summary: (\d+)", cg.read_text(),
+                                    re.M).group(1)))
+            cg.unlink()
+        values[f"sched_decision_{vcpus}"] = round((ir[1] - ir[0]) / 1000)
+    return values
+
+
+def text_bytes(elf):
     size = subprocess.run(["size", "-A", str(elf)], capture_output=True,
                           text=True, check=True).stdout
     return int(re.search(r"^\.text\s+(\d+)", size, re.M).group(1))
+
+
+TARGETS = {"hypercall_null": 150, "exit_cpuid": 200, "vcpu_switch": 1500,
+           "stage2_bytes_per_gib": 8192, "text_bytes": 96 * 1024}
+
+DESCRIPTION = {
+    "hypercall_null": "`version` hypercall round trip (VMCALL/VMMCALL)",
+    "exit_cpuid": "CPUID exit round trip",
+    "exit_io": "OUT to the virtual UART's scratch register",
+    "exit_msr": "RDMSR IA32_APIC_BASE (intercepted)",
+    "vcpu_switch": "switch between two guests' vCPUs on one CPU (yield)",
+    "ipi_wake": "IPI from a vCPU on CPU 0 to a vCPU blocked in hlt on CPU 1, send to its handler",
+    "stage2_bytes_16m": "stage-2 tables of a 16 MiB VM (bytes)",
+    "stage2_bytes_per_gib": "stage-2 tables per GiB of a 1 GiB VM (bytes)",
+    "hv_footprint_bytes": "hypervisor memory, no guests (bytes)",
+    "sched_share_ratio_30_10": "CPU share ratio, slices 30:10 ms (ratio)",
+}
+
+
+def markdown(results):
+    lines = ["| metric | SVM (QEMU -icount) | VMX (Bochs) | floor SVM | "
+             "floor VMX | target | what |", "|---|---|---|---|---|---|---|"]
+    metrics = [m for m in DESCRIPTION if m in results.get("svm", {}) or
+               m in results.get("vmx", {})]
+    for m in metrics + list(PENDING):
+        row = [f"`{m}`"]
+        for section in ("svm", "vmx"):
+            v = results.get(section, {}).get(m)
+            row.append("pending" if v is None else f"{v}")
+        for section in ("svm", "vmx"):
+            v = results.get("baseline", {}).get(section, {}).get(m)
+            row.append("" if v is None else f"{v}")
+        row.append(f"<= {TARGETS[m]}" if m in TARGETS else "")
+        row.append(DESCRIPTION.get(m, "needs the management VM"))
+        lines.append("| " + " | ".join(row) + " |")
+    lines.append(f"| `text_bytes` | {results['text_bytes']} | | | | "
+                 f"<= {TARGETS['text_bytes']} | hypervisor .text (bytes) |")
+    host = results.get("host", {})
+    if host:
+        lines += ["", "| vCPUs on the run queue | instructions per "
+                  "scheduling decision (host, callgrind) |", "|---|---|"]
+        for k, v in host.items():
+            lines.append(f"| {k.rsplit('_', 1)[1]} | {v} |")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--vendor", action="append", choices=("amd", "intel"))
+    ap.add_argument("--out", type=Path, default=harness.build_dir() / "bench")
+    args = ap.parse_args()
+    vendors = args.vendor or ["amd", "intel"]
+    params = QUICK if args.quick else FULL
+    out = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+
+    results = {"units": "instructions unless the name says bytes"}
+    for vendor in vendors:
+        section = results.setdefault(SECTION[vendor], {})
+        section.update(measure_vendor(vendor, params[vendor], out))
+        for m in PENDING:
+            section[m] = None
+    results["pending"] = {m: PENDING_NOTE for m in PENDING}
+    results["baseline"] = {SECTION[v]: measure_baseline(v, out)
+                           for v in vendors}
+    results["host"] = sched_decision(out)
+    results["text_bytes"] = text_bytes(harness.build_dir() / "keel.elf")
+    results["quick"] = args.quick
+
+    (out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    table = markdown(results)
+    (out / "performance.md").write_text(table)
+    print(table)
+    print(f"written: {out / 'results.json'}, {out / 'performance.md'}")
 
 
 if __name__ == "__main__":
