@@ -16,12 +16,13 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
 FUZZ_RUNS   ?= 1000000
 FUZZ_TIME   ?= 20
 
-FUZZ_NAMES  := fuzz_config fuzz_elf fuzz_spcr fuzz_shell
+FUZZ_NAMES  := fuzz_config fuzz_elf fuzz_spcr fuzz_shell fuzz_hypercall
 FUZZ_BINS   := $(addprefix $(FUZZ_DIR)/,$(FUZZ_NAMES))
 
 FUZZ_SRCS_fuzz_config := core/config.c lib/parse.c tests/unit/compat.c
 FUZZ_SRCS_fuzz_elf    := core/elf.c
 FUZZ_SRCS_fuzz_spcr   := drivers/spcr.c drivers/serial_select.c drivers/acpi.c
+FUZZ_SRCS_fuzz_hypercall := core/hc_check.c mm/pagetable.c
 FUZZ_SRCS_fuzz_shell  := guests/mgmt/shell_parse.c guests/mgmt/lineedit.c \
 	guests/mgmt/detach.c guests/mgmt/show.c lib/parse.c tests/unit/compat.c
 FUZZ_FLAGS_fuzz_shell := -Iguests/mgmt
