@@ -150,8 +150,8 @@ static void resize_vcpus(const struct shell_cmd *cmd,
 		return;
 	}
 	if (cmd->vcpus == vi->vcpus) {
-		out_printf("%s has %u vCPUs online already\n", cmd->name,
-			   vi->vcpus);
+		out_printf("%s has %u vCPU%s online already\n", cmd->name,
+			   vi->vcpus, vi->vcpus == 1 ? "" : "s");
 		return;
 	}
 	ret = hv_vm_set_vcpus(vi->id, cmd->vcpus);
@@ -168,7 +168,8 @@ static void resize_vcpus(const struct shell_cmd *cmd,
 		report_hv_error(what, ret);
 		return;
 	}
-	out_printf("%s has %u vCPUs online\n", cmd->name, cmd->vcpus);
+	out_printf("%s has %u vCPU%s online\n", cmd->name, cmd->vcpus,
+		   cmd->vcpus == 1 ? "" : "s");
 }
 
 void cmd_resize(const struct shell_cmd *cmd)
