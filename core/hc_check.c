@@ -54,6 +54,8 @@ int hc_check_guest_range(const struct page_table *stage2, uint64_t mem_bytes,
 	if (gpa + len < gpa)
 		return -KEEL_EINVAL;
 	end = gpa + len;
+	if (end > mem_bytes)
+		return -KEEL_EFAULT;
 	for (uint64_t at = gpa; at < end; at = (at & ~(PT_PAGE_4K - 1)) + PT_PAGE_4K) {
 		if (at >= mem_bytes ||
 		    !pt_translate(stage2, at, &pa, &perms, &page) ||
@@ -137,7 +139,7 @@ int hc_check_vcpu_entry(uint64_t rip, uint64_t stacks, uint64_t stack_bytes,
 	uint64_t area;
 
 	if (!rip || rip >= mem || stack_bytes < STACK_MIN || stack_bytes % 16 ||
-	    stack_bytes > mem)
+	    stack_bytes > mem / KEEL_MAX_VCPUS)
 		return -KEEL_EINVAL;
 	area = stack_bytes * KEEL_MAX_VCPUS;	/* vCPU n: top at (n + 1) stacks */
 	if (stacks % 16 || stacks + area < stacks || stacks + area > mem)
