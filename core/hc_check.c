@@ -54,7 +54,7 @@ int hc_check_guest_range(const struct page_table *stage2, uint64_t mem_bytes,
 	if (gpa + len < gpa)
 		return -KEEL_EINVAL;
 	end = gpa + len;
-	if (end > mem_bytes)
+	if (len && end > mem_bytes)
 		return -KEEL_EFAULT;
 	for (uint64_t at = gpa; at < end; at = (at & ~(PT_PAGE_4K - 1)) + PT_PAGE_4K) {
 		if (at >= mem_bytes ||
