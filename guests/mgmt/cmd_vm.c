@@ -78,6 +78,38 @@ void cmd_list(const struct shell_cmd *cmd)
 	}
 }
 
+/*
+ * VM_DESTROY until it is done (§4.8: resumable), with progress lines when
+ * it takes a while: 0, or the hypervisor's error (not yet reported).
+ */
+static long destroy_all(uint32_t id, const char *name)
+{
+	uint64_t start = rdtsc(), moved = start, last_shown = 0;
+	long left, prev = -1;
+
+	while ((left = hv_vm_destroy(id)) > 0) {
+		uint64_t now = rdtsc();
+
+		if (left != prev)
+			moved = now;
+		/* progress only for a destroy that takes a while */
+		if ((uint64_t)left != last_shown &&
+		    ((prev > 0 && left < prev) ||
+		     tsc_to_ms(now - start) >= DESTROY_QUIET_MS)) {
+			out_printf("destroying %s: %lu MiB left\n", name,
+				   (unsigned long)(((uint64_t)left + MIB_BYTES - 1) /
+						   MIB_BYTES));
+			out_flush();
+			last_shown = (uint64_t)left;
+		}
+		if (tsc_to_ms(now - moved) >= DESTROY_STUCK_MS)
+			return -KEEL_EBUSY;
+		prev = left;
+		sleep_ns(NS_PER_MS);
+	}
+	return left;
+}
+
 /* IMAGE among the boot modules, as a Keel image: else the error line. */
 static bool check_image(const char *image)
 {
@@ -142,12 +174,29 @@ static bool check_create(const struct shell_cmd *cmd,
 	return true;
 }
 
+/*
+ * VM_CREATE maps at most KEEL_WORK_BUDGET; VM_SET_MEM maps the rest
+ * before the VM can start (§4.8).
+ */
+static long map_all(const struct shell_cmd *cmd, uint32_t id)
+{
+	long left;
+
+	while ((left = hv_vm_set_mem(id, cmd->mem, 0)) > 0) {
+		out_printf("creating %s: %lu MiB to map\n", cmd->name,
+			   (unsigned long)(((uint64_t)left + MIB_BYTES - 1) /
+					   MIB_BYTES));
+		out_flush();
+	}
+	return left;
+}
+
 void cmd_create(const struct shell_cmd *cmd)
 {
 	static struct keel_vm_config cfg;
 	struct keel_host_info hi;
 	char what[64];
-	long id;
+	long id, ret;
 
 	if (!host_info(&hi) || !check_create(cmd, &hi))
 		return;
@@ -162,10 +211,17 @@ void cmd_create(const struct shell_cmd *cmd)
 	cfg.slice_ms = cmd->slice_ms;
 	cfg.entry = KEEL_ENTRY_ELF;
 	strlcpy(cfg.args, cmd->args, sizeof(cfg.args));
+	snprintf(what, sizeof(what), "create %s", cmd->name);
 	id = hv_vm_create(&cfg);
 	if (id < 0) {
-		snprintf(what, sizeof(what), "create %s", cmd->name);
 		report_hv_error(what, id);
+		return;
+	}
+	ret = map_all(cmd, (uint32_t)id);
+	if (ret < 0) {
+		/* nothing may be left behind: the VM goes again */
+		destroy_all((uint32_t)id, cmd->name);
+		report_hv_error(what, ret);
 		return;
 	}
 	out_printf("created %s (id %ld)\n", cmd->name, id);
@@ -229,39 +285,21 @@ void cmd_resume(const struct shell_cmd *cmd)
 void cmd_destroy(const struct shell_cmd *cmd)
 {
 	struct keel_vm_info vi;
-	uint64_t start = rdtsc(), moved = start, last_shown = 0;
-	long left, prev = -1;
 	char what[64];
+	long ret;
 
 	if (!find_other("destroy", cmd->name, &vi))
 		return;
-	while ((left = hv_vm_destroy(vi.id)) > 0) {
-		uint64_t now = rdtsc();
-
-		if (left != prev)
-			moved = now;
-		/* progress only for a destroy that takes a while */
-		if ((uint64_t)left != last_shown &&
-		    ((prev > 0 && left < prev) ||
-		     tsc_to_ms(now - start) >= DESTROY_QUIET_MS)) {
-			out_printf("destroying %s: %lu MiB left\n", cmd->name,
-				   (unsigned long)(((uint64_t)left + MIB_BYTES - 1) /
-						   MIB_BYTES));
-			out_flush();
-			last_shown = (uint64_t)left;
-		}
-		if (tsc_to_ms(now - moved) >= DESTROY_STUCK_MS) {
-			out_error("destroying %s is stuck with %ld bytes left; "
-				  "try 'destroy %s' again, and see 'log'",
-				  cmd->name, left, cmd->name);
-			return;
-		}
-		prev = left;
-		sleep_ns(NS_PER_MS);
+	ret = destroy_all(vi.id, cmd->name);
+	if (ret == -KEEL_EBUSY) {
+		out_error("destroying %s is stuck: its vCPUs do not stop; try "
+			  "'destroy %s' again, and see 'log'", cmd->name,
+			  cmd->name);
+		return;
 	}
-	if (left < 0) {
+	if (ret < 0) {
 		snprintf(what, sizeof(what), "destroy %s", cmd->name);
-		report_hv_error(what, left);
+		report_hv_error(what, ret);
 		return;
 	}
 	out_printf("destroyed %s\n", cmd->name);

@@ -243,6 +243,22 @@ def test_create_start_console_destroy(shell):
     assert shell.mem_free() == free
 
 
+def test_a_vm_larger_than_one_call_maps(shell):
+    # VM_CREATE maps 256 MiB per call; the shell completes the rest, and
+    # the guest starts with all of it
+    free = shell.mem_free()
+    out = shell.ok("create big hello mem=300M", timeout=300)
+    assert re.fullmatch(r"created big \(id \d+\)", out), out
+    big = shell.vm("big")
+    assert big["mem_actual"] == big["mem_target"] == 300 * MIB
+    shell.ok("start big", r"^started big$")
+    shell.console("big", r"hello from big \(vm \d+, 1 vCPU, 300 MiB\)\n")
+    out = shell.ok("destroy big", timeout=300)
+    assert re.fullmatch(r"(destroying big: \d+ MiB left\n)*destroyed big",
+                        out), out
+    assert shell.mem_free() == free
+
+
 def test_console_forwards_keys_until_enter_tilde_dot(shell):
     shell.ok('create echo hello mem=2M args="echo=yes"')
     shell.ok("start echo")
