@@ -30,10 +30,10 @@ cmdline loglevel=info
 vm mgmt image=mgmt mem=16M role=mgmt
 """
 
-# Bytes typed before the echo is awaited. Under Bochs the UART has a
-# 16-byte receive FIFO that only drains while the shell runs: a whole line
-# at once can overflow it (see .mgmt-helper-notes.md); a person types
-# slower than that anyway.
+# Bytes typed before the echo is awaited. The UART's receive FIFO holds 16
+# bytes and the hypervisor empties it when it schedules, which a busy
+# guest's time slice can delay; Bochs drops what overflows (QEMU holds it
+# back). A person types in short bursts too.
 TYPE_CHUNK = 8
 
 CYCLES = 100
