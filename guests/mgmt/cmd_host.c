@@ -106,8 +106,12 @@ void cmd_images(const struct shell_cmd *cmd)
 	bool json = cmd->given & SHELL_FLAG_JSON;
 	struct keel_module_info mi;
 	struct json j;
-	long ret;
+	long ret = hv_module_info(0, &mi);
 
+	if (ret < 0 && ret != -KEEL_ENOENT) {	/* one error line, no table */
+		report_hv_error("listing the images", ret);
+		return;
+	}
 	if (json) {
 		json_begin(&j);
 		json_array(&j, "images");

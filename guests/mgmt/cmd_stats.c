@@ -76,8 +76,8 @@ static void exits_text(const struct keel_vcpu_stats *st, char *buf,
 
 void cmd_stats(const struct shell_cmd *cmd)
 {
+	static struct keel_vcpu_stats st[KEEL_MAX_VCPUS];
 	bool json = cmd->given & SHELL_FLAG_JSON;
-	struct keel_vcpu_stats st;
 	struct keel_vm_info vi;
 	char exits[EXITS_TEXT], what[64];
 	struct json j;
@@ -87,6 +87,16 @@ void cmd_stats(const struct shell_cmd *cmd)
 	if (!vms_find(cmd->name, &vi))
 		return;
 	n = vcpu_slots(&vi);
+	/* all of it first: an error is one line, not half a table */
+	for (uint32_t v = 0; v < n; v++) {
+		ret = hv_vcpu_stats(vi.id, v, &st[v]);
+		if (ret < 0) {
+			snprintf(what, sizeof(what), "stats %s vCPU %u",
+				 vi.name, v);
+			report_hv_error(what, ret);
+			return;
+		}
+	}
 	if (json) {
 		json_begin(&j);
 		json_string(&j, "name", vi.name);
@@ -94,35 +104,25 @@ void cmd_stats(const struct shell_cmd *cmd)
 		json_string(&j, "state", show_vm_state(vi.state));
 		json_array(&j, "vcpus");
 	} else {
-		out_printf("%s (id %u): %s, %u vCPUs online\n", vi.name,
-			   vi.id, show_vm_state(vi.state), vi.vcpus);
+		out_printf("%s (id %u): %s, %u vCPU%s online\n", vi.name, vi.id,
+			   show_vm_state(vi.state), vi.vcpus,
+			   vi.vcpus == 1 ? "" : "s");
 		out_printf("%4s %4s %-9s %10s %10s %9s  %s\n", "VCPU", "CPU",
 			   "STATE", "RUN_MS", "WAIT_MS", "SWITCHES", "EXITS");
 	}
 	for (uint32_t v = 0; v < n; v++) {
-		ret = hv_vcpu_stats(vi.id, v, &st);
-		if (ret < 0) {
-			if (json) {	/* the line must still be JSON */
-				json_end(&j);
-				json_end(&j);
-			}
-			snprintf(what, sizeof(what), "stats %s vCPU %u",
-				 vi.name, v);
-			report_hv_error(what, ret);
-			return;
-		}
-		if (!worth_showing(&vi, &st))
+		if (!worth_showing(&vi, &st[v]))
 			continue;
 		if (json) {
-			stats_json_vcpu(&j, &st);
+			stats_json_vcpu(&j, &st[v]);
 			continue;
 		}
-		exits_text(&st, exits, sizeof(exits));
-		out_printf("%4u %4u %-9s %10lu %10lu %9lu  %s\n", st.id, st.cpu,
-			   show_vcpu_state(st.state),
-			   (unsigned long)(st.run_ns / NS_PER_MS),
-			   (unsigned long)(st.wait_ns / NS_PER_MS),
-			   (unsigned long)st.switches, exits);
+		exits_text(&st[v], exits, sizeof(exits));
+		out_printf("%4u %4u %-9s %10lu %10lu %9lu  %s\n", st[v].id,
+			   st[v].cpu, show_vcpu_state(st[v].state),
+			   (unsigned long)(st[v].run_ns / NS_PER_MS),
+			   (unsigned long)(st[v].wait_ns / NS_PER_MS),
+			   (unsigned long)st[v].switches, exits);
 	}
 	if (json) {
 		json_end(&j);
