@@ -599,6 +599,9 @@ static int parse_vm(struct parser *p, const struct token *w, int n)
 		if (vm_parse_option(p, vm, &w[i], seen))
 			return -KEEL_EINVAL;
 	}
+	/* the operator's shell must not wait behind a busy guest */
+	if (vm->mgmt && !seen[VM_OPT_PRIO])
+		vm->prio = CONFIG_MGMT_VM_PRIO;
 	if (!seen[VM_OPT_IMAGE])
 		return fail(p, "vm needs image=MODULE naming a module line");
 	/* cpus= alone: start on its first CPU; cpu= alone: pinned there */

@@ -19,7 +19,10 @@
  *                            (higher runs first), slice 1-100 ms;
  *                            maxmem the resize limit (default mem); role
  *                            mgmt makes it the management VM (at most
- *                            one): started first, it owns the console
+ *                            one): started first, it owns the console,
+ *                            and its prio defaults to 31 (it sleeps
+ *                            between keys; a busy guest must not lock
+ *                            the operator out)
  *   console WHERE [baud=N] [width=1|2|4]
  *                            the hypervisor's serial console. WHERE is
  *                            com1..com4, io=PORT, mmio=ADDRESS, pci=BB:DD.F
@@ -66,6 +69,7 @@
 #define CONFIG_MIN_VM_MEM         (2ULL << 20)
 #define CONFIG_MAX_VM_MEM         (64ULL << 30)
 #define CONFIG_DEFAULT_VM_PRIO    8
+#define CONFIG_MGMT_VM_PRIO       31	/* role=mgmt without prio= */
 #define CONFIG_MAX_VM_PRIO        31
 #define CONFIG_DEFAULT_VM_SLICE_MS 10
 #define CONFIG_MIN_VM_SLICE_MS    1
