@@ -22,6 +22,7 @@
 #include <lib/string.h>
 #include <lib/util.h>
 #include <mm/frames.h>
+#include <sched/sched.h>
 
 #define LOAD_CHUNK 4096
 
@@ -138,7 +139,9 @@ int64_t hc_vm_create(struct vcpu *v)
 	cfg.mem = MIN(c.mem_bytes, KEEL_WORK_BUDGET);
 	cfg.mem_max = mem_max;
 	cfg.cpus = cpus_mask;
-	cfg.cpu = (uint32_t)__builtin_ctzll(cpus_mask);
+	cfg.cpu = sched_least_loaded(cpus_mask);	/* spread new VMs */
+	if (cfg.cpu == SCHED_CPU_NONE)
+		cfg.cpu = (uint32_t)__builtin_ctzll(cpus_mask);
 	cfg.vcpus = c.vcpus;
 	cfg.prio = c.prio;
 	cfg.slice_ms = c.slice_ms;

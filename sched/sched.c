@@ -112,6 +112,25 @@ static bool pull_work(struct cpu_sched *cs, unsigned int me)
 	return ret == 0;
 }
 
+unsigned int sched_least_loaded(uint64_t mask)
+{
+	unsigned int best = SCHED_CPU_NONE, best_load = UINT32_MAX;
+
+	/* ties go to the higher CPU: CPU 0 runs the management VM */
+	for (unsigned int c = 0; c < rq_count; c++) {
+		const struct sched_rq *rq = &sched_of(c)->rq;
+		unsigned int load = rq->nr_queued + (rq->running ? 1 : 0);
+
+		if (!(mask >> c & 1) || !cpus[c].virt_enabled)
+			continue;
+		if (load <= best_load) {
+			best = c;
+			best_load = load;
+		}
+	}
+	return best;
+}
+
 int sched_vcpu_start(struct vcpu *v)
 {
 	struct cpu_sched *cs = lock_vcpu(v);

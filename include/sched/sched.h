@@ -16,6 +16,12 @@ struct cpu;
 
 void sched_cpu_init(unsigned int cpu);
 
+/*
+ * The CPU in mask with the fewest runnable vCPUs (a hint, read without
+ * locks), or SCHED_CPU_NONE if mask has no CPU in root mode.
+ */
+unsigned int sched_least_loaded(uint64_t mask);
+
 /* Makes a new vCPU runnable on v->cpu. 0 or a negative KEEL_E* value. */
 int sched_vcpu_start(struct vcpu *v);
 
