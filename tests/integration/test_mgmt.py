@@ -96,6 +96,11 @@ class Shell:
     def vm(self, name):
         return self.vms()[name]
 
+    def stable_vms(self):
+        """list --json without what changes by itself (run time)."""
+        return [{k: vm[k] for k in STABLE}
+                for vm in self.json("list --json")["vms"]]
+
     def mem_free(self):
         return self.json("info --json")["mem_free"]
 
@@ -385,9 +390,7 @@ def test_bad_input_is_one_error_and_changes_nothing(shell):
     shell.ok("start keep")
 
     def snapshot():
-        vms = shell.json("list --json")["vms"]
-        return ([{k: vm[k] for k in STABLE} for vm in vms],
-                shell.mem_free())
+        return shell.stable_vms(), shell.mem_free()
 
     before = snapshot()
     bad = [
@@ -449,6 +452,21 @@ def test_bad_input_is_one_error_and_changes_nothing(shell):
         shell.error(line, want)
     assert snapshot() == before
     shell.destroy("keep")
+
+
+def test_a_full_vm_table_is_one_error(shell):
+    free = shell.mem_free()
+    room = 64 - len(shell.vms())
+    for i in range(room):
+        shell.ok(f"create f{i} hello mem=2M", rf"^created f{i} ")
+    before = shell.stable_vms()
+    shell.error("create one-too-many hello mem=2M",
+                "no free slot (at most 64 VMs, 8 vCPUs each); destroy a VM "
+                "first (ENOSPC)")
+    assert shell.stable_vms() == before
+    for i in range(room):
+        shell.destroy(f"f{i}")
+    assert shell.mem_free() == free
 
 
 def test_log_shows_the_hypervisor_log(shell):
