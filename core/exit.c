@@ -76,28 +76,30 @@ static void fatal(struct vcpu *v, const struct vm_exit *e, const char *what)
 	vendor->dump(v);
 }
 
-void exit_dispatch(struct vcpu *v, const struct vm_exit *e)
+bool exit_dispatch(struct vcpu *v, const struct vm_exit *e)
 {
+	if (e->handled)
+		return true;	/* on the fast path, which did not go on */
 	v->stats.exits[e->reason]++;
 
 	switch (e->reason) {
 	case EXIT_CPUID:
 		cpuid_handle(v, e);
-		break;
+		return true;
+	case EXIT_HYPERCALL:
+		hypercall_handle(v, e);
+		return true;
 	case EXIT_MSR_READ:
 		msr_handle_read(v, e);
-		break;
+		return true;
 	case EXIT_MSR_WRITE:
 		msr_handle_write(v, e);
 		break;
 	case EXIT_IO:
 		io_handle(v, e);
-		break;
+		return true;
 	case EXIT_HLT:
 		halt(v, e);
-		break;
-	case EXIT_HYPERCALL:
-		hypercall_handle(v, e);
 		break;
 	case EXIT_STAGE2_FAULT:
 		stage2_fault(v, e);
@@ -131,4 +133,5 @@ void exit_dispatch(struct vcpu *v, const struct vm_exit *e)
 		fatal(v, e, "unhandled exit");
 		break;
 	}
+	return false;
 }

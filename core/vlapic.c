@@ -265,6 +265,8 @@ void vlapic_deliver(struct vcpu *v, uint64_t now_ns)
 	struct vlapic *l = &v->lapic;
 	int vector;
 
+	if (now_ns < l->deadline_ns && !vlapic_requested(l))
+		return;		/* nothing due, nothing requested: most entries */
 	if (now_ns >= l->deadline_ns) {
 		uint32_t lvec = l->lvt_timer & LVT_VECTOR_MASK;
 

@@ -330,26 +330,63 @@ static void enter_guest(struct vcpu *v, struct vm_exit *exit, uint64_t until)
 	__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
 }
 
+/* This CPU drops stage-2 translations older than generation gen. */
+static __attribute__((noinline, cold)) void stage2_catch_up(struct cpu *cpu,
+							    struct vcpu *v,
+							    uint64_t gen)
+{
+	vendor->stage2_flush(v);
+	cpu->stage2_gen = gen;
+}
+
+bool sched_fast_reentry(struct vcpu *v)
+{
+	struct cpu_sched *cs = sched_of(v->cpu);
+	struct cpu *cpu;
+	uint64_t gen;
+
+	if (cs->need_resched || v->state != VCPU_RUNNABLE || v->vm->paused ||
+	    vlapic_requested(&v->lapic))
+		return false;
+	v->stats.entries++;
+	__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
+	gen = __atomic_load_n(&stage2_generation, __ATOMIC_SEQ_CST);
+	cpu = this_cpu();
+	if (cpu->stage2_gen != gen)
+		stage2_catch_up(cpu, v, gen);
+	return true;
+}
+
 static void run_turn(struct cpu_sched *cs, struct vcpu *v, uint64_t deadline_tsc)
 {
-	uint64_t armed = deadline_tsc;
+	uint64_t armed = deadline_tsc, run_until = deadline_tsc;
 	struct vm_exit exit;
+	bool fast = false;
 
 	while (!cs->need_resched && v->state == VCPU_RUNNABLE && !v->vm->paused) {
-		uint64_t lapic_ns, run_until = deadline_tsc;
+		/*
+		 * After a fast exit (exit_dispatch) the timer is as armed;
+		 * only a new interrupt request needs the full look. A timer
+		 * that came due meanwhile is a pending host interrupt: the
+		 * entry exits at once, and that exit is not fast.
+		 */
+		if (!fast || vlapic_requested(&v->lapic)) {
+			uint64_t lapic_ns;
 
-		vlapic_deliver(v, clock_ns());
-		/* the guest's own timer may be due before the scheduler's */
-		lapic_ns = vlapic_deadline(v);
-		if (lapic_ns != UINT64_MAX)
-			run_until = MIN(run_until, ns_to_tsc(lapic_ns));
-		if (run_until != armed) {
-			lapic_timer_arm(run_until);
-			armed = run_until;
+			run_until = deadline_tsc;
+			vlapic_deliver(v, clock_ns());
+			/* the guest's own timer may be due before the scheduler's */
+			lapic_ns = vlapic_deadline(v);
+			if (lapic_ns != UINT64_MAX)
+				run_until = MIN(run_until, ns_to_tsc(lapic_ns));
+			if (run_until != armed) {
+				lapic_timer_arm(run_until);
+				armed = run_until;
+			}
 		}
 		v->stats.entries++;
 		enter_guest(v, &exit, run_until);
-		exit_dispatch(v, &exit);
+		fast = exit_dispatch(v, &exit);
 	}
 }
 

@@ -55,6 +55,8 @@ struct vendor_ops {
 	uint64_t (*get_rip)(struct vcpu *v);
 	/* Moves the guest past an emulated instruction; ends an STI/MOV SS shadow. */
 	void (*set_rip)(struct vcpu *v, uint64_t rip);
+	/* set_rip(v, get_rip(v) + len) in one call: on every emulated exit */
+	void (*advance_rip)(struct vcpu *v, uint32_t len);
 	uint64_t (*get_rsp)(struct vcpu *v);
 	uint64_t (*get_rflags)(struct vcpu *v);
 	unsigned int (*get_cpl)(struct vcpu *v);
@@ -82,7 +84,7 @@ int vendor_select(const char **why);
 
 static inline void vcpu_advance_rip(struct vcpu *v, const struct vm_exit *e)
 {
-	vendor->set_rip(v, vendor->get_rip(v) + e->insn_len);
+	vendor->advance_rip(v, e->insn_len);
 }
 
 #endif

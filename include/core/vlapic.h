@@ -24,6 +24,19 @@ struct vlapic {
 
 struct vcpu;
 
+/*
+ * Is any interrupt requested (IRR not empty)? A few loads: the run loop
+ * asks this after exits that cannot change the timer (the fast path).
+ * Other CPUs set IRR bits at any time, hence the atomic loads.
+ */
+static inline bool vlapic_requested(const struct vlapic *l)
+{
+	return __atomic_load_n(&l->irr[0], __ATOMIC_RELAXED) |
+	       __atomic_load_n(&l->irr[1], __ATOMIC_RELAXED) |
+	       __atomic_load_n(&l->irr[2], __ATOMIC_RELAXED) |
+	       __atomic_load_n(&l->irr[3], __ATOMIC_RELAXED);
+}
+
 void vlapic_init(struct vcpu *v);
 /* 0: handled; -1: not a valid access (inject #GP). */
 int vlapic_read(struct vcpu *v, uint32_t msr, uint64_t *value);

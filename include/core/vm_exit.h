@@ -36,7 +36,9 @@ struct vm_exit {
 	enum exit_reason reason;
 	uint64_t raw_code;	/* vendor exit code, for messages */
 	uint32_t insn_len;	/* bytes of the exiting instruction, 0 if n/a */
-	uint64_t qualification;	/* vendor detail for the log */
+	uint64_t qualification;	/* vendor detail for the log; not set for
+				   the fast path's CPUID and hypercalls */
+	bool handled;		/* exit_fast did it: exit_dispatch need not */
 	union {
 		struct {
 			uint16_t port;

@@ -69,6 +69,24 @@ bool sched_vcpu_quiesce(struct vcpu *v);
  */
 struct vm;
 void sched_stage2_shootdown(struct vm *vm);
+
+/*
+ * The exit fast path (core/exit.c exit_fast), on v's CPU between an exit
+ * and an entry that the vendor code makes without returning to the run
+ * loop. First sched_fast_exit: v is out of its guest while the exit is
+ * handled, as after vcpu_run (a stage-2 shootdown the handler makes must
+ * not wait for v itself). Then sched_fast_reentry: true when nothing the
+ * run loop looks at has changed (no reschedule, v runnable and not
+ * paused, no interrupt requested), after doing what run_turn and
+ * enter_guest do before an entry (the entry counted, in the guest again,
+ * the stage-2 generation checked). False leaves v out of the guest.
+ */
+static inline void sched_fast_exit(struct vcpu *v)
+{
+	__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
+}
+
+bool sched_fast_reentry(struct vcpu *v);
 extern uint64_t stage2_generation;
 
 /* The timer interrupt handler: a scheduling decision is due here. */

@@ -5,6 +5,7 @@
 #include <arch/msr.h>
 #include <arch/svm.h>
 #include <arch/x86.h>
+#include <core/exit.h>
 #include <core/log.h>
 #include <core/msr_policy.h>
 #include <core/vendor.h>
@@ -213,9 +214,23 @@ static void svm_decode_exit(const struct vmcb *vmcb, struct vm_exit *e)
 	uint64_t info1 = vmcb->control.exit_info1;
 	uint64_t info2 = vmcb->control.exit_info2;
 
-	memset(e, 0, sizeof(*e));
+	/* each field is set (the union's for its reason): no memset here */
 	e->raw_code = code;
+	e->handled = false;
+	/* the fast path's exits first, without the switch */
+	if (code == SVM_EXIT_VMMCALL) {
+		e->reason = EXIT_HYPERCALL;
+		e->insn_len = insn_len(vmcb, SVM_LEN_VMMCALL);
+		return;
+	}
+	if (code == SVM_EXIT_CPUID) {
+		e->reason = EXIT_CPUID;
+		e->insn_len = insn_len(vmcb, SVM_LEN_CPUID);
+		return;
+	}
 	e->reason = EXIT_UNKNOWN;
+	e->insn_len = 0;
+	e->qualification = 0;
 	if ((uint32_t)code == SVM_EXIT_INVALID) {
 		e->reason = EXIT_INVALID_STATE;
 		return;
@@ -282,7 +297,29 @@ static void svm_decode_exit(const struct vmcb *vmcb, struct vm_exit *e)
 	}
 }
 
-void svm_vmrun(struct guest_regs *regs, uint64_t vmcb_pa, uint64_t host_vmcb_pa);
+void svm_vmrun(struct vcpu *v, uint64_t vmcb_pa, uint64_t host_vmcb_pa,
+	       struct vm_exit *exit);
+bool svm_exit(struct vcpu *v, struct vm_exit *exit);
+
+/*
+ * After each #VMEXIT, from svm_vmrun (svm_entry.S): the exit decoded into
+ * *exit, then the fast path (exit_fast). True: enter the guest again now.
+ */
+bool svm_exit(struct vcpu *v, struct vm_exit *exit)
+{
+	struct vmcb *vmcb = vmcb_of(v);
+	uint64_t int_info = vmcb->control.exit_int_info;
+
+	v->regs.rax = vmcb->save.rax;
+	vmcb->control.tlb_control = 0;
+	/* an event cut short by the exit is delivered again (APM 15.7.2) */
+	vmcb->control.event_inject = int_info & EVENT_VALID_BIT ? int_info : 0;
+	svm_decode_exit(vmcb, exit);
+	if (!exit_fast(v, exit))
+		return false;
+	vmcb->save.rax = v->regs.rax;
+	return true;
+}
 
 /*
  * deadline_tsc is not needed here: with V_INTR_MASKING the LAPIC timer's
@@ -304,14 +341,7 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit,
 		cpu->svm_last_vmcb_pa = v->vmcb_pa;
 	}
 	vmcb->save.rax = v->regs.rax;
-	svm_vmrun(&v->regs, v->vmcb_pa, cpu->svm_host_vmcb_pa);
-	v->regs.rax = vmcb->save.rax;
-	vmcb->control.tlb_control = 0;
-	vmcb->control.event_inject = 0;
-	/* an event cut short by the exit is delivered again (APM 15.7.2) */
-	if (vmcb->control.exit_int_info & EVENT_VALID_BIT)
-		vmcb->control.event_inject = vmcb->control.exit_int_info;
-	svm_decode_exit(vmcb, exit);
+	svm_vmrun(v, v->vmcb_pa, cpu->svm_host_vmcb_pa, exit);
 }
 
 static void svm_stage2_flush(struct vcpu *v)
@@ -330,6 +360,14 @@ static void svm_set_rip(struct vcpu *v, uint64_t rip)
 
 	vmcb->save.rip = rip;
 	/* the instruction is done: an STI or MOV SS shadow ends with it */
+	vmcb->control.interrupt_shadow &= ~SVM_INTERRUPT_SHADOW;
+}
+
+static void svm_advance_rip(struct vcpu *v, uint32_t len)
+{
+	struct vmcb *vmcb = vmcb_of(v);
+
+	vmcb->save.rip += len;
 	vmcb->control.interrupt_shadow &= ~SVM_INTERRUPT_SHADOW;
 }
 
@@ -434,6 +472,7 @@ const struct vendor_ops svm_ops = {
 	.stage2_flush = svm_stage2_flush,
 	.get_rip = svm_get_rip,
 	.set_rip = svm_set_rip,
+	.advance_rip = svm_advance_rip,
 	.get_rsp = svm_get_rsp,
 	.get_rflags = svm_get_rflags,
 	.get_cpl = svm_get_cpl,

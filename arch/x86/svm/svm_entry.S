@@ -1,16 +1,31 @@
 /*
- * void svm_vmrun(struct guest_regs *regs, uint64_t vmcb_pa,
- *                uint64_t host_vmcb_pa);
+ * void svm_vmrun(struct vcpu *v, uint64_t vmcb_pa, uint64_t host_vmcb_pa,
+ *                struct vm_exit *exit);
  *
- * Runs the guest once (APM 15.5). GIF is cleared around the world switch
- * and host IF set, so a physical interrupt arriving in the guest causes
- * an INTR exit and is taken by the host only after STGI. VMLOAD/VMSAVE
- * move the state VMRUN does not (FS, GS, TR, LDTR, KernelGSBase, STAR,
- * LSTAR, CSTAR, SFMASK, SYSENTER_*); the host's copy lives in
- * host_vmcb_pa. Guest RAX and RSP live in the VMCB.
+ * Runs the guest (APM 15.5) until an exit that svm_exit() does not
+ * handle on the fast path: after each #VMEXIT the guest's registers go
+ * to v->regs (the first member of struct vcpu) and svm_exit(v, exit)
+ * decodes the exit into *exit; when it returns true (a CPUID or
+ * hypercall exit handled, nothing else to do) the guest is entered
+ * again from here, without returning through the scheduler.
+ *
+ * GIF is cleared around the world switch and host IF set, so a physical
+ * interrupt arriving in the guest causes an INTR exit and is taken by
+ * the host only after STGI (with IF clear again: it stays pending, and
+ * the next VMRUN exits at once). VMLOAD/VMSAVE move the state VMRUN does
+ * not (FS, GS, TR, LDTR, KernelGSBase, STAR, LSTAR, CSTAR, SFMASK,
+ * SYSENTER_*); the host's copy lives in host_vmcb_pa. Guest RAX and RSP
+ * live in the VMCB.
  */
 #include <core/vcpu.h>
 #include <arch/guest_gprs.inc>
+
+/* the frame below the saved host registers */
+#define SLOT_VCPU      0
+#define SLOT_EXIT      8
+#define SLOT_VMCB      16
+#define SLOT_HOST_VMCB 24
+#define FRAME          32
 
 	.text
 	.code64
@@ -22,13 +37,15 @@ svm_vmrun:
 	pushq	%r13
 	pushq	%r14
 	pushq	%r15
-	pushq	%rdx			/* host VMCB */
-	pushq	%rdi			/* regs */
-	pushq	%rsi			/* guest VMCB */
+	subq	$FRAME, %rsp
+	movq	%rdi, SLOT_VCPU(%rsp)
+	movq	%rcx, SLOT_EXIT(%rsp)
+	movq	%rsi, SLOT_VMCB(%rsp)
+	movq	%rdx, SLOT_HOST_VMCB(%rsp)
 
-	clgi
+1:	clgi
 	sti
-	movq	%rsi, %rax
+	movq	SLOT_VMCB(%rsp), %rax
 	vmload	%rax
 
 	LOAD_GUEST_GPRS %rdi
@@ -38,19 +55,24 @@ svm_vmrun:
 	/* #VMEXIT: RAX = guest VMCB again (host RAX restored), RSP as before */
 	vmsave	%rax
 
-	pushq	%rdi
-	movq	16(%rsp), %rdi		/* regs */
+	xchgq	%rdi, SLOT_VCPU(%rsp)	/* RDI = v, the slot = guest RDI */
 	STORE_GUEST_GPRS %rdi
-	popq	%rax
+	movq	SLOT_VCPU(%rsp), %rax
 	movq	%rax, GREG_RDI(%rdi)
+	movq	%rdi, SLOT_VCPU(%rsp)
 
-	popq	%rax			/* guest VMCB, done with it */
-	popq	%rax			/* regs */
-	popq	%rax			/* host VMCB */
+	movq	SLOT_HOST_VMCB(%rsp), %rax
 	vmload	%rax
 	cli
 	stgi
 
+	movq	SLOT_EXIT(%rsp), %rsi
+	call	svm_exit
+	movq	SLOT_VCPU(%rsp), %rdi
+	testb	%al, %al
+	jnz	1b
+
+	addq	$FRAME, %rsp
 	popq	%r15
 	popq	%r14
 	popq	%r13

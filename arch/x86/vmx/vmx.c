@@ -5,6 +5,7 @@
 #include <arch/msr.h>
 #include <arch/vmx.h>
 #include <arch/x86.h>
+#include <core/exit.h>
 #include <core/log.h>
 #include <core/msr_policy.h>
 #include <core/vendor.h>
@@ -41,7 +42,9 @@ static bool has_preemption_timer;
 static unsigned int preemption_timer_shift;	/* counts TSC >> shift */
 
 void vmx_exit_stub(void);
-int vmx_enter(struct guest_regs *regs, int launched);
+int vmx_enter(struct vcpu *v, int launched, struct vm_exit *exit,
+	      uint64_t deadline_tsc);
+bool vmx_exit(struct vcpu *v, struct vm_exit *exit, uint64_t deadline_tsc);
 extern char isr_table_start[];
 
 /* ------------------------------------------------------ VMX instructions */
@@ -449,12 +452,23 @@ static void decode_exit(struct vm_exit *e)
 {
 	uint32_t raw = (uint32_t)vmread(VMCS_EXIT_REASON);
 	uint32_t basic = raw & VMX_EXIT_REASON_MASK;
-	uint64_t qual = vmread(VMCS_EXIT_QUALIFICATION);
+	uint64_t qual;
 
-	memset(e, 0, sizeof(*e));
+	/* each field is set (the union's for its reason): no memset here */
 	e->raw_code = raw;
-	e->reason = EXIT_UNKNOWN;
+	e->handled = false;
 	e->insn_len = (uint32_t)vmread(VMCS_EXIT_INSN_LEN);
+	/* the fast path's exits first, without the switch */
+	if (basic == VMX_EXIT_VMCALL) {
+		e->reason = EXIT_HYPERCALL;
+		return;
+	}
+	if (basic == VMX_EXIT_CPUID) {
+		e->reason = EXIT_CPUID;
+		return;
+	}
+	qual = vmread(VMCS_EXIT_QUALIFICATION);
+	e->reason = EXIT_UNKNOWN;
 	e->qualification = qual;
 
 	switch (basic) {
@@ -540,25 +554,14 @@ static void vmx_stage2_flush(struct vcpu *v)
 			 : "cc", "memory");
 }
 
-static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit,
-			 uint64_t deadline_tsc)
+/*
+ * After each VM exit, from vmx_exit_stub (vmx_entry.S): the exit decoded
+ * into *exit, then the fast path (exit_fast). True: resume the guest now.
+ */
+bool vmx_exit(struct vcpu *v, struct vm_exit *exit, uint64_t deadline_tsc)
 {
 	uint32_t vectoring;
-	int ret;
 
-	vmx_load(v);
-	if (has_preemption_timer)
-		arm_preemption_timer(deadline_tsc);
-	ret = vmx_enter(&v->regs, v->vmcs_launched);
-	if (ret) {
-		/* VMfail: controls or host state are wrong, never the guest's doing */
-		memset(exit, 0, sizeof(*exit));
-		exit->reason = EXIT_INVALID_STATE;
-		exit->raw_code = ret == 2 ? vmread(VMCS_INSN_ERROR) : 0;
-		log_error("vmx: VM entry failed (VM-instruction error %lu)",
-			  exit->raw_code);
-		return;
-	}
 	v->vmcs_launched = true;
 	decode_exit(exit);
 	/* an event cut short by the exit is delivered again (SDM 28.2.4) */
@@ -568,6 +571,34 @@ static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit,
 		if (vectoring & INTR_INFO_ERROR_VALID)
 			vmwrite(VMCS_ENTRY_EXCEPTION_ERROR,
 				vmread(VMCS_IDT_VECTORING_ERROR));
+	}
+	/*
+	 * v's VMCS is still the current one: a handler that loads another
+	 * (vmx_vcpu_create, from a hypercall) loads v's again.
+	 */
+	if (!exit_fast(v, exit))
+		return false;
+	if (has_preemption_timer)
+		arm_preemption_timer(deadline_tsc);
+	return true;
+}
+
+static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit,
+			 uint64_t deadline_tsc)
+{
+	int ret;
+
+	vmx_load(v);
+	if (has_preemption_timer)
+		arm_preemption_timer(deadline_tsc);
+	ret = vmx_enter(v, v->vmcs_launched, exit, deadline_tsc);
+	if (ret) {
+		/* VMfail: controls or host state are wrong, never the guest's doing */
+		memset(exit, 0, sizeof(*exit));
+		exit->reason = EXIT_INVALID_STATE;
+		exit->raw_code = ret == 2 ? vmread(VMCS_INSN_ERROR) : 0;
+		log_error("vmx: VM entry failed (VM-instruction error %lu)",
+			  exit->raw_code);
 	}
 }
 
@@ -585,6 +616,11 @@ static void vmx_set_rip(struct vcpu *v, uint64_t rip)
 	if (blocking & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
 		vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
 			blocking & ~(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+}
+
+static void vmx_advance_rip(struct vcpu *v, uint32_t len)
+{
+	vmx_set_rip(v, vmread(VMCS_GUEST_RIP) + len);
 }
 
 static uint64_t vmx_get_rsp(struct vcpu *v)
@@ -683,6 +719,7 @@ const struct vendor_ops vmx_ops = {
 	.stage2_flush = vmx_stage2_flush,
 	.get_rip = vmx_get_rip,
 	.set_rip = vmx_set_rip,
+	.advance_rip = vmx_advance_rip,
 	.get_rsp = vmx_get_rsp,
 	.get_rflags = vmx_get_rflags,
 	.get_cpl = vmx_get_cpl,
