@@ -223,6 +223,7 @@ __attribute__((noreturn)) void kmain(const struct boot_info *bi)
 	log_info("boot took %lu ms (loader start to all CPUs ready)",
 		 tsc_to_us(rdtsc() - bi->loader_tsc) / 1000);
 	frames_report_footprint(bi->kernel_size);
+	log_debug("boot: the loader started at TSC %lu", bi->loader_tsc);
 
 	for (unsigned int i = 0; i < cpu_count; i++)
 		sched_cpu_init(i);

@@ -15,6 +15,12 @@
  *               intervals it ran: "bench: ran T0 T1 U0 U1" (TSC at the
  *               start and end, work units done by then), for the CPU
  *               share plot
+ *   mode=mgmt   as the management VM (role=mgmt): "bench: mgmt_start T"
+ *               (the TSC at its first instruction), then vm_create_16m
+ *               (VM_CREATE + VM_START of a 16 MiB bench guest in
+ *               mode=idle) and vm_destroy_16m (VM_DESTROY until done),
+ *               count=N times each; image=MODULE names the bench module
+ *               (default bench)
  *   mode=idle   stops at once (a VM that only occupies memory)
  *   count=N     samples per metric (default 1000)
  */
@@ -190,8 +196,58 @@ static void spin(uint64_t run_ms)
 	gprintf("bench: spin done: %lu units (%lx)\n", units, sink & 0xf);
 }
 
+/* ---------------------------------------------------------------- mgmt */
+
+#define CHILD_MEM  (16ul << 20)
+#define CHILD_PRIO 8
+#define CHILD_SLICE_MS 10
+
+static uint64_t destroy_samples[BENCH_MAX_SAMPLES];
+
+static void mgmt(unsigned int n, uint64_t start_tsc)
+{
+	static struct keel_vm_config cfg;
+	unsigned int done = 0;
+
+	gprintf("bench: mgmt_start %lu\n", start_tsc);
+	strlcpy(cfg.name, "child", sizeof(cfg.name));
+	if (!arg_value("image", cfg.image, sizeof(cfg.image)))
+		strlcpy(cfg.image, "bench", sizeof(cfg.image));
+	strlcpy(cfg.args, "mode=idle", sizeof(cfg.args));
+	cfg.mem_bytes = CHILD_MEM;
+	cfg.vcpus = 1;
+	cfg.prio = CHILD_PRIO;
+	cfg.slice_ms = CHILD_SLICE_MS;
+	if (n > BENCH_MAX_SAMPLES)
+		n = BENCH_MAX_SAMPLES;
+	for (unsigned int i = 0; i < n; i++) {
+		uint64_t t0 = rdtsc(), t1;
+		long id = hypercall4(KEEL_HC_VM_CREATE, (unsigned long)&cfg,
+				     sizeof(cfg), 0, 0), ret;
+
+		if (id < 0 || (ret = hypercall4(KEEL_HC_VM_START, id, 0, 0, 0))) {
+			gprintf("bench: FAIL: vm_create/start: %ld\n",
+				id < 0 ? id : ret);
+			return;
+		}
+		t1 = rdtsc();
+		samples[i] = t1 - t0;
+		while ((ret = hypercall4(KEEL_HC_VM_DESTROY, id, 0, 0, 0)) > 0)
+			;
+		if (ret < 0) {
+			gprintf("bench: FAIL: vm_destroy: %ld\n", ret);
+			return;
+		}
+		destroy_samples[i] = rdtsc() - t1;
+		done++;
+	}
+	report("vm_create_16m", bench_summary(samples, done));
+	report("vm_destroy_16m", bench_summary(destroy_samples, done));
+}
+
 void guest_main(void)
 {
+	uint64_t start_tsc = rdtsc();
 	unsigned int n = (unsigned int)arg_u64("count", 1000);
 	char mode[16];
 
@@ -205,6 +261,8 @@ void guest_main(void)
 		ipi(n);
 	else if (!strcmp(mode, "spin"))
 		spin(arg_u64("run", 1000));
+	else if (!strcmp(mode, "mgmt"))
+		mgmt(n, start_tsc);
 	else if (strcmp(mode, "idle"))
 		gprintf("bench: FAIL: unknown mode=%s\n", mode);
 }
