@@ -27,6 +27,7 @@ struct cpu_sched {
 
 /* An idle CPU looks for work to pull, a busy one at its queue, this often. */
 #define IDLE_BALANCE_NS (10 * SCHED_NS_PER_MS)
+#define CONSOLE_POLL_NS (1 * SCHED_NS_PER_MS)
 
 static struct cpu_sched cpu_scheds[MAX_CPUS];
 static struct sched_rq *all_rqs[MAX_CPUS];
@@ -587,6 +588,13 @@ void sched_run(struct cpu *cpu)
 		 * end a turn there until the next deadline.
 		 */
 		next = MIN(next, now + IDLE_BALANCE_NS);
+		/*
+		 * The serial line has no interrupt: CPU 0 empties the UART's
+		 * FIFO (16 bytes, 1.4 ms at 115200 baud) at least every 1 ms,
+		 * whatever runs, so typing is never lost to an overrun.
+		 */
+		if (console_owner && cpu->index == 0)
+			next = MIN(next, now + CONSOLE_POLL_NS);
 
 		deadline = next == UINT64_MAX ? UINT64_MAX : ns_to_tsc(next);
 		if (next == UINT64_MAX)

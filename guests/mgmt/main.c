@@ -42,8 +42,11 @@ static void run_line(const char *line)
 		shell_execute(&cmd);
 }
 
+#define IDLE_POLL_MAX_MS 8
+
 void guest_main(void)
 {
+	uint64_t idle_ms = 1;
 	char c;
 
 	lineedit_init(&editor);
@@ -52,10 +55,16 @@ void guest_main(void)
 	out_puts(PROMPT);
 	for (;;) {
 		if (!console_getc(&c)) {
+			/*
+			 * Poll less often the longer nobody types: the
+			 * hypervisor keeps what arrives meanwhile (1 KiB).
+			 */
 			out_flush();
-			sleep_ns(NS_PER_MS);
+			sleep_ns(idle_ms * NS_PER_MS);
+			idle_ms = idle_ms < IDLE_POLL_MAX_MS ? idle_ms * 2 : idle_ms;
 			continue;
 		}
+		idle_ms = 1;
 		switch (lineedit_feed(&editor, c)) {
 		case LINEEDIT_LINE:
 			run_line(editor.line);
