@@ -105,7 +105,11 @@ static bool vcpu_take_offline(struct vcpu *v)
 		v->state = VCPU_STOPPED;
 		spin_unlock(&v->vm->lock);
 	}
-	return sched_vcpu_quiesce(v);
+	if (!sched_vcpu_quiesce(v))
+		return false;
+	/* its own exit (hlt, sleep) may have overwritten STOPPED meanwhile */
+	v->state = VCPU_STOPPED;
+	return true;
 }
 
 int64_t vm_destroy(struct vm *vm)
