@@ -77,6 +77,9 @@ void sched_cpu_init(unsigned int cpu)
 		rq_count = cpu + 1;
 }
 
+static unsigned int home_cpu(const struct vcpu *v);
+static void arrive(struct vcpu *v);
+
 /*
  * An idle CPU takes a queued vCPU from the busiest CPU its affinity
  * allows. The candidate is a lock-free hint; sched_dequeue under the
@@ -108,9 +111,16 @@ static bool pull_work(struct cpu_sched *cs, unsigned int me)
 		return false;
 	spin_lock(&cs->lock);
 	ret = sched_enqueue(&cs->rq, se, clock_ns());
+	if (ret) {
+		/* pinned elsewhere meanwhile: on to a CPU it allows */
+		__atomic_store_n(&v->cpu, home_cpu(v), __ATOMIC_RELEASE);
+		spin_unlock(&cs->lock);
+		arrive(v);
+		return false;
+	}
 	v->moving = false;
 	spin_unlock(&cs->lock);
-	return ret == 0;
+	return true;
 }
 
 unsigned int sched_least_loaded(uint64_t mask)
