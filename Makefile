@@ -35,7 +35,7 @@ HV_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-mno-red-zone -mgeneral-regs-only -mno-sse -mno-mmx -mno-80387 \
 	-mcmodel=kernel -fno-pic -fno-pie -fno-stack-protector \
-	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
+	-fno-asynchronous-unwind-tables \
 	-fno-strict-aliasing -fno-common -Iinclude -MMD -MP
 HV_ASFLAGS := -Iinclude -MMD -MP -D__ASSEMBLY__
 HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 \

@@ -59,8 +59,13 @@ void *memset(void *dst, int c, size_t n)
 {
 #if defined(__x86_64__)
 	void *d = dst;
+	size_t words = n / 8, tail = n % 8;
+	uint64_t pattern = 0x0101010101010101ull * (unsigned char)c;
 
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	/* 8 bytes a step: guest memory is zeroed and scrubbed with this */
+	__asm__ volatile("rep stosq" : "+D"(d), "+c"(words) : "a"(pattern)
+			 : "memory");
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(tail) : "a"(c) : "memory");
 #else
 	unsigned char *d = dst;
 
