@@ -108,6 +108,13 @@ void log_console_handover(void)
 	spin_unlock(&console_lock);
 }
 
+void log_console_takeback(void)
+{
+	spin_lock(&console_lock);
+	console_handed_over = false;
+	spin_unlock(&console_lock);
+}
+
 void log_console_panic(void)
 {
 	console_handed_over = false;

@@ -708,6 +708,16 @@ void vm_take_console(struct vm *vm)
 	__atomic_store_n(&console_owner, vm, __ATOMIC_RELEASE);
 }
 
+void vm_release_console(struct vm *vm)
+{
+	if (__atomic_load_n(&console_owner, __ATOMIC_ACQUIRE) != vm)
+		return;
+	__atomic_store_n(&console_owner, NULL, __ATOMIC_RELEASE);
+	log_console_takeback();
+	log_warn("vm %s: the management VM has stopped; the serial console is the hypervisor's again",
+		 vm->name);
+}
+
 /* ------------------------------------------------------------- lookup */
 
 struct vm *vm_find(uint32_t id)

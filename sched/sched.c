@@ -280,6 +280,7 @@ static void vcpu_done(struct vcpu *v)
 		vm->state = VM_HALTED;
 		log_info("vm %s: halted (hlt with interrupts disabled)", vm->name);
 	}
+	vm_release_console(vm);
 	vm_finished();
 }
 

@@ -40,6 +40,8 @@ void log_console_ready(void);
  * kept in the ring (a panic prints again).
  */
 void log_console_handover(void);
+/* The management VM is gone: log lines go to the console again. */
+void log_console_takeback(void);
 /* The same without the lock, for panic. */
 void log_console_panic(void);
 

@@ -139,6 +139,8 @@ bool vm_console_has_input(struct vm *vm);
 /* The VM whose COM1 is the physical console (the management VM), or NULL. */
 extern struct vm *console_owner;
 void vm_take_console(struct vm *vm);
+/* The owner stopped for good: the hypervisor prints its log again. */
+void vm_release_console(struct vm *vm);
 
 /* The VM with this id, or NULL; vm_ids lists them (at most max), in order. */
 struct vm *vm_find(uint32_t id);
