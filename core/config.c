@@ -203,12 +203,6 @@ static bool token_is(const struct token *t, const char *s)
 
 /* ---------------------------------------------------------- validation */
 
-static bool is_name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-}
-
 /* Copies a valid name into dst (BOOT_NAME_LEN bytes). */
 static int take_name(struct parser *p, const struct token *t, char *dst,
 		     const char *what)
@@ -216,7 +210,7 @@ static int take_name(struct parser *p, const struct token *t, char *dst,
 	bool ok = t->len > 0 && t->len < BOOT_NAME_LEN;
 
 	for (size_t i = 0; ok && i < t->len; i++)
-		ok = is_name_char(t->s[i]);
+		ok = name_char_valid(t->s[i]);
 	if (!ok) {
 		fail_token(p, what, t, " is not a name: use 1-31 of "
 			   "A-Z a-z 0-9 _ . -");

@@ -3,24 +3,19 @@
 #include <stddef.h>
 
 #include <core/hc_check.h>
+#include <lib/parse.h>
 
 #define SLICE_MS_MIN 1
 #define SLICE_MS_MAX 100
 #define PRIO_MAX     31
 #define STACK_MIN    4096
 
-static bool name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-}
-
 bool hc_name_valid(const char *name, unsigned int size)
 {
 	unsigned int n = 0;
 
 	while (n < size && name[n]) {
-		if (!name_char(name[n]))
+		if (!name_char_valid(name[n]))
 			return false;
 		n++;
 	}

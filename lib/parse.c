@@ -5,6 +5,12 @@
 #define HEX_PREFIX_LEN 2
 #define KIB_SHIFT      10
 
+bool name_char_valid(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+}
+
 int hex_digit_value(char c)
 {
 	if (c >= '0' && c <= '9')

@@ -217,14 +217,9 @@ bool shell_valid_name(const char *s, size_t len)
 {
 	if (len == 0 || len >= KEEL_NAME_LEN)
 		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-		      c == '-'))
+	for (size_t i = 0; i < len; i++)
+		if (!name_char_valid(s[i]))
 			return false;
-	}
 	return true;
 }
 

@@ -14,6 +14,12 @@
  */
 bool parse_u64(const char *s, size_t len, uint64_t *out);
 
+/*
+ * A character of a Keel name (VMs, modules): A-Z a-z 0-9 _ . - (names are
+ * 1-31 of them; keel.cfg, the hypercalls and the shell all check this).
+ */
+bool name_char_valid(char c);
+
 /* The value of one hexadecimal digit (either case), or -1. */
 int hex_digit_value(char c);
 

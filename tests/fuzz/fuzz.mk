@@ -22,7 +22,7 @@ FUZZ_BINS   := $(addprefix $(FUZZ_DIR)/,$(FUZZ_NAMES))
 FUZZ_SRCS_fuzz_config := core/config.c lib/parse.c tests/unit/compat.c
 FUZZ_SRCS_fuzz_elf    := core/elf.c
 FUZZ_SRCS_fuzz_spcr   := drivers/spcr.c drivers/serial_select.c drivers/acpi.c
-FUZZ_SRCS_fuzz_hypercall := core/hc_check.c mm/pagetable.c
+FUZZ_SRCS_fuzz_hypercall := core/hc_check.c mm/pagetable.c lib/parse.c
 FUZZ_SRCS_fuzz_shell  := guests/mgmt/shell_parse.c guests/mgmt/lineedit.c \
 	guests/mgmt/detach.c guests/mgmt/show.c lib/parse.c tests/unit/compat.c
 FUZZ_FLAGS_fuzz_shell := -Iguests/mgmt

@@ -29,7 +29,7 @@ UNIT_SRCS_test_config    := core/config.c lib/parse.c tests/unit/compat.c
 UNIT_SRCS_test_elf       := core/elf.c
 UNIT_SRCS_test_frame     := mm/frame.c
 UNIT_SRCS_test_pagetable := mm/pagetable.c
-UNIT_SRCS_test_hc_check  := core/hc_check.c mm/pagetable.c
+UNIT_SRCS_test_hc_check  := core/hc_check.c mm/pagetable.c lib/parse.c
 UNIT_SRCS_test_spcr      := drivers/spcr.c drivers/serial_select.c \
 	drivers/acpi.c
 UNIT_SRCS_test_smp_plan  := arch/x86/smp_plan.c
