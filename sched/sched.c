@@ -321,27 +321,6 @@ static uint64_t next_deadline(struct cpu_sched *cs, uint64_t now)
 	return next;
 }
 
-/*
- * in_guest is set before the stage-2 generation is read, so a CPU that
- * changed a VM's stage-2 tables (then bumped the generation) either sees
- * in_guest and waits for this exit, or this entry sees the new
- * generation and flushes first (sched_stage2_shootdown).
- */
-static void enter_guest(struct vcpu *v, struct vm_exit *exit, uint64_t until)
-{
-	struct cpu *cpu = this_cpu();
-	uint64_t gen;
-
-	__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
-	gen = __atomic_load_n(&stage2_generation, __ATOMIC_SEQ_CST);
-	if (cpu->stage2_gen != gen) {
-		vendor->stage2_flush(v);
-		cpu->stage2_gen = gen;
-	}
-	vendor->vcpu_run(v, exit, until);
-	__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
-}
-
 /* This CPU drops stage-2 translations older than generation gen. */
 static __attribute__((noinline, cold)) void stage2_catch_up(struct cpu *cpu,
 							    struct vcpu *v,
@@ -351,21 +330,41 @@ static __attribute__((noinline, cold)) void stage2_catch_up(struct cpu *cpu,
 	cpu->stage2_gen = gen;
 }
 
-bool sched_fast_reentry(struct vcpu *v)
+/*
+ * Every guest entry, slow or fast, starts here. in_guest is set before
+ * the stage-2 generation is read, so a CPU that changed a VM's stage-2
+ * tables (then bumped the generation) either sees in_guest and waits for
+ * this exit, or this entry sees the new generation and flushes first
+ * (sched_stage2_shootdown).
+ */
+static inline void about_to_enter(struct vcpu *v)
 {
-	struct cpu_sched *cs = sched_of(v->cpu);
 	struct cpu *cpu;
 	uint64_t gen;
 
-	if (cs->need_resched || v->state != VCPU_RUNNABLE || v->vm->paused ||
-	    vlapic_requested(&v->lapic))
-		return false;
 	v->stats.entries++;
 	__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
 	gen = __atomic_load_n(&stage2_generation, __ATOMIC_SEQ_CST);
 	cpu = this_cpu();
 	if (cpu->stage2_gen != gen)
 		stage2_catch_up(cpu, v, gen);
+}
+
+static void enter_guest(struct vcpu *v, struct vm_exit *exit, uint64_t until)
+{
+	about_to_enter(v);
+	vendor->vcpu_run(v, exit, until);
+	__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
+}
+
+bool sched_fast_reentry(struct vcpu *v)
+{
+	struct cpu_sched *cs = sched_of(v->cpu);
+
+	if (cs->need_resched || v->state != VCPU_RUNNABLE || v->vm->paused ||
+	    vlapic_requested(&v->lapic))
+		return false;
+	about_to_enter(v);
 	return true;
 }
 
@@ -396,7 +395,6 @@ static void run_turn(struct cpu_sched *cs, struct vcpu *v, uint64_t deadline_tsc
 				armed = run_until;
 			}
 		}
-		v->stats.entries++;
 		enter_guest(v, &exit, run_until);
 		fast = exit_dispatch(v, &exit);
 	}
