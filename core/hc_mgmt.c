@@ -10,6 +10,7 @@
 #include <arch/reboot.h>
 #include <arch/tsc.h>
 #include <core/config.h>
+#include <core/elf.h>
 #include <core/hc_check.h>
 #include <core/hypercall.h>
 #include <core/log.h>
@@ -71,13 +72,14 @@ int64_t hc_host_info(struct vcpu *v)
 	return hc_copy_out(v, v->regs.rdi, v->regs.rsi, &info, sizeof(info));
 }
 
-/* A Keel guest image starts with the ELF64 magic; anything else is data. */
-static bool module_is_elf(const struct boot_module *m)
+/* Whether `create` can use it: the checks vm_create's loader makes. */
+static bool module_is_image(const struct boot_module *m)
 {
-	const uint8_t *b = phys_to_virt(m->phys);
+	struct elf_image img;
+	const char *why;
 
-	return m->size >= 4 && b[0] == 0x7f && b[1] == 'E' && b[2] == 'L' &&
-	       b[3] == 'F';
+	return !elf_parse(phys_to_virt(m->phys), m->size, &img, &why) &&
+	       img.paddr_lo >= KEEL_GUEST_IMAGE_MIN;
 }
 
 int64_t hc_module_info(struct vcpu *v)
@@ -93,7 +95,7 @@ int64_t hc_module_info(struct vcpu *v)
 	memset(&info, 0, sizeof(info));
 	strlcpy(info.name, m->name, sizeof(info.name));
 	info.size = m->size;
-	info.kind = module_is_elf(m) ? KEEL_MODULE_ELF : 0;
+	info.kind = module_is_image(m) ? KEEL_MODULE_ELF : 0;
 	return hc_copy_out(v, v->regs.rsi, v->regs.rdx, &info, sizeof(info));
 }
 

@@ -6,6 +6,7 @@
 #include <core/log.h>
 #include <drivers/uart.h>
 #include <lib/format.h>
+#include <lib/ring.h>
 #include <lib/spinlock.h>
 #include <lib/string.h>
 #include <lib/util.h>
@@ -141,34 +142,11 @@ void console_putc_raw(char c)
 size_t log_ring_read_from(uint64_t *from, uint64_t *head, char *buf,
 			  size_t size)
 {
-	uint64_t start, n;
+	size_t n;
 
 	spin_lock(&console_lock);
 	*head = ring_head;
-	start = *from;
-	if (ring_head > LOG_RING_SIZE && start < ring_head - LOG_RING_SIZE)
-		start = ring_head - LOG_RING_SIZE;
-	if (start > ring_head)
-		start = ring_head;
-	n = MIN((uint64_t)size, ring_head - start);
-	for (uint64_t i = 0; i < n; i++)
-		buf[i] = ring[(start + i) % LOG_RING_SIZE];
+	n = ring_copy_out(ring, LOG_RING_SIZE, ring_head, from, buf, size);
 	spin_unlock(&console_lock);
-	*from = start;
 	return n;
-}
-
-size_t log_ring_read(char *buf, size_t size)
-{
-	uint64_t start, len;
-
-	spin_lock(&console_lock);
-	len = ring_head < LOG_RING_SIZE ? ring_head : LOG_RING_SIZE;
-	if (len > size)
-		len = size;
-	start = ring_head - len;
-	for (uint64_t i = 0; i < len; i++)
-		buf[i] = ring[(start + i) % LOG_RING_SIZE];
-	spin_unlock(&console_lock);
-	return len;
 }

@@ -15,6 +15,7 @@
 #include <drivers/uart.h>
 #include <keel/abi.h>
 #include <lib/format.h>
+#include <lib/ring.h>
 #include <lib/string.h>
 #include <lib/util.h>
 #include <mm/frames.h>
@@ -634,20 +635,12 @@ void vm_console_putc(struct vm *vm, char c)
 size_t vm_console_read(struct vm *vm, uint64_t *from, uint64_t *head,
 		       char *buf, size_t len)
 {
-	uint64_t start, n;
+	size_t n;
 
 	spin_lock(&vm->lock);
 	*head = vm->ring_head;
-	start = *from;
-	if (vm->ring_head > VM_CONSOLE_RING && start < vm->ring_head - VM_CONSOLE_RING)
-		start = vm->ring_head - VM_CONSOLE_RING;
-	if (start > vm->ring_head)
-		start = vm->ring_head;
-	n = MIN((uint64_t)len, vm->ring_head - start);
-	for (uint64_t i = 0; i < n; i++)
-		buf[i] = vm->ring[(start + i) % VM_CONSOLE_RING];
+	n = ring_copy_out(vm->ring, VM_CONSOLE_RING, vm->ring_head, from, buf, len);
 	spin_unlock(&vm->lock);
-	*from = start;
 	return n;
 }
 

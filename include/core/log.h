@@ -45,8 +45,6 @@ void log_console_takeback(void);
 /* The same without the lock, for panic. */
 void log_console_panic(void);
 
-/* Copies up to size bytes of the ring's oldest-first text; returns bytes. */
-size_t log_ring_read(char *buf, size_t size);
 /*
  * Copies up to size bytes from ring position *from (bytes ever logged),
  * moved up to the oldest byte kept; *head: the position after the newest.
