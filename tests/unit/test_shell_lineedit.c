@@ -13,23 +13,10 @@
 #include "detach.h"
 #include "lineedit.h"
 #include "out.h"
+#include "out_capture.h"
 
 /* ------------------------------------------------ captured terminal */
 
-static char screen[1 << 16];
-static size_t screen_len;
-
-void out_write(const char *s, size_t len)
-{
-	assert_true(screen_len + len < sizeof(screen));
-	memcpy(screen + screen_len, s, len);
-	screen_len += len;
-	screen[screen_len] = '\0';
-}
-
-void out_flush(void)
-{
-}
 
 static struct lineedit le;
 static enum lineedit_event last;
@@ -39,8 +26,7 @@ static char got[SHELL_LINE_MAX + 1];
 static int setup(void **state)
 {
 	lineedit_init(&le);
-	screen_len = 0;
-	screen[0] = '\0';
+	screen_clear();
 	lines = cancels = 0;
 	got[0] = '\0';
 	return 0;
@@ -156,7 +142,7 @@ static void test_history(void **state)
 	type("\x1b[A\x1b[A\x1b[A\x1b[A\x1b[A\r");	/* past the oldest */
 	assert_string_equal(got, "one");
 	/* down comes back to what was being typed */
-	screen_len = 0;
+	screen_clear();
 	type("dra\x1b[A\x1b[A\x1b[B\x1b[Bft\r");
 	assert_string_equal(got, "draft");
 	visible(v, sizeof(v));

@@ -13,27 +13,13 @@
 
 #include "json.h"
 #include "out.h"
+#include "out_capture.h"
 #include "show.h"
 
-static char screen[1 << 16];
-static size_t screen_len;
-
-void out_write(const char *s, size_t len)
-{
-	assert_true(screen_len + len < sizeof(screen));
-	memcpy(screen + screen_len, s, len);
-	screen_len += len;
-	screen[screen_len] = '\0';
-}
-
-void out_flush(void)
-{
-}
 
 static int setup(void **state)
 {
-	screen_len = 0;
-	screen[0] = '\0';
+	screen_clear();
 	return 0;
 }
 

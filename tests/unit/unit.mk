@@ -40,9 +40,9 @@ UNIT_SRCS_test_sched_sim    := sched/policy.c tests/unit/sched_sim.c
 UNIT_SRCS_test_shell_parse    := guests/mgmt/shell_parse.c lib/parse.c \
 	tests/unit/compat.c
 UNIT_SRCS_test_shell_lineedit := guests/mgmt/lineedit.c guests/mgmt/detach.c \
-	tests/unit/compat.c
+	tests/unit/compat.c tests/unit/out_capture.c
 UNIT_SRCS_test_shell_output   := guests/mgmt/json.c guests/mgmt/show.c \
-	guests/mgmt/out_text.c tests/unit/compat.c
+	guests/mgmt/out_text.c tests/unit/compat.c tests/unit/out_capture.c
 
 UNIT_STRING_FNS := memcpy memmove memset memcmp strlen strnlen strcmp \
 	strncmp strlcpy
