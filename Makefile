@@ -16,7 +16,7 @@ OBJCOPY ?= objcopy
 
 .DEFAULT_GOAL := all
 .SECONDARY:
-.PHONY: all help clean hypervisor run test unit integration image bench esp
+.PHONY: all help clean hypervisor run test unit integration hostile image bench esp
 
 help:
 	@echo "make            build the loader, hypervisor and guests into $(BUILD)/"
@@ -27,6 +27,7 @@ help:
 	@echo "                write it with tools/flash (docs/hardware.md)"
 	@echo "make test       unit and integration tests (installs Debian packages as root)"
 	@echo "make unit       host unit tests only"
+	@echo "make hostile    the hostile-guest suite on both vendors (docs/hostile.md)"
 	@echo "make bench      instruction counts of exit/switch paths -> $(BUILD)/bench"
 	@echo "make clean      remove $(BUILD)/"
 

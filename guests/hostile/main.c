@@ -105,7 +105,7 @@ static void run_case(const struct hostile_case *c)
 {
 	failed = skipped = false;
 	detail[0] = 0;
-	gprintf("hostile: running %s\n", c->name);
+	gprintf("hostile: running %s at %lu ms\n", c->name, now_ms());
 	c->run();
 	ran++;
 	if (failed) {

@@ -56,6 +56,12 @@ __attribute__((noreturn)) static void race_main(void)
 	int r, wins = 0;
 	long ret;
 
+	/* vCPU 1 first: the helper reads mem_free once it runs (its VMCB/VMCS is allocated) */
+	ret = vcpu_start(1, race_stack[1] + sizeof(race_stack[1]), 1);
+	if (ret) {
+		gprintf("hostile: case race_mem_release: FAIL (vcpu_start %ld)\n", ret);
+		guest_halt();
+	}
 	/* wait for the management helper to lower our target */
 	while (self_info() && info.mem_target >= info.mem_actual) {
 		if (now_ms() - t0 > 20000)
@@ -67,11 +73,6 @@ __attribute__((noreturn)) static void race_main(void)
 	gprintf("hostile: race: %lu MiB, target %lu MiB\n", top >> 20, target >> 20);
 	if (target >= top) {
 		gprintf("hostile: case race_mem_release: FAIL (the target was never lowered)\n");
-		guest_halt();
-	}
-	ret = vcpu_start(1, race_stack[1] + sizeof(race_stack[1]), 1);
-	if (ret) {
-		gprintf("hostile: case race_mem_release: FAIL (vcpu_start %ld)\n", ret);
 		guest_halt();
 	}
 	for (r = 0; r < MAX_ROUNDS && top > target; r++) {
@@ -132,6 +133,7 @@ void case_race_mem_release(void)
 static struct keel_host_info host __attribute__((aligned(64)));
 static char relay[16400] __attribute__((aligned(64)));
 static uint32_t ids[KEEL_MAX_VMS];
+static struct keel_vcpu_stats stats __attribute__((aligned(64)));
 
 static uint64_t mem_free(void)
 {
@@ -179,7 +181,6 @@ void mgmt_main(void)
 
 	if (!arg_value("race", name, sizeof(name)))
 		return;
-	free0 = mem_free();
 	n = hc(KEEL_HC_VM_LIST, (uint64_t)ids, KEEL_MAX_VMS, 0, 0);
 	for (long i = 0; i < n && i < KEEL_MAX_VMS; i++)
 		if (!hc(KEEL_HC_VM_INFO, ids[i], (uint64_t)&info, sizeof(info), 0) &&
@@ -189,6 +190,14 @@ void mgmt_main(void)
 		gprintf("hostile: case race_mem_free: FAIL (no VM named %s)\n", name);
 		return;
 	}
+	/* the racer's vCPU 1 must exist before the pool is measured */
+	for (int i = 0; i < 2000; i++) {
+		if (!hc(KEEL_HC_VCPU_STATS, id, 1, (uint64_t)&stats, sizeof(stats)) &&
+		    stats.state != KEEL_VCPU_OFFLINE)
+			break;
+		sleep_ns(5000000);
+	}
+	free0 = mem_free();
 	left = hc(KEEL_HC_VM_SET_MEM, id, 16ull << 20, 0, 0);
 	gprintf("mgmt: asked %s to shrink to 16 MiB: %ld bytes to release\n", name, left);
 	for (int i = 0; i < 6000; i++) {

@@ -206,7 +206,7 @@ void victim_main(void)
 {
 	bool xs = arg_u64("xstate", 0) != 0;
 	uint64_t run = ms_to_tsc(arg_u64("run", 5000));
-	uint64_t gpr[15], t0, last, gap_max = 0, rounds = 0;
+	uint64_t gpr[15], t0, last, gap_max = 0, gap_end = 0, rounds = 0;
 	int vmm = use_vmmcall();
 
 	sse_enable();
@@ -225,8 +225,10 @@ void victim_main(void)
 
 		gpr_sleep(gpr, SLEEP_NS, vmm, VICTIM_MARK);
 		now = rdtsc();
-		if (now - last > gap_max)
+		if (now - last > gap_max) {
 			gap_max = now - last;
+			gap_end = now;
+		}
 		last = now;
 		if (gpr_check(gpr, SLEEP_NS, VICTIM_MARK, &bad))
 			mismatch("gpr", "word %lu: %#lx", bad, gpr[bad]);
@@ -238,6 +240,9 @@ void victim_main(void)
 	}
 	gprintf("victim: done: %lu rounds in %lu ms, max gap %lu ms, %lu mismatches\n",
 		rounds, tsc_to_ms(rdtsc() - t0), tsc_to_ms(gap_max), mismatches);
+	/* TSC ms, the clock the attackers print their cases' starts with */
+	gprintf("victim: the largest gap was %lu-%lu ms\n",
+		tsc_to_ms(gap_end - gap_max), tsc_to_ms(gap_end));
 	for (unsigned int i = 0; i < nstats; i++)
 		gprintf("victim: mismatch %s: %u times (first: %s)\n",
 			stats[i].name, stats[i].count, stats[i].first);
