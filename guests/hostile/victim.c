@@ -8,6 +8,7 @@
  * It ends with
  *   victim: done: N rounds in T ms, max gap G ms, M mismatches
  *   victim: mismatch CLASS: K times (first: DETAIL)     for each class hit
+ *   victim: end
  */
 #include <lib/format.h>
 #include <lib/string.h>
@@ -246,4 +247,5 @@ void victim_main(void)
 	for (unsigned int i = 0; i < nstats; i++)
 		gprintf("victim: mismatch %s: %u times (first: %s)\n",
 			stats[i].name, stats[i].count, stats[i].first);
+	gprintf("victim: end\n");
 }

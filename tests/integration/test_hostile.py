@@ -307,7 +307,7 @@ FATAL = {
 for _name in FATAL:
     GROUP_VM[_name] = _name
 
-VICTIM_RUN_MS = 6000
+VICTIM_RUN_MS = 4000
 BOOT_A = f"""\
 cmdline loglevel=info
 module hostile /keel/guests/hostile.elf
@@ -334,8 +334,8 @@ vm race  image=hostile mem=64M cpus=0-1 vcpus=2 args="group=race"
 # runs the same guest time about 3-5x slower).
 BUDGET = {"amd": 120, "intel": 240}
 # The victims' progress while attackers share their CPU: 1 ms sleeps for
-# 6 s, so thousands of rounds when they get their share; a stall shows as
-# a gap of seconds.
+# 4 s, so hundreds to thousands of rounds when they get their share; a
+# stall shows as a gap of seconds.
 MIN_ROUNDS = 100
 MAX_GAP_MS = 250
 
@@ -346,15 +346,22 @@ def vendor(request):
 
 
 def vm_finished(log, vm):
-    return bool(re.search(rf"^(\[{re.escape(vm)}\] hostile: done|"
+    return bool(re.search(rf"^(\[{re.escape(vm)}\] (hostile: done|victim: end)|"
                           rf"keel: error: vm {re.escape(vm)}: |"
                           rf"keel: vm {re.escape(vm)}: halted)", log, re.M))
 
 
-def run_until(m, done, timeout):
-    """Reads serial output until done(log) or timeout; True if done."""
+def run_until(m, done, timeout, vms=()):
+    """Reads serial output until done(log) or timeout; True if done.
+
+    Prints when each of vms finishes (seconds since the boot), with -s.
+    """
     end = time.monotonic() + timeout
+    pending = list(vms)
     while not done(m.log):
+        for vm in [v for v in pending if vm_finished(m.log, v)]:
+            print(f"  {vm} finished at {time.monotonic() - m.started:.0f} s")
+            pending.remove(vm)
         left = end - time.monotonic()
         if left <= 0:
             return False
@@ -366,7 +373,7 @@ def run_until(m, done, timeout):
     return True
 
 
-def boot(vendor, tmp_path_factory, name, config, done):
+def boot(vendor, tmp_path_factory, name, config, done, vms=()):
     tmp = tmp_path_factory.mktemp(f"hostile-{name}-{vendor}")
     esp = harness.make_esp(tmp / "esp", config,
                            guests=[harness.build_dir() / "guests" /
@@ -375,7 +382,7 @@ def boot(vendor, tmp_path_factory, name, config, done):
     with harness.Machine(vendor, esp, smp=2,
                          logfile=tmp / "serial.log") as m:
         m.expect_line(r"keel: vm \S+: created")
-        finished = run_until(m, done, BUDGET[vendor])
+        finished = run_until(m, done, BUDGET[vendor], vms)
         log = m.log
     took = time.monotonic() - t0
     print(f"\nhostile boot {name} on {vendor}: {took:.0f} s "
@@ -391,8 +398,8 @@ def log_a(vendor, tmp_path_factory):
     def done(log):
         # a timer storm that never ends is judged once victim-t is done
         return all(vm_finished(log, vm) for vm in vms) and (
-            vm_finished(log, "timer") or "[victim-t] victim: done" in log)
-    return boot(vendor, tmp_path_factory, "a", BOOT_A, done)
+            vm_finished(log, "timer") or vm_finished(log, "victim-t"))
+    return boot(vendor, tmp_path_factory, "a", BOOT_A, done, [*vms, "timer"])
 
 
 @pytest.fixture(scope="module")
