@@ -156,13 +156,16 @@ static int vmx_setup_controls(const char **why)
 	}
 	if (!adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS :
 			     MSR_IA32_VMX_EXIT_CTLS,
-			     EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_EFER |
-			     EXIT_LOAD_EFER | EXIT_SAVE_PAT | EXIT_LOAD_PAT,
+			     /* DR7 and DEBUGCTL are the guest's (SDM 27.3.1) */
+			     EXIT_SAVE_DEBUG | EXIT_HOST_ADDR_SPACE_SIZE |
+			     EXIT_SAVE_EFER | EXIT_LOAD_EFER | EXIT_SAVE_PAT |
+			     EXIT_LOAD_PAT,
 			     &controls.exit))
 		return -KEEL_ENOSYS;
 	if (!adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS :
 			     MSR_IA32_VMX_ENTRY_CTLS,
-			     ENTRY_IA32E_MODE_GUEST | ENTRY_LOAD_EFER | ENTRY_LOAD_PAT,
+			     ENTRY_LOAD_DEBUG | ENTRY_IA32E_MODE_GUEST |
+			     ENTRY_LOAD_EFER | ENTRY_LOAD_PAT,
 			     &controls.entry))
 		return -KEEL_ENOSYS;
 
