@@ -3,6 +3,7 @@
  * The CPUID policy guests see (docs/cpuid.md): the host's answer, minus
  * what Keel does not virtualize, plus the hypervisor leaves.
  */
+#include <arch/guest_state.h>
 #include <arch/x86.h>
 #include <core/exit.h>
 #include <core/vendor.h>
@@ -12,12 +13,15 @@
 #define LEAF_FEATURES      0x00000001u
 #define LEAF_MONITOR       0x00000005u
 #define LEAF_POWER         0x00000006u
+#define LEAF_STRUCT        0x00000007u
 #define LEAF_PERFMON       0x0000000au
 #define LEAF_TOPOLOGY      0x0000000bu
+#define LEAF_XSAVE         0x0000000du
 #define LEAF_TOPOLOGY_V2   0x0000001fu
 #define LEAF_HV_LAST       0x4fffffffu
 #define LEAF_EXT_FEATURES  0x80000001u
 #define LEAF_SVM           0x8000000au
+#define LEAF_EXT_ADDRESS   0x80000008u
 
 #define LEAF1_EBX_APIC_ID_SHIFT 24
 #define LEAF1_EBX_COUNT_SHIFT   16
@@ -29,7 +33,51 @@
 #define LEAF1_ECX_SHOWN  CPUID_1_ECX_X2APIC
 #define LEAF1_EDX_SHOWN  CPUID_1_EDX_APIC
 
-static struct cpuid_regs policy(const struct vcpu *v, uint32_t leaf,
+/*
+ * Leaf 7: what the virtual CPU lacks. MPX (BNDCFGS is not switched),
+ * WAITPKG (UMWAIT_CONTROL is not), CET (its MSRs and XSS states are not),
+ * AMX (its XSAVE states are not offered), and the speculation-control
+ * MSRs, which read and write as #GP (docs/isolation.md).
+ */
+#define LEAF7_EBX_MPX        (1u << 14)
+#define LEAF7_ECX_PKU        (1u << 3)
+#define LEAF7_ECX_OSPKE      (1u << 4)
+#define LEAF7_ECX_WAITPKG    (1u << 5)
+#define LEAF7_ECX_CET_SS     (1u << 7)
+#define LEAF7_EDX_CET_IBT    (1u << 20)
+#define LEAF7_EDX_AMX        ((1u << 22) | (1u << 24) | (1u << 25))
+#define LEAF7_EDX_SPEC_CTRL  (0x3fu << 26)	/* IBRS/IBPB ... SSBD */
+#define LEAF7_ECX_HIDDEN (LEAF7_ECX_OSPKE | LEAF7_ECX_WAITPKG | LEAF7_ECX_CET_SS)
+#define LEAF7_EDX_HIDDEN (LEAF7_EDX_CET_IBT | LEAF7_EDX_AMX | LEAF7_EDX_SPEC_CTRL)
+/* leaf 0x80000008 EBX: IBPB, IBRS, STIBP, ... SSBD (APM E.4.7) */
+#define EXT8_EBX_SPEC_CTRL   ((1u << 12) | (1u << 14) | (1u << 15) | \
+			      (1u << 16) | (1u << 17) | (1u << 18) | \
+			      (1u << 24) | (1u << 25) | (1u << 26))
+/* leaf 0xd subleaf 1 EAX: XSAVES (IA32_XSS is not switched), XFD */
+#define XSAVE1_EAX_XSAVES    (1u << 3)
+#define XSAVE1_EAX_XFD       (1u << 4)
+#define XSAVE_LAST_COMPONENT 62
+
+/* Leaf 0xd: only the components guests may enable (arch/guest_state.h). */
+static void xsave_leaf(struct cpuid_regs *r, uint32_t subleaf)
+{
+	uint64_t mask = guest_xcr0_supported();
+
+	if (subleaf == 0) {
+		r->eax = (uint32_t)mask;
+		r->edx = (uint32_t)(mask >> 32);
+		/* EBX (the size for the XCR0 in force) is the guest's own */
+		r->ecx = guest_xsave_size();
+	} else if (subleaf == 1) {
+		r->eax &= ~(XSAVE1_EAX_XSAVES | XSAVE1_EAX_XFD);
+		r->ecx = 0;
+		r->edx = 0;
+	} else if (subleaf > XSAVE_LAST_COMPONENT || !(mask >> subleaf & 1)) {
+		*r = (struct cpuid_regs){ 0, 0, 0, 0 };
+	}
+}
+
+static struct cpuid_regs policy(struct vcpu *v, uint32_t leaf,
 				uint32_t subleaf)
 {
 	struct cpuid_regs r = { 0, 0, 0, 0 };
@@ -58,8 +106,12 @@ static struct cpuid_regs policy(const struct vcpu *v, uint32_t leaf,
 	r = cpuid(leaf, subleaf);
 	switch (leaf) {
 	case LEAF_FEATURES:
-		r.ecx = (r.ecx & ~LEAF1_ECX_HIDDEN) | LEAF1_ECX_SHOWN |
-			CPUID_1_ECX_HYPERVISOR;
+		r.ecx = (r.ecx & ~(LEAF1_ECX_HIDDEN | CPUID_1_ECX_OSXSAVE)) |
+			LEAF1_ECX_SHOWN | CPUID_1_ECX_HYPERVISOR;
+		/* the guest's CR4, not the host's (SDM CPUID: OSXSAVE) */
+		if ((r.ecx & CPUID_1_ECX_XSAVE) &&
+		    (vendor->get_cr4(v) & CR4_OSXSAVE))
+			r.ecx |= CPUID_1_ECX_OSXSAVE;
 		r.edx |= LEAF1_EDX_SHOWN;
 		r.ebx = (r.ebx & LEAF1_EBX_LOW_MASK) |
 			(v->id << LEAF1_EBX_APIC_ID_SHIFT) |
@@ -69,8 +121,27 @@ static struct cpuid_regs policy(const struct vcpu *v, uint32_t leaf,
 	case LEAF_TOPOLOGY_V2:
 		r.edx = v->id;	/* x2APIC id of this vCPU */
 		break;
+	case LEAF_STRUCT:
+		if (subleaf != 0)
+			break;
+		r.ebx &= ~LEAF7_EBX_MPX;
+		r.ecx &= ~LEAF7_ECX_HIDDEN;
+		r.edx &= ~LEAF7_EDX_HIDDEN;
+		if (!(guest_xcr0_supported() & XFEATURE_PKRU))
+			r.ecx &= ~LEAF7_ECX_PKU;
+		if ((r.ecx & LEAF7_ECX_PKU) && (vendor->get_cr4(v) & CR4_PKE))
+			r.ecx |= LEAF7_ECX_OSPKE;
+		break;
+	case LEAF_XSAVE:
+		xsave_leaf(&r, subleaf);
+		break;
 	case LEAF_EXT_FEATURES:
 		r.ecx &= ~CPUID_80000001_ECX_SVM;
+		if (!vendor->guest_rdtscp())
+			r.edx &= ~CPUID_80000001_EDX_RDTSCP;
+		break;
+	case LEAF_EXT_ADDRESS:
+		r.ebx &= ~EXT8_EBX_SPEC_CTRL;
 		break;
 	default:
 		break;

@@ -30,6 +30,9 @@ const char *const exit_reason_names[EXIT_REASON_COUNT] = {
 	[EXIT_VIRT_INSN] = "virt_insn",
 	[EXIT_CR_ACCESS] = "cr_access",
 	[EXIT_UNKNOWN] = "unknown",
+	[EXIT_XSETBV] = "xsetbv",
+	[EXIT_RDPMC] = "rdpmc",
+	[EXIT_CACHE_FLUSH] = "cache_flush",
 };
 
 static const char *access_name(const struct vm_exit *e)
@@ -127,7 +130,19 @@ bool exit_dispatch(struct vcpu *v, const struct vm_exit *e)
 		vendor->inject_exception(v, VECTOR_UD, false, 0);
 		break;
 	case EXIT_CR_ACCESS:
-		fatal(v, e, "unsupported control-register change");
+		if (!cr_access_handle(v, e))
+			fatal(v, e, "unsupported control-register change");
+		break;
+	case EXIT_XSETBV:
+		xsetbv_handle(v, e);
+		break;
+	case EXIT_RDPMC:
+		/* no PMU is virtualized (CPUID leaf 0xa is zero) */
+		vendor->inject_exception(v, VECTOR_GP, true, 0);
+		break;
+	case EXIT_CACHE_FLUSH:
+		/* guest memory is write-back and no device does DMA: nothing to do */
+		vcpu_advance_rip(v, e);
 		break;
 	default:
 		fatal(v, e, "unhandled exit");

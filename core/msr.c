@@ -19,6 +19,7 @@ const uint32_t msr_passthrough[] = {
 	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE,
 	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
 	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+	MSR_TSC_AUX,
 };
 const unsigned int msr_passthrough_count = ARRAY_SIZE(msr_passthrough);
 
@@ -111,10 +112,16 @@ void msr_handle_write(struct vcpu *v, const struct vm_exit *e)
 		}
 		break;
 	case MSR_EFER:
-		/* long-mode guests only: LME/LMA stay as they are */
+		/*
+		 * Long-mode guests only: LME/LMA stay as they are. A refused
+		 * value is the guest's mistake, not a gap in Keel: #GP as a
+		 * CPU gives for reserved bits, without a warning.
+		 */
 		if ((value & ~EFER_GUEST_WRITABLE) ||
 		    ((value ^ vendor->get_efer(v)) & (EFER_LME | EFER_LMA))) {
-			refuse(v, "wrmsr", msr);
+			log_debug("vm %s: refused EFER value %#lx; injected #GP",
+				  v->vm->name, value);
+			vendor->inject_exception(v, VECTOR_GP, true, 0);
 			return;
 		}
 		vendor->set_efer(v, value);

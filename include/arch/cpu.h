@@ -55,7 +55,7 @@ struct cpu {
 	uint64_t svm_host_vmcb_pa;
 	uint64_t svm_last_vmcb_pa;	/* the VMCB this CPU ran last */
 	uint64_t stage2_gen;		/* stage2_generation it flushed for */
-	struct vcpu *loaded_vcpu;	/* VMX: VMCS current on this CPU */
+	struct vcpu *loaded_vcpu;	/* whose state is in this CPU (VMX: VMCS current) */
 
 	uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
 	struct tss64 tss __attribute__((aligned(16)));

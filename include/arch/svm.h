@@ -105,6 +105,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "a VMCB is one page");
 #define SVM_INTERCEPT_SMI      (1u << 2)
 #define SVM_INTERCEPT_INIT     (1u << 3)
 #define SVM_INTERCEPT_VINTR    (1u << 4)
+#define SVM_INTERCEPT_RDPMC    (1u << 15)
 #define SVM_INTERCEPT_CPUID    (1u << 18)
 #define SVM_INTERCEPT_INVD     (1u << 22)
 #define SVM_INTERCEPT_HLT      (1u << 24)
@@ -120,6 +121,10 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "a VMCB is one page");
 #define SVM_INTERCEPT_STGI     (1u << 4)
 #define SVM_INTERCEPT_CLGI     (1u << 5)
 #define SVM_INTERCEPT_SKINIT   (1u << 6)
+#define SVM_INTERCEPT_WBINVD   (1u << 9)
+#define SVM_INTERCEPT_MONITOR  (1u << 10)
+#define SVM_INTERCEPT_MWAIT    (1u << 11)
+#define SVM_INTERCEPT_MWAIT_ARMED (1u << 12)
 #define SVM_INTERCEPT_XSETBV   (1u << 13)
 
 #define SVM_NP_ENABLE          (1ull << 0)
@@ -138,6 +143,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "a VMCB is one page");
 #define SVM_EXIT_SMI      0x062
 #define SVM_EXIT_INIT     0x063
 #define SVM_EXIT_VINTR    0x064
+#define SVM_EXIT_RDPMC    0x06f
 #define SVM_EXIT_CPUID    0x072
 #define SVM_EXIT_INVD     0x076
 #define SVM_EXIT_HLT      0x078
@@ -152,6 +158,10 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "a VMCB is one page");
 #define SVM_EXIT_STGI     0x084
 #define SVM_EXIT_CLGI     0x085
 #define SVM_EXIT_SKINIT   0x086
+#define SVM_EXIT_WBINVD   0x089
+#define SVM_EXIT_MONITOR  0x08a
+#define SVM_EXIT_MWAIT    0x08b
+#define SVM_EXIT_MWAIT_ARMED 0x08c
 #define SVM_EXIT_XSETBV   0x08d
 #define SVM_EXIT_NPF      0x400
 #define SVM_EXIT_INVALID  0xffffffffu	/* compare the low 32 bits (TCG) */
@@ -173,6 +183,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "a VMCB is one page");
 /* event_inject (APM 15.20) */
 #define SVM_EVENT_VALID       (1ull << 31)
 #define SVM_EVENT_TYPE_EXCEPTION (3ull << 8)
+#define SVM_EVENT_VECTOR_MASK 0xffull
 #define SVM_EVENT_ERROR_VALID (1ull << 11)
 #define SVM_EVENT_ERROR_SHIFT 32
 
@@ -188,5 +199,8 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "a VMCB is one page");
 #define SVM_LEN_HLT     1
 #define SVM_LEN_VMMCALL 3
 #define SVM_LEN_MSR     2
+#define SVM_LEN_RDPMC   2
+#define SVM_LEN_WBINVD  2	/* INVD too */
+#define SVM_LEN_XSETBV  3
 
 #endif

@@ -136,6 +136,9 @@
 #define PROC_HLT_EXITING          (1u << 7)
 #define PROC_INVLPG_EXITING       (1u << 9)
 #define PROC_MWAIT_EXITING        (1u << 10)
+#define PROC_RDPMC_EXITING        (1u << 11)
+#define PROC_CR8_LOAD_EXITING     (1u << 19)
+#define PROC_CR8_STORE_EXITING    (1u << 20)
 #define PROC_UNCOND_IO_EXITING    (1u << 24)
 #define PROC_USE_MSR_BITMAPS      (1u << 28)
 #define PROC_MONITOR_EXITING      (1u << 29)
@@ -144,6 +147,7 @@
 #define PROC2_ENABLE_EPT          (1u << 1)
 #define PROC2_ENABLE_RDTSCP       (1u << 3)
 #define PROC2_ENABLE_VPID         (1u << 5)
+#define PROC2_WBINVD_EXITING      (1u << 6)
 #define PROC2_UNRESTRICTED_GUEST  (1u << 7)
 #define PROC2_ENABLE_INVPCID      (1u << 12)
 #define PROC2_ENABLE_XSAVES       (1u << 20)
@@ -183,6 +187,7 @@
 #define VMX_EXIT_GETSEC           11
 #define VMX_EXIT_HLT              12
 #define VMX_EXIT_INVD             13
+#define VMX_EXIT_RDPMC            15
 #define VMX_EXIT_VMCALL           18
 #define VMX_EXIT_VMCLEAR          19
 #define VMX_EXIT_VMXON            27
@@ -197,6 +202,8 @@
 #define VMX_EXIT_EPT_MISCONFIG    49
 #define VMX_EXIT_INVEPT           50
 #define VMX_EXIT_PREEMPTION_TIMER 52
+#define VMX_EXIT_WBINVD           54
+#define VMX_EXIT_XSETBV           55
 #define VMX_EXIT_INVVPID          53
 #define VMX_EXIT_VMFUNC           59
 #define VMX_EXIT_REASON_MASK      0xffffu
@@ -211,6 +218,16 @@
 #define IO_QUAL_STRING            (1ull << 4)
 #define IO_QUAL_REP               (1ull << 5)
 #define IO_QUAL_PORT_SHIFT        16
+#define CR_QUAL_NUMBER_MASK       0xfull
+#define CR_QUAL_TYPE_SHIFT        4
+#define CR_QUAL_TYPE_MASK         0x3ull
+#define CR_QUAL_TYPE_MOV_TO       0
+#define CR_QUAL_TYPE_MOV_FROM     1
+#define CR_QUAL_GPR_SHIFT         8
+#define CR_QUAL_GPR_MASK          0xfull
+
+/* pending debug exceptions (25.4.2) */
+#define PENDING_DBG_BS            (1ull << 14)
 
 /* VM-entry interruption information (25.8.3) */
 #define INTR_INFO_VALID           (1u << 31)

@@ -7,6 +7,8 @@
 
 #define CR0_PE (1ull << 0)
 #define CR0_MP (1ull << 1)
+#define CR0_EM (1ull << 2)
+#define CR0_TS (1ull << 3)
 #define CR0_ET (1ull << 4)
 #define CR0_NE (1ull << 5)
 #define CR0_WP (1ull << 16)
@@ -14,7 +16,11 @@
 
 #define CR4_PAE    (1ull << 5)
 #define CR4_PGE    (1ull << 7)
+#define CR4_OSFXSR (1ull << 9)
+#define CR4_OSXMMEXCPT (1ull << 10)
 #define CR4_VMXE   (1ull << 13)
+#define CR4_OSXSAVE (1ull << 18)
+#define CR4_PKE    (1ull << 22)
 
 #define EFER_SCE  (1ull << 0)
 #define EFER_LME  (1ull << 8)
@@ -25,12 +31,19 @@
 #define RFLAGS_FIXED (1ull << 1)
 #define RFLAGS_CF    (1ull << 0)
 #define RFLAGS_ZF    (1ull << 6)
+#define RFLAGS_TF    (1ull << 8)
 #define RFLAGS_IF    (1ull << 9)
+
+#define DR6_INIT 0xffff0ff0ull	/* reset value (SDM 18.2.3) */
+#define DR6_BS   (1ull << 14)	/* single-step */
+#define DR7_INIT 0x400ull
 
 /* CPUID leaf 1 ECX / EDX, leaf 0x80000001 ECX / EDX */
 #define CPUID_1_ECX_VMX        (1u << 5)
 #define CPUID_1_ECX_X2APIC     (1u << 21)
 #define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+#define CPUID_1_ECX_XSAVE      (1u << 26)
+#define CPUID_1_ECX_OSXSAVE    (1u << 27)
 #define CPUID_1_ECX_HYPERVISOR (1u << 31)
 #define CPUID_1_ECX_MONITOR    (1u << 3)
 #define CPUID_1_ECX_SMX        (1u << 6)
@@ -38,6 +51,7 @@
 #define CPUID_80000001_ECX_SVM (1u << 2)
 #define CPUID_80000001_EDX_NX  (1u << 20)
 #define CPUID_80000001_EDX_1G  (1u << 26)
+#define CPUID_80000001_EDX_RDTSCP (1u << 27)
 
 struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;
@@ -131,6 +145,39 @@ DEFINE_CR_ACCESS(2)
 DEFINE_CR_ACCESS(3)
 DEFINE_CR_ACCESS(4)
 #undef DEFINE_CR_ACCESS
+
+#define DEFINE_DR_ACCESS(n)						\
+static inline uint64_t read_dr##n(void)					\
+{									\
+	uint64_t v;							\
+	__asm__ volatile("mov %%db" #n ", %0" : "=r"(v));		\
+	return v;							\
+}									\
+static inline void write_dr##n(uint64_t v)				\
+{									\
+	__asm__ volatile("mov %0, %%db" #n : : "r"(v) : "memory");	\
+}
+DEFINE_DR_ACCESS(0)
+DEFINE_DR_ACCESS(1)
+DEFINE_DR_ACCESS(2)
+DEFINE_DR_ACCESS(3)
+DEFINE_DR_ACCESS(6)
+#undef DEFINE_DR_ACCESS
+
+/* XCR0 (SDM 13.3); needs CR4.OSXSAVE. */
+static inline void xsetbv(uint32_t xcr, uint64_t v)
+{
+	__asm__ volatile("xsetbv" : : "c"(xcr), "a"((uint32_t)v),
+			 "d"((uint32_t)(v >> 32)) : "memory");
+}
+
+static inline uint64_t xgetbv(uint32_t xcr)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(xcr));
+	return ((uint64_t)hi << 32) | lo;
+}
 
 static inline uint64_t read_rflags(void)
 {

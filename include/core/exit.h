@@ -30,7 +30,12 @@ static inline bool exit_fast(struct vcpu *v, struct vm_exit *e);
 void cpuid_handle(struct vcpu *v, const struct vm_exit *e);
 void io_handle(struct vcpu *v, const struct vm_exit *e);
 void hypercall_handle(struct vcpu *v, const struct vm_exit *e);
+/* core/cr_access.c: XSETBV, and MOV to/from CR8 where the CPU exits on it */
+void xsetbv_handle(struct vcpu *v, const struct vm_exit *e);
+/* False when the access is not one Keel emulates (the VM stops). */
+bool cr_access_handle(struct vcpu *v, const struct vm_exit *e);
 
+#define VECTOR_DB 1
 #define VECTOR_UD 6
 #define VECTOR_GP 13
 

@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <arch/guest_state.h>
 #include <core/vlapic.h>
 #include <core/vm_exit.h>
 #include <sched/policy.h>
@@ -100,9 +101,16 @@ struct vcpu {
 	bool moving;		/* between two CPUs' run queues */
 	bool retired;		/* vcpu_done ran: no longer counted live */
 
+	/* state no VMCS/VMCB holds: in the CPU while loaded there */
+	struct guest_state gstate;
+
 	/* back-end state */
 	uint64_t vmcs_pa;		/* VMX: this vCPU's VMCS */
 	bool vmcs_launched;
+	struct {			/* VMX: switched by software too */
+		uint64_t cr2, dr6;
+		uint64_t star, lstar, cstar, sfmask, kernel_gs_base;
+	} vmx_sw;
 	uint64_t vmcb_pa;		/* SVM: this vCPU's VMCB */
 	uint32_t asid;
 

@@ -27,6 +27,8 @@ struct vendor_ops {
 	int (*probe)(const char **why);
 	/* Can stage-2 tables map 1 GiB pages? Valid after probe. */
 	bool (*stage2_1g)(void);
+	/* Does RDTSCP work in a guest (CPUID shows it only then)? */
+	bool (*guest_rdtscp)(void);
 	/* Enters root mode on the calling CPU. 0 or error, cpu->virt_error set. */
 	int (*cpu_enable)(struct cpu *cpu);
 
@@ -35,7 +37,10 @@ struct vendor_ops {
 	void (*vcpu_destroy)(struct vcpu *v);
 	/*
 	 * The calling CPU stops running v for now: afterwards any CPU may run
-	 * it (VMX: VMCLEAR, SDM 24.11.1; SVM: nothing to do).
+	 * it. The state v left in this CPU goes back into v (the extended
+	 * state, debug registers and whatever else docs/isolation.md lists as
+	 * switched by software); VMX also VMCLEARs (SDM 24.11.1). vcpu_run
+	 * loads that state again the next time v runs on a CPU.
 	 */
 	void (*vcpu_put)(struct vcpu *v);
 	/*
@@ -55,9 +60,16 @@ struct vendor_ops {
 	uint64_t (*get_rip)(struct vcpu *v);
 	/* Moves the guest past an emulated instruction; ends an STI/MOV SS shadow. */
 	void (*set_rip)(struct vcpu *v, uint64_t rip);
-	/* set_rip(v, get_rip(v) + len) in one call: on every emulated exit */
+	/*
+	 * set_rip(v, get_rip(v) + len) in one call, on every emulated exit:
+	 * the instruction completed, so with RFLAGS.TF set the guest gets
+	 * the single-step #DB (DR6.BS) at the next instruction, as a CPU
+	 * would raise it.
+	 */
 	void (*advance_rip)(struct vcpu *v, uint32_t len);
 	uint64_t (*get_rsp)(struct vcpu *v);
+	void (*set_rsp)(struct vcpu *v, uint64_t rsp);
+	uint64_t (*get_cr4)(struct vcpu *v);	/* as the guest sees it */
 	uint64_t (*get_rflags)(struct vcpu *v);
 	unsigned int (*get_cpl)(struct vcpu *v);
 	uint64_t (*get_efer)(struct vcpu *v);	/* as the guest sees it */

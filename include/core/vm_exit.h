@@ -24,8 +24,11 @@ enum exit_reason {
 	EXIT_TRIPLE_FAULT,	/* VMX triple fault, SVM shutdown */
 	EXIT_INVALID_STATE,	/* VM entry refused the guest state */
 	EXIT_VIRT_INSN,		/* guest ran a VMX/SVM instruction */
-	EXIT_CR_ACCESS,		/* a control-register change we cannot allow */
+	EXIT_CR_ACCESS,		/* a control-register access (cr below) */
 	EXIT_UNKNOWN,		/* anything else: raw_code says what */
+	EXIT_XSETBV,		/* the guest wrote an XCR */
+	EXIT_RDPMC,		/* the PMU is not virtualized: #GP */
+	EXIT_CACHE_FLUSH,	/* WBINVD or INVD: done as a no-op */
 	EXIT_REASON_COUNT
 };
 
@@ -51,6 +54,12 @@ struct vm_exit {
 			uint64_t gpa;
 			bool read, write, exec;
 		} stage2;
+		struct {
+			uint8_t cr;	/* 0-15 */
+			uint8_t gpr;	/* x86 register number */
+			bool write;	/* MOV to CR; else MOV from CR */
+			bool mov;	/* MOV; else CLTS, LMSW or unknown */
+		} cr;
 	};
 };
 

@@ -200,8 +200,9 @@ _Static_assert(sizeof(struct keel_chunk) == 16, "ABI layout");
 /* Exit-reason names, the index into keel_vcpu_stats.exits (§4.6). */
 #define KEEL_EXIT_NAMES { "cpuid", "rdmsr", "wrmsr", "io", "hlt", "hypercall", \
 	"stage2_fault", "interrupt", "timer", "intr_window", "nmi", \
-	"triple_fault", "invalid_state", "virt_insn", "cr_access", "unknown" }
-#define KEEL_EXIT_NAMED 16
+	"triple_fault", "invalid_state", "virt_insn", "cr_access", "unknown", \
+	"xsetbv", "rdpmc", "cache_flush" }
+#define KEEL_EXIT_NAMED 19
 
 /* §6: CPUID */
 #define KEEL_CPUID_BASE          0x40000000u

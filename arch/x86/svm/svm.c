@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The AMD SVM back-end (APM vol. 2, chapter 15). */
 #include <arch/cpu.h>
+#include <arch/guest_state.h>
 #include <arch/layout.h>
 #include <arch/msr.h>
 #include <arch/svm.h>
@@ -18,8 +19,6 @@
 
 #define SVM_CPUID_FEATURES 0x8000000a
 #define PAT_DEFAULT        0x0007040600070406ull
-#define DR6_INIT           0xffff0ff0ull
-#define DR7_INIT           0x400ull
 #define MSRPM_RANGE_BYTES  0x800
 #define MSRPM_RANGE_MSRS   0x2000
 #define EVENT_VALID_BIT    (1ull << 31)
@@ -104,6 +103,7 @@ static int svm_cpu_enable(struct cpu *cpu)
 		strlcpy(cpu->virt_error, why, sizeof(cpu->virt_error));
 		return -KEEL_ENOSYS;
 	}
+	guest_state_cpu_init();
 	spin_lock(&init_lock);
 	ret = svm_global_init();
 	spin_unlock(&init_lock);
@@ -132,18 +132,30 @@ static int svm_vcpu_create(struct vcpu *v, const struct vcpu_entry_state *s,
 {
 	struct vmcb *vmcb;
 
-	if (frames_alloc_zeroed(0, &v->vmcb_pa))
+	if (guest_state_init(&v->gstate))
 		return -KEEL_ENOMEM;
+	if (frames_alloc_zeroed(0, &v->vmcb_pa)) {
+		guest_state_free(&v->gstate);
+		return -KEEL_ENOMEM;
+	}
 	vmcb = vmcb_of(v);
 
 	vmcb->control.intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI |
 		SVM_INTERCEPT_SMI | SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID |
 		SVM_INTERCEPT_INVD | SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA |
-		SVM_INTERCEPT_IOIO | SVM_INTERCEPT_MSR | SVM_INTERCEPT_SHUTDOWN;
+		SVM_INTERCEPT_IOIO | SVM_INTERCEPT_MSR | SVM_INTERCEPT_SHUTDOWN |
+		SVM_INTERCEPT_RDPMC;
+	/*
+	 * XSETBV: XCR0 is not in the VMCB, so an unintercepted write would
+	 * change the host's and the next guest's. MONITOR/MWAIT are not
+	 * offered (CPUID hides them), so they #UD as documented.
+	 */
 	vmcb->control.intercept_misc2 = SVM_INTERCEPT_VMRUN |
 		SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
 		SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
-		SVM_INTERCEPT_SKINIT;
+		SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_XSETBV |
+		SVM_INTERCEPT_WBINVD | SVM_INTERCEPT_MONITOR |
+		SVM_INTERCEPT_MWAIT | SVM_INTERCEPT_MWAIT_ARMED;
 	vmcb->control.iopm_base_pa = iopm_pa;
 	vmcb->control.msrpm_base_pa = msrpm_pa;
 	/* ASID 0 is the host's; TCG has only 16, so VMs share them (see run) */
@@ -181,14 +193,29 @@ static int svm_vcpu_create(struct vcpu *v, const struct vcpu_entry_state *s,
 
 static void svm_vcpu_destroy(struct vcpu *v)
 {
+	/* its registers stay behind: the next load overwrites them all */
+	if (this_cpu()->loaded_vcpu == v)
+		this_cpu()->loaded_vcpu = NULL;
 	if (v->vmcb_pa)
 		frames_free(v->vmcb_pa, 0);
 	v->vmcb_pa = 0;
+	guest_state_free(&v->gstate);
 }
 
-/* A VMCB is not tied to a CPU; the TLB is flushed when it moves (run). */
+/*
+ * A VMCB is not tied to a CPU; the TLB is flushed when it moves (run).
+ * What #VMEXIT leaves in the CPU and neither the VMCB nor VMSAVE holds
+ * (DR0-DR3, XCR0, the extended state, TSC_AUX: APM 15.5.1) goes back
+ * into v.
+ */
 static void svm_vcpu_put(struct vcpu *v)
 {
+	struct cpu *cpu = this_cpu();
+
+	if (cpu->loaded_vcpu != v)
+		return;
+	guest_state_save(&v->gstate);
+	cpu->loaded_vcpu = NULL;
 }
 
 static uint8_t ioio_size(uint64_t info)
@@ -282,6 +309,21 @@ static void svm_decode_exit(const struct vmcb *vmcb, struct vm_exit *e)
 	case SVM_EXIT_SHUTDOWN:
 		e->reason = EXIT_TRIPLE_FAULT;
 		break;
+	case SVM_EXIT_XSETBV:
+		e->reason = EXIT_XSETBV;
+		e->insn_len = insn_len(vmcb, SVM_LEN_XSETBV);
+		break;
+	case SVM_EXIT_RDPMC:
+		e->reason = EXIT_RDPMC;
+		break;
+	case SVM_EXIT_WBINVD:
+	case SVM_EXIT_INVD:
+		e->reason = EXIT_CACHE_FLUSH;
+		e->insn_len = insn_len(vmcb, SVM_LEN_WBINVD);
+		break;
+	case SVM_EXIT_MONITOR:
+	case SVM_EXIT_MWAIT:
+	case SVM_EXIT_MWAIT_ARMED:
 	case SVM_EXIT_VMRUN:
 	case SVM_EXIT_VMLOAD:
 	case SVM_EXIT_VMSAVE:
@@ -340,6 +382,10 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit,
 		vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
 		cpu->svm_last_vmcb_pa = v->vmcb_pa;
 	}
+	if (cpu->loaded_vcpu != v) {
+		guest_state_load(&v->gstate);
+		cpu->loaded_vcpu = v;
+	}
 	vmcb->save.rax = v->regs.rax;
 	svm_vmrun(v, v->vmcb_pa, cpu->svm_host_vmcb_pa, exit);
 }
@@ -369,11 +415,37 @@ static void svm_advance_rip(struct vcpu *v, uint32_t len)
 
 	vmcb->save.rip += len;
 	vmcb->control.interrupt_shadow &= ~SVM_INTERRUPT_SHADOW;
+	/*
+	 * An intercepted instruction never completed in the guest, so the
+	 * CPU raised no single-step trap for it (APM 15.7.1): raise it here,
+	 * with DR6.BS as the CPU would set it (APM 13.1.1.3).
+	 */
+	if (vmcb->save.rflags & RFLAGS_TF) {
+		vmcb->save.dr6 |= DR6_BS;
+		vmcb->control.event_inject = VECTOR_DB |
+			SVM_EVENT_TYPE_EXCEPTION | SVM_EVENT_VALID;
+	}
 }
 
 static uint64_t svm_get_rsp(struct vcpu *v)
 {
 	return vmcb_of(v)->save.rsp;
+}
+
+static void svm_set_rsp(struct vcpu *v, uint64_t rsp)
+{
+	vmcb_of(v)->save.rsp = rsp;
+}
+
+static uint64_t svm_get_cr4(struct vcpu *v)
+{
+	return vmcb_of(v)->save.cr4;
+}
+
+/* RDTSCP is not intercepted: it works wherever the CPU has it. */
+static bool svm_guest_rdtscp(void)
+{
+	return true;
 }
 
 static uint64_t svm_get_rflags(struct vcpu *v)
@@ -474,6 +546,9 @@ const struct vendor_ops svm_ops = {
 	.set_rip = svm_set_rip,
 	.advance_rip = svm_advance_rip,
 	.get_rsp = svm_get_rsp,
+	.set_rsp = svm_set_rsp,
+	.get_cr4 = svm_get_cr4,
+	.guest_rdtscp = svm_guest_rdtscp,
 	.get_rflags = svm_get_rflags,
 	.get_cpl = svm_get_cpl,
 	.get_efer = svm_get_efer,

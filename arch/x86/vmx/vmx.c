@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The Intel VMX back-end (SDM vol. 3C, chapters 23-31). */
 #include <arch/cpu.h>
+#include <arch/guest_state.h>
 #include <arch/layout.h>
 #include <arch/msr.h>
 #include <arch/vmx.h>
@@ -17,7 +18,6 @@
 #include <mm/frames.h>
 
 #define PAT_DEFAULT  0x0007040600070406ull
-#define DR7_INIT     0x400ull
 #define MSR_BITMAP_WRITE_OFFSET 0x800
 #define MSR_BITMAP_HIGH_OFFSET  0x400
 #define MSR_HIGH_BASE           0xc0000000u
@@ -112,8 +112,9 @@ static int vmx_setup_controls(const char **why)
 {
 	uint64_t basic = rdmsr(MSR_IA32_VMX_BASIC);
 	bool true_ctls = basic & VMX_BASIC_TRUE_CONTROLS;
+	/* no XSAVES: IA32_XSS is not switched, so it #UDs (CPUID hides it) */
 	uint32_t optional2 = PROC2_ENABLE_RDTSCP | PROC2_ENABLE_INVPCID |
-			     PROC2_ENABLE_XSAVES;
+			     PROC2_WBINVD_EXITING;
 	uint32_t may2 = (uint32_t)(rdmsr(MSR_IA32_VMX_PROCBASED_CTLS2) >> 32);
 	uint64_t ept_cap;
 
@@ -141,7 +142,10 @@ static int vmx_setup_controls(const char **why)
 			     MSR_IA32_VMX_PROCBASED_CTLS,
 			     PROC_HLT_EXITING | PROC_UNCOND_IO_EXITING |
 			     PROC_USE_MSR_BITMAPS | PROC_MWAIT_EXITING |
-			     PROC_MONITOR_EXITING | PROC_SECONDARY_CONTROLS,
+			     PROC_MONITOR_EXITING | PROC_RDPMC_EXITING |
+			     /* else MOV CR8 writes the host's TPR (SDM 25.3) */
+			     PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING |
+			     PROC_SECONDARY_CONTROLS,
 			     &controls.proc))
 		return -KEEL_ENOSYS;
 	if (!adjust_controls(MSR_IA32_VMX_PROCBASED_CTLS2,
@@ -152,13 +156,16 @@ static int vmx_setup_controls(const char **why)
 	}
 	if (!adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS :
 			     MSR_IA32_VMX_EXIT_CTLS,
-			     EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_EFER |
-			     EXIT_LOAD_EFER | EXIT_SAVE_PAT | EXIT_LOAD_PAT,
+			     /* DR7 and DEBUGCTL are the guest's (SDM 27.3.1) */
+			     EXIT_SAVE_DEBUG | EXIT_HOST_ADDR_SPACE_SIZE |
+			     EXIT_SAVE_EFER | EXIT_LOAD_EFER | EXIT_SAVE_PAT |
+			     EXIT_LOAD_PAT,
 			     &controls.exit))
 		return -KEEL_ENOSYS;
 	if (!adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS :
 			     MSR_IA32_VMX_ENTRY_CTLS,
-			     ENTRY_IA32E_MODE_GUEST | ENTRY_LOAD_EFER | ENTRY_LOAD_PAT,
+			     ENTRY_LOAD_DEBUG | ENTRY_IA32E_MODE_GUEST |
+			     ENTRY_LOAD_EFER | ENTRY_LOAD_PAT,
 			     &controls.entry))
 		return -KEEL_ENOSYS;
 
@@ -255,6 +262,7 @@ static int vmx_cpu_enable(struct cpu *cpu)
 		return -KEEL_ENOMEM;
 	}
 	*(uint32_t *)phys_to_virt(cpu->vmxon_pa) = vmcs_revision;
+	guest_state_cpu_init();
 	write_cr0((read_cr0() | cr0_fixed0) & cr0_fixed1);
 	write_cr4((read_cr4() | cr4_fixed0 | CR4_VMXE) & cr4_fixed1);
 	if (!vmxon(cpu->vmxon_pa)) {
@@ -382,12 +390,19 @@ static int vmx_vcpu_create(struct vcpu *v, const struct vcpu_entry_state *s,
 	/* called from a hypercall too: the caller's VMCS must come back */
 	struct vcpu *caller = cpu->loaded_vcpu;
 
-	if (frames_alloc_zeroed(0, &v->vmcs_pa))
+	if (guest_state_init(&v->gstate))
 		return -KEEL_ENOMEM;
+	memset(&v->vmx_sw, 0, sizeof(v->vmx_sw));
+	v->vmx_sw.dr6 = DR6_INIT;
+	if (frames_alloc_zeroed(0, &v->vmcs_pa)) {
+		guest_state_free(&v->gstate);
+		return -KEEL_ENOMEM;
+	}
 	*(uint32_t *)phys_to_virt(v->vmcs_pa) = vmcs_revision;
 	if (!vmclear(v->vmcs_pa) || !vmptrld(v->vmcs_pa)) {
 		frames_free(v->vmcs_pa, 0);
 		v->vmcs_pa = 0;
+		guest_state_free(&v->gstate);
 		if (caller)
 			vmptrld(caller->vmcs_pa);
 		return -KEEL_EIO;
@@ -408,10 +423,41 @@ static void vmx_vcpu_destroy(struct vcpu *v)
 	if (!v->vmcs_pa)
 		return;
 	vmclear(v->vmcs_pa);
+	/* its registers stay behind: the next load overwrites them all */
 	if (this_cpu()->loaded_vcpu == v)
 		this_cpu()->loaded_vcpu = NULL;
 	frames_free(v->vmcs_pa, 0);
 	v->vmcs_pa = 0;
+	guest_state_free(&v->gstate);
+}
+
+/*
+ * What VM exits leave in the CPU and no VMCS field holds (SDM 27.5: CR2,
+ * DR0-DR3, DR6, XCR0, the extended state and the SYSCALL MSRs are not
+ * switched by VMX transitions), taken back when v leaves this CPU.
+ */
+static void save_sw_state(struct vcpu *v)
+{
+	guest_state_save(&v->gstate);
+	v->vmx_sw.cr2 = read_cr2();
+	v->vmx_sw.dr6 = read_dr6();
+	v->vmx_sw.star = rdmsr(MSR_STAR);
+	v->vmx_sw.lstar = rdmsr(MSR_LSTAR);
+	v->vmx_sw.cstar = rdmsr(MSR_CSTAR);
+	v->vmx_sw.sfmask = rdmsr(MSR_SFMASK);
+	v->vmx_sw.kernel_gs_base = rdmsr(MSR_KERNEL_GS_BASE);
+}
+
+static void load_sw_state(const struct vcpu *v)
+{
+	guest_state_load(&v->gstate);
+	write_cr2(v->vmx_sw.cr2);
+	write_dr6(v->vmx_sw.dr6);
+	wrmsr(MSR_STAR, v->vmx_sw.star);
+	wrmsr(MSR_LSTAR, v->vmx_sw.lstar);
+	wrmsr(MSR_CSTAR, v->vmx_sw.cstar);
+	wrmsr(MSR_SFMASK, v->vmx_sw.sfmask);
+	wrmsr(MSR_KERNEL_GS_BASE, v->vmx_sw.kernel_gs_base);
 }
 
 static void vmx_vcpu_put(struct vcpu *v)
@@ -420,6 +466,7 @@ static void vmx_vcpu_put(struct vcpu *v)
 
 	if (cpu->loaded_vcpu != v)
 		return;
+	save_sw_state(v);
 	vmclear(v->vmcs_pa);
 	cpu->loaded_vcpu = NULL;
 	v->vmcs_launched = false;	/* VMCLEAR makes it "clear": VMLAUNCH next */
@@ -433,6 +480,7 @@ static void vmx_load(struct vcpu *v)
 		return;
 	vmptrld(v->vmcs_pa);
 	write_host_state(cpu);
+	load_sw_state(v);
 	cpu->loaded_vcpu = v;
 }
 
@@ -446,6 +494,18 @@ static void decode_io(struct vm_exit *e, uint64_t qual)
 	e->io.string = qual & IO_QUAL_STRING;
 	e->io.rep = qual & IO_QUAL_REP;
 	e->io.port = (uint16_t)(qual >> IO_QUAL_PORT_SHIFT);
+}
+
+/* Exit qualification of a control-register access (SDM table 28-3). */
+static void decode_cr(struct vm_exit *e, uint64_t qual)
+{
+	unsigned int type = (qual >> CR_QUAL_TYPE_SHIFT) & CR_QUAL_TYPE_MASK;
+
+	e->reason = EXIT_CR_ACCESS;
+	e->cr.cr = qual & CR_QUAL_NUMBER_MASK;
+	e->cr.gpr = (qual >> CR_QUAL_GPR_SHIFT) & CR_QUAL_GPR_MASK;
+	e->cr.mov = type == CR_QUAL_TYPE_MOV_TO || type == CR_QUAL_TYPE_MOV_FROM;
+	e->cr.write = type == CR_QUAL_TYPE_MOV_TO;
 }
 
 static void decode_exit(struct vm_exit *e)
@@ -518,7 +578,17 @@ static void decode_exit(struct vm_exit *e)
 		e->reason = EXIT_INVALID_STATE;
 		break;
 	case VMX_EXIT_CR_ACCESS:
-		e->reason = EXIT_CR_ACCESS;
+		decode_cr(e, qual);
+		break;
+	case VMX_EXIT_XSETBV:
+		e->reason = EXIT_XSETBV;
+		break;
+	case VMX_EXIT_RDPMC:
+		e->reason = EXIT_RDPMC;
+		break;
+	case VMX_EXIT_WBINVD:
+	case VMX_EXIT_INVD:
+		e->reason = EXIT_CACHE_FLUSH;
 		break;
 	case VMX_EXIT_INVEPT:
 	case VMX_EXIT_INVVPID:
@@ -621,11 +691,37 @@ static void vmx_set_rip(struct vcpu *v, uint64_t rip)
 static void vmx_advance_rip(struct vcpu *v, uint32_t len)
 {
 	vmx_set_rip(v, vmread(VMCS_GUEST_RIP) + len);
+	/*
+	 * An exit does not raise the single-step trap of the instruction it
+	 * emulated (SDM 27.3.4): make it pending, so the guest takes the #DB
+	 * after entry, at the next instruction, exactly once (SDM 26.7.3).
+	 */
+	if (vmread(VMCS_GUEST_RFLAGS) & RFLAGS_TF)
+		vmwrite(VMCS_GUEST_PENDING_DBG,
+			vmread(VMCS_GUEST_PENDING_DBG) | PENDING_DBG_BS);
 }
 
 static uint64_t vmx_get_rsp(struct vcpu *v)
 {
 	return vmread(VMCS_GUEST_RSP);
+}
+
+static void vmx_set_rsp(struct vcpu *v, uint64_t rsp)
+{
+	vmwrite(VMCS_GUEST_RSP, rsp);
+}
+
+/* As the guest reads it: the shadow for the bits the host owns. */
+static uint64_t vmx_get_cr4(struct vcpu *v)
+{
+	uint64_t mask = vmread(VMCS_CR4_MASK);
+
+	return (vmread(VMCS_GUEST_CR4) & ~mask) | (vmread(VMCS_CR4_SHADOW) & mask);
+}
+
+static bool vmx_guest_rdtscp(void)
+{
+	return controls.proc2 & PROC2_ENABLE_RDTSCP;
 }
 
 static uint64_t vmx_get_rflags(struct vcpu *v)
@@ -721,6 +817,9 @@ const struct vendor_ops vmx_ops = {
 	.set_rip = vmx_set_rip,
 	.advance_rip = vmx_advance_rip,
 	.get_rsp = vmx_get_rsp,
+	.set_rsp = vmx_set_rsp,
+	.get_cr4 = vmx_get_cr4,
+	.guest_rdtscp = vmx_guest_rdtscp,
 	.get_rflags = vmx_get_rflags,
 	.get_cpl = vmx_get_cpl,
 	.get_efer = vmx_get_efer,
