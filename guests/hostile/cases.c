@@ -35,6 +35,7 @@ void case_priv_kernel_gs_base(void);
 void case_priv_fs_base(void);
 void case_priv_gs_base(void);
 void case_priv_sysenter(void);
+void case_priv_tsc_aux(void);
 void case_priv_pat(void);
 void case_priv_efer(void);
 void case_priv_vlapic(void);
@@ -216,6 +217,9 @@ const struct hostile_case hostile_cases[] = {
 	{ "priv_sysenter", "main",
 	  "SYSENTER_CS/ESP/EIP stay ours across sleeps",
 	  case_priv_sysenter },
+	{ "priv_tsc_aux", "main",
+	  "TSC_AUX is writable and stays ours across sleeps",
+	  case_priv_tsc_aux },
 	{ "priv_pat", "main",
 	  "PAT stays ours across sleeps",
 	  case_priv_pat },
@@ -319,7 +323,7 @@ const struct hostile_case hostile_cases[] = {
 	  "x2APIC: write to ID, TPR bits 63:32, ICR NMI, unknown register: #GP",
 	  case_x2apic_bad_gp },
 	{ "virt_msrs_gp", "main",
-	  "VM_CR, VM_HSAVE_PA, FEATURE_CONTROL, VMX_BASIC, TSC_AUX write: #GP",
+	  "VM_CR, VM_HSAVE_PA, FEATURE_CONTROL, VMX_BASIC: #GP",
 	  case_virt_msrs_gp },
 	{ "port_unknown_ones", "main",
 	  "IN from ports without a device: all ones (8, 16, 32 bits)",

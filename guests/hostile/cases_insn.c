@@ -424,8 +424,24 @@ void case_virt_msrs_gp(void)
 		fail("rdmsr IA32_FEATURE_CONTROL: not #GP");
 	if (try_rdmsr(MSR_IA32_VMX_BASIC, &v) != VECTOR_GP)
 		fail("rdmsr IA32_VMX_BASIC: not #GP");
-	if (try_wrmsr(MSR_TSC_AUX, 1) != VECTOR_GP)
-		fail("wrmsr TSC_AUX: not #GP");
+}
+
+/* TSC_AUX (what RDTSCP returns in ECX) is the vCPU's own. */
+void case_priv_tsc_aux(void)
+{
+	uint64_t v;
+
+	if (try_wrmsr(MSR_TSC_AUX, 0x4841) != -1) {
+		fail("wrmsr TSC_AUX: vector %d", trap.vector);
+		return;
+	}
+	for (int i = 0; i < 15 && !case_failed(); i++) {
+		sleep_ns(2000000);
+		if (try_rdmsr(MSR_TSC_AUX, &v) != -1 || v != 0x4841)
+			fail("TSC_AUX is %#lx (vector %d), we wrote 0x4841", v,
+			     trap.vector);
+	}
+	try_wrmsr(MSR_TSC_AUX, 0);
 }
 
 /* ----------------------------------------------------------------- ports */
