@@ -37,10 +37,11 @@ Cases that run on one vendor only, and why:
   | cr4_vmxe_gp         | intel   | SVM does not intercept CR4 writes (the CPU's own |
   |                     |         | reserved-bit #GP decides); QEMU TCG ends that    |
   |                     |         | VMRUN with VMEXIT_INVALID instead                |
-  | priv_avx512         | CPUs with AVX-512 (not QEMU TCG, not this Bochs):|
+  | priv_avx512         | CPUs with AVX-512 (Bochs Skylake-X has it): else |
   |                     | the guest reports "skipped (no AVX-512)"         |
-  | priv_ymm, reset_ymm | CPUs with AVX, else skipped the same way         |
-  | priv_pkru           | CPUs with PKRU in XCR0, else skipped             |
+  | priv_ymm, reset_ymm | CPUs with AVX (both emulators), else skipped     |
+  | priv_pkru           | CPUs with PKRU in XCR0 (QEMU TCG has it, where   |
+  |                     | XSETBV is untestable; Bochs does not): skipped   |
 
 The victims must report 0 mismatches and keep their share while the
 storms, the hog and the floods run (rounds and the largest gap between two
