@@ -387,11 +387,16 @@ def run_until(m, done, timeout, vms=()):
         left = end - time.monotonic()
         if left <= 0:
             return False
+        # Let output gather: the floods print 80 KiB, and each read
+        # re-cleans the whole log, so many tiny reads cost minutes.
+        time.sleep(0.2)
         try:
             m.expect(r"\n", timeout=min(5.0, left))
         except harness.MachineError:
             if m.exitstatus is not None:
                 return done(m.log)
+    for vm in [v for v in pending if vm_finished(m.log, v)]:
+        print(f"  {vm} finished by {time.monotonic() - m.started:.0f} s")
     return True
 
 
