@@ -391,7 +391,7 @@ def run_until(m, done, timeout, vms=()):
         # re-cleans the whole log, so many tiny reads cost minutes. The
         # pattern only matches at the end of what has arrived: one read
         # per turn, not one turn per line.
-        time.sleep(0.2)
+        time.sleep(0.1)
         try:
             m.expect(r"\n\Z", timeout=min(5.0, left))
         except harness.MachineError:
