@@ -77,12 +77,24 @@ uint64_t read_dr(int n)
 	uint64_t v = 0;
 
 	switch (n) {
-	case 0: __asm__ volatile("mov %%dr0, %0" : "=r"(v)); break;
-	case 1: __asm__ volatile("mov %%dr1, %0" : "=r"(v)); break;
-	case 2: __asm__ volatile("mov %%dr2, %0" : "=r"(v)); break;
-	case 3: __asm__ volatile("mov %%dr3, %0" : "=r"(v)); break;
-	case 6: __asm__ volatile("mov %%dr6, %0" : "=r"(v)); break;
-	case 7: __asm__ volatile("mov %%dr7, %0" : "=r"(v)); break;
+	case 0:
+		__asm__ volatile("mov %%dr0, %0" : "=r"(v));
+		break;
+	case 1:
+		__asm__ volatile("mov %%dr1, %0" : "=r"(v));
+		break;
+	case 2:
+		__asm__ volatile("mov %%dr2, %0" : "=r"(v));
+		break;
+	case 3:
+		__asm__ volatile("mov %%dr3, %0" : "=r"(v));
+		break;
+	case 6:
+		__asm__ volatile("mov %%dr6, %0" : "=r"(v));
+		break;
+	case 7:
+		__asm__ volatile("mov %%dr7, %0" : "=r"(v));
+		break;
 	}
 	return v;
 }
@@ -90,12 +102,24 @@ uint64_t read_dr(int n)
 void write_dr(int n, uint64_t v)
 {
 	switch (n) {
-	case 0: __asm__ volatile("mov %0, %%dr0" : : "r"(v)); break;
-	case 1: __asm__ volatile("mov %0, %%dr1" : : "r"(v)); break;
-	case 2: __asm__ volatile("mov %0, %%dr2" : : "r"(v)); break;
-	case 3: __asm__ volatile("mov %0, %%dr3" : : "r"(v)); break;
-	case 6: __asm__ volatile("mov %0, %%dr6" : : "r"(v)); break;
-	case 7: __asm__ volatile("mov %0, %%dr7" : : "r"(v)); break;
+	case 0:
+		__asm__ volatile("mov %0, %%dr0" : : "r"(v));
+		break;
+	case 1:
+		__asm__ volatile("mov %0, %%dr1" : : "r"(v));
+		break;
+	case 2:
+		__asm__ volatile("mov %0, %%dr2" : : "r"(v));
+		break;
+	case 3:
+		__asm__ volatile("mov %0, %%dr3" : : "r"(v));
+		break;
+	case 6:
+		__asm__ volatile("mov %0, %%dr6" : : "r"(v));
+		break;
+	case 7:
+		__asm__ volatile("mov %0, %%dr7" : : "r"(v));
+		break;
 	}
 }
 
