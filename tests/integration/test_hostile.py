@@ -29,19 +29,14 @@ Cases that run on one vendor only, and why:
   | msr_noncanonical_gp | intel   | QEMU TCG does not check canonical addresses on   |
   |                     |         | WRMSR (the MSRs are passed through, so the CPU   |
   |                     |         | decides); Bochs and hardware do                  |
-  | xsetbv_legal,       | intel   | QEMU 7.2 TCG ignores the SVM XSETBV intercept:   |
-  | xsetbv_illegal_gp,  |         | the guest's XSETBV runs natively, Keel never     |
-  | priv_xcr0, priv_ymm,|         | sees it and reloads the XCR0 it knows at the     |
-  | priv_avx512,        |         | next switch; for the same reason victim-x's      |
-  | priv_pkru           |         | "xcr0" class is not counted on amd               |
   | cr4_vmxe_gp         | intel   | SVM does not intercept CR4 writes (the CPU's own |
   |                     |         | reserved-bit #GP decides); QEMU TCG ends that    |
   |                     |         | VMRUN with VMEXIT_INVALID instead                |
   | priv_avx512         | CPUs with AVX-512 (Bochs Skylake-X has it): else |
   |                     | the guest reports "skipped (no AVX-512)"         |
   | priv_ymm, reset_ymm | CPUs with AVX (both emulators), else skipped     |
-  | priv_pkru           | CPUs with PKRU in XCR0 (QEMU TCG has it, where   |
-  |                     | XSETBV is untestable; Bochs does not): skipped   |
+  | priv_pkru           | CPUs with PKRU in XCR0 (QEMU TCG has it, Bochs   |
+  |                     | does not): else skipped                          |
 
 The victims must report 0 mismatches and keep their share while the
 storms, the hog and the floods run (rounds and the largest gap between two
@@ -289,24 +284,15 @@ CASES = [
      "after the race the frame pool grew by exactly the bytes released; destroy returns the rest"),
 ]
 
-TCG_XSETBV = ("intel", "QEMU 7.2 TCG ignores the SVM XSETBV intercept: a "
-              "guest's XSETBV runs natively and Keel never sees it (no xsetbv "
-              "exits are counted), so its XCR0 is lost at the next switch")
 ONLY = {
     "msr_noncanonical_gp": ("intel", "QEMU TCG does not check canonical "
                             "addresses on WRMSR of passed-through MSRs"),
-    "xsetbv_legal": TCG_XSETBV,
-    "xsetbv_illegal_gp": TCG_XSETBV,
-    "priv_xcr0": TCG_XSETBV,
-    "priv_ymm": TCG_XSETBV,
-    "priv_avx512": TCG_XSETBV,
-    "priv_pkru": TCG_XSETBV,
     "cr4_vmxe_gp": ("intel", "SVM does not intercept CR4 writes, so the CPU's "
                     "own reserved-bit #GP decides; QEMU TCG ends that VMRUN "
                     "with VMEXIT_INVALID instead"),
 }
-# Victim classes QEMU TCG cannot keep private whatever Keel does.
-TCG_CLASSES = {"amd": {"xcr0"}}
+# Victim classes an emulator cannot keep private whatever Keel does.
+TCG_CLASSES = {}
 
 # The VM that runs each group (keel.cfg below).
 GROUP_VM = {
