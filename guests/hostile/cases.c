@@ -467,7 +467,7 @@ const struct hostile_case hostile_cases[] = {
 	  "REP OUTSB: 'string I/O ... not supported', only this VM stopped",
 	  case_string_io },
 	{ "race_mem_release", "race",
-	  "two vCPUs release the same top 2 MiB at once, 24 rounds: exactly one succeeds each round",
+	  "two vCPUs release the same top 2 MiB at once, 56 rounds (128 MiB to 16 MiB): exactly one succeeds each round",
 	  case_race_mem_release },
 	{ "race_mem_free", "mgmt",
 	  "after the race the frame pool grew by exactly the bytes released; destroy returns the rest",

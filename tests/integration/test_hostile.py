@@ -14,7 +14,7 @@ Two boots per vendor:
      the register checks there get their rounds), `cr8` and `invd`.
   B  a management helper (role=mgmt) lowers the memory target of `race`
      (two vCPUs on two CPUs releasing the same top 2 MiB at the same
-     instant), relays its console and the log, and checks mem_free.
+     instant, 56 times), relays its console and the log, and checks mem_free.
 
 Every case has one test here, asserting the outcome in CASES (the same
 table as guests/hostile/cases.c and docs/hostile.md). A case that stops
@@ -279,7 +279,7 @@ CASES = [
     ("string_io", "string_io",
      "REP OUTSB: 'string I/O ... not supported', only this VM stopped"),
     ("race_mem_release", "race",
-     "two vCPUs release the same top 2 MiB at once, 24 rounds: exactly one succeeds each round"),
+     "two vCPUs release the same top 2 MiB at once, 56 rounds (128 MiB to 16 MiB): exactly one succeeds each round"),
     ("race_mem_free", "mgmt",
      "after the race the frame pool grew by exactly the bytes released; destroy returns the rest"),
 ]
@@ -335,7 +335,7 @@ BOOT_B = """\
 cmdline loglevel=info
 module hostile /keel/guests/hostile.elf
 vm mgmt  image=hostile mem=4M cpus=0 role=mgmt args="role=mgmt race=race"
-vm race  image=hostile mem=64M cpus=0-1 vcpus=2 args="group=race"
+vm race  image=hostile mem=128M cpus=0-1 vcpus=2 args="group=race"
 """
 
 # Seconds of serial output to wait for after the boot, per vendor (Bochs
@@ -548,5 +548,5 @@ def test_memory_race(vendor, log_b, name, group, expect):
         sizes = [int(x) for x in re.findall(
             r"^log: keel: vm race: released \S+ \(2 MiB\); now (\d+) MiB$",
             log_b, re.M)]
-        assert sizes == list(range(62, 14, -2)), \
-            f"release log lines: {sizes}, want one per 2 MiB from 62 to 16"
+        assert sizes == list(range(126, 14, -2)), \
+            f"release log lines: {sizes}, want one per 2 MiB from 126 to 16"
