@@ -163,6 +163,6 @@ void guest_main(void)
 				p++;
 		}
 	}
-	gprintf("hostile: done: %u cases, %u failed, %u skipped\n", ran, nfailed,
-		nskipped);
+	gprintf("hostile: done: %u cases, %u failed, %u skipped, at %lu ms\n", ran,
+		nfailed, nskipped, now_ms());
 }

@@ -508,15 +508,30 @@ def test_victim_registers_intact(vendor, log_a, vm):
     assert not real, f"{vm}: {mismatches} mismatches: " + "; ".join(real)
 
 
-def culprit(log, end_ms):
-    """The attacker cases that were running when a victim's gap ended."""
-    started = [(int(t), vm, name) for vm, name, t in re.findall(
-        r"^\[(\S+)\] hostile: running (\S+) at (\d+) ms$", log, re.M)]
-    last = {}
-    for t, vm, name in sorted(started):
-        if t <= end_ms:
-            last[vm] = f"{vm}: {name} (from {t} ms)"
-    return "; ".join(last.values()) or "none"
+def vm_cpu(vm):
+    m = re.search(rf"^vm {re.escape(vm)} .*\bcpu=(\d+)", BOOT_A, re.M)
+    return int(m.group(1)) if m else None
+
+
+def culprit(log, victim, start_ms, end_ms):
+    """The attacker cases on the victim's CPU that overlap its largest gap."""
+    cpu = vm_cpu(victim)
+    found = []
+    for vm in sorted(set(re.findall(r"^\[(\S+)\] hostile: running ", log, re.M))):
+        if vm_cpu(vm) != cpu:
+            continue
+        starts = [(int(t), name) for name, t in re.findall(
+            rf"^\[{re.escape(vm)}\] hostile: running (\S+) at (\d+) ms$",
+            log, re.M)]
+        done = re.search(rf"^\[{re.escape(vm)}\] hostile: done: .* at (\d+) ms$",
+                         log, re.M)
+        last_end = (int(done.group(1)) if done else
+                    starts[-1][0] if stop_line(log, vm) else float("inf"))
+        for i, (t, name) in enumerate(starts):
+            end = starts[i + 1][0] if i + 1 < len(starts) else last_end
+            if t <= end_ms and end >= start_ms:
+                found.append(f"{vm}: {name} ({t}-{end} ms)")
+    return "; ".join(found) or "none"
 
 
 @pytest.mark.parametrize("vm", VICTIMS)
@@ -525,7 +540,7 @@ def test_victim_keeps_its_share(vendor, log_a, vm):
     assert rounds >= MIN_ROUNDS, f"{vm}: only {rounds} rounds in {ms} ms"
     m = re.search(rf"^\[{re.escape(vm)}\] victim: the largest gap was "
                   rf"(\d+)-(\d+) ms$", log_a, re.M)
-    where = culprit(log_a, int(m.group(2))) if m else "?"
+    where = culprit(log_a, vm, int(m.group(1)), int(m.group(2))) if m else "?"
     assert gap <= MAX_GAP_MS, (f"{vm}: stalled for {gap} ms between two "
                                f"rounds; attackers running then: {where}")
 
