@@ -4,6 +4,7 @@
 #include <core/vcpu.h>
 #include <core/vendor.h>
 #include <core/vlapic.h>
+#include <core/vlapic_timer.h>
 #include <core/vm.h>
 #include <sched/sched.h>
 #include <lib/string.h>
@@ -39,7 +40,6 @@
 #define APIC_BASE_BSP   (1ull << 8)
 #define APIC_BASE_EXTD  (1ull << 10)
 #define APIC_BASE_EN    (1ull << 11)
-#define NS_PER_MS       1000000ull
 #define FIRST_VALID_VECTOR 16
 
 static unsigned int divide_value(uint32_t reg)
@@ -49,11 +49,11 @@ static unsigned int divide_value(uint32_t reg)
 	return index == 7 ? 1 : 2u << index;
 }
 
-static uint64_t count_to_ns(const struct vlapic *l, uint64_t count)
+static uint32_t tsc_khz(void)
 {
 	uint64_t khz = tsc_hz / 1000;
 
-	return khz ? count * divide_value(l->divide) * NS_PER_MS / khz : 0;
+	return khz > UINT32_MAX ? UINT32_MAX : (uint32_t)khz;
 }
 
 /* Atomic: another vCPU's IPI may set a request bit at any time. */
@@ -93,20 +93,27 @@ uint64_t vlapic_deadline(const struct vcpu *v)
 	return v->lapic.deadline_ns;
 }
 
-static void timer_start(struct vlapic *l, uint64_t count)
+/* A periodic timer of less than VLAPIC_MIN_PERIOD_NS runs at that period. */
+static void timer_start(struct vlapic *l, uint32_t count)
 {
-	uint64_t ns = count_to_ns(l, count), now = clock_ns();
+	bool periodic = (l->lvt_timer & TIMER_MODE_MASK) == TIMER_PERIODIC;
+	uint64_t ns = vlapic_timer_ns(count, divide_value(l->divide),
+				      tsc_khz(), periodic);
 
-	l->initial_count = (uint32_t)count;
-	l->deadline_ns = count ? now + ns : UINT64_MAX;
-	l->period_ns = count && (l->lvt_timer & TIMER_MODE_MASK) == TIMER_PERIODIC ?
-		       ns : 0;
+	l->initial_count = count;
+	if (!count) {
+		l->deadline_ns = UINT64_MAX;	/* a count of 0 stops it */
+		l->period_ns = 0;
+		return;
+	}
+	/* ns < 2^60 and the clock will not reach 2^63 ns for centuries */
+	l->deadline_ns = clock_ns() + ns;
+	l->period_ns = periodic ? ns : 0;
 }
 
 int vlapic_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 {
 	struct vlapic *l = &v->lapic;
-	uint64_t now;
 
 	switch (msr) {
 	case X2_ID:
@@ -137,13 +144,9 @@ int vlapic_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 		*value = l->divide;
 		return 0;
 	case X2_TIMER_CURRENT:
-		now = clock_ns();
-		if (l->deadline_ns == UINT64_MAX || now >= l->deadline_ns) {
-			*value = 0;
-			return 0;
-		}
-		*value = (l->deadline_ns - now) * (tsc_hz / 1000) /
-			 (divide_value(l->divide) * NS_PER_MS);
+		*value = vlapic_timer_current(l->deadline_ns, clock_ns(),
+					      l->initial_count,
+					      divide_value(l->divide), tsc_khz());
 		return 0;
 	default:
 		break;
@@ -273,14 +276,9 @@ void vlapic_deliver(struct vcpu *v, uint64_t now_ns)
 		if (!(l->lvt_timer & LVT_MASKED) && (l->svr & SVR_ENABLE) &&
 		    lvec >= FIRST_VALID_VECTOR)
 			set_bit256(l->irr, lvec);
-		if (l->period_ns) {
-			/* periodic: the next expiry after now, no backlog */
-			do
-				l->deadline_ns += l->period_ns;
-			while (l->deadline_ns <= now_ns);
-		} else {
-			l->deadline_ns = UINT64_MAX;
-		}
+		/* missed periods coalesce into this one request, in O(1) */
+		l->deadline_ns = vlapic_timer_next(l->deadline_ns, l->period_ns,
+						   now_ns);
 	}
 	vector = highest_bit256(l->irr);
 	if (vector < 0 || vector <= highest_bit256(l->isr))
