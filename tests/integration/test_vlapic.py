@@ -18,10 +18,14 @@ import pytest
 import harness
 
 MIN_PERIOD_US = 200
-# per vendor: the attacker's hlt wait and sleep, the victim's wake-ups.
-# Bochs is about 50 times slower than QEMU, so its run is shorter.
-TIMES = {"amd": dict(wait=1000, sleep=1000, count=200),
-         "intel": dict(wait=300, sleep=300, count=60)}
+# per vendor: the attacker's hlt wait and sleep, the victim's wake-ups (it
+# sleeps longer than the attacker runs), and how long the whole run may take
+# after the boot: without a minimum period the attacker stalls its CPU for
+# ever longer, and the run never ends. Bochs is about 50 times slower than
+# QEMU, so its run is shorter.
+TIMES = {"amd": dict(wait=1000, sleep=1000, count=300),
+         "intel": dict(wait=300, sleep=300, count=90)}
+RUN_TIMEOUT = {"amd": 120, "intel": 400}
 # how late a sleep of the attacker or a wake-up of the victim may be: the
 # scheduler's own bound (test_sched.py) with room for the interrupt load
 LATE_BOUND_MS = {"amd": 500, "intel": 150}
@@ -48,9 +52,12 @@ def storm(vendor, tmp_path_factory):
     esp = harness.make_esp(tmp / "esp", CONFIG.format(**TIMES[vendor]),
                            guests=[build / "guests" / f"{g}.elf"
                                    for g in ("vtimer", "sleeper")])
-    with harness.Machine(vendor, esp, smp=2, timeout=600,
+    with harness.Machine(vendor, esp, smp=2, timeout=RUN_TIMEOUT[vendor],
                          logfile=tmp / "serial.log") as m:
-        m.expect_line(r"keel: all guests have stopped")
+        try:
+            m.expect_line(r"keel: all guests have stopped")
+        except harness.MachineError:
+            pass  # each test below says what did not finish
         return m.log
 
 
