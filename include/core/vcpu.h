@@ -98,6 +98,7 @@ struct vcpu {
 	volatile bool in_guest;	/* between the stage-2 check and the exit */
 	bool parked;		/* runnable, but its VM is paused */
 	bool moving;		/* between two CPUs' run queues */
+	bool halted;		/* BLOCKED in hlt: an interrupt ends it */
 	bool retired;		/* vcpu_done ran: no longer counted live */
 
 	/* back-end state */
