@@ -84,7 +84,9 @@ def test_hlt_wait_gets_at_most_one_interrupt_per_minimum_period(vendor, storm):
 def test_sleep_ends_on_time_with_the_timer_running(vendor, storm):
     count, asked, took = storm_line(storm, "sleep")
     assert asked <= took <= asked + LATE_BOUND_MS[vendor]
-    assert count <= took * 1000 // MIN_PERIOD_US + 50
+    # the periods missed while asleep are one interrupt, delivered after
+    # the sleep; a few more may come before the guest's cli
+    assert count <= 20
     assert "[storm] FAIL" not in storm
 
 
