@@ -90,6 +90,7 @@ struct vcpu {
 	enum vcpu_state state;
 	struct sched_entity se;		/* its place in the CPU's run queue */
 	uint64_t wake_at_ns;		/* BLOCKED: when to wake, or never */
+	bool halted;			/* BLOCKED in hlt: an interrupt ends it */
 	struct vcpu *sleep_next;	/* the CPU's sleeper list */
 	struct vlapic lapic;		/* its virtual local APIC */
 
@@ -98,7 +99,6 @@ struct vcpu {
 	volatile bool in_guest;	/* between the stage-2 check and the exit */
 	bool parked;		/* runnable, but its VM is paused */
 	bool moving;		/* between two CPUs' run queues */
-	bool halted;		/* BLOCKED in hlt: an interrupt ends it */
 	bool retired;		/* vcpu_done ran: no longer counted live */
 
 	/* back-end state */
