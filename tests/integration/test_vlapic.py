@@ -29,10 +29,13 @@ MIN_PERIOD_US = 200
 TIMES = {"amd": dict(wait=1000, sleep=1000, count=300, quiet=1500),
          "intel": dict(wait=300, sleep=300, count=90, quiet=600)}
 RUN_TIMEOUT = {"amd": 120, "intel": 400}
-# how late a sleep of the attacker or a wake-up of the victim may be: the
-# scheduler's own bound (test_sched.py) with room for the interrupt load
+# How late the attacker's sleep may end, and a wake-up of the victim. Without
+# the minimum period the victim's worst wake-up was seconds late (3.2 s under
+# QEMU). Bochs runs on its own deterministic clock (about 50 us measured);
+# QEMU TCG's clock is the host's wall clock, and on a loaded build machine
+# test_sched.py's sleeper alone saw 7.7 ms: room for that.
 LATE_BOUND_MS = {"amd": 500, "intel": 150}
-VICTIM_LATE_BOUND_US = {"amd": 10000, "intel": 3000}
+VICTIM_LATE_BOUND_US = {"amd": 25000, "intel": 3000}
 
 CONFIG = """\
 cmdline loglevel=info
