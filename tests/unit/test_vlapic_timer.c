@@ -99,10 +99,17 @@ static void test_catch_up_after_a_long_absence_is_one_step(void **state)
 	assert_true(next > now);
 	assert_true(next - now <= p);
 	assert_int_equal((next - d) % p, 0);
-	/* a 1 ns period (below the minimum, as the old code allowed) is
-	 * still one step: the arithmetic does not depend on the backlog */
+	/*
+	 * A 1 ns period (below the minimum, as the old code allowed) is still
+	 * one step. A loop of one period per iteration would take hours here
+	 * (8.6e13 periods) and centuries below (1.8e19): this test finishing
+	 * is the proof that the work does not depend on the backlog.
+	 */
 	next = vlapic_timer_next(d, 1, now);
 	assert_int_equal(next, now + 1);
+	assert_int_equal(vlapic_timer_next(0, 1, UINT64_MAX - 1), UINT64_MAX);
+	assert_int_equal(vlapic_timer_next(0, 3, UINT64_MAX - 5),
+			 UINT64_MAX - 3);
 }
 
 static void test_catch_up_saturates_at_the_end_of_time(void **state)
