@@ -53,7 +53,7 @@ static int64_t hc_sleep(struct vcpu *v)
 
 	if (ns > KEEL_SLEEP_MAX_NS)
 		return -KEEL_EINVAL;
-	sched_vcpu_sleep(v, ns);
+	sched_vcpu_sleep(v, ns, false);
 	return 0;
 }
 

@@ -169,11 +169,12 @@ void sched_vcpu_yield(struct vcpu *v)
 	cs->need_resched = true;
 }
 
-void sched_vcpu_sleep(struct vcpu *v, uint64_t ns)
+void sched_vcpu_sleep(struct vcpu *v, uint64_t ns, bool halted)
 {
 	uint64_t now = clock_ns();
 
 	v->wake_at_ns = now + ns < now ? UINT64_MAX : now + ns;
+	v->halted = halted;
 	v->state = VCPU_BLOCKED;
 }
 
@@ -200,8 +201,8 @@ void sched_vcpu_wake(struct vcpu *v)
 	unsigned int cpu = v->cpu;
 	bool woke = false;
 
-	if (v->state == VCPU_BLOCKED && v->se.state == SCHED_BLOCKED &&
-	    !v->moving) {
+	if (v->state == VCPU_BLOCKED && v->halted &&
+	    v->se.state == SCHED_BLOCKED && !v->moving) {
 		sleeper_remove(cs, v);
 		v->state = VCPU_RUNNABLE;
 		if (v->vm->paused)
@@ -295,7 +296,7 @@ static void settle(struct cpu_sched *cs, struct vcpu *v, uint64_t now)
 		}
 		break;
 	case VCPU_BLOCKED:
-		if (vlapic_pending(v)) {
+		if (v->halted && vlapic_pending(v)) {
 			/* an IPI came after hlt looked: it does not block */
 			v->state = VCPU_RUNNABLE;
 			break;
@@ -374,6 +375,8 @@ static void run_turn(struct cpu_sched *cs, struct vcpu *v, uint64_t deadline_tsc
 	struct vm_exit exit;
 	bool fast = false;
 
+	/* vlapic_deliver reads and writes v's VMCS before the first entry */
+	vendor->vcpu_load(v);
 	while (!cs->need_resched && v->state == VCPU_RUNNABLE && !v->vm->paused) {
 		/*
 		 * After a fast exit (exit_dispatch) the timer is as armed;
@@ -437,7 +440,7 @@ static void arrive(struct vcpu *v)
 	spin_lock(&cs->lock);
 	now = clock_ns();
 	v->moving = false;
-	if (v->state == VCPU_BLOCKED && vlapic_pending(v))
+	if (v->state == VCPU_BLOCKED && v->halted && vlapic_pending(v))
 		v->state = VCPU_RUNNABLE;	/* woken while it moved */
 	if (v->state == VCPU_RUNNABLE && v->vm->paused)
 		v->parked = true;

@@ -28,11 +28,15 @@ int sched_vcpu_start(struct vcpu *v);
 /* The running vCPU gives up the rest of its slice (yield hypercall). */
 void sched_vcpu_yield(struct vcpu *v);
 
-/* The running vCPU sleeps for ns (sleep hypercall, hlt with a timer). */
-void sched_vcpu_sleep(struct vcpu *v, uint64_t ns);
+/*
+ * The running vCPU sleeps for ns: in hlt (halted), until then or until an
+ * interrupt is pending for it; in the sleep hypercall, for all of ns (an
+ * interrupt waits in its IRR until the sleep is over, docs/hypercalls.md).
+ */
+void sched_vcpu_sleep(struct vcpu *v, uint64_t ns, bool halted);
 
 /*
- * Wakes v if it is blocked (an interrupt was made pending for it), on
+ * Wakes v if it is halted (an interrupt was made pending for it), on
  * whichever CPU it lives: under that CPU's run-queue lock, then an IPI.
  */
 void sched_vcpu_wake(struct vcpu *v);
