@@ -110,6 +110,10 @@ void hypercall_handle(struct vcpu *v, const struct vm_exit *e)
 		ret = -KEEL_EPERM;
 	else
 		ret = hypercalls[nr](v);
+	if (ret == HC_RETRY) {
+		sched_vcpu_sleep(v, HC_RETRY_NS);	/* then the same vmcall */
+		return;
+	}
 	v->regs.rax = (uint64_t)ret;
 	vcpu_advance_rip(v, e);
 }
