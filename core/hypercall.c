@@ -34,8 +34,7 @@ static int64_t hc_console_write(struct vcpu *v)
 	ret = guest_mem_read(v->vm, gpa, copy, len);
 	if (ret)
 		return ret;
-	for (uint64_t i = 0; i < len; i++)
-		vm_console_putc(v->vm, copy[i]);
+	vm_console_write(v->vm, copy, len);
 	return (int64_t)len;
 }
 

@@ -120,8 +120,10 @@ int guest_mem_read(struct vm *vm, uint64_t gpa, void *dst, size_t len);
 int guest_mem_check(struct vm *vm, uint64_t gpa, size_t len);
 int guest_mem_write(struct vm *vm, uint64_t gpa, const void *src, size_t len);
 
-/* A byte the guest wrote to its console (virtual COM1 or hypercall). */
+/* A byte the guest wrote to its console (virtual COM1). */
 void vm_console_putc(struct vm *vm, char c);
+/* Bytes the guest wrote to its console at once (CONSOLE_WRITE). */
+void vm_console_write(struct vm *vm, const char *s, size_t len);
 
 /*
  * Console ring positions (docs/hypercalls.md §4.8 CONSOLE_READ): copies
