@@ -162,7 +162,8 @@ def test_banner_help_version_info(shell, vendor):
     out = shell.ok("help")
     for verb in ("help", "version", "info", "list", "images", "create",
                  "start", "pause", "resume", "destroy", "resize", "pin",
-                 "sched", "stats", "top", "console", "log", "reboot"):
+                 "sched", "stats", "top", "console", "log", "reboot",
+                 "cycle"):
         assert re.search(rf"(?m)^  {verb}\b", out), f"help lacks {verb}"
     shell.ok("help resize", r"resize NAME mem=SIZE\|vcpus=N")
     shell.ok("version", r"Keel \S+, hypercall ABI 1\.3")
@@ -523,3 +524,17 @@ def test_create_start_destroy_cycles_leak_nothing(shell, vendor):
     assert shell.vms().keys() == vms.keys()
     assert shell.mem_free() == free
     assert shell.json("info --json")["vm_count"] == 1
+
+
+def test_cycle_command_leaks_nothing(shell):
+    # make soak runs the same command 10,000 times
+    free = shell.mem_free()
+    out = shell.ok("cycle cyc hello mem=2M count=20", timeout=300)
+    lines = out.splitlines()
+    assert re.fullmatch(r"cycle cyc: 2 of 20 done, \d+ ms", lines[0]), out
+    m = re.fullmatch(r"cycled cyc 20 times in \d+ ms; free memory (\d+) "
+                     r"bytes before, (\d+) after \(the same\)", lines[-1])
+    assert m, out
+    assert int(m.group(1)) == int(m.group(2)) == free
+    assert "cyc" not in shell.vms()
+    shell.error("cycle cyc hello count=0", "count=N with N from 1 to 1000000")
