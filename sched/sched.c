@@ -34,6 +34,12 @@ static struct sched_rq *all_rqs[MAX_CPUS];
 static unsigned int rq_count;
 
 uint64_t stage2_generation;
+static sched_tick_hook_fn tick_hook;
+
+void sched_set_tick_hook(sched_tick_hook_fn hook)
+{
+	__atomic_store_n(&tick_hook, hook, __ATOMIC_RELEASE);
+}
 
 static struct cpu_sched *sched_of(unsigned int cpu)
 {
@@ -567,6 +573,15 @@ void sched_stage2_shootdown(struct vm *vm)
 	}
 }
 
+/* The registered hook's next wish, as an absolute time (or UINT64_MAX). */
+static uint64_t run_tick_hook(unsigned int cpu, uint64_t now)
+{
+	sched_tick_hook_fn hook = __atomic_load_n(&tick_hook, __ATOMIC_ACQUIRE);
+	uint64_t in = hook ? hook(cpu) : UINT64_MAX;
+
+	return in == UINT64_MAX ? UINT64_MAX : now + in;
+}
+
 void sched_run(struct cpu *cpu)
 {
 	struct cpu_sched *cs = sched_of(cpu->index);
@@ -574,12 +589,14 @@ void sched_run(struct cpu *cpu)
 
 	lapic_timer_cpu_init();
 	for (;;) {
-		uint64_t now = clock_ns(), next, deadline;
+		uint64_t now = clock_ns(), next, deadline, tick_next;
 		struct sched_entity *se;
 		struct vcpu *v;
 
 		if (console_owner)
 			uart_poll();	/* typing must not overrun the UART */
+		/* before the pick: its work is no vCPU's run time */
+		tick_next = run_tick_hook(cpu->index, now);
 		spin_lock(&cs->lock);
 		wake_due(cs, now);
 		se = sched_pick(&cs->rq, now);
@@ -607,6 +624,7 @@ void sched_run(struct cpu *cpu)
 		 */
 		if (console_owner && cpu->index == 0)
 			next = MIN(next, now + CONSOLE_POLL_NS);
+		next = MIN(next, tick_next);
 
 		deadline = next == UINT64_MAX ? UINT64_MAX : ns_to_tsc(next);
 		if (next == UINT64_MAX)

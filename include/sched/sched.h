@@ -93,6 +93,15 @@ static inline void sched_fast_exit(struct vcpu *v)
 bool sched_fast_reentry(struct vcpu *v);
 extern uint64_t stage2_generation;
 
+/*
+ * A lower layer's work on every pass of every CPU's scheduler loop (the
+ * console sends queued output: console_tick). The hook returns in how
+ * many ns it wants to run again on that CPU (the loop's timer is armed
+ * no later), or UINT64_MAX. One hook; registered at boot.
+ */
+typedef uint64_t (*sched_tick_hook_fn)(unsigned int cpu);
+void sched_set_tick_hook(sched_tick_hook_fn hook);
+
 /* The timer interrupt handler: a scheduling decision is due here. */
 void sched_timer_interrupt(void);
 
