@@ -110,7 +110,7 @@ void hypercall_handle(struct vcpu *v, const struct vm_exit *e)
 	else
 		ret = hypercalls[nr](v);
 	if (ret == HC_RETRY) {
-		sched_vcpu_sleep(v, HC_RETRY_NS);	/* then the same vmcall */
+		sched_vcpu_sleep(v, HC_RETRY_NS, false);	/* then the same vmcall */
 		return;
 	}
 	v->regs.rax = (uint64_t)ret;
