@@ -16,7 +16,8 @@ OBJCOPY ?= objcopy
 
 .DEFAULT_GOAL := all
 .SECONDARY:
-.PHONY: all help clean hypervisor run test unit integration hostile image bench esp
+.PHONY: all help clean hypervisor run test unit integration hostile image bench \
+	esp soak
 
 help:
 	@echo "make            build the loader, hypervisor and guests into $(BUILD)/"
@@ -29,6 +30,11 @@ help:
 	@echo "make unit       host unit tests only"
 	@echo "make hostile    the hostile-guest suite on both vendors (docs/hostile.md)"
 	@echo "make bench      instruction counts of exit/switch paths -> $(BUILD)/bench"
+	@echo "make soak       10,000 create/start/destroy cycles through the management"
+	@echo "                VM; free memory must come back exactly (VENDOR=amd|intel,"
+	@echo "                SOAK_CYCLES=N)"
+	@echo "make fuzz-long  every fuzz target to 10 million executions"
+	@echo "                (FUZZ_LONG_RUNS=N), one summary line each"
 	@echo "make clean      remove $(BUILD)/"
 
 # ---------------------------------------------------------------- hypervisor
@@ -77,6 +83,14 @@ all: $(HV_ELF) $(LOADER_EFI) guests esp
 bench: all bench-build
 	tools/install-deps
 	KEEL_BUILD=$(BUILD) /usr/bin/python3 tests/bench/run.py
+
+# Create/start/destroy cycles through the management VM's shell (the
+# `cycle` command); fails unless mem_free comes back exactly.
+SOAK_CYCLES ?= 10000
+soak: all
+	tools/install-deps
+	KEEL_BUILD=$(BUILD) /usr/bin/python3 tests/integration/soak.py \
+		--vendor $(VENDOR) --cycles $(SOAK_CYCLES)
 
 clean:
 	rm -rf $(BUILD)

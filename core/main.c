@@ -191,6 +191,8 @@ __attribute__((noreturn)) void kmain(const struct boot_info *bi)
 	frames_init(bi);
 	hv_map_init(bi);
 	serial_console_late();	/* an MMIO UART needs the map */
+	/* queued console output is sent from the scheduler loops */
+	sched_set_tick_hook(console_tick);
 	vm_set_hypervisor_range(bi->kernel_phys, bi->kernel_phys + bi->kernel_size);
 
 	idt_init();

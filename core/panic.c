@@ -9,6 +9,7 @@
 #include <arch/cpu.h>
 #include <arch/interrupt.h>
 #include <arch/x86.h>
+#include <core/log.h>
 #include <core/panic.h>
 #include <drivers/serial_console.h>
 #include <drivers/uart.h>
@@ -58,6 +59,7 @@ void panic(const char *fmt, ...)
 
 	irq_disable();
 	serial_console_panic();
+	log_console_flush_panic();	/* what was queued comes first */
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
@@ -75,6 +77,7 @@ void panic_exception(const struct interrupt_frame *f)
 
 	irq_disable();
 	serial_console_panic();
+	log_console_flush_panic();	/* what was queued comes first */
 	panic_print("\nkeel: PANIC on cpu%u: exception %lu (%s), error code %lx\n",
 		    panic_cpu_index(), f->vector, name, f->error_code);
 	panic_print("keel: rip=%016lx cs=%lx rflags=%lx rsp=%016lx ss=%lx\n",

@@ -127,11 +127,21 @@ int guest_mem_write(struct vm *vm, uint64_t gpa, const void *src, size_t len)
 	return guest_mem_copy(vm, gpa, (void *)src, len, copy_in);
 }
 
+bool vm_mem_claim(struct vm *vm)
+{
+	return !__atomic_exchange_n(&vm->mem_changing, true, __ATOMIC_ACQUIRE);
+}
+
+void vm_mem_unclaim(struct vm *vm)
+{
+	__atomic_store_n(&vm->mem_changing, false, __ATOMIC_RELEASE);
+}
+
 /*
  * Scrubs and frees host-physical [hpa, hpa+bytes), a 2 MiB multiple cut
  * from one extent, in the largest buddy blocks that fit.
  */
-static void free_frames(uint64_t hpa, uint64_t bytes)
+static void free_frames(void *ctx, uint64_t hpa, uint64_t bytes)
 {
 	while (bytes) {
 		unsigned int order = IS_ALIGNED(hpa, GIB) && bytes >= GIB ?
@@ -146,31 +156,10 @@ static void free_frames(uint64_t hpa, uint64_t bytes)
 	}
 }
 
-/* Frees the extents above gpa to, at most budget bytes; returns bytes freed. */
-static uint64_t free_extents_above(struct vm *vm, uint64_t to, uint64_t budget)
-{
-	uint64_t freed = 0;
-
-	while (vm->extent_count && freed < budget) {
-		struct vm_extent *x = &vm->extents[vm->extent_count - 1];
-		uint64_t keep = to > x->gpa ? to - x->gpa : 0;
-		uint64_t cut;
-
-		if (keep >= x->bytes)
-			break;
-		cut = MIN(x->bytes - keep, budget - freed);
-		free_frames(x->hpa + x->bytes - cut, cut);
-		x->bytes -= cut;
-		freed += cut;
-		if (!x->bytes)
-			vm->extent_count--;
-	}
-	return freed;
-}
-
+/* Nothing maps the VM's memory any more (create failed, or destroyed). */
 static void vm_free_memory(struct vm *vm)
 {
-	free_extents_above(vm, 0, UINT64_MAX);
+	extents_cut_above(&vm->extents, 0, UINT64_MAX, free_frames, NULL);
 	if (vm->stage2.root)
 		pt_destroy(&vm->stage2);
 }
@@ -186,6 +175,8 @@ int vm_grow(struct vm *vm, uint64_t to, uint64_t budget)
 		unsigned int order = FRAME_ORDER_2M;
 		uint64_t hpa, size;
 
+		if (vm->extents.count == vm->extents.max)
+			return -KEEL_ENOMEM;
 		if (use_1g && IS_ALIGNED(gpa, GIB) && to - gpa >= GIB &&
 		    !frames_alloc(FRAME_ORDER_1G, &hpa)) {
 			order = FRAME_ORDER_1G;
@@ -193,17 +184,12 @@ int vm_grow(struct vm *vm, uint64_t to, uint64_t budget)
 			return -KEEL_ENOMEM;
 		}
 		size = FRAME_SIZE << order;
-		if (vm->extent_count == VM_MAX_EXTENTS) {
-			frames_free(hpa, order);
-			return -KEEL_ENOMEM;
-		}
 		/* zeroed before it is mapped: no data leaks from a previous owner */
 		memset(phys_to_virt(hpa), 0, size);
 		spin_lock(&vm->mem_lock);
 		ret = pt_map(&vm->stage2, gpa, hpa, size, PT_RWX);
 		if (!ret) {
-			vm->extents[vm->extent_count++] =
-				(struct vm_extent){ gpa, hpa, size };
+			extents_append(&vm->extents, gpa, hpa, size);
 			vm->mem_bytes = gpa + size;
 		}
 		spin_unlock(&vm->mem_lock);
@@ -225,6 +211,7 @@ int vm_shrink(struct vm *vm, uint64_t to, uint64_t budget)
 	if (to >= top)
 		return 0;
 	to = MAX(to, top > budget ? top - budget : 0);
+	/* under mem_lock: no guest copy on another CPU is inside the range */
 	spin_lock(&vm->mem_lock);
 	ret = pt_unmap(&vm->stage2, to, top - to);
 	if (!ret)
@@ -234,7 +221,7 @@ int vm_shrink(struct vm *vm, uint64_t to, uint64_t budget)
 		return ret;
 	/* no CPU may still reach the frames through a stale translation */
 	sched_stage2_shootdown(vm);
-	free_extents_above(vm, to, UINT64_MAX);
+	extents_cut_above(&vm->extents, to, UINT64_MAX, free_frames, NULL);
 	return 0;
 }
 
@@ -252,8 +239,8 @@ static int audit_leaf(void *arg, uint64_t gpa, uint64_t hpa, uint64_t size,
 
 	if (hpa < hv_end && hpa + size > hv_start)
 		return -KEEL_EFAULT;
-	while (a->extent < vm->extent_count) {
-		const struct vm_extent *x = &vm->extents[a->extent];
+	while (a->extent < vm->extents.count) {
+		const struct vm_extent *x = &vm->extents.ext[a->extent];
 		uint64_t xsize = x->bytes;
 
 		if (gpa >= x->gpa + xsize) {
@@ -521,11 +508,17 @@ int vm_create(const struct config_vm *cfg, const struct boot_module *image,
 	vm->prio = cfg->prio;
 	vm->slice_ms = cfg->slice_ms;
 
+	vm->extents = (struct extent_list){ .max = VM_MAX_EXTENTS,
+					    .ext = vm->extent_slots };
 	*why = "not enough free memory: lower mem= or start fewer guests";
 	ret = pt_init(&vm->stage2, vendor->stage2_kind, vendor->stage2_1g(),
 		      &frames_pt_memory);
-	if (!ret)
+	if (!ret) {
+		/* not visible to other CPUs yet (VM_FREE): the claim is free */
+		vm_mem_claim(vm);
 		ret = vm_grow(vm, cfg->mem, UINT64_MAX);
+		vm_mem_unclaim(vm);
+	}
 	if (ret)
 		goto fail;
 
@@ -597,21 +590,27 @@ void vm_stop(struct vm *vm, enum vm_state state, const char *fmt, ...)
 
 /* ------------------------------------------------------------- console */
 
+/* Lock held. "[name] line" to the hypervisor's console queue. */
 static void console_flush_line(struct vm *vm)
 {
-	char out[VM_NAME_LEN + VM_CONSOLE_LINE + 8];
-	int n = snprintf(out, sizeof(out), "[%s] %.*s\n", vm->name,
-			 (int)vm->line_len, vm->line);
+	char out[VM_NAME_LEN + VM_CONSOLE_LINE + 4];
+	size_t name = strnlen(vm->name, VM_NAME_LEN - 1), n = 0;
 
-	console_write(out, MIN((size_t)n, sizeof(out) - 1));
+	out[n++] = '[';
+	memcpy(out + n, vm->name, name);
+	n += name;
+	out[n++] = ']';
+	out[n++] = ' ';
+	memcpy(out + n, vm->line, vm->line_len);
+	n += vm->line_len;
+	out[n++] = '\n';
+	console_write(out, n);
 	vm->line_len = 0;
 }
 
-void vm_console_putc(struct vm *vm, char c)
+/* Lock held. One byte of the VM's console output. */
+static void console_put(struct vm *vm, struct vm *owner, char c)
 {
-	struct vm *owner = __atomic_load_n(&console_owner, __ATOMIC_ACQUIRE);
-
-	spin_lock(&vm->lock);
 	vm->ring[vm->ring_head++ % VM_CONSOLE_RING] = c;
 	if (owner) {
 		/* the owner's COM1 is the serial line; the others only keep rings */
@@ -629,7 +628,25 @@ void vm_console_putc(struct vm *vm, char c)
 		if (vm->line_len == VM_CONSOLE_LINE)
 			console_flush_line(vm);
 	}
-	spin_unlock(&vm->lock);
+}
+
+void vm_console_write(struct vm *vm, const char *s, size_t len)
+{
+	struct vm *owner = __atomic_load_n(&console_owner, __ATOMIC_ACQUIRE);
+	/* the owner's bytes wait for the UART: no long hold of its lock */
+	size_t batch = owner == vm ? 1 : len;
+
+	for (size_t done = 0; done < len; done += batch) {
+		spin_lock(&vm->lock);
+		for (size_t i = done; i < len && i < done + batch; i++)
+			console_put(vm, owner, s[i]);
+		spin_unlock(&vm->lock);
+	}
+}
+
+void vm_console_putc(struct vm *vm, char c)
+{
+	vm_console_write(vm, &c, 1);
 }
 
 size_t vm_console_read(struct vm *vm, uint64_t *from, uint64_t *head,

@@ -34,6 +34,12 @@ static struct sched_rq *all_rqs[MAX_CPUS];
 static unsigned int rq_count;
 
 uint64_t stage2_generation;
+static sched_tick_hook_fn tick_hook;
+
+void sched_set_tick_hook(sched_tick_hook_fn hook)
+{
+	__atomic_store_n(&tick_hook, hook, __ATOMIC_RELEASE);
+}
 
 static struct cpu_sched *sched_of(unsigned int cpu)
 {
@@ -169,11 +175,12 @@ void sched_vcpu_yield(struct vcpu *v)
 	cs->need_resched = true;
 }
 
-void sched_vcpu_sleep(struct vcpu *v, uint64_t ns)
+void sched_vcpu_sleep(struct vcpu *v, uint64_t ns, bool halted)
 {
 	uint64_t now = clock_ns();
 
 	v->wake_at_ns = now + ns < now ? UINT64_MAX : now + ns;
+	v->halted = halted;
 	v->state = VCPU_BLOCKED;
 }
 
@@ -200,8 +207,8 @@ void sched_vcpu_wake(struct vcpu *v)
 	unsigned int cpu = v->cpu;
 	bool woke = false;
 
-	if (v->state == VCPU_BLOCKED && v->se.state == SCHED_BLOCKED &&
-	    !v->moving) {
+	if (v->state == VCPU_BLOCKED && v->halted &&
+	    v->se.state == SCHED_BLOCKED && !v->moving) {
 		sleeper_remove(cs, v);
 		v->state = VCPU_RUNNABLE;
 		if (v->vm->paused)
@@ -295,7 +302,7 @@ static void settle(struct cpu_sched *cs, struct vcpu *v, uint64_t now)
 		}
 		break;
 	case VCPU_BLOCKED:
-		if (vlapic_pending(v)) {
+		if (v->halted && vlapic_pending(v)) {
 			/* an IPI came after hlt looked: it does not block */
 			v->state = VCPU_RUNNABLE;
 			break;
@@ -374,6 +381,8 @@ static void run_turn(struct cpu_sched *cs, struct vcpu *v, uint64_t deadline_tsc
 	struct vm_exit exit;
 	bool fast = false;
 
+	/* vlapic_deliver reads and writes v's VMCS before the first entry */
+	vendor->vcpu_load(v);
 	while (!cs->need_resched && v->state == VCPU_RUNNABLE && !v->vm->paused) {
 		/*
 		 * After a fast exit (exit_dispatch) the timer is as armed;
@@ -437,7 +446,7 @@ static void arrive(struct vcpu *v)
 	spin_lock(&cs->lock);
 	now = clock_ns();
 	v->moving = false;
-	if (v->state == VCPU_BLOCKED && vlapic_pending(v))
+	if (v->state == VCPU_BLOCKED && v->halted && vlapic_pending(v))
 		v->state = VCPU_RUNNABLE;	/* woken while it moved */
 	if (v->state == VCPU_RUNNABLE && v->vm->paused)
 		v->parked = true;
@@ -564,6 +573,15 @@ void sched_stage2_shootdown(struct vm *vm)
 	}
 }
 
+/* The registered hook's next wish, as an absolute time (or UINT64_MAX). */
+static uint64_t run_tick_hook(unsigned int cpu, uint64_t now)
+{
+	sched_tick_hook_fn hook = __atomic_load_n(&tick_hook, __ATOMIC_ACQUIRE);
+	uint64_t in = hook ? hook(cpu) : UINT64_MAX;
+
+	return in == UINT64_MAX ? UINT64_MAX : now + in;
+}
+
 void sched_run(struct cpu *cpu)
 {
 	struct cpu_sched *cs = sched_of(cpu->index);
@@ -571,12 +589,14 @@ void sched_run(struct cpu *cpu)
 
 	lapic_timer_cpu_init();
 	for (;;) {
-		uint64_t now = clock_ns(), next, deadline;
+		uint64_t now = clock_ns(), next, deadline, tick_next;
 		struct sched_entity *se;
 		struct vcpu *v;
 
 		if (console_owner)
 			uart_poll();	/* typing must not overrun the UART */
+		/* before the pick: its work is no vCPU's run time */
+		tick_next = run_tick_hook(cpu->index, now);
 		spin_lock(&cs->lock);
 		wake_due(cs, now);
 		se = sched_pick(&cs->rq, now);
@@ -604,6 +624,7 @@ void sched_run(struct cpu *cpu)
 		 */
 		if (console_owner && cpu->index == 0)
 			next = MIN(next, now + CONSOLE_POLL_NS);
+		next = MIN(next, tick_next);
 
 		deadline = next == UINT64_MAX ? UINT64_MAX : ns_to_tsc(next);
 		if (next == UINT64_MAX)

@@ -44,6 +44,13 @@ struct vendor_ops {
 	 */
 	void (*vcpu_put)(struct vcpu *v);
 	/*
+	 * The calling CPU is about to run v: its state becomes the one the
+	 * accessors below read and write (VMX: VMPTRLD, SDM 24.11.1; SVM:
+	 * nothing to do). vcpu_run does it too; a caller that touches v's
+	 * state before the first entry of a turn calls this first.
+	 */
+	void (*vcpu_load)(struct vcpu *v);
+	/*
 	 * Runs the guest until its next exit, which it describes in *exit.
 	 * The exit comes by deadline_tsc at the latest (EXIT_TIMER), whatever
 	 * the guest's RFLAGS.IF; UINT64_MAX: no deadline.

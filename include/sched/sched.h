@@ -28,11 +28,15 @@ int sched_vcpu_start(struct vcpu *v);
 /* The running vCPU gives up the rest of its slice (yield hypercall). */
 void sched_vcpu_yield(struct vcpu *v);
 
-/* The running vCPU sleeps for ns (sleep hypercall, hlt with a timer). */
-void sched_vcpu_sleep(struct vcpu *v, uint64_t ns);
+/*
+ * The running vCPU sleeps for ns: in hlt (halted), until then or until an
+ * interrupt is pending for it; in the sleep hypercall, for all of ns (an
+ * interrupt waits in its IRR until the sleep is over, docs/hypercalls.md).
+ */
+void sched_vcpu_sleep(struct vcpu *v, uint64_t ns, bool halted);
 
 /*
- * Wakes v if it is blocked (an interrupt was made pending for it), on
+ * Wakes v if it is halted (an interrupt was made pending for it), on
  * whichever CPU it lives: under that CPU's run-queue lock, then an IPI.
  */
 void sched_vcpu_wake(struct vcpu *v);
@@ -88,6 +92,15 @@ static inline void sched_fast_exit(struct vcpu *v)
 
 bool sched_fast_reentry(struct vcpu *v);
 extern uint64_t stage2_generation;
+
+/*
+ * A lower layer's work on every pass of every CPU's scheduler loop (the
+ * console sends queued output: console_tick). The hook returns in how
+ * many ns it wants to run again on that CPU (the loop's timer is armed
+ * no later), or UINT64_MAX. One hook; registered at boot.
+ */
+typedef uint64_t (*sched_tick_hook_fn)(unsigned int cpu);
+void sched_set_tick_hook(sched_tick_hook_fn hook);
 
 /* The timer interrupt handler: a scheduling decision is due here. */
 void sched_timer_interrupt(void);

@@ -218,6 +218,10 @@ static void svm_vcpu_put(struct vcpu *v)
 	cpu->loaded_vcpu = NULL;
 }
 
+static void svm_vcpu_load(struct vcpu *v)
+{
+}
+
 static uint8_t ioio_size(uint64_t info)
 {
 	if (info & SVM_IOIO_SZ32)
@@ -540,6 +544,7 @@ const struct vendor_ops svm_ops = {
 	.vcpu_create = svm_vcpu_create,
 	.vcpu_destroy = svm_vcpu_destroy,
 	.vcpu_put = svm_vcpu_put,
+	.vcpu_load = svm_vcpu_load,
 	.vcpu_run = svm_vcpu_run,
 	.stage2_flush = svm_stage2_flush,
 	.get_rip = svm_get_rip,

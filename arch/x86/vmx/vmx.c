@@ -811,6 +811,7 @@ const struct vendor_ops vmx_ops = {
 	.vcpu_create = vmx_vcpu_create,
 	.vcpu_destroy = vmx_vcpu_destroy,
 	.vcpu_put = vmx_vcpu_put,
+	.vcpu_load = vmx_load,
 	.vcpu_run = vmx_vcpu_run,
 	.stage2_flush = vmx_stage2_flush,
 	.get_rip = vmx_get_rip,
