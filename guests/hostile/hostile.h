@@ -200,5 +200,6 @@ bool xsetbv_try(uint32_t ecx, uint64_t value);	/* false: it faulted */
 void victim_main(void);
 void mgmt_main(void);
 void race_ap(void);
+void hostile_load_start(void);	/* the clock flood_at= counts from */
 
 #endif

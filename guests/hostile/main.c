@@ -140,6 +140,7 @@ void guest_main(void)
 		return;
 	}
 	traps_init();
+	hostile_load_start();
 	if (arg_value("group", list, sizeof(list))) {
 		for (unsigned int i = 0; i < hostile_case_count; i++)
 			if (!strcmp(hostile_cases[i].group, list))

@@ -315,7 +315,11 @@ FATAL = {
 for _name in FATAL:
     GROUP_VM[_name] = _name
 
-VICTIM_RUN_MS = 4000
+VICTIM_RUN_MS = 12000
+# The console floods start this long after their VM (the other attackers
+# are done by then: lines printed during a flood may be dropped) and end
+# with 3 s for the queue to drain, well inside the victims' run.
+FLOOD_AT_MS = 5000
 BOOT_A = f"""\
 cmdline loglevel=info
 module hostile /keel/guests/hostile.elf
@@ -323,7 +327,7 @@ vm victim     image=hostile mem=8M cpu=0 args="role=victim run={VICTIM_RUN_MS}"
 vm victim-x   image=hostile mem=8M cpu=0 args="role=victim xstate=1 run={VICTIM_RUN_MS}"
 vm hostile    image=hostile mem=16M cpu=0 vcpus=2 args="group=main"
 vm hostile-x  image=hostile mem=8M cpu=0 args="group=xstate"
-vm hostile-ld image=hostile mem=8M cpu=0 args="group=load"
+vm hostile-ld image=hostile mem=8M cpu=0 args="group=load flood_at={FLOOD_AT_MS}"
 vm victim-t   image=hostile mem=8M cpu=1 args="role=victim run={VICTIM_RUN_MS}"
 vm timer      image=hostile mem=4M cpu=1 args="group=timer"
 vm cr8        image=hostile mem=4M cpu=1 args="group=cr8"
@@ -342,8 +346,8 @@ vm race  image=hostile mem=128M cpus=0-1 vcpus=2 args="group=race"
 # runs the same guest time about 3-5x slower).
 BUDGET = {"amd": 120, "intel": 240}
 # The victims' progress while attackers share their CPU: 1 ms sleeps for
-# 4 s, so hundreds to thousands of rounds when they get their share; a
-# stall shows as a gap of seconds.
+# 12 s, so thousands of rounds when they get their share; a stall shows as
+# a gap of seconds.
 MIN_ROUNDS = 100
 MAX_GAP_MS = 250
 
