@@ -45,6 +45,8 @@ void case_tf_hypercall(void);
 void case_tf_rdmsr(void);
 void case_tf_out_com1(void);
 void case_tf_in_port(void);
+void case_tf_wbinvd(void);
+void case_tf_mov_cr8(void);
 void case_monitor_ud(void);
 void case_mwait_ud(void);
 void case_rdpmc_gp(void);
@@ -102,6 +104,7 @@ void case_xsetbv_no_osxsave_ud(void);
 void case_reset_xcr0(void);
 void case_xsetbv_legal(void);
 void case_reset_ymm(void);
+void case_tf_xsetbv(void);
 void case_xsetbv_illegal_gp(void);
 void case_priv_xcr0(void);
 void case_priv_ymm(void);
@@ -247,6 +250,12 @@ const struct hostile_case hostile_cases[] = {
 	{ "tf_in_port", "main",
 	  "TF over IN from an empty port: exactly one #DB on the next instruction",
 	  case_tf_in_port },
+	{ "tf_wbinvd", "main",
+	  "TF over WBINVD (emulated no-op): exactly one #DB on the next instruction",
+	  case_tf_wbinvd },
+	{ "tf_mov_cr8", "main",
+	  "TF over MOV to CR8 (emulated on VMX): exactly one #DB on the next instruction",
+	  case_tf_mov_cr8 },
 	{ "monitor_ud", "main",
 	  "MONITOR: #UD",
 	  case_monitor_ud },
@@ -329,7 +338,7 @@ const struct hostile_case hostile_cases[] = {
 	  "IN from ports without a device: all ones (8, 16, 32 bits)",
 	  case_port_unknown_ones },
 	{ "port_in32_zero_extends", "main",
-	  "32-bit IN zero-extends into RAX",
+	  "32-bit IN zero-extends into RAX (an empty port and COM1)",
 	  case_port_in32_zero_extends },
 	{ "port_in16_merges", "main",
 	  "16-bit IN keeps RAX[63:16]",
@@ -418,6 +427,9 @@ const struct hostile_case hostile_cases[] = {
 	{ "reset_ymm", "xstate",
 	  "YMM upper halves of a fresh vCPU are zero",
 	  case_reset_ymm },
+	{ "tf_xsetbv", "xstate",
+	  "TF over XSETBV (emulated): exactly one #DB on the next instruction",
+	  case_tf_xsetbv },
 	{ "xsetbv_illegal_gp", "xstate",
 	  "XSETBV without x87, AVX without SSE, ECX != 0, unsupported bits: #GP, XCR0 unchanged",
 	  case_xsetbv_illegal_gp },

@@ -121,6 +121,29 @@ void case_tf_in_port(void)
 	STEP("inb %%dx, %%al", , "=a"(v) : "d"(0x2f8) : "memory");
 }
 
+void case_tf_wbinvd(void)
+{
+	STEP("wbinvd", : : "memory");
+}
+
+void case_tf_mov_cr8(void)
+{
+	STEP("mov %%rax, %%cr8", : "a"(0ul) : "memory");
+}
+
+void case_tf_xsetbv(void)
+{
+	uint64_t cr4;
+
+	if (!has_xsave()) {
+		skip("no XSAVE");
+		return;
+	}
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	__asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | CR4_OSXSAVE));
+	STEP("xsetbv", : "a"(3), "d"(0), "c"(0) : "memory");
+}
+
 /* ----------------------------------------------- instructions a guest lacks */
 
 void case_monitor_ud(void)
@@ -462,8 +485,12 @@ void case_port_in32_zero_extends(void)
 
 	__asm__ volatile("inl %%dx, %%eax" : "+a"(rax) : "d"(0x2f8));
 	if (rax != 0xffffffffull)
-		fail("inl left RAX %#lx, want 0xffffffff (32-bit results zero-extend)",
+		fail("inl from 0x2f8 left RAX %#lx, want 0xffffffff (32-bit results zero-extend)",
 		     rax);
+	rax = 0xdeadbeef00000000ull;
+	__asm__ volatile("inl %%dx, %%eax" : "+a"(rax) : "d"(COM1_SCR - 3));
+	if (rax >> 32)
+		fail("inl from COM1 left RAX %#lx: bits 63:32 kept", rax);
 }
 
 void case_port_in16_merges(void)
