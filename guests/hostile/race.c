@@ -192,10 +192,14 @@ void mgmt_main(void)
 		gprintf("hostile: case race_mem_free: FAIL (no VM named %s)\n", name);
 		return;
 	}
-	/* the racer's vCPU 1 must exist before the pool is measured */
+	/*
+	 * The racer's vCPU 1 must exist before the pool is measured: it is
+	 * marked started before its control structures are allocated, so
+	 * wait until it has run.
+	 */
 	for (int i = 0; i < 2000; i++) {
 		if (!hc(KEEL_HC_VCPU_STATS, id, 1, (uint64_t)&stats, sizeof(stats)) &&
-		    stats.state != KEEL_VCPU_OFFLINE)
+		    stats.state != KEEL_VCPU_OFFLINE && stats.switches)
 			break;
 		sleep_ns(5000000);
 	}
