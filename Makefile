@@ -16,7 +16,8 @@ OBJCOPY ?= objcopy
 
 .DEFAULT_GOAL := all
 .SECONDARY:
-.PHONY: all help clean hypervisor run test unit integration image bench esp
+.PHONY: all help clean hypervisor run test unit integration image bench esp \
+	check-layers
 
 help:
 	@echo "make            build the loader, hypervisor and guests into $(BUILD)/"
@@ -27,6 +28,8 @@ help:
 	@echo "                write it with tools/flash (docs/hardware.md)"
 	@echo "make test       unit and integration tests (installs Debian packages as root)"
 	@echo "make unit       host unit tests only"
+	@echo "make check-layers  the hypervisor's modules keep their layers"
+	@echo "                (tools/layers.txt, docs/architecture.md)"
 	@echo "make bench      instruction counts of exit/switch paths -> $(BUILD)/bench"
 	@echo "make clean      remove $(BUILD)/"
 
@@ -60,6 +63,10 @@ $(HV_ELF): $(HV_OBJS) linker.ld
 	@size $@
 
 hypervisor: $(HV_ELF)
+
+# Upward uses and cycles between the hypervisor's files, from their symbols.
+check-layers: $(HV_ELF) tools/layers.txt
+	/usr/bin/python3 tools/check-layers $(BUILD)
 
 -include $(HV_OBJS:.o=.d)
 
