@@ -20,7 +20,7 @@ FUZZ_NAMES  := fuzz_config fuzz_elf fuzz_spcr fuzz_shell fuzz_hypercall
 FUZZ_BINS   := $(addprefix $(FUZZ_DIR)/,$(FUZZ_NAMES))
 
 FUZZ_SRCS_fuzz_config := core/config.c lib/parse.c tests/unit/compat.c
-FUZZ_SRCS_fuzz_elf    := core/elf.c
+FUZZ_SRCS_fuzz_elf    := core/load/elf.c
 FUZZ_SRCS_fuzz_spcr   := drivers/spcr.c drivers/serial_select.c drivers/acpi.c
 FUZZ_SRCS_fuzz_hypercall := core/hc_check.c mm/pagetable.c lib/parse.c
 FUZZ_SRCS_fuzz_shell  := guests/mgmt/shell_parse.c guests/mgmt/lineedit.c \
