@@ -3,7 +3,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
-#include <core/log.h>
+#include <base/log.h>
 #include <drivers/uart.h>
 #include <lib/format.h>
 #include <lib/ring.h>

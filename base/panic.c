@@ -9,7 +9,7 @@
 #include <arch/cpu.h>
 #include <arch/interrupt.h>
 #include <arch/x86.h>
-#include <core/panic.h>
+#include <base/panic.h>
 #include <drivers/serial_console.h>
 #include <drivers/uart.h>
 #include <lib/format.h>

@@ -5,8 +5,8 @@
  */
 #include <arch/guest_state.h>
 #include <arch/x86.h>
-#include <core/exit.h>
-#include <core/vendor.h>
+#include <core/exit_dispatch.h>
+#include <arch/vendor.h>
 #include <core/vm.h>
 #include <keel/abi.h>
 

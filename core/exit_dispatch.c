@@ -5,11 +5,11 @@
  */
 #include <arch/tsc.h>
 #include <arch/x86.h>
-#include <core/exit.h>
-#include <core/log.h>
+#include <core/exit_dispatch.h>
+#include <base/log.h>
 #include <core/msr_policy.h>
-#include <core/vendor.h>
-#include <core/vlapic.h>
+#include <arch/vendor.h>
+#include <core/dev/vlapic.h>
 #include <core/vm.h>
 #include <sched/sched.h>
 

@@ -6,11 +6,11 @@
 #include <arch/layout.h>
 #include <arch/tsc.h>
 #include <arch/x86.h>
-#include <core/elf.h>
+#include <core/load/elf.h>
 #include <core/hc_check.h>
-#include <core/log.h>
-#include <core/vendor.h>
-#include <core/vlapic.h>
+#include <base/log.h>
+#include <arch/vendor.h>
+#include <core/dev/vlapic.h>
 #include <core/vm.h>
 #include <drivers/uart.h>
 #include <keel/abi.h>
@@ -18,7 +18,7 @@
 #include <lib/ring.h>
 #include <lib/string.h>
 #include <lib/util.h>
-#include <mm/frames.h>
+#include <mm/frame_pool.h>
 #include <sched/sched.h>
 
 #define GUEST_STACK_RESERVE (64 * KIB)	/* below the top of memory, for RSP */

@@ -4,9 +4,9 @@
  * says: CPL, call number, privilege, arguments; guest memory is copied in
  * once, then validated, then used.
  */
-#include <core/exit.h>
+#include <core/exit_dispatch.h>
 #include <core/hypercall.h>
-#include <core/vendor.h>
+#include <arch/vendor.h>
 #include <core/vm.h>
 #include <sched/sched.h>
 #include <keel/abi.h>

@@ -6,7 +6,7 @@
  */
 #include <core/hc_check.h>
 #include <core/hypercall.h>
-#include <core/log.h>
+#include <base/log.h>
 #include <core/vm.h>
 #include <keel/abi.h>
 #include <lib/string.h>

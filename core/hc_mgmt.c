@@ -10,19 +10,19 @@
 #include <arch/reboot.h>
 #include <arch/tsc.h>
 #include <core/config.h>
-#include <core/elf.h>
+#include <core/load/elf.h>
 #include <core/hc_check.h>
 #include <core/hypercall.h>
-#include <core/log.h>
+#include <base/log.h>
 #include <core/main.h>
-#include <core/vendor.h>
+#include <arch/vendor.h>
 #include <core/vm.h>
 #include <keel/abi.h>
 #include <keel/boot_info.h>
 #include <lib/spinlock.h>
 #include <lib/string.h>
 #include <lib/util.h>
-#include <mm/frames.h>
+#include <mm/frame_pool.h>
 #include <sched/sched.h>
 
 #define LOAD_CHUNK 4096

@@ -2,11 +2,11 @@
 /* The MSR policy (docs/cpuid.md, "MSRs"): emulate a few, #GP the rest. */
 #include <arch/msr.h>
 #include <arch/x86.h>
-#include <core/exit.h>
-#include <core/log.h>
+#include <core/exit_dispatch.h>
+#include <base/log.h>
 #include <core/msr_policy.h>
-#include <core/vendor.h>
-#include <core/vlapic.h>
+#include <arch/vendor.h>
+#include <core/dev/vlapic.h>
 #include <core/vm.h>
 #include <lib/util.h>
 

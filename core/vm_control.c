@@ -6,9 +6,9 @@
  */
 #include <arch/cpu.h>
 #include <arch/x86.h>
-#include <core/log.h>
+#include <base/log.h>
 #include <core/main.h>
-#include <core/vendor.h>
+#include <arch/vendor.h>
 #include <core/vm.h>
 #include <keel/abi.h>
 #include <lib/util.h>

@@ -12,18 +12,18 @@
 #include <arch/tsc.h>
 #include <arch/x86.h>
 #include <core/config.h>
-#include <core/exit.h>
-#include <core/log.h>
+#include <core/exit_dispatch.h>
+#include <base/log.h>
 #include <core/main.h>
-#include <core/panic.h>
-#include <core/vendor.h>
+#include <base/panic.h>
+#include <arch/vendor.h>
 #include <core/vm.h>
 #include <drivers/acpi.h>
 #include <drivers/serial_console.h>
 #include <keel/boot_info.h>
 #include <lib/string.h>
 #include <lib/util.h>
-#include <mm/frames.h>
+#include <mm/frame_pool.h>
 #include <mm/hv_map.h>
 #include <sched/sched.h>
 

@@ -12,7 +12,7 @@
 #include <keel/abi.h>
 #include <lib/string.h>
 #include <lib/util.h>
-#include <mm/frame.h>
+#include <mm/buddy.h>
 
 #define BITS_PER_WORD 64
 #define WORD_SHIFT    6

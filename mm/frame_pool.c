@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* The hypervisor's frame pool over the boot memory map; see mm/frames.h. */
 #include <arch/layout.h>
-#include <core/log.h>
-#include <core/panic.h>
+#include <base/log.h>
+#include <base/panic.h>
 #include <keel/abi.h>
 #include <lib/spinlock.h>
 #include <lib/string.h>
 #include <lib/util.h>
-#include <mm/frames.h>
+#include <mm/frame_pool.h>
 
 /* Low memory stays out of the pool: real-mode structures, the trampoline. */
 #define POOL_LOW_LIMIT MIB

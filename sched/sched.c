@@ -5,10 +5,10 @@
 #include <arch/tsc.h>
 #include <arch/x86.h>
 #include <arch/interrupt.h>
-#include <core/exit.h>
-#include <core/log.h>
-#include <core/vendor.h>
-#include <core/vlapic.h>
+#include <core/exit_dispatch.h>
+#include <base/log.h>
+#include <arch/vendor.h>
+#include <core/dev/vlapic.h>
 #include <core/vm.h>
 #include <drivers/uart.h>
 #include <lib/format.h>

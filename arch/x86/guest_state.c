@@ -6,7 +6,7 @@
 #include <arch/x86.h>
 #include <keel/abi.h>
 #include <lib/string.h>
-#include <mm/frames.h>
+#include <mm/frame_pool.h>
 
 #define LEAF_XSAVE            0x0000000du
 #define LEAF_EXT_FEATURES     0x80000001u

@@ -7,7 +7,7 @@
 #include <arch/cpu.h>
 #include <arch/interrupt.h>
 #include <arch/lapic.h>
-#include <core/panic.h>
+#include <base/panic.h>
 #include <sched/sched.h>
 
 volatile int percpu_ready;

@@ -9,12 +9,12 @@
 #include <arch/smp_plan.h>
 #include <arch/tsc.h>
 #include <arch/x86.h>
-#include <core/log.h>
+#include <base/log.h>
 #include <core/main.h>
-#include <core/panic.h>
+#include <base/panic.h>
 #include <lib/string.h>
 #include <lib/util.h>
-#include <mm/frames.h>
+#include <mm/frame_pool.h>
 #include <mm/hv_map.h>
 #include <sched/sched.h>
 

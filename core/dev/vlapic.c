@@ -2,8 +2,8 @@
 /* The virtual local APIC in x2APIC mode; see core/vlapic.h. */
 #include <arch/tsc.h>
 #include <core/vcpu.h>
-#include <core/vendor.h>
-#include <core/vlapic.h>
+#include <arch/vendor.h>
+#include <core/dev/vlapic.h>
 #include <core/vm.h>
 #include <sched/sched.h>
 #include <lib/string.h>

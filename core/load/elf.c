@@ -9,7 +9,7 @@
  */
 #include <stdbool.h>
 
-#include <core/elf.h>
+#include <core/load/elf.h>
 #include <keel/abi.h>
 #include <lib/string.h>
 

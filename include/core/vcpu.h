@@ -28,7 +28,7 @@
 #include <stdint.h>
 
 #include <arch/guest_state.h>
-#include <core/vlapic.h>
+#include <core/dev/vlapic.h>
 #include <core/vm_exit.h>
 #include <sched/policy.h>
 

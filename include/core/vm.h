@@ -12,7 +12,7 @@
 
 #include <core/config.h>
 #include <core/vcpu.h>
-#include <drivers/vuart.h>
+#include <core/dev/vuart.h>
 #include <keel/abi.h>
 #include <keel/boot_info.h>
 #include <lib/spinlock.h>

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <core/elf.h>
+#include <core/load/elf.h>
 #include <keel/abi.h>
 
 #define LOAD_BUFFER_MAX (1u << 20)	/* larger spans are checked, not copied */

@@ -10,7 +10,7 @@
 
 #include "test_util.h"
 
-#include <core/elf.h>
+#include <core/load/elf.h>
 #include <keel/abi.h>
 
 #define EHDR_SIZE  64

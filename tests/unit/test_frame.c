@@ -13,7 +13,7 @@
 #include "test_util.h"
 
 #include <keel/abi.h>
-#include <mm/frame.h>
+#include <mm/buddy.h>
 
 #define PHYS_BASE  0x100000000ULL	/* 4 GiB: 1 GiB aligned, not 0 */
 #define MIB        (1ULL << 20)

@@ -6,16 +6,16 @@
 #include <arch/msr.h>
 #include <arch/svm.h>
 #include <arch/x86.h>
-#include <core/exit.h>
-#include <core/log.h>
+#include <core/exit_dispatch.h>
+#include <base/log.h>
 #include <core/msr_policy.h>
-#include <core/vendor.h>
+#include <arch/vendor.h>
 #include <core/vm.h>
 #include <keel/abi.h>
 #include <lib/spinlock.h>
 #include <lib/string.h>
 #include <lib/util.h>
-#include <mm/frames.h>
+#include <mm/frame_pool.h>
 
 #define SVM_CPUID_FEATURES 0x8000000a
 #define PAT_DEFAULT        0x0007040600070406ull

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include <keel/boot_info.h>
-#include <mm/frame.h>
+#include <mm/buddy.h>
 #include <mm/pagetable.h>
 
 void frames_init(const struct boot_info *bi);
