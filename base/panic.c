@@ -10,7 +10,6 @@
 #include <arch/interrupt.h>
 #include <arch/x86.h>
 #include <base/panic.h>
-#include <drivers/serial_console.h>
 #include <drivers/uart.h>
 #include <lib/format.h>
 #include <lib/string.h>
@@ -24,6 +23,22 @@ static const char *const exception_names[32] = {
 	"#MF x87 error", "#AC alignment check", "#MC machine check",
 	"#XM SIMD error", "#VE virtualization", "#CP control protection",
 };
+
+volatile int percpu_ready;
+
+/* Set by the console driver; the panic path must not call up to it. */
+static void (*console_start)(void);
+
+void panic_set_console_start(void (*start)(void))
+{
+	console_start = start;
+}
+
+static void start_console(void)
+{
+	if (console_start)
+		console_start();
+}
 
 static void panic_print(const char *fmt, ...)
 {
@@ -57,7 +72,7 @@ void panic(const char *fmt, ...)
 	va_list ap;
 
 	irq_disable();
-	serial_console_panic();
+	start_console();
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
@@ -74,7 +89,7 @@ void panic_exception(const struct interrupt_frame *f)
 			   exception_names[f->vector] : "interrupt";
 
 	irq_disable();
-	serial_console_panic();
+	start_console();
 	panic_print("\nkeel: PANIC on cpu%u: exception %lu (%s), error code %lx\n",
 		    panic_cpu_index(), f->vector, name, f->error_code);
 	panic_print("keel: rip=%016lx cs=%lx rflags=%lx rsp=%016lx ss=%lx\n",

@@ -246,3 +246,22 @@ int vm_set_sched(struct vm *vm, uint32_t prio, uint32_t slice_ms)
 	log_info("vm %s: priority %u, slice %u ms", vm->name, p, s);
 	return 0;
 }
+
+/* VMs with vCPUs that can run, for "all guests have stopped". */
+static uint32_t vms_running;
+
+void vm_started(void)
+{
+	__atomic_add_fetch(&vms_running, 1, __ATOMIC_ACQ_REL);
+}
+
+void vm_finished(void)
+{
+	if (__atomic_sub_fetch(&vms_running, 1, __ATOMIC_ACQ_REL) == 0)
+		log_info("all guests have stopped");
+}
+
+uint32_t vm_running_count(void)
+{
+	return __atomic_load_n(&vms_running, __ATOMIC_ACQUIRE);
+}

@@ -28,8 +28,6 @@
 #include <sched/sched.h>
 
 static struct config boot_config;
-static const struct boot_info *boot_info;
-static uint32_t vms_running;
 
 void cpu_enable_virtualization(struct cpu *cpu)
 {
@@ -41,17 +39,6 @@ void cpu_enable_virtualization(struct cpu *cpu)
 	cpu->virt_enabled = true;
 	log_info("cpu%u: %s (APIC id %u)", cpu->index, vendor->root_mode,
 		 cpu->apic_id);
-}
-
-void vm_started(void)
-{
-	__atomic_add_fetch(&vms_running, 1, __ATOMIC_ACQ_REL);
-}
-
-void vm_finished(void)
-{
-	if (__atomic_sub_fetch(&vms_running, 1, __ATOMIC_ACQ_REL) == 0)
-		log_info("all guests have stopped");
 }
 
 static void parse_cmdline(const char *cmdline)
@@ -75,19 +62,6 @@ static void parse_cmdline(const char *cmdline)
 				log_set_level(levels[i].level);
 		p += len;
 	}
-}
-
-const struct boot_module *boot_module_find(const char *name)
-{
-	for (uint32_t i = 0; i < boot_info->module_count; i++)
-		if (!strcmp(boot_info->modules[i].name, name))
-			return &boot_info->modules[i];
-	return NULL;
-}
-
-const struct boot_module *boot_module_at(uint32_t index)
-{
-	return index < boot_info->module_count ? &boot_info->modules[index] : NULL;
 }
 
 /* Parses keel.cfg once: the console choice and the guests depend on it. */
@@ -133,7 +107,7 @@ static void start_configured_vms(void)
 	for (unsigned int i = 0; i < boot_config.vm_count; i++)
 		if (!boot_config.vms[i].mgmt)
 			start_configured_vm(&boot_config.vms[i]);
-	if (!vms_running)
+	if (!vm_running_count())
 		log_info("no guests to start");
 }
 
@@ -178,12 +152,13 @@ __attribute__((noreturn)) void kmain(const struct boot_info *bi)
 	uint64_t wx, pages;
 	const char *why;
 
+	panic_set_console_start(serial_console_panic);
 	/* kept until the console is up (serial_console_early) */
 	log_info("Keel %s starting", KEEL_VERSION);
 	if (bi->magic != BOOT_INFO_MAGIC || bi->version != BOOT_INFO_VERSION)
 		panic("the loader's hand-off does not match this hypervisor: rebuild both with make");
 	kernel_phys_base = bi->kernel_phys;
-	boot_info = bi;
+	boot_modules_init(bi);
 	parse_cmdline(bi->cmdline);
 	config_ok = load_config(bi);
 	serial_console_early(bi, config_ok ? &boot_config.console : NULL);
@@ -225,10 +200,23 @@ __attribute__((noreturn)) void kmain(const struct boot_info *bi)
 	frames_report_footprint(bi->kernel_size);
 	log_debug("boot: the loader started at TSC %lu", bi->loader_tsc);
 
+	interrupt_set_timer_hook(sched_timer_interrupt);
 	for (unsigned int i = 0; i < cpu_count; i++)
 		sched_cpu_init(i);
 	if (config_ok)
 		start_configured_vms();
 	smp_release();
 	sched_run(&cpus[0]);
+}
+
+/* An application processor, from arch/x86/entry.S (smp_start_aps). */
+__attribute__((noreturn)) void ap_main(struct cpu *cpu)
+{
+	cpu_init_tables(cpu);
+	lapic_cpu_init();
+	cpu->online = true;
+	cpu_enable_virtualization(cpu);
+	__atomic_store_n(&cpu->ready, true, __ATOMIC_RELEASE);
+	smp_wait_release();
+	sched_run(cpu);
 }

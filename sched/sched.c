@@ -7,6 +7,8 @@
 #include <arch/interrupt.h>
 #include <core/exit_dispatch.h>
 #include <base/log.h>
+#include <base/panic.h>
+#include <core/main.h>
 #include <arch/vendor.h>
 #include <core/dev/vlapic.h>
 #include <core/vm.h>

@@ -14,6 +14,16 @@ void panic(const char *fmt, ...);
 __attribute__((noreturn))
 void panic_exception(const struct interrupt_frame *frame);
 
+/*
+ * Before it prints, panic calls start (the console driver's
+ * serial_console_panic, registered first thing by kmain) to bring up a
+ * UART if none is up yet.
+ */
+void panic_set_console_start(void (*start)(void));
+
+/* Set once the boot CPU's GS base points at its struct cpu (this_cpu). */
+extern volatile int percpu_ready;
+
 #define BUG_ON(cond)							\
 	do {								\
 		if (cond)						\

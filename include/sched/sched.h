@@ -95,7 +95,4 @@ void sched_timer_interrupt(void);
 /* Runs this CPU's vCPUs for good. */
 __attribute__((noreturn)) void sched_run(struct cpu *cpu);
 
-/* Called when a VM has no vCPU left that can run (core/main.c counts). */
-void vm_finished(void);
-
 #endif
