@@ -94,6 +94,16 @@ extern const struct vendor_ops svm_ops;
 /* Chooses the back-end from CPUID; 0, or -KEEL_ENOSYS with *why set. */
 int vendor_select(const char **why);
 
+/*
+ * The hook core gives the back-ends (core/exit_dispatch.c): the exit fast
+ * path, called by vcpu_run right after an exit, with v still on its CPU.
+ * It handles the frequent exits that need nothing of the run loop
+ * (CPUID, RDMSR, port I/O, hypercalls) and marks e handled. True when v
+ * may enter its guest again at once; false returns the exit to the run
+ * loop (exit_dispatch), handled or not.
+ */
+bool exit_fast(struct vcpu *v, struct vm_exit *e);
+
 static inline void vcpu_advance_rip(struct vcpu *v, const struct vm_exit *e)
 {
 	vendor->advance_rip(v, e->insn_len);

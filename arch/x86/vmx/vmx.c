@@ -8,7 +8,6 @@
 #include <arch/x86.h>
 #include <core/exit_dispatch.h>
 #include <base/log.h>
-#include <core/msr_policy.h>
 #include <arch/vendor.h>
 #include <core/vm.h>
 #include <keel/abi.h>
