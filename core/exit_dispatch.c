@@ -150,26 +150,3 @@ bool exit_dispatch(struct vcpu *v, const struct vm_exit *e)
 	}
 	return false;
 }
-
-/* The back-ends' hook (arch/vendor.h). */
-bool exit_fast(struct vcpu *v, struct vm_exit *e)
-{
-	/*
-	 * These change nothing of the virtual LAPIC or the scheduler's timer
-	 * (a guest stopped by its exit is no longer runnable).
-	 */
-	sched_fast_exit(v);
-	if (e->reason == EXIT_HYPERCALL)
-		hypercall_handle(v, e);
-	else if (e->reason == EXIT_CPUID)
-		cpuid_handle(v, e);
-	else if (e->reason == EXIT_MSR_READ)
-		msr_handle_read(v, e);
-	else if (e->reason == EXIT_IO)
-		io_handle(v, e);
-	else
-		return false;
-	v->stats.exits[e->reason]++;
-	e->handled = true;
-	return sched_fast_reentry(v);
-}

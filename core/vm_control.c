@@ -9,6 +9,7 @@
 #include <base/log.h>
 #include <core/main.h>
 #include <arch/vendor.h>
+#include <core/stage2_tlb.h>
 #include <core/vm.h>
 #include <keel/abi.h>
 #include <lib/util.h>
@@ -138,7 +139,7 @@ int64_t vm_destroy(struct vm *vm)
 	 * still cache some; they flush before their next guest entry.
 	 */
 	if (vm->mem_bytes)
-		sched_stage2_shootdown(vm);
+		stage2_shootdown(vm);
 	left = vm->mem_bytes > KEEL_WORK_BUDGET ? vm->mem_bytes - KEEL_WORK_BUDGET : 0;
 	if (vm_shrink(vm, left, KEEL_WORK_BUDGET))
 		return -KEEL_ENOMEM;

@@ -17,6 +17,7 @@
 #include <core/main.h>
 #include <base/panic.h>
 #include <arch/vendor.h>
+#include <core/vcpu_run.h>
 #include <core/vm.h>
 #include <drivers/acpi.h>
 #include <drivers/serial_console.h>
@@ -201,6 +202,7 @@ __attribute__((noreturn)) void kmain(const struct boot_info *bi)
 	log_debug("boot: the loader started at TSC %lu", bi->loader_tsc);
 
 	interrupt_set_timer_hook(sched_timer_interrupt);
+	vcpu_run_init();
 	for (unsigned int i = 0; i < cpu_count; i++)
 		sched_cpu_init(i);
 	if (config_ok)

@@ -95,7 +95,7 @@ extern const struct vendor_ops svm_ops;
 int vendor_select(const char **why);
 
 /*
- * The hook core gives the back-ends (core/exit_dispatch.c): the exit fast
+ * The hook core gives the back-ends (core/vcpu_run.c): the exit fast
  * path, called by vcpu_run right after an exit, with v still on its CPU.
  * It handles the frequent exits that need nothing of the run loop
  * (CPUID, RDMSR, port I/O, hypercalls) and marks e handled. True when v

@@ -141,6 +141,8 @@ extern struct vm *console_owner;
 void vm_take_console(struct vm *vm);
 /* The owner stopped for good: the hypervisor prints its log again. */
 void vm_release_console(struct vm *vm);
+/* The scheduler's poll hook: reads the UART while a VM has the console. */
+bool vm_console_poll(void);
 
 /* The VM with this id, or NULL; vm_ids lists them (at most max), in order. */
 struct vm *vm_find(uint32_t id);
