@@ -178,5 +178,14 @@ uint64_t vm_online_cpus(void);
 
 /* Hypervisor memory ranges no guest mapping may touch, for the audit. */
 void vm_set_hypervisor_range(uint64_t start, uint64_t end);
+void vm_hypervisor_range(uint64_t *start, uint64_t *end);
+
+/*
+ * Every stage-2 leaf of vm maps its own frames (its extents), never the
+ * hypervisor's: 0 or -KEEL_EFAULT (core/guest_mem.c).
+ */
+int guest_mem_audit(const struct vm *vm);
+/* Frees all of vm's memory and its stage-2 tables (vm_free). */
+void vm_free_memory(struct vm *vm);
 
 #endif
