@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Leveled log with a ring buffer; see core/log.h. */
+/* Leveled log with a ring buffer; see base/log.h. */
 #include <stdarg.h>
 #include <stdbool.h>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The management calls (docs/hypercalls.md §4.8). core/hypercall.c has
+ * The management calls (docs/hypercalls.md §4.8). core/hc_dispatch.c has
  * already refused callers without the management capability. Every
  * argument is checked (core/hc_check.c) before anything changes; guest
  * memory is copied once into hypervisor memory, then validated.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Binary buddy allocator over 4 KiB frames (include/mm/frame.h).
+ * Binary buddy allocator over 4 KiB frames (include/mm/buddy.h).
  *
  * A block of order k is 2^k frames, aligned to its size in physical
  * address space. Bit i of bitmap[k] is set exactly when the order-k block

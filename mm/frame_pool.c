@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The hypervisor's frame pool over the boot memory map; see mm/frames.h. */
+/* The hypervisor's frame pool over the boot memory map; see mm/frame_pool.h. */
 #include <arch/layout.h>
 #include <base/log.h>
 #include <base/panic.h>

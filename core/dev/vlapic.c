@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The virtual local APIC in x2APIC mode; see core/vlapic.h. */
+/* The virtual local APIC in x2APIC mode; see core/dev/vlapic.h. */
 #include <arch/tsc.h>
 #include <core/vcpu.h>
 #include <arch/vendor.h>

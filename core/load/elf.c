@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * ELF64 executable parsing and loading (include/core/elf.h). Shared by the
+ * ELF64 executable parsing and loading (include/core/load/elf.h). Shared by the
  * UEFI loader and the hypervisor, so it uses nothing but lib/string.h. The
  * file is untrusted: fields are read with memcpy (no alignment assumed),
  * and every offset, size and address sum is checked before it is used.

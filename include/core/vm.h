@@ -161,7 +161,7 @@ int vm_grow(struct vm *vm, uint64_t to, uint64_t budget);
  */
 int vm_shrink(struct vm *vm, uint64_t to, uint64_t budget);
 
-/* Lifecycle (core/vm_life.c); each returns 0 or a negative KEEL_E*. */
+/* Lifecycle (core/vm_control.c); each returns 0 or a negative KEEL_E*. */
 int vm_start(struct vm *vm);
 int vm_pause(struct vm *vm);
 int vm_resume(struct vm *vm);

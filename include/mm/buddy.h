@@ -11,7 +11,7 @@
  * says which blocks are free at that order, which is what lets frame_free
  * find and merge a free buddy without trusting frame contents.
  *
- * The pool does no locking; the hypervisor wraps it (mm/frames.c).
+ * The pool does no locking; the hypervisor wraps it (mm/frame_pool.c).
  * Frames are not zeroed here: callers zero what they hand to guests.
  */
 #ifndef KEEL_MM_FRAME_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The hypervisor's frame pool: the buddy allocator (mm/frame.h) over every
+ * The hypervisor's frame pool: the buddy allocator (mm/buddy.h) over every
  * usable range of the boot memory map, behind one lock. Allocation is not
  * on any hot path.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * mm/frame.c on the host: "physical memory" is a host buffer reached
+ * mm/buddy.c on the host: "physical memory" is a host buffer reached
  * through a phys_to_virt that subtracts a fake physical base.
  */
 #define _DEFAULT_SOURCE	/* MAP_ANONYMOUS, MAP_NORESERVE */
