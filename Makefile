@@ -39,8 +39,8 @@ HV_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-mno-red-zone -mgeneral-regs-only -mno-sse -mno-mmx -mno-80387 \
 	-mcmodel=kernel -fno-pic -fno-pie -fno-stack-protector \
 	-fno-asynchronous-unwind-tables \
-	-fno-strict-aliasing -fno-common -Iinclude -MMD -MP
-HV_ASFLAGS := -Iinclude -MMD -MP -D__ASSEMBLY__
+	-fno-strict-aliasing -fno-common -Iinclude -I. -MMD -MP
+HV_ASFLAGS := -Iinclude -I. -MMD -MP -D__ASSEMBLY__
 HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 \
 	-z noexecstack --no-warn-rwx-segments -T linker.ld
 

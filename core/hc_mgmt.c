@@ -58,7 +58,7 @@ int64_t hc_host_info(struct vcpu *v)
 	struct keel_host_info info;
 
 	memset(&info, 0, sizeof(info));
-	info.vendor = !strcmp(vendor->name, "svm") ? KEEL_VENDOR_SVM :
+	info.vendor = vendor->kind == VENDOR_SVM ? KEEL_VENDOR_SVM :
 		      KEEL_VENDOR_VMX;
 	for (unsigned int i = 0; i < cpu_count; i++)
 		info.cpus += cpus[i].virt_enabled;

@@ -17,8 +17,14 @@
 
 struct cpu;
 
+enum vendor_kind {
+	VENDOR_VMX,
+	VENDOR_SVM,
+};
+
 struct vendor_ops {
-	const char *name;		/* "vmx" or "svm" */
+	enum vendor_kind kind;
+	const char *name;		/* "vmx" or "svm", for messages */
 	const char *root_mode;		/* "VMX root mode" / "SVM host mode" */
 	enum pt_kind stage2_kind;
 	uint32_t hypercall_features;	/* KEEL_FEATURE_* for CPUID 0x40000001 */

@@ -28,6 +28,8 @@
 #include <stdint.h>
 
 #include <arch/guest_state.h>
+#include <arch/x86/svm/svm_state.h>
+#include <arch/x86/vmx/vmx_state.h>
 #include <core/dev/vlapic.h>
 #include <core/vm_exit.h>
 #include <sched/policy.h>
@@ -104,15 +106,11 @@ struct vcpu {
 	/* state no VMCS/VMCB holds: in the CPU while loaded there */
 	struct guest_state gstate;
 
-	/* back-end state */
-	uint64_t vmcs_pa;		/* VMX: this vCPU's VMCS */
-	bool vmcs_launched;
-	struct {			/* VMX: switched by software too */
-		uint64_t cr2, dr6;
-		uint64_t star, lstar, cstar, sfmask, kernel_gs_base;
-	} vmx_sw;
-	uint64_t vmcb_pa;		/* SVM: this vCPU's VMCB */
-	uint32_t asid;
+	/* back-end state: its types are the back-ends' own */
+	union {
+		struct vmx_vcpu vmx;
+		struct svm_vcpu svm;
+	};
 
 	struct vcpu_stats stats;
 };

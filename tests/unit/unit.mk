@@ -11,7 +11,7 @@
 UNIT_DIR    := $(BUILD)/unit
 UNIT_CFLAGS := -std=c11 -g -O1 -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer \
-	-Wall -Wextra -Werror -Iinclude -Itests/unit
+	-Wall -Wextra -Werror -Iinclude -I. -Itests/unit
 UNIT_LIBS   := -lcmocka
 UNIT_DEPS   := $(wildcard include/*/*.h tests/unit/*.h guests/mgmt/*.h) \
 	tests/unit/unit.mk

@@ -30,7 +30,7 @@ static uint32_t asid_count;
 
 static struct vmcb *vmcb_of(struct vcpu *v)
 {
-	return phys_to_virt(v->vmcb_pa);
+	return phys_to_virt(v->svm.vmcb_pa);
 }
 
 static int svm_probe(const char **why)
@@ -106,15 +106,15 @@ static int svm_cpu_enable(struct cpu *cpu)
 	spin_lock(&init_lock);
 	ret = svm_global_init();
 	spin_unlock(&init_lock);
-	if (ret || frames_alloc_zeroed(0, &cpu->svm_hsave_pa) ||
-	    frames_alloc_zeroed(0, &cpu->svm_host_vmcb_pa)) {
+	if (ret || frames_alloc_zeroed(0, &cpu->svm.hsave_pa) ||
+	    frames_alloc_zeroed(0, &cpu->svm.host_vmcb_pa)) {
 		strlcpy(cpu->virt_error, "out of memory", sizeof(cpu->virt_error));
 		return -KEEL_ENOMEM;
 	}
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
-	wrmsr(MSR_AMD_VM_HSAVE_PA, cpu->svm_hsave_pa);
+	wrmsr(MSR_AMD_VM_HSAVE_PA, cpu->svm.hsave_pa);
 	/* the host's FS/GS/TR/... as VMLOAD will restore them after each exit */
-	__asm__ volatile("vmsave %%rax" : : "a"(cpu->svm_host_vmcb_pa) : "memory");
+	__asm__ volatile("vmsave %%rax" : : "a"(cpu->svm.host_vmcb_pa) : "memory");
 	return 0;
 }
 
@@ -133,7 +133,7 @@ static int svm_vcpu_create(struct vcpu *v, const struct vcpu_entry_state *s,
 
 	if (guest_state_init(&v->gstate))
 		return -KEEL_ENOMEM;
-	if (frames_alloc_zeroed(0, &v->vmcb_pa)) {
+	if (frames_alloc_zeroed(0, &v->svm.vmcb_pa)) {
 		guest_state_free(&v->gstate);
 		return -KEEL_ENOMEM;
 	}
@@ -158,8 +158,8 @@ static int svm_vcpu_create(struct vcpu *v, const struct vcpu_entry_state *s,
 	vmcb->control.iopm_base_pa = iopm_pa;
 	vmcb->control.msrpm_base_pa = msrpm_pa;
 	/* ASID 0 is the host's; TCG has only 16, so VMs share them (see run) */
-	v->asid = 1 + (v->vm->id % (asid_count > 1 ? asid_count - 1 : 1));
-	vmcb->control.guest_asid = v->asid;
+	v->svm.asid = 1 + (v->vm->id % (asid_count > 1 ? asid_count - 1 : 1));
+	vmcb->control.guest_asid = v->svm.asid;
 	vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
 	vmcb->control.vintr = SVM_VINTR_MASKING;
 	vmcb->control.np_control = SVM_NP_ENABLE;
@@ -195,9 +195,9 @@ static void svm_vcpu_destroy(struct vcpu *v)
 	/* its registers stay behind: the next load overwrites them all */
 	if (this_cpu()->loaded_vcpu == v)
 		this_cpu()->loaded_vcpu = NULL;
-	if (v->vmcb_pa)
-		frames_free(v->vmcb_pa, 0);
-	v->vmcb_pa = 0;
+	if (v->svm.vmcb_pa)
+		frames_free(v->svm.vmcb_pa, 0);
+	v->svm.vmcb_pa = 0;
 	guest_state_free(&v->gstate);
 }
 
@@ -377,16 +377,16 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit,
 	 * VMCB since this one may hold that guest's translations under the
 	 * same ASID: flush them before this guest runs (APM 15.16).
 	 */
-	if (cpu->svm_last_vmcb_pa != v->vmcb_pa) {
+	if (cpu->svm.last_vmcb_pa != v->svm.vmcb_pa) {
 		vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
-		cpu->svm_last_vmcb_pa = v->vmcb_pa;
+		cpu->svm.last_vmcb_pa = v->svm.vmcb_pa;
 	}
 	if (cpu->loaded_vcpu != v) {
 		guest_state_load(&v->gstate);
 		cpu->loaded_vcpu = v;
 	}
 	vmcb->save.rax = v->regs.rax;
-	svm_vmrun(v, v->vmcb_pa, cpu->svm_host_vmcb_pa, exit);
+	svm_vmrun(v, v->svm.vmcb_pa, cpu->svm.host_vmcb_pa, exit);
 }
 
 static void svm_stage2_flush(struct vcpu *v)
@@ -529,6 +529,7 @@ static void svm_dump(struct vcpu *v)
 }
 
 const struct vendor_ops svm_ops = {
+	.kind = VENDOR_SVM,
 	.name = "svm",
 	.root_mode = "SVM host mode",
 	.stage2_kind = PT_NPT,

@@ -256,15 +256,15 @@ static int vmx_cpu_enable(struct cpu *cpu)
 	spin_lock(&init_lock);
 	ret = vmx_global_init();
 	spin_unlock(&init_lock);
-	if (ret || frames_alloc_zeroed(0, &cpu->vmxon_pa)) {
+	if (ret || frames_alloc_zeroed(0, &cpu->vmx.vmxon_pa)) {
 		strlcpy(cpu->virt_error, "out of memory", sizeof(cpu->virt_error));
 		return -KEEL_ENOMEM;
 	}
-	*(uint32_t *)phys_to_virt(cpu->vmxon_pa) = vmcs_revision;
+	*(uint32_t *)phys_to_virt(cpu->vmx.vmxon_pa) = vmcs_revision;
 	guest_state_cpu_init();
 	write_cr0((read_cr0() | cr0_fixed0) & cr0_fixed1);
 	write_cr4((read_cr4() | cr4_fixed0 | CR4_VMXE) & cr4_fixed1);
-	if (!vmxon(cpu->vmxon_pa)) {
+	if (!vmxon(cpu->vmx.vmxon_pa)) {
 		strlcpy(cpu->virt_error, "VMXON failed", sizeof(cpu->virt_error));
 		return -KEEL_EIO;
 	}
@@ -391,42 +391,42 @@ static int vmx_vcpu_create(struct vcpu *v, const struct vcpu_entry_state *s,
 
 	if (guest_state_init(&v->gstate))
 		return -KEEL_ENOMEM;
-	memset(&v->vmx_sw, 0, sizeof(v->vmx_sw));
-	v->vmx_sw.dr6 = DR6_INIT;
-	if (frames_alloc_zeroed(0, &v->vmcs_pa)) {
+	memset(&v->vmx.sw, 0, sizeof(v->vmx.sw));
+	v->vmx.sw.dr6 = DR6_INIT;
+	if (frames_alloc_zeroed(0, &v->vmx.vmcs_pa)) {
 		guest_state_free(&v->gstate);
 		return -KEEL_ENOMEM;
 	}
-	*(uint32_t *)phys_to_virt(v->vmcs_pa) = vmcs_revision;
-	if (!vmclear(v->vmcs_pa) || !vmptrld(v->vmcs_pa)) {
-		frames_free(v->vmcs_pa, 0);
-		v->vmcs_pa = 0;
+	*(uint32_t *)phys_to_virt(v->vmx.vmcs_pa) = vmcs_revision;
+	if (!vmclear(v->vmx.vmcs_pa) || !vmptrld(v->vmx.vmcs_pa)) {
+		frames_free(v->vmx.vmcs_pa, 0);
+		v->vmx.vmcs_pa = 0;
 		guest_state_free(&v->gstate);
 		if (caller)
-			vmptrld(caller->vmcs_pa);
+			vmptrld(caller->vmx.vmcs_pa);
 		return -KEEL_EIO;
 	}
 	write_controls(stage2_root);
 	write_guest_state(s);
 	/* inactive and in memory, so any CPU can load it (SDM 24.11.1) */
-	vmclear(v->vmcs_pa);
-	v->vmcs_launched = false;
+	vmclear(v->vmx.vmcs_pa);
+	v->vmx.vmcs_launched = false;
 	/* still active and launched: it continues with VMRESUME */
 	if (caller)
-		vmptrld(caller->vmcs_pa);
+		vmptrld(caller->vmx.vmcs_pa);
 	return 0;
 }
 
 static void vmx_vcpu_destroy(struct vcpu *v)
 {
-	if (!v->vmcs_pa)
+	if (!v->vmx.vmcs_pa)
 		return;
-	vmclear(v->vmcs_pa);
+	vmclear(v->vmx.vmcs_pa);
 	/* its registers stay behind: the next load overwrites them all */
 	if (this_cpu()->loaded_vcpu == v)
 		this_cpu()->loaded_vcpu = NULL;
-	frames_free(v->vmcs_pa, 0);
-	v->vmcs_pa = 0;
+	frames_free(v->vmx.vmcs_pa, 0);
+	v->vmx.vmcs_pa = 0;
 	guest_state_free(&v->gstate);
 }
 
@@ -438,25 +438,25 @@ static void vmx_vcpu_destroy(struct vcpu *v)
 static void save_sw_state(struct vcpu *v)
 {
 	guest_state_save(&v->gstate);
-	v->vmx_sw.cr2 = read_cr2();
-	v->vmx_sw.dr6 = read_dr6();
-	v->vmx_sw.star = rdmsr(MSR_STAR);
-	v->vmx_sw.lstar = rdmsr(MSR_LSTAR);
-	v->vmx_sw.cstar = rdmsr(MSR_CSTAR);
-	v->vmx_sw.sfmask = rdmsr(MSR_SFMASK);
-	v->vmx_sw.kernel_gs_base = rdmsr(MSR_KERNEL_GS_BASE);
+	v->vmx.sw.cr2 = read_cr2();
+	v->vmx.sw.dr6 = read_dr6();
+	v->vmx.sw.star = rdmsr(MSR_STAR);
+	v->vmx.sw.lstar = rdmsr(MSR_LSTAR);
+	v->vmx.sw.cstar = rdmsr(MSR_CSTAR);
+	v->vmx.sw.sfmask = rdmsr(MSR_SFMASK);
+	v->vmx.sw.kernel_gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 }
 
 static void load_sw_state(const struct vcpu *v)
 {
 	guest_state_load(&v->gstate);
-	write_cr2(v->vmx_sw.cr2);
-	write_dr6(v->vmx_sw.dr6);
-	wrmsr(MSR_STAR, v->vmx_sw.star);
-	wrmsr(MSR_LSTAR, v->vmx_sw.lstar);
-	wrmsr(MSR_CSTAR, v->vmx_sw.cstar);
-	wrmsr(MSR_SFMASK, v->vmx_sw.sfmask);
-	wrmsr(MSR_KERNEL_GS_BASE, v->vmx_sw.kernel_gs_base);
+	write_cr2(v->vmx.sw.cr2);
+	write_dr6(v->vmx.sw.dr6);
+	wrmsr(MSR_STAR, v->vmx.sw.star);
+	wrmsr(MSR_LSTAR, v->vmx.sw.lstar);
+	wrmsr(MSR_CSTAR, v->vmx.sw.cstar);
+	wrmsr(MSR_SFMASK, v->vmx.sw.sfmask);
+	wrmsr(MSR_KERNEL_GS_BASE, v->vmx.sw.kernel_gs_base);
 }
 
 static void vmx_vcpu_put(struct vcpu *v)
@@ -466,9 +466,9 @@ static void vmx_vcpu_put(struct vcpu *v)
 	if (cpu->loaded_vcpu != v)
 		return;
 	save_sw_state(v);
-	vmclear(v->vmcs_pa);
+	vmclear(v->vmx.vmcs_pa);
 	cpu->loaded_vcpu = NULL;
-	v->vmcs_launched = false;	/* VMCLEAR makes it "clear": VMLAUNCH next */
+	v->vmx.vmcs_launched = false;	/* VMCLEAR makes it "clear": VMLAUNCH next */
 }
 
 static void vmx_load(struct vcpu *v)
@@ -477,7 +477,7 @@ static void vmx_load(struct vcpu *v)
 
 	if (cpu->loaded_vcpu == v)
 		return;
-	vmptrld(v->vmcs_pa);
+	vmptrld(v->vmx.vmcs_pa);
 	write_host_state(cpu);
 	load_sw_state(v);
 	cpu->loaded_vcpu = v;
@@ -631,7 +631,7 @@ bool vmx_exit(struct vcpu *v, struct vm_exit *exit, uint64_t deadline_tsc)
 {
 	uint32_t vectoring;
 
-	v->vmcs_launched = true;
+	v->vmx.vmcs_launched = true;
 	decode_exit(exit);
 	/* an event cut short by the exit is delivered again (SDM 28.2.4) */
 	vectoring = (uint32_t)vmread(VMCS_IDT_VECTORING_INFO);
@@ -660,7 +660,7 @@ static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit,
 	vmx_load(v);
 	if (has_preemption_timer)
 		arm_preemption_timer(deadline_tsc);
-	ret = vmx_enter(v, v->vmcs_launched, exit, deadline_tsc);
+	ret = vmx_enter(v, v->vmx.vmcs_launched, exit, deadline_tsc);
 	if (ret) {
 		/* VMfail: controls or host state are wrong, never the guest's doing */
 		memset(exit, 0, sizeof(*exit));
@@ -800,6 +800,7 @@ static void vmx_dump(struct vcpu *v)
 }
 
 const struct vendor_ops vmx_ops = {
+	.kind = VENDOR_VMX,
 	.name = "vmx",
 	.root_mode = "VMX root mode",
 	.stage2_kind = PT_EPT,
