@@ -19,7 +19,7 @@ UNIT_DEPS   := $(wildcard include/*/*.h tests/unit/*.h guests/mgmt/*.h) \
 UNIT_NAMES  := test_lib test_string test_config test_elf test_frame \
 	test_pagetable test_sched_policy test_sched_sim test_spcr test_smp_plan \
 	test_tsc_freq test_shell_parse test_shell_lineedit test_shell_output \
-	test_hc_check
+	test_hc_check test_vmx_timer
 UNIT_BINS   := $(addprefix $(UNIT_DIR)/,$(UNIT_NAMES))
 
 # Product sources each test links against.

@@ -6,6 +6,7 @@
 #include <arch/msr.h>
 #include <arch/vmx.h>
 #include <arch/x86.h>
+#include <arch/x86/vmx/vmx_timer.h>
 #include <core/exit_dispatch.h>
 #include <base/log.h>
 #include <arch/vendor.h>
@@ -25,7 +26,6 @@
 #define INTR_TYPE_NMI           (2u << 8)
 #define EXIT_INSN_MWAIT         36
 #define VMX_MISC_TIMER_RATE_MASK 0x1f
-#define PREEMPTION_TIMER_MAX    0xffffffffull
 #define EXIT_INSN_MONITOR       39
 
 struct vmx_controls {
@@ -605,11 +605,9 @@ static void decode_exit(struct vm_exit *e)
 
 static void arm_preemption_timer(uint64_t deadline_tsc)
 {
-	uint64_t now = rdtsc(), ticks;
-
-	ticks = deadline_tsc > now ?
-		(deadline_tsc - now) >> preemption_timer_shift : 0;
-	vmwrite(VMCS_PREEMPTION_TIMER, MIN(ticks, PREEMPTION_TIMER_MAX));
+	vmwrite(VMCS_PREEMPTION_TIMER,
+		vmx_preemption_timer_value(rdtsc(), deadline_tsc,
+					   preemption_timer_shift));
 }
 
 #define INVEPT_ALL_CONTEXT 2ull
