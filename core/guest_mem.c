@@ -152,7 +152,7 @@ int vm_grow(struct vm *vm, uint64_t to, uint64_t budget)
 	uint64_t gpa = vm->mem_bytes;
 	int ret = 0;
 
-	to = MIN(to, gpa + budget);
+	to = MIN(to, gpa + MIN(budget, UINT64_MAX - gpa));	/* no wrap */
 	while (gpa < to) {
 		unsigned int order = FRAME_ORDER_2M;
 		uint64_t hpa, size;

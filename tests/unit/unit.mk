@@ -19,7 +19,7 @@ UNIT_DEPS   := $(wildcard include/*/*.h tests/unit/*.h guests/mgmt/*.h) \
 UNIT_NAMES  := test_lib test_string test_config test_elf test_frame \
 	test_pagetable test_sched_policy test_sched_sim test_spcr test_smp_plan \
 	test_tsc_freq test_shell_parse test_shell_lineedit test_shell_output \
-	test_hc_check test_vmx_timer
+	test_hc_check test_vmx_timer test_guest_mem
 UNIT_BINS   := $(addprefix $(UNIT_DIR)/,$(UNIT_NAMES))
 
 # Product sources each test links against.
@@ -30,6 +30,8 @@ UNIT_SRCS_test_elf       := core/load/elf.c
 UNIT_SRCS_test_frame     := mm/buddy.c
 UNIT_SRCS_test_pagetable := mm/pagetable.c
 UNIT_SRCS_test_hc_check  := core/hc_check.c mm/pagetable.c lib/parse.c
+UNIT_SRCS_test_guest_mem := core/guest_mem.c core/hc_check.c mm/pagetable.c \
+	lib/parse.c
 UNIT_SRCS_test_spcr      := drivers/spcr.c drivers/serial_select.c \
 	drivers/acpi.c
 UNIT_SRCS_test_smp_plan  := arch/x86/smp_plan.c
@@ -47,6 +49,8 @@ UNIT_SRCS_test_shell_output   := guests/mgmt/json.c guests/mgmt/show.c \
 UNIT_STRING_FNS := memcpy memmove memset memcmp strlen strnlen strcmp \
 	strncmp strlcpy
 UNIT_FLAGS_test_lib    := -Dvsnprintf=keel_vsnprintf -Dsnprintf=keel_snprintf
+# guest_mem.c has callbacks that ignore arguments, as the hypervisor allows
+UNIT_FLAGS_test_guest_mem := -Wno-unused-parameter
 UNIT_FLAGS_test_shell_parse    := -Iguests/mgmt
 UNIT_FLAGS_test_shell_lineedit := -Iguests/mgmt
 UNIT_FLAGS_test_shell_output   := -Iguests/mgmt
