@@ -104,7 +104,8 @@ static void test_names(void **state)
 	assert_string_equal(show_exit_name(0), "cpuid");
 	assert_string_equal(show_exit_name(5), "hypercall");
 	assert_string_equal(show_exit_name(15), "unknown");
-	assert_null(show_exit_name(16));
+	assert_string_equal(show_exit_name(16), "xsetbv");
+	assert_null(show_exit_name(KEEL_EXIT_NAMED));
 	assert_string_equal(show_errno(-KEEL_EPERM), "EPERM");
 	assert_string_equal(show_errno(-KEEL_ENOSPC), "ENOSPC");
 	assert_string_equal(show_errno(-KEEL_ENOSYS), "ENOSYS");
