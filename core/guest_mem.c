@@ -95,7 +95,7 @@ int guest_mem_read(struct vm *vm, uint64_t gpa, void *dst, size_t len)
 
 int guest_mem_write(struct vm *vm, uint64_t gpa, const void *src, size_t len)
 {
-	return guest_mem_copy(vm, gpa, (void *)src, len, copy_in);
+	return guest_mem_copy(vm, gpa, (void *)(uintptr_t)src, len, copy_in);
 }
 
 /*

@@ -11,8 +11,8 @@
 
 FUZZ_CC     ?= clang
 FUZZ_DIR    := $(BUILD)/fuzz
-FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=all -Wall -Wextra -Werror -Iinclude
+FUZZ_CFLAGS := $(C_BASE) -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all
 FUZZ_RUNS   ?= 1000000
 FUZZ_TIME   ?= 20
 
@@ -34,7 +34,7 @@ fuzz-build: $(FUZZ_BINS)
 
 define FUZZ_RULE
 $(FUZZ_DIR)/$(1): tests/fuzz/$(1).c $(FUZZ_SRCS_$(1)) \
-		$(wildcard include/*/*.h) $(FUZZ_HDRS_$(1)) tests/fuzz/fuzz.mk
+		$(wildcard include/*/*.h) $(FUZZ_HDRS_$(1)) $(BUILD_MAKEFILES)
 	@mkdir -p $(FUZZ_DIR)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_FLAGS_$(1)) -o $$@ $$< $(FUZZ_SRCS_$(1))
 endef

@@ -75,6 +75,9 @@ static void check_image(const struct elf_image *img)
 	CHECK(total <= img->paddr_hi - img->paddr_lo);
 }
 
+/* libFuzzer calls it; it declares no prototype of its own. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct elf_image img;

@@ -9,12 +9,11 @@
 # Set CMOCKA_MESSAGE_OUTPUT=TAP for TAP output.
 
 UNIT_DIR    := $(BUILD)/unit
-UNIT_CFLAGS := -std=c11 -g -O1 -fsanitize=address,undefined \
-	-fno-sanitize-recover=all -fno-omit-frame-pointer \
-	-Wall -Wextra -Werror -Iinclude -I. -Itests/unit
+UNIT_CFLAGS := $(C_BASE) -O1 -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -Itests/unit
 UNIT_LIBS   := -lcmocka
-UNIT_DEPS   := $(wildcard include/*/*.h tests/unit/*.h guests/mgmt/*.h) \
-	tests/unit/unit.mk
+UNIT_DEPS   := $(wildcard include/*/*.h include/*/*/*.h tests/unit/*.h \
+	guests/mgmt/*.h arch/x86/*/*.h) $(BUILD_MAKEFILES)
 
 UNIT_NAMES  := test_lib test_string test_config test_elf test_frame \
 	test_pagetable test_sched_policy test_sched_sim test_spcr test_smp_plan \
