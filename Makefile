@@ -9,6 +9,7 @@ SMP     ?= 2
 MEM     ?= 512M
 ACCEL   ?= tcg
 GUESTS  ?=
+DEBUG   ?= 0
 
 CC      ?= gcc
 LD      ?= ld
@@ -24,6 +25,7 @@ help:
 	@echo "make run        boot in an emulator with the serial console here"
 	@echo "                VENDOR=amd (QEMU, SVM; default) | intel (Bochs, VMX)"
 	@echo "                SMP=N MEM=SIZE ACCEL=tcg|kvm GUESTS=\"file ...\""
+	@echo "                DEBUG=1: check the stated preconditions (DEBUG_ASSERT)"
 	@echo "make image      $(BUILD)/keel.img: a GPT disk image for real machines;"
 	@echo "                write it with tools/flash (docs/hardware.md)"
 	@echo "make test       unit and integration tests (installs Debian packages as root)"
@@ -54,6 +56,9 @@ BUILD_MAKEFILES := Makefile $(wildcard boot/boot.mk guests/guests.mk \
 HV_CFLAGS := $(C_BASE) $(C_DEPS) -O2 -Wno-unused-parameter $(C_FREESTANDING) \
 	-mno-sse -mno-mmx -mno-80387 -mcmodel=kernel -fno-pic -fno-pie \
 	-fno-common
+ifeq ($(DEBUG),1)
+HV_CFLAGS += -DKEEL_DEBUG	# stated preconditions are checked (DEBUG_ASSERT)
+endif
 HV_ASFLAGS := -Iinclude -I. $(C_DEPS) -D__ASSEMBLY__
 HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 \
 	-z noexecstack --no-warn-rwx-segments -T linker.ld

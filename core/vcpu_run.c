@@ -128,6 +128,8 @@ void vcpu_run_turn(struct vcpu *v, uint64_t deadline_tsc)
 	struct vm_exit exit;
 	bool fast = false;
 
+	/* before vlapic_deliver: the vendor accessors need v loaded here */
+	vendor->vcpu_load(v);
 	while (!sched_resched_pending(v->cpu) && v->state == VCPU_RUNNABLE &&
 	       !v->vm->paused) {
 		/*

@@ -4,6 +4,17 @@
  * arch/x86/vmx, SVM in arch/x86/svm). One image carries both; vendor_select
  * picks one at boot from CPUID. Nothing outside the back-ends knows a VMCS
  * field or a VMCB offset: core/ uses only these calls.
+ *
+ * Preconditions. "Loaded" means v's state is current on the calling CPU:
+ * after vcpu_load or vcpu_run there, until vcpu_put (or until another
+ * vCPU is loaded there). Every per-vCPU accessor from get_rip to dump
+ * needs v loaded on the calling CPU and not in its guest: VMX reads and
+ * writes the current VMCS, so on VMX an accessor called for a vCPU that
+ * is not loaded would act on another vCPU's state. The run loop loads v
+ * at the start of its turn (core/vcpu_run.c); exit handlers run with it
+ * loaded. Debug builds (make DEBUG=1) check it in the back-ends.
+ * vcpu_create and vcpu_destroy may be called on any CPU for a vCPU that
+ * is not running (VMX keeps the caller's VMCS current across them).
  */
 #ifndef KEEL_CORE_VENDOR_H
 #define KEEL_CORE_VENDOR_H
@@ -11,6 +22,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <arch/cpu.h>
+#include <base/panic.h>
 #include <core/vcpu.h>
 #include <core/vm_exit.h>
 #include <mm/pagetable.h>
@@ -50,9 +63,21 @@ struct vendor_ops {
 	 */
 	void (*vcpu_put)(struct vcpu *v);
 	/*
-	 * Runs the guest until its next exit, which it describes in *exit.
-	 * The exit comes by deadline_tsc at the latest (EXIT_TIMER), whatever
-	 * the guest's RFLAGS.IF; UINT64_MAX: no deadline.
+	 * Makes v's state current on the calling CPU (VMX: VMPTRLD, host
+	 * state, the state switched by software; SVM: the state switched by
+	 * software). Cheap when v is loaded here already.
+	 */
+	void (*vcpu_load)(struct vcpu *v);
+	/*
+	 * Runs the guest (loading v first) until its next exit, which it
+	 * describes in *exit. The exit comes by deadline_tsc at the latest,
+	 * whatever the guest's RFLAGS.IF; UINT64_MAX: no deadline. Who
+	 * guarantees it: on VMX the VMX-preemption timer, set from
+	 * deadline_tsc on every entry (EXIT_TIMER), where the CPU has one,
+	 * else the LAPIC timer's interrupt with external-interrupt exiting;
+	 * on SVM the LAPIC timer the run loop armed at deadline_tsc, whose
+	 * interrupt exits the guest (INTR intercept, V_INTR_MASKING)
+	 * whatever the guest's IF.
 	 */
 	void (*vcpu_run)(struct vcpu *v, struct vm_exit *exit,
 			 uint64_t deadline_tsc);
@@ -109,6 +134,9 @@ int vendor_select(const char **why);
  * loop (exit_dispatch), handled or not.
  */
 bool exit_fast(struct vcpu *v, struct vm_exit *e);
+
+/* Debug builds: v must be loaded on the calling CPU (see the top). */
+#define VENDOR_ASSERT_LOADED(v) DEBUG_ASSERT(this_cpu()->loaded_vcpu == (v))
 
 static inline void vcpu_advance_rip(struct vcpu *v, const struct vm_exit *e)
 {

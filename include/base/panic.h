@@ -24,6 +24,20 @@ void panic_set_console_start(void (*start)(void));
 /* Set once the boot CPU's GS base points at its struct cpu (this_cpu). */
 extern volatile int percpu_ready;
 
+/*
+ * A stated precondition, checked in debug builds only (make DEBUG=1,
+ * -DKEEL_DEBUG); compiled but never evaluated otherwise.
+ */
+#ifdef KEEL_DEBUG
+#define DEBUG_ASSERT(cond) BUG_ON(!(cond))
+#else
+#define DEBUG_ASSERT(cond)						\
+	do {								\
+		if (0)							\
+			(void)(cond);					\
+	} while (0)
+#endif
+
 #define BUG_ON(cond)							\
 	do {								\
 		if (cond)						\

@@ -366,6 +366,16 @@ bool svm_exit(struct vcpu *v, struct vm_exit *exit)
  * deadline_tsc is not needed here: with V_INTR_MASKING the LAPIC timer's
  * interrupt exits the guest (INTR intercept) whatever the guest's IF.
  */
+static void svm_vcpu_load(struct vcpu *v)
+{
+	struct cpu *cpu = this_cpu();
+
+	if (cpu->loaded_vcpu != v) {
+		guest_state_load(&v->gstate);
+		cpu->loaded_vcpu = v;
+	}
+}
+
 static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit,
 			 uint64_t deadline_tsc)
 {
@@ -381,10 +391,7 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit,
 		vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
 		cpu->svm.last_vmcb_pa = v->svm.vmcb_pa;
 	}
-	if (cpu->loaded_vcpu != v) {
-		guest_state_load(&v->gstate);
-		cpu->loaded_vcpu = v;
-	}
+	svm_vcpu_load(v);
 	vmcb->save.rax = v->regs.rax;
 	svm_vmrun(v, v->svm.vmcb_pa, cpu->svm.host_vmcb_pa, exit);
 }
@@ -540,6 +547,7 @@ const struct vendor_ops svm_ops = {
 	.vcpu_create = svm_vcpu_create,
 	.vcpu_destroy = svm_vcpu_destroy,
 	.vcpu_put = svm_vcpu_put,
+	.vcpu_load = svm_vcpu_load,
 	.vcpu_run = svm_vcpu_run,
 	.stage2_flush = svm_stage2_flush,
 	.get_rip = svm_get_rip,

@@ -671,13 +671,16 @@ static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit,
 
 static uint64_t vmx_get_rip(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return vmread(VMCS_GUEST_RIP);
 }
 
 static void vmx_set_rip(struct vcpu *v, uint64_t rip)
 {
-	uint64_t blocking = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+	uint64_t blocking;
 
+	VENDOR_ASSERT_LOADED(v);
+	blocking = vmread(VMCS_GUEST_INTERRUPTIBILITY);
 	vmwrite(VMCS_GUEST_RIP, rip);
 	/* the instruction is done: an STI or MOV SS shadow ends with it */
 	if (blocking & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
@@ -687,6 +690,7 @@ static void vmx_set_rip(struct vcpu *v, uint64_t rip)
 
 static void vmx_advance_rip(struct vcpu *v, uint32_t len)
 {
+	VENDOR_ASSERT_LOADED(v);
 	vmx_set_rip(v, vmread(VMCS_GUEST_RIP) + len);
 	/*
 	 * An exit does not raise the single-step trap of the instruction it
@@ -700,19 +704,23 @@ static void vmx_advance_rip(struct vcpu *v, uint32_t len)
 
 static uint64_t vmx_get_rsp(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return vmread(VMCS_GUEST_RSP);
 }
 
 static void vmx_set_rsp(struct vcpu *v, uint64_t rsp)
 {
+	VENDOR_ASSERT_LOADED(v);
 	vmwrite(VMCS_GUEST_RSP, rsp);
 }
 
 /* As the guest reads it: the shadow for the bits the host owns. */
 static uint64_t vmx_get_cr4(struct vcpu *v)
 {
-	uint64_t mask = vmread(VMCS_CR4_MASK);
+	uint64_t mask;
 
+	VENDOR_ASSERT_LOADED(v);
+	mask = vmread(VMCS_CR4_MASK);
 	return (vmread(VMCS_GUEST_CR4) & ~mask) | (vmread(VMCS_CR4_SHADOW) & mask);
 }
 
@@ -723,32 +731,38 @@ static bool vmx_guest_rdtscp(void)
 
 static uint64_t vmx_get_rflags(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return vmread(VMCS_GUEST_RFLAGS);
 }
 
 static unsigned int vmx_get_cpl(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	/* SS.DPL is the CPL (SDM 24.4.1) */
 	return (vmread(VMCS_GUEST_SS_AR) >> 5) & 3;
 }
 
 static uint64_t vmx_get_efer(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return vmread(VMCS_GUEST_EFER);
 }
 
 static void vmx_set_efer(struct vcpu *v, uint64_t efer)
 {
+	VENDOR_ASSERT_LOADED(v);
 	vmwrite(VMCS_GUEST_EFER, efer);
 }
 
 static uint64_t vmx_get_pat(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return vmread(VMCS_GUEST_PAT);
 }
 
 static void vmx_set_pat(struct vcpu *v, uint64_t pat)
 {
+	VENDOR_ASSERT_LOADED(v);
 	vmwrite(VMCS_GUEST_PAT, pat);
 }
 
@@ -757,6 +771,7 @@ static void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 {
 	uint32_t info = vector | INTR_TYPE_HW_EXCEPTION | INTR_INFO_VALID;
 
+	VENDOR_ASSERT_LOADED(v);
 	if (has_error) {
 		info |= INTR_INFO_ERROR_VALID;
 		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, error);
@@ -766,6 +781,7 @@ static void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 
 static bool vmx_interruptible(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return (vmread(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
 	       !(vmread(VMCS_GUEST_INTERRUPTIBILITY) &
 		 (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)) &&
@@ -774,20 +790,24 @@ static bool vmx_interruptible(struct vcpu *v)
 
 static void vmx_inject_interrupt(struct vcpu *v, uint8_t vector)
 {
+	VENDOR_ASSERT_LOADED(v);
 	vmwrite(VMCS_ENTRY_INTR_INFO, vector | INTR_TYPE_EXTERNAL | INTR_INFO_VALID);
 }
 
 /* Interrupt-window exiting (SDM 25.6.2, 26.7.5). */
 static void vmx_interrupt_window(struct vcpu *v, bool on)
 {
-	uint64_t proc = vmread(VMCS_PROC_CONTROLS);
+	uint64_t proc;
 
+	VENDOR_ASSERT_LOADED(v);
+	proc = vmread(VMCS_PROC_CONTROLS);
 	vmwrite(VMCS_PROC_CONTROLS, on ? proc | PROC_INTR_WINDOW_EXITING :
 					 proc & ~PROC_INTR_WINDOW_EXITING);
 }
 
 static void vmx_dump(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	log_info("  rip=%016lx rsp=%016lx rflags=%lx",
 		 vmread(VMCS_GUEST_RIP), vmread(VMCS_GUEST_RSP),
 		 vmread(VMCS_GUEST_RFLAGS));
@@ -809,6 +829,7 @@ const struct vendor_ops vmx_ops = {
 	.vcpu_create = vmx_vcpu_create,
 	.vcpu_destroy = vmx_vcpu_destroy,
 	.vcpu_put = vmx_vcpu_put,
+	.vcpu_load = vmx_load,
 	.vcpu_run = vmx_vcpu_run,
 	.stage2_flush = vmx_stage2_flush,
 	.get_rip = vmx_get_rip,
