@@ -25,6 +25,21 @@
 #include <sched/policy.h>
 #include <sched/sched.h>
 
+/*
+ * Each limit is defined once, in the ABI where guests see it; the
+ * scheduler, the CPU table and the configuration keep their own names
+ * for the same numbers.
+ */
+_Static_assert(KEEL_PRIO_MAX == SCHED_PRIO_MAX, "one priority range");
+_Static_assert(KEEL_SLICE_MIN_MS * SCHED_NS_PER_MS == SCHED_SLICE_MIN_NS &&
+	       KEEL_SLICE_MAX_MS * SCHED_NS_PER_MS == SCHED_SLICE_MAX_NS,
+	       "one slice range");
+_Static_assert(KEEL_MAX_CPUS == SCHED_MAX_CPUS && MAX_CPUS <= KEEL_MAX_CPUS,
+	       "a CPU mask covers every CPU");
+_Static_assert(CONFIG_MAX_VMS <= VM_MAX, "keel.cfg cannot ask for more VMs");
+_Static_assert(sizeof(((struct config_vm *)0)->name) == VM_NAME_LEN,
+	       "one name length");
+
 static struct vm *vms[VM_MAX];
 static struct spinlock vms_lock = SPINLOCK_INIT;
 static uint32_t next_vm_id = 1;

@@ -18,11 +18,12 @@
 #include <lib/spinlock.h>
 #include <mm/pagetable.h>
 
-#define VM_MAX          64
-#define VM_MAX_VCPUS    8
-#define VM_NAME_LEN     32
+/* The ABI's limits (keel/abi.h), under the names the hypervisor uses. */
+#define VM_MAX          KEEL_MAX_VMS
+#define VM_MAX_VCPUS    KEEL_MAX_VCPUS
+#define VM_NAME_LEN     KEEL_NAME_LEN
 #define VM_MAX_EXTENTS  1024
-#define VM_CONSOLE_RING (16 * 1024)
+#define VM_CONSOLE_RING KEEL_CONSOLE_RING
 #define VM_CONSOLE_LINE 160
 
 /* Guest-physical layout of the boot structures (docs/hypercalls.md §5). */
