@@ -19,7 +19,6 @@ struct cpu_sched {
 	struct spinlock lock;
 	struct sched_rq rq;
 	struct vcpu *sleepers;		/* sorted by wake_at_ns */
-	volatile bool need_resched;	/* set by the timer interrupt */
 };
 
 /* An idle CPU looks for work to pull, a busy one at its queue, this often. */
@@ -53,7 +52,7 @@ static struct cpu_sched *lock_vcpu(struct vcpu *v)
 /* Makes cpu look at its run queue again soon. */
 static void poke(unsigned int cpu)
 {
-	sched_of(cpu)->need_resched = true;
+	cpus[cpu].need_resched = true;
 	if (percpu_ready && cpu != this_cpu()->index)
 		lapic_send_fixed(cpus[cpu].apic_id, LAPIC_RESCHED_VECTOR);
 }
@@ -162,7 +161,7 @@ void sched_vcpu_yield(struct vcpu *v)
 	spin_lock(&cs->lock);
 	sched_yield_running(&cs->rq, clock_ns());
 	spin_unlock(&cs->lock);
-	cs->need_resched = true;
+	cpus[v->cpu].need_resched = true;
 }
 
 void sched_vcpu_sleep(struct vcpu *v, uint64_t ns)
@@ -210,11 +209,6 @@ void sched_vcpu_wake(struct vcpu *v)
 		poke(cpu);
 }
 
-bool sched_resched_pending(unsigned int cpu)
-{
-	return sched_of(cpu)->need_resched;
-}
-
 void sched_kick(unsigned int cpu)
 {
 	poke(cpu);
@@ -227,7 +221,7 @@ void sched_set_hooks(const struct sched_hooks *h)
 
 void sched_timer_interrupt(void)
 {
-	sched_of(this_cpu()->index)->need_resched = true;
+	this_cpu()->need_resched = true;
 }
 
 static void sleeper_insert(struct cpu_sched *cs, struct vcpu *v)
@@ -459,7 +453,7 @@ void sched_run(struct cpu *cpu)
 			prev = NULL;
 		}
 		next = next_deadline(cs, now);
-		cs->need_resched = false;
+		cpu->need_resched = false;
 		spin_unlock(&cs->lock);
 
 		if (!se && pull_work(cs, cpu->index))

@@ -58,6 +58,8 @@ struct cpu {
 		struct svm_cpu svm;
 	};
 	uint64_t stage2_gen;		/* stage2_generation it flushed for */
+	/* the scheduler's hazard flag: a decision is due (sched/sched.c) */
+	volatile bool need_resched;
 	struct vcpu *loaded_vcpu;	/* whose state is in this CPU (VMX: VMCS current) */
 
 	uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));

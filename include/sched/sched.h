@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <arch/cpu.h>
 #include <core/vcpu.h>
 
 struct cpu;
@@ -93,8 +94,14 @@ struct sched_hooks {
 
 void sched_set_hooks(const struct sched_hooks *hooks);
 
-/* Is a scheduling decision due on cpu (timer, wake-up, kick)? */
-bool sched_resched_pending(unsigned int cpu);
+/*
+ * Is a scheduling decision due on cpu (timer, wake-up, kick)? Inline: the
+ * exit fast path asks on every exit.
+ */
+static inline bool sched_resched_pending(unsigned int cpu)
+{
+	return cpus[cpu].need_resched;
+}
 
 /* Makes cpu look at its run queue soon (the reschedule IPI). */
 void sched_kick(unsigned int cpu);
