@@ -4,9 +4,9 @@
  * what Keel does not virtualize, plus the hypervisor leaves.
  */
 #include <arch/guest_state.h>
+#include <arch/vendor.h>
 #include <arch/x86.h>
 #include <core/exit_dispatch.h>
-#include <arch/vendor.h>
 #include <core/vm.h>
 #include <keel/abi.h>
 

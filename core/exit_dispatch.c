@@ -4,12 +4,12 @@
  * so no path here panics: what cannot be handled stops that VM only.
  */
 #include <arch/tsc.h>
-#include <arch/x86.h>
-#include <core/exit_dispatch.h>
-#include <base/log.h>
-#include <core/msr_policy.h>
 #include <arch/vendor.h>
+#include <arch/x86.h>
+#include <base/log.h>
 #include <core/dev/vlapic.h>
+#include <core/exit_dispatch.h>
+#include <core/msr_policy.h>
 #include <core/vm.h>
 #include <sched/sched.h>
 

@@ -4,13 +4,13 @@
  * says: CPL, call number, privilege, arguments; guest memory is copied in
  * once, then validated, then used.
  */
+#include <arch/vendor.h>
 #include <core/exit_dispatch.h>
 #include <core/hypercall.h>
-#include <arch/vendor.h>
 #include <core/vm.h>
-#include <sched/sched.h>
 #include <keel/abi.h>
 #include <lib/util.h>
+#include <sched/sched.h>
 
 typedef int64_t (*hypercall_fn)(struct vcpu *v);
 

@@ -9,13 +9,13 @@
 #include <arch/layout.h>
 #include <arch/reboot.h>
 #include <arch/tsc.h>
+#include <arch/vendor.h>
+#include <base/log.h>
 #include <core/config.h>
-#include <core/load/elf.h>
 #include <core/hc_check.h>
 #include <core/hypercall.h>
-#include <base/log.h>
+#include <core/load/elf.h>
 #include <core/main.h>
-#include <arch/vendor.h>
 #include <core/vm.h>
 #include <keel/abi.h>
 #include <keel/boot_info.h>

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* The MSR policy (docs/cpuid.md, "MSRs"): emulate a few, #GP the rest. */
 #include <arch/msr.h>
-#include <arch/x86.h>
-#include <core/exit_dispatch.h>
-#include <base/log.h>
-#include <core/msr_policy.h>
 #include <arch/vendor.h>
+#include <arch/x86.h>
+#include <base/log.h>
 #include <core/dev/vlapic.h>
+#include <core/exit_dispatch.h>
+#include <core/msr_policy.h>
 #include <core/vm.h>
 #include <lib/util.h>
 

@@ -5,10 +5,10 @@
  * says what each promises; the scheduler (sched/sched.h) does the moving.
  */
 #include <arch/cpu.h>
+#include <arch/vendor.h>
 #include <arch/x86.h>
 #include <base/log.h>
 #include <core/main.h>
-#include <arch/vendor.h>
 #include <core/stage2_tlb.h>
 #include <core/vm.h>
 #include <keel/abi.h>

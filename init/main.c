@@ -10,13 +10,13 @@
 #include <arch/pic.h>
 #include <arch/smp.h>
 #include <arch/tsc.h>
+#include <arch/vendor.h>
 #include <arch/x86.h>
+#include <base/log.h>
+#include <base/panic.h>
 #include <core/config.h>
 #include <core/exit_dispatch.h>
-#include <base/log.h>
 #include <core/main.h>
-#include <base/panic.h>
-#include <arch/vendor.h>
 #include <core/vcpu_run.h>
 #include <core/vm.h>
 #include <drivers/acpi.h>

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
 /* The per-CPU scheduler loop; see sched/sched.h and sched/policy.h. */
 #include <arch/cpu.h>
+#include <arch/interrupt.h>
 #include <arch/lapic.h>
 #include <arch/tsc.h>
+#include <arch/vendor.h>
 #include <arch/x86.h>
-#include <arch/interrupt.h>
 #include <base/log.h>
 #include <base/panic.h>
-#include <arch/vendor.h>
 #include <core/vm.h>
-#include <lib/spinlock.h>
 #include <keel/abi.h>
+#include <lib/spinlock.h>
 #include <lib/util.h>
 #include <sched/policy.h>
 #include <sched/sched.h>

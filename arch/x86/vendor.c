@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Picks the virtualization back-end at boot: one image for both vendors. */
-#include <arch/x86.h>
 #include <arch/vendor.h>
+#include <arch/x86.h>
 #include <keel/abi.h>
 #include <lib/string.h>
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* The virtual local APIC in x2APIC mode; see core/dev/vlapic.h. */
 #include <arch/tsc.h>
-#include <core/vcpu.h>
 #include <arch/vendor.h>
 #include <core/dev/vlapic.h>
+#include <core/vcpu.h>
 #include <core/vm.h>
-#include <sched/sched.h>
 #include <lib/string.h>
+#include <sched/sched.h>
 
 /* x2APIC MSRs (SDM table 10-6): 0x800 + (xAPIC offset >> 4) */
 #define X2_ID        0x802

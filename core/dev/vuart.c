@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The virtual 16550 (PC16550D register set, polled, no interrupts). */
-#include <core/vm.h>
 #include <core/dev/vuart.h>
+#include <core/vm.h>
 
 #define REG_DATA 0
 #define REG_IER  1

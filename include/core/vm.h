@@ -11,8 +11,8 @@
 #include <stdint.h>
 
 #include <core/config.h>
-#include <core/vcpu.h>
 #include <core/dev/vuart.h>
+#include <core/vcpu.h>
 #include <keel/abi.h>
 #include <keel/boot_info.h>
 #include <lib/spinlock.h>

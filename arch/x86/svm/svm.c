@@ -5,10 +5,10 @@
 #include <arch/layout.h>
 #include <arch/msr.h>
 #include <arch/svm.h>
-#include <arch/x86.h>
-#include <core/exit_dispatch.h>
-#include <base/log.h>
 #include <arch/vendor.h>
+#include <arch/x86.h>
+#include <base/log.h>
+#include <core/exit_dispatch.h>
 #include <core/vm.h>
 #include <keel/abi.h>
 #include <lib/spinlock.h>

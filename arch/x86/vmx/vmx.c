@@ -4,12 +4,12 @@
 #include <arch/guest_state.h>
 #include <arch/layout.h>
 #include <arch/msr.h>
+#include <arch/vendor.h>
 #include <arch/vmx.h>
 #include <arch/x86.h>
 #include <arch/x86/vmx/vmx_timer.h>
-#include <core/exit_dispatch.h>
 #include <base/log.h>
-#include <arch/vendor.h>
+#include <core/exit_dispatch.h>
 #include <core/vm.h>
 #include <keel/abi.h>
 #include <lib/spinlock.h>
