@@ -101,7 +101,7 @@ struct vcpu {
 	volatile bool in_guest;	/* between the stage-2 check and the exit */
 	bool parked;		/* runnable, but its VM is paused */
 	bool moving;		/* between two CPUs' run queues */
-	bool retired;		/* vcpu_done ran: no longer counted live */
+	bool retired;		/* vcpu_retire ran: no longer counted live */
 
 	/* state no VMCS/VMCB holds: in the CPU while loaded there */
 	struct guest_state gstate;

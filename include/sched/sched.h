@@ -3,7 +3,9 @@
  * The per-CPU scheduler: sched/policy.c's run queue behind a lock, driven
  * by the one-shot LAPIC timer, plus the vCPUs sleeping until a deadline.
  * Calls about another CPU's vCPU lock that CPU's run queue (the inbox)
- * and then poke it with the reschedule IPI.
+ * and then poke it with the reschedule IPI. Running a vCPU, and whatever
+ * needs exits, devices or consoles, is the layer above's (struct
+ * sched_hooks, core/vcpu_run.c).
  */
 #ifndef KEEL_SCHED_SCHED_H
 #define KEEL_SCHED_SCHED_H
