@@ -8,11 +8,13 @@
  * Preconditions. "Loaded" means v's state is current on the calling CPU:
  * after vcpu_load or vcpu_run there, until vcpu_put (or until another
  * vCPU is loaded there). Every per-vCPU accessor from get_rip to dump
- * needs v loaded on the calling CPU and not in its guest: VMX reads and
+ *  needs v loaded on the calling CPU and not in its guest: VMX reads and
  * writes the current VMCS, so on VMX an accessor called for a vCPU that
  * is not loaded would act on another vCPU's state. The run loop loads v
  * at the start of its turn (core/vcpu_run.c); exit handlers run with it
- * loaded. Debug builds (make DEBUG=1) check it in the back-ends.
+ * loaded. Debug builds (make DEBUG=1) check it in both back-ends
+ * (VENDOR_ASSERT_LOADED), so a run on either emulator catches a call
+ * that would be wrong on VMX.
  * vcpu_create and vcpu_destroy may be called on any CPU for a vCPU that
  * is not running (VMX keeps the caller's VMCS current across them).
  */

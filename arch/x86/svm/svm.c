@@ -403,6 +403,7 @@ static void svm_stage2_flush(struct vcpu *v)
 
 static uint64_t svm_get_rip(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return vmcb_of(v)->save.rip;
 }
 
@@ -410,6 +411,7 @@ static void svm_set_rip(struct vcpu *v, uint64_t rip)
 {
 	struct vmcb *vmcb = vmcb_of(v);
 
+	VENDOR_ASSERT_LOADED(v);
 	vmcb->save.rip = rip;
 	/* the instruction is done: an STI or MOV SS shadow ends with it */
 	vmcb->control.interrupt_shadow &= ~SVM_INTERRUPT_SHADOW;
@@ -419,6 +421,7 @@ static void svm_advance_rip(struct vcpu *v, uint32_t len)
 {
 	struct vmcb *vmcb = vmcb_of(v);
 
+	VENDOR_ASSERT_LOADED(v);
 	vmcb->save.rip += len;
 	vmcb->control.interrupt_shadow &= ~SVM_INTERRUPT_SHADOW;
 	/*
@@ -435,16 +438,19 @@ static void svm_advance_rip(struct vcpu *v, uint32_t len)
 
 static uint64_t svm_get_rsp(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return vmcb_of(v)->save.rsp;
 }
 
 static void svm_set_rsp(struct vcpu *v, uint64_t rsp)
 {
+	VENDOR_ASSERT_LOADED(v);
 	vmcb_of(v)->save.rsp = rsp;
 }
 
 static uint64_t svm_get_cr4(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return vmcb_of(v)->save.cr4;
 }
 
@@ -456,31 +462,37 @@ static bool svm_guest_rdtscp(void)
 
 static uint64_t svm_get_rflags(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return vmcb_of(v)->save.rflags;
 }
 
 static unsigned int svm_get_cpl(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return vmcb_of(v)->save.cpl;
 }
 
 static uint64_t svm_get_efer(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return vmcb_of(v)->save.efer & ~EFER_SVME;
 }
 
 static void svm_set_efer(struct vcpu *v, uint64_t efer)
 {
+	VENDOR_ASSERT_LOADED(v);
 	vmcb_of(v)->save.efer = efer | EFER_SVME;
 }
 
 static uint64_t svm_get_pat(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return vmcb_of(v)->save.g_pat;
 }
 
 static void svm_set_pat(struct vcpu *v, uint64_t pat)
 {
+	VENDOR_ASSERT_LOADED(v);
 	vmcb_of(v)->save.g_pat = pat;
 }
 
@@ -489,6 +501,7 @@ static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 {
 	uint64_t ev = vector | SVM_EVENT_TYPE_EXCEPTION | SVM_EVENT_VALID;
 
+	VENDOR_ASSERT_LOADED(v);
 	if (has_error)
 		ev |= SVM_EVENT_ERROR_VALID | ((uint64_t)error << SVM_EVENT_ERROR_SHIFT);
 	vmcb_of(v)->control.event_inject = ev;
@@ -498,6 +511,7 @@ static bool svm_interruptible(struct vcpu *v)
 {
 	const struct vmcb *vmcb = vmcb_of(v);
 
+	VENDOR_ASSERT_LOADED(v);
 	return (vmcb->save.rflags & RFLAGS_IF) &&
 	       !(vmcb->control.interrupt_shadow & SVM_INTERRUPT_SHADOW) &&
 	       !(vmcb->control.event_inject & SVM_EVENT_VALID);
@@ -505,6 +519,7 @@ static bool svm_interruptible(struct vcpu *v)
 
 static void svm_inject_interrupt(struct vcpu *v, uint8_t vector)
 {
+	VENDOR_ASSERT_LOADED(v);
 	vmcb_of(v)->control.event_inject = vector | SVM_EVENT_TYPE_INTR |
 					   SVM_EVENT_VALID;
 }
@@ -514,6 +529,7 @@ static void svm_interrupt_window(struct vcpu *v, bool on)
 {
 	struct vmcb *vmcb = vmcb_of(v);
 
+	VENDOR_ASSERT_LOADED(v);
 	if (on) {
 		vmcb->control.vintr |= SVM_V_IRQ | SVM_V_INTR_PRIO_MAX | SVM_V_IGN_TPR;
 		vmcb->control.intercept_misc1 |= SVM_INTERCEPT_VINTR;
@@ -527,6 +543,7 @@ static void svm_dump(struct vcpu *v)
 {
 	const struct vmcb *vmcb = vmcb_of(v);
 
+	VENDOR_ASSERT_LOADED(v);
 	log_info("  rip=%016lx rsp=%016lx rflags=%lx cpl=%u",
 		 vmcb->save.rip, vmcb->save.rsp, vmcb->save.rflags, vmcb->save.cpl);
 	log_info("  cr0=%lx cr3=%lx cr4=%lx efer=%lx exitcode=%lx info1=%lx info2=%lx",
