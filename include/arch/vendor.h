@@ -8,7 +8,7 @@
  * Preconditions. "Loaded" means v's state is current on the calling CPU:
  * after vcpu_load or vcpu_run there, until vcpu_put (or until another
  * vCPU is loaded there). Every per-vCPU accessor from get_rip to dump
- *  needs v loaded on the calling CPU and not in its guest: VMX reads and
+ * needs v loaded on the calling CPU and not in its guest: VMX reads and
  * writes the current VMCS, so on VMX an accessor called for a vCPU that
  * is not loaded would act on another vCPU's state. The run loop loads v
  * at the start of its turn (core/vcpu_run.c); exit handlers run with it
