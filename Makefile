@@ -17,8 +17,8 @@ OBJCOPY ?= objcopy
 
 .DEFAULT_GOAL := all
 .SECONDARY:
-.PHONY: all help clean hypervisor run test unit integration image bench esp \
-	check-layers
+.PHONY: all help clean hypervisor run test unit integration hostile image bench \
+	esp soak check-layers
 
 help:
 	@echo "make            build the loader, hypervisor and guests into $(BUILD)/"
@@ -32,7 +32,13 @@ help:
 	@echo "make unit       host unit tests only"
 	@echo "make check-layers  the hypervisor's modules keep their layers"
 	@echo "                (tools/layers.txt, docs/architecture.md)"
+	@echo "make hostile    the hostile-guest suite on both vendors (docs/hostile.md)"
 	@echo "make bench      instruction counts of exit/switch paths -> $(BUILD)/bench"
+	@echo "make soak       10,000 create/start/destroy cycles through the management"
+	@echo "                VM; free memory must come back exactly (VENDOR=amd|intel,"
+	@echo "                SOAK_CYCLES=N)"
+	@echo "make fuzz-long  every fuzz target to 10 million executions"
+	@echo "                (FUZZ_LONG_RUNS=N), one summary line each"
 	@echo "make clean      remove $(BUILD)/"
 
 # ------------------------------------------------------------------- C flags
@@ -103,6 +109,14 @@ all: $(HV_ELF) $(LOADER_EFI) guests esp
 bench: all bench-build
 	tools/install-deps
 	KEEL_BUILD=$(BUILD) /usr/bin/python3 tests/bench/run.py
+
+# Create/start/destroy cycles through the management VM's shell (the
+# `cycle` command); fails unless mem_free comes back exactly.
+SOAK_CYCLES ?= 10000
+soak: all
+	tools/install-deps
+	KEEL_BUILD=$(BUILD) /usr/bin/python3 tests/integration/soak.py \
+		--vendor $(VENDOR) --cycles $(SOAK_CYCLES)
 
 clean:
 	rm -rf $(BUILD)

@@ -12,6 +12,7 @@
 #include <lib/util.h>
 
 #define LOG_LINE_MAX 256
+#define DROP_NOTE_MAX 96
 
 static const char *const level_prefix[] = {
 	[LOG_ERROR] = "keel: error: ",
@@ -31,6 +32,16 @@ static bool early_overflow;
 static bool console_up;
 static bool console_handed_over;	/* the management VM owns the UART */
 
+/*
+ * Console output waiting for the UART (already LF to CRLF): the UART
+ * takes it only as fast as its line runs (115200 baud: 11.5 bytes per
+ * ms), and no CPU waits for it. Positions count bytes ever queued and
+ * sent. What does not fit is dropped and counted, and a note says so.
+ */
+static char tx[CONSOLE_TX_SIZE];
+static uint64_t tx_head, tx_tail;
+static uint64_t tx_dropped;
+
 void log_set_level(enum log_level level)
 {
 	console_level = level;
@@ -43,13 +54,114 @@ static void ring_append(const char *s, size_t len)
 	ring_head += len;
 }
 
-/* A console line: printed, or kept until the console is up. */
+/* The bytes s takes in tx: every LF goes out as CR LF. */
+static size_t tx_cost(const char *s, size_t len)
+{
+	size_t cost = len;
+
+	for (size_t i = 0; i < len; i++)
+		cost += s[i] == '\n';
+	return cost;
+}
+
+/* Lock held. Queues all of s, or nothing (false) when it does not fit. */
+static bool tx_put(const char *s, size_t len, size_t limit)
+{
+	if (tx_head - tx_tail + tx_cost(s, len) > limit)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n')
+			tx[tx_head++ % CONSOLE_TX_SIZE] = '\r';
+		tx[tx_head++ % CONSOLE_TX_SIZE] = s[i];
+	}
+	return true;
+}
+
+/*
+ * Lock held. Once output was dropped, guest output stays refused until
+ * the queue has drained to a quarter; then one note says how much went.
+ * So a flood shows as long runs of whole lines between rare notes.
+ */
+static void tx_note_dropped(void)
+{
+	char note[DROP_NOTE_MAX];
+	int n;
+
+	if (!tx_dropped || tx_head - tx_tail > CONSOLE_TX_SIZE / 4)
+		return;
+	n = snprintf(note, sizeof(note),
+		     "keel: warning: %lu bytes of console output dropped "
+		     "(the serial line is slower)\n", tx_dropped);
+	if (n > 0 && tx_put(note, MIN((size_t)n, sizeof(note) - 1),
+			    CONSOLE_TX_SIZE))
+		tx_dropped = 0;
+}
+
+/*
+ * Lock held. Hands the UART what it takes now, one FIFO's worth at most:
+ * never waits, and bounds the port accesses per call (under emulation
+ * each one is an exit of its own, and a UART that is always ready would
+ * otherwise be fed the whole queue here).
+ */
+static void tx_push(void)
+{
+	size_t at = tx_tail % CONSOLE_TX_SIZE;
+
+	if (tx_tail != tx_head)
+		tx_tail += uart_write_ready(tx + at, MIN(tx_head - tx_tail,
+						       CONSOLE_TX_SIZE - at));
+}
+
+/*
+ * Lock held. Queues s (limit: how full tx may get). An idle line starts
+ * sending at once; else console_tick sends on, so a writer never pays
+ * for more than one FIFO's worth of port accesses.
+ */
+static void tx_queue(const char *s, size_t len, size_t limit)
+{
+	bool idle = tx_tail == tx_head;
+
+	tx_note_dropped();
+	/* the hypervisor's own lines (limit: all of tx) are never held back */
+	if ((tx_dropped && limit < CONSOLE_TX_SIZE) || !tx_put(s, len, limit))
+		tx_dropped += len;
+	if (idle)
+		tx_push();
+}
+
+/* Lock held (or panic). Sends everything queued, waiting for the UART. */
+static void tx_flush_wait(void)
+{
+	while (tx_tail != tx_head) {
+		char c = tx[tx_tail++ % CONSOLE_TX_SIZE];
+
+		uart_putc(c);
+	}
+}
+
+uint64_t console_tick(unsigned int cpu)
+{
+	bool more;
+
+	if (__atomic_load_n(&tx_head, __ATOMIC_RELAXED) ==
+	    __atomic_load_n(&tx_tail, __ATOMIC_RELAXED) && !tx_dropped)
+		return UINT64_MAX;
+	spin_lock(&console_lock);
+	tx_note_dropped();
+	tx_push();
+	more = tx_tail != tx_head || tx_dropped;
+	spin_unlock(&console_lock);
+	/* one CPU is enough to keep the line busy; the others help when they pass */
+	return more && cpu == 0 ? CONSOLE_TX_POLL_NS : UINT64_MAX;
+}
+
+/* A console line: queued, or kept until the console is up. */
 static void console_line(const char *line, size_t len)
 {
 	if (console_handed_over) {
 		return;		/* kept in the ring only */
 	} else if (console_up) {
-		uart_write(line, len);
+		tx_queue(line, len, CONSOLE_TX_SIZE);
 	} else if (early_len + len <= sizeof(early)) {
 		memcpy(early + early_len, line, len);
 		early_len += len;
@@ -125,16 +237,22 @@ void log_console_panic(void)
 	early_print();
 }
 
+void log_console_flush_panic(void)
+{
+	tx_flush_wait();
+}
+
 void console_write(const char *s, size_t len)
 {
 	spin_lock(&console_lock);
-	uart_write(s, len);
+	tx_queue(s, len, CONSOLE_TX_GUEST_MAX);
 	spin_unlock(&console_lock);
 }
 
 void console_putc_raw(char c)
 {
 	spin_lock(&console_lock);
+	tx_flush_wait();	/* lines queued before the handover go first */
 	uart_putc(c);
 	spin_unlock(&console_lock);
 }

@@ -9,6 +9,7 @@
 #include <arch/cpu.h>
 #include <arch/interrupt.h>
 #include <arch/x86.h>
+#include <base/log.h>
 #include <base/panic.h>
 #include <drivers/uart.h>
 #include <lib/format.h>
@@ -73,6 +74,7 @@ void panic(const char *fmt, ...)
 
 	irq_disable();
 	start_console();
+	log_console_flush_panic();	/* what was queued comes first */
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
@@ -90,6 +92,7 @@ void panic_exception(const struct interrupt_frame *f)
 
 	irq_disable();
 	start_console();
+	log_console_flush_panic();	/* what was queued comes first */
 	panic_print("\nkeel: PANIC on cpu%u: exception %lu (%s), error code %lx\n",
 		    panic_cpu_index(), f->vector, name, f->error_code);
 	panic_print("keel: rip=%016lx cs=%lx rflags=%lx rsp=%016lx ss=%lx\n",

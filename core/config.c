@@ -16,7 +16,8 @@
 #include <lib/util.h>
 
 #define CONFIG_MEM_ALIGN    (2ULL << 20)
-#define CONFIG_MAX_WORDS    8	/* more words than any statement takes */
+/* `vm NAME` and every one of its 10 options, with room for mistakes to name */
+#define CONFIG_MAX_WORDS    16
 #define MSG_TOKEN_MAX       24	/* longest quoted token in a message */
 #define DECIMAL_U32_MAX_LEN 10
 #define CHAR_DEL            0x7f

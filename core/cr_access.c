@@ -53,7 +53,18 @@ bool cr_access_handle(struct vcpu *v, const struct vm_exit *e)
 {
 	uint64_t value;
 
-	if (e->cr.cr != 8 || !e->cr.mov || e->cr.gpr > 15)
+	if (!e->cr.mov || e->cr.gpr > 15)
+		return false;
+	/*
+	 * VMX owns CR4.VMXE (the guest/host mask): CPUID hides VMX, so the
+	 * guest gets the #GP a CPU without VMX gives (SDM 2.5).
+	 */
+	if (e->cr.cr == 4 && e->cr.write &&
+	    (gpr_read(v, e->cr.gpr) & CR4_VMXE)) {
+		vendor->inject_exception(v, VECTOR_GP, true, 0);
+		return true;
+	}
+	if (e->cr.cr != 8)
 		return false;
 	if (e->cr.write) {
 		value = gpr_read(v, e->cr.gpr);

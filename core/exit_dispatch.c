@@ -69,7 +69,7 @@ static void halt(struct vcpu *v, const struct vm_exit *e)
 	deadline = vlapic_deadline(v);
 	now = clock_ns();
 	sched_vcpu_sleep(v, deadline == UINT64_MAX ? UINT64_MAX :
-			 deadline > now ? deadline - now : 0);
+			 deadline > now ? deadline - now : 0, true);
 }
 
 static void fatal(struct vcpu *v, const struct vm_exit *e, const char *what)

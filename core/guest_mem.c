@@ -98,11 +98,21 @@ int guest_mem_write(struct vm *vm, uint64_t gpa, const void *src, size_t len)
 	return guest_mem_copy(vm, gpa, (void *)(uintptr_t)src, len, copy_in);
 }
 
+bool vm_mem_claim(struct vm *vm)
+{
+	return !__atomic_exchange_n(&vm->mem_changing, true, __ATOMIC_ACQUIRE);
+}
+
+void vm_mem_unclaim(struct vm *vm)
+{
+	__atomic_store_n(&vm->mem_changing, false, __ATOMIC_RELEASE);
+}
+
 /*
  * Scrubs and frees host-physical [hpa, hpa+bytes), a 2 MiB multiple cut
  * from one extent, in the largest buddy blocks that fit.
  */
-static void free_frames(uint64_t hpa, uint64_t bytes)
+static void free_frames(void *ctx, uint64_t hpa, uint64_t bytes)
 {
 	while (bytes) {
 		unsigned int order = IS_ALIGNED(hpa, GIB) && bytes >= GIB ?
@@ -117,31 +127,10 @@ static void free_frames(uint64_t hpa, uint64_t bytes)
 	}
 }
 
-/* Frees the extents above gpa to, at most budget bytes; returns bytes freed. */
-static uint64_t free_extents_above(struct vm *vm, uint64_t to, uint64_t budget)
-{
-	uint64_t freed = 0;
-
-	while (vm->extent_count && freed < budget) {
-		struct vm_extent *x = &vm->extents[vm->extent_count - 1];
-		uint64_t keep = to > x->gpa ? to - x->gpa : 0;
-		uint64_t cut;
-
-		if (keep >= x->bytes)
-			break;
-		cut = MIN(x->bytes - keep, budget - freed);
-		free_frames(x->hpa + x->bytes - cut, cut);
-		x->bytes -= cut;
-		freed += cut;
-		if (!x->bytes)
-			vm->extent_count--;
-	}
-	return freed;
-}
-
+/* Nothing maps the VM's memory any more (create failed, or destroyed). */
 void vm_free_memory(struct vm *vm)
 {
-	free_extents_above(vm, 0, UINT64_MAX);
+	extents_cut_above(&vm->extents, 0, UINT64_MAX, free_frames, NULL);
 	if (vm->stage2.root)
 		pt_destroy(&vm->stage2);
 }
@@ -157,6 +146,8 @@ int vm_grow(struct vm *vm, uint64_t to, uint64_t budget)
 		unsigned int order = FRAME_ORDER_2M;
 		uint64_t hpa, size;
 
+		if (vm->extents.count == vm->extents.max)
+			return -KEEL_ENOMEM;
 		if (use_1g && IS_ALIGNED(gpa, GIB) && to - gpa >= GIB &&
 		    !frames_alloc(FRAME_ORDER_1G, &hpa)) {
 			order = FRAME_ORDER_1G;
@@ -164,17 +155,12 @@ int vm_grow(struct vm *vm, uint64_t to, uint64_t budget)
 			return -KEEL_ENOMEM;
 		}
 		size = FRAME_SIZE << order;
-		if (vm->extent_count == VM_MAX_EXTENTS) {
-			frames_free(hpa, order);
-			return -KEEL_ENOMEM;
-		}
 		/* zeroed before it is mapped: no data leaks from a previous owner */
 		memset(phys_to_virt(hpa), 0, size);
 		spin_lock(&vm->mem_lock);
 		ret = pt_map(&vm->stage2, gpa, hpa, size, PT_RWX);
 		if (!ret) {
-			vm->extents[vm->extent_count++] =
-				(struct vm_extent){ gpa, hpa, size };
+			extents_append(&vm->extents, gpa, hpa, size);
 			vm->mem_bytes = gpa + size;
 		}
 		spin_unlock(&vm->mem_lock);
@@ -196,6 +182,7 @@ int vm_shrink(struct vm *vm, uint64_t to, uint64_t budget)
 	if (to >= top)
 		return 0;
 	to = MAX(to, top > budget ? top - budget : 0);
+	/* under mem_lock: no guest copy on another CPU is inside the range */
 	spin_lock(&vm->mem_lock);
 	ret = pt_unmap(&vm->stage2, to, top - to);
 	if (!ret)
@@ -205,7 +192,7 @@ int vm_shrink(struct vm *vm, uint64_t to, uint64_t budget)
 		return ret;
 	/* no CPU may still reach the frames through a stale translation */
 	stage2_shootdown(vm);
-	free_extents_above(vm, to, UINT64_MAX);
+	extents_cut_above(&vm->extents, to, UINT64_MAX, free_frames, NULL);
 	return 0;
 }
 
@@ -223,8 +210,8 @@ static int audit_leaf(void *arg, uint64_t gpa, uint64_t hpa, uint64_t size,
 
 	if (hpa < hv_end && hpa + size > hv_start)
 		return -KEEL_EFAULT;
-	while (a->extent < vm->extent_count) {
-		const struct vm_extent *x = &vm->extents[a->extent];
+	while (a->extent < vm->extents.count) {
+		const struct vm_extent *x = &vm->extents.ext[a->extent];
 		uint64_t xsize = x->bytes;
 
 		if (gpa >= x->gpa + xsize) {

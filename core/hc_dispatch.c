@@ -34,8 +34,7 @@ static int64_t hc_console_write(struct vcpu *v)
 	ret = guest_mem_read(v->vm, gpa, copy, len);
 	if (ret)
 		return ret;
-	for (uint64_t i = 0; i < len; i++)
-		vm_console_putc(v->vm, copy[i]);
+	vm_console_write(v->vm, copy, len);
 	return (int64_t)len;
 }
 
@@ -53,7 +52,7 @@ static int64_t hc_sleep(struct vcpu *v)
 
 	if (ns > KEEL_SLEEP_MAX_NS)
 		return -KEEL_EINVAL;
-	sched_vcpu_sleep(v, ns);
+	sched_vcpu_sleep(v, ns, false);
 	return 0;
 }
 
@@ -110,6 +109,10 @@ void hypercall_handle(struct vcpu *v, const struct vm_exit *e)
 		ret = -KEEL_EPERM;
 	else
 		ret = hypercalls[nr](v);
+	if (ret == HC_RETRY) {
+		sched_vcpu_sleep(v, HC_RETRY_NS, false);	/* then the same vmcall */
+		return;
+	}
 	v->regs.rax = (uint64_t)ret;
 	vcpu_advance_rip(v, e);
 }

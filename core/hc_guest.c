@@ -76,15 +76,18 @@ int64_t hc_mem_release(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	uint64_t gpa = v->regs.rdi, len = v->regs.rsi;
-	int ret = hc_check_release(gpa, len, vm->mem_bytes, vm->mem_target);
+	int ret;
 
-	if (ret)
-		return ret;
-	ret = vm_shrink(vm, gpa, UINT64_MAX);
+	/* checked and done under the claim: a second release fails the check */
+	if (!vm_mem_claim(vm))
+		return HC_RETRY;
+	ret = hc_check_release(gpa, len, vm->mem_bytes, vm->mem_target);
+	if (!ret)
+		ret = vm_shrink(vm, gpa, UINT64_MAX);
+	vm_mem_unclaim(vm);
 	if (!ret)
 		log_info("vm %s: released %#lx-%#lx (%lu MiB); now %lu MiB",
-			 vm->name, gpa, gpa + len - 1, len / MIB,
-			 vm->mem_bytes / MIB);
+			 vm->name, gpa, gpa + len - 1, len / MIB, gpa / MIB);
 	return ret;
 }
 

@@ -291,15 +291,14 @@ int64_t hc_vcpu_stats(struct vcpu *v)
 	return hc_copy_out(v, v->regs.rdx, v->regs.rcx, &st, sizeof(st));
 }
 
-int64_t hc_vm_set_mem(struct vcpu *v)
+/* VM_SET_MEM's work, under vm's memory claim. */
+static int64_t set_mem_claimed(struct vm *vm, uint64_t target_bytes,
+			       uint64_t flags)
 {
-	uint64_t target_bytes = v->regs.rsi, flags = v->regs.rdx;
-	struct vm *vm;
-	int64_t ret = changeable(v, v->regs.rdi, &vm);
+	int64_t ret;
 
-	if (ret)
-		return ret;
-	if (vm->state == VM_HALTED || vm->state == VM_STOPPED)
+	if (vm->state == VM_HALTED || vm->state == VM_STOPPED ||
+	    vm->state == VM_DESTROYING)
 		return -KEEL_EBUSY;
 	ret = hc_check_mem_target(target_bytes, vm->mem_max, flags);
 	if (ret)
@@ -328,6 +327,20 @@ int64_t hc_vm_set_mem(struct vcpu *v)
 			 vm->name, vm->mem_bytes, top - 1, vm->mem_bytes / MIB);
 	}
 	return (int64_t)(vm->mem_bytes - MIN(vm->mem_bytes, target_bytes));
+}
+
+int64_t hc_vm_set_mem(struct vcpu *v)
+{
+	struct vm *vm;
+	int64_t ret = changeable(v, v->regs.rdi, &vm);
+
+	if (ret)
+		return ret;
+	if (!vm_mem_claim(vm))
+		return HC_RETRY;	/* a release or destroy is under way */
+	ret = set_mem_claimed(vm, v->regs.rsi, v->regs.rdx);
+	vm_mem_unclaim(vm);
+	return ret;
 }
 
 int64_t hc_vm_set_vcpus(struct vcpu *v)

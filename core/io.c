@@ -17,6 +17,17 @@ static uint64_t size_mask(uint8_t size)
 	return size == 4 ? 0xffffffffull : (1ull << (size * 8)) - 1;
 }
 
+/*
+ * RAX after IN: an 8- or 16-bit IN merges into AL/AX, a 32-bit one writes
+ * EAX and so zeroes bits 63:32, like any 32-bit register write (SDM 3.4.1.1).
+ */
+static uint64_t io_result(uint64_t rax, uint64_t mask, uint64_t value)
+{
+	if (mask == 0xffffffffull)
+		return value & mask;
+	return (rax & ~mask) | (value & mask);
+}
+
 void io_handle(struct vcpu *v, const struct vm_exit *e)
 {
 	struct vm *vm = v->vm;
@@ -31,7 +42,7 @@ void io_handle(struct vcpu *v, const struct vm_exit *e)
 	}
 	if (vuart_claims(port)) {
 		if (e->io.in)
-			v->regs.rax = (v->regs.rax & ~mask) | vuart_read(vm, port);
+			v->regs.rax = io_result(v->regs.rax, mask, vuart_read(vm, port));
 		else
 			vuart_write(vm, port, (uint8_t)v->regs.rax);
 	} else {
@@ -39,7 +50,7 @@ void io_handle(struct vcpu *v, const struct vm_exit *e)
 			log_debug("vm %s: %s port %#x (no device)", vm->name,
 				  e->io.in ? "in from" : "out to", port);
 		if (e->io.in)
-			v->regs.rax |= mask;
+			v->regs.rax = io_result(v->regs.rax, mask, mask);
 	}
 	vcpu_advance_rip(v, e);
 }

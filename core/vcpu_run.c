@@ -157,9 +157,10 @@ void vcpu_run_turn(struct vcpu *v, uint64_t deadline_tsc)
 	}
 }
 
+/* Only hlt ends at a pending interrupt; a sleep hypercall lasts its time. */
 static bool wake_pending(struct vcpu *v)
 {
-	return vlapic_pending(v);
+	return v->halted && vlapic_pending(v);
 }
 
 static const struct sched_hooks run_hooks = {

@@ -12,24 +12,31 @@
 #include <lib/ring.h>
 #include <lib/string.h>
 #include <lib/util.h>
+#include <sched/sched.h>
 
 struct vm *console_owner;
 
+/* Lock held. "[name] line" to the hypervisor's console queue. */
 static void console_flush_line(struct vm *vm)
 {
-	char out[VM_NAME_LEN + VM_CONSOLE_LINE + 8];
-	int n = snprintf(out, sizeof(out), "[%s] %.*s\n", vm->name,
-			 (int)vm->line_len, vm->line);
+	char out[VM_NAME_LEN + VM_CONSOLE_LINE + 4];
+	size_t name = strnlen(vm->name, VM_NAME_LEN - 1), n = 0;
 
-	console_write(out, MIN((size_t)n, sizeof(out) - 1));
+	out[n++] = '[';
+	memcpy(out + n, vm->name, name);
+	n += name;
+	out[n++] = ']';
+	out[n++] = ' ';
+	memcpy(out + n, vm->line, vm->line_len);
+	n += vm->line_len;
+	out[n++] = '\n';
+	console_write(out, n);
 	vm->line_len = 0;
 }
 
-void vm_console_putc(struct vm *vm, char c)
+/* Lock held. One byte of the VM's console output. */
+static void console_put(struct vm *vm, struct vm *owner, char c)
 {
-	struct vm *owner = __atomic_load_n(&console_owner, __ATOMIC_ACQUIRE);
-
-	spin_lock(&vm->lock);
 	vm->ring[vm->ring_head++ % VM_CONSOLE_RING] = c;
 	if (owner) {
 		/* the owner's COM1 is the serial line; the others only keep rings */
@@ -47,7 +54,25 @@ void vm_console_putc(struct vm *vm, char c)
 		if (vm->line_len == VM_CONSOLE_LINE)
 			console_flush_line(vm);
 	}
-	spin_unlock(&vm->lock);
+}
+
+void vm_console_write(struct vm *vm, const char *s, size_t len)
+{
+	struct vm *owner = __atomic_load_n(&console_owner, __ATOMIC_ACQUIRE);
+	/* the owner's bytes wait for the UART: no long hold of its lock */
+	size_t batch = owner == vm ? 1 : len;
+
+	for (size_t done = 0; done < len; done += batch) {
+		spin_lock(&vm->lock);
+		for (size_t i = done; i < len && i < done + batch; i++)
+			console_put(vm, owner, s[i]);
+		spin_unlock(&vm->lock);
+	}
+}
+
+void vm_console_putc(struct vm *vm, char c)
+{
+	vm_console_write(vm, &c, 1);
 }
 
 size_t vm_console_read(struct vm *vm, uint64_t *from, uint64_t *head,
@@ -115,14 +140,19 @@ int vm_console_getc(struct vm *vm)
  * The scheduler's poll hook. The serial line has no interrupt: while a VM
  * has the console every scheduler pass empties the UART's FIFO, and CPU 0
  * passes at least every SCHED_POLL_NS (16 bytes last 1.4 ms at 115200
- * baud), whatever runs, so typing is never lost to an overrun.
+ * baud), whatever runs, so typing is never lost to an overrun. Then the
+ * queued console output goes on (console_tick, base/log.c).
  */
-bool vm_console_poll(void)
+uint64_t vm_console_poll(unsigned int cpu)
 {
-	if (!console_owner)
-		return false;
-	uart_poll();
-	return true;
+	uint64_t next = UINT64_MAX;
+
+	if (console_owner) {
+		uart_poll();	/* typing must not overrun the UART */
+		if (cpu == 0)
+			next = SCHED_POLL_NS;
+	}
+	return MIN(next, console_tick(cpu));
 }
 
 void vm_take_console(struct vm *vm)

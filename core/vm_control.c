@@ -117,6 +117,7 @@ int64_t vm_destroy(struct vm *vm)
 {
 	bool all_off = true;
 	uint64_t left;
+	int ret;
 
 	spin_lock(&vm->lock);
 	if (vm->state != VM_DESTROYING) {
@@ -134,14 +135,17 @@ int64_t vm_destroy(struct vm *vm)
 	if (!all_off)
 		return (int64_t)MAX(vm->mem_bytes, 1ull);	/* call again */
 
+	/* a VM_SET_MEM begun before the state changed may still run */
+	if (!vm_mem_claim(vm))
+		return (int64_t)MAX(vm->mem_bytes, 1ull);	/* call again */
 	/*
 	 * No vCPU runs: no stage-2 translation is in use, but CPUs may
-	 * still cache some; they flush before their next guest entry.
+	 * still cache some; vm_shrink's shootdown makes them flush.
 	 */
-	if (vm->mem_bytes)
-		stage2_shootdown(vm);
 	left = vm->mem_bytes > KEEL_WORK_BUDGET ? vm->mem_bytes - KEEL_WORK_BUDGET : 0;
-	if (vm_shrink(vm, left, KEEL_WORK_BUDGET))
+	ret = vm_shrink(vm, left, KEEL_WORK_BUDGET);
+	vm_mem_unclaim(vm);
+	if (ret)
 		return -KEEL_ENOMEM;
 	if (vm->mem_bytes)
 		return (int64_t)vm->mem_bytes;

@@ -179,11 +179,17 @@ int vm_create(const struct config_vm *cfg, const struct boot_module *image,
 	vm->prio = cfg->prio;
 	vm->slice_ms = cfg->slice_ms;
 
+	vm->extents = (struct extent_list){ .max = VM_MAX_EXTENTS,
+					    .ext = vm->extent_slots };
 	*why = "not enough free memory: lower mem= or start fewer guests";
 	ret = pt_init(&vm->stage2, vendor->stage2_kind, vendor->stage2_1g(),
 		      &frames_pt_memory);
-	if (!ret)
+	if (!ret) {
+		/* not visible to other CPUs yet (VM_FREE): the claim is free */
+		vm_mem_claim(vm);
 		ret = vm_grow(vm, cfg->mem, UINT64_MAX);
+		vm_mem_unclaim(vm);
+	}
 	if (ret)
 		goto fail;
 

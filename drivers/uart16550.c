@@ -25,6 +25,7 @@
 #define SCR_PROBE_1 0x5a
 #define SCR_PROBE_2 0xa5
 #define UART_TX_SPIN_LIMIT 100000
+#define UART_TX_FIFO       16	/* bytes the FIFO takes once THRE is set */
 
 static struct uart_config uart;	/* space UART_NONE until uart_init */
 
@@ -154,6 +155,21 @@ void uart_write(const char *s, uint64_t len)
 			uart_putc('\r');
 		uart_putc(s[i]);
 	}
+}
+
+size_t uart_write_ready(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	if (uart.space == UART_NONE)
+		return len;	/* no line: nothing to wait for */
+	rx_drain();
+	/* THRE with FIFOs on: the transmit FIFO is empty (PC16550D, LSR bit 5) */
+	if (!(reg_read(&uart, UART_LSR) & LSR_THR_EMPTY))
+		return 0;
+	while (n < len && n < UART_TX_FIFO)
+		reg_write(&uart, UART_THR, (uint8_t)s[n++]);
+	return n;
 }
 
 void uart_poll(void)

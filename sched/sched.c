@@ -164,11 +164,12 @@ void sched_vcpu_yield(struct vcpu *v)
 	cpus[v->cpu].need_resched = true;
 }
 
-void sched_vcpu_sleep(struct vcpu *v, uint64_t ns)
+void sched_vcpu_sleep(struct vcpu *v, uint64_t ns, bool halted)
 {
 	uint64_t now = clock_ns();
 
 	v->wake_at_ns = now + ns < now ? UINT64_MAX : now + ns;
+	v->halted = halted;
 	v->state = VCPU_BLOCKED;
 }
 
@@ -195,8 +196,8 @@ void sched_vcpu_wake(struct vcpu *v)
 	unsigned int cpu = v->cpu;
 	bool woke = false;
 
-	if (v->state == VCPU_BLOCKED && v->se.state == SCHED_BLOCKED &&
-	    !v->moving) {
+	if (v->state == VCPU_BLOCKED && v->halted &&
+	    v->se.state == SCHED_BLOCKED && !v->moving) {
 		sleeper_remove(cs, v);
 		v->state = VCPU_RUNNABLE;
 		if (v->vm->paused)
@@ -431,6 +432,14 @@ bool sched_vcpu_quiesce(struct vcpu *v)
 	return true;
 }
 
+/* The poll hook's next wish for cpu, as an absolute time (or UINT64_MAX). */
+static uint64_t run_poll(unsigned int cpu, uint64_t now)
+{
+	uint64_t in = hooks->poll ? hooks->poll(cpu) : UINT64_MAX;
+
+	return in == UINT64_MAX || now + in < now ? UINT64_MAX : now + in;
+}
+
 void sched_run(struct cpu *cpu)
 {
 	struct cpu_sched *cs = sched_of(cpu->index);
@@ -438,12 +447,12 @@ void sched_run(struct cpu *cpu)
 
 	lapic_timer_cpu_init();
 	for (;;) {
-		uint64_t now = clock_ns(), next, deadline;
+		uint64_t now = clock_ns(), next, deadline, poll_next;
 		struct sched_entity *se;
 		struct vcpu *v;
-		bool poll;
 
-		poll = hooks->poll && hooks->poll();
+		/* before the pick: its work is no vCPU's run time */
+		poll_next = run_poll(cpu->index, now);
 		spin_lock(&cs->lock);
 		wake_due(cs, now);
 		se = sched_pick(&cs->rq, now);
@@ -464,9 +473,8 @@ void sched_run(struct cpu *cpu)
 		 * end a turn there until the next deadline.
 		 */
 		next = MIN(next, now + IDLE_BALANCE_NS);
-		/* CPU 0 calls the poll hook at least this often when asked */
-		if (poll && cpu->index == 0)
-			next = MIN(next, now + SCHED_POLL_NS);
+		/* the poll hook's wish for this CPU */
+		next = MIN(next, poll_next);
 
 		deadline = next == UINT64_MAX ? UINT64_MAX : ns_to_tsc(next);
 		if (next == UINT64_MAX)

@@ -11,6 +11,8 @@
 #   make run       boot it: VENDOR=amd|intel SMP=N MEM=SIZE ACCEL=tcg|kvm
 #   make test      every test layer (tools/test); ends `N passed, N failed`
 #   make integration   only the boot tests (pytest)
+#   make hostile   only the hostile-guest suite (docs/hostile.md), both
+#                  vendors; make test runs it with the other boot tests
 
 ESP_DIR    := $(BUILD)/esp
 ESP_CONFIG ?= boot/keel.cfg
@@ -34,6 +36,9 @@ test:
 
 integration: all
 	KEEL_BUILD=$(BUILD) /usr/bin/python3 -m pytest tests/integration
+
+hostile: all
+	KEEL_BUILD=$(BUILD) /usr/bin/python3 -m pytest -v tests/integration/test_hostile.py
 
 # `make print-VAR` prints a variable (tools/test reads UNIT_BINS this way).
 print-%:

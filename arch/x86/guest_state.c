@@ -156,6 +156,12 @@ void guest_state_load(const struct guest_state *s)
 void guest_state_save(struct guest_state *s)
 {
 	if (has_xsave) {
+		/*
+		 * Read back rather than trust the XSETBV exits: QEMU TCG's SVM
+		 * lets XSETBV run in the guest despite the intercept, and then
+		 * the CPU's XCR0 is the only record of the guest's.
+		 */
+		s->xcr0 = xgetbv(0);
 		if (s->xcr0 != xcr0_supported)
 			xsetbv(0, xcr0_supported);
 		xsave(s->xsave_area, xcr0_supported);

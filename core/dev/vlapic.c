@@ -3,6 +3,7 @@
 #include <arch/tsc.h>
 #include <arch/vendor.h>
 #include <core/dev/vlapic.h>
+#include <core/dev/vlapic_timer.h>
 #include <core/vcpu.h>
 #include <core/vm.h>
 #include <lib/string.h>
@@ -31,15 +32,19 @@
 
 #define VERSION_VALUE   0x00050014u	/* version 0x14, 6 LVT entries */
 #define SVR_ENABLE      (1u << 8)
+#define SVR_WRITABLE    0x3ffu	/* vector, enable, focus (SDM 10.9) */
 #define LVT_MASKED      (1u << 16)
 #define LVT_VECTOR_MASK 0xffu
 #define TIMER_MODE_MASK (3u << 17)
 #define TIMER_PERIODIC  (1u << 17)
+/* vector, mask, one-shot/periodic: no TSC-deadline mode (docs/cpuid.md) */
+#define LVT_TIMER_WRITABLE (LVT_VECTOR_MASK | LVT_MASKED | TIMER_PERIODIC)
+#define TPR_WRITABLE    0xffu
+#define PRIORITY_CLASS  0xf0u	/* SDM 10.8.3.1: vector bits 7:4 */
 #define APIC_BASE_ADDR  0xfee00000ull
 #define APIC_BASE_BSP   (1ull << 8)
 #define APIC_BASE_EXTD  (1ull << 10)
 #define APIC_BASE_EN    (1ull << 11)
-#define NS_PER_MS       1000000ull
 #define FIRST_VALID_VECTOR 16
 
 static unsigned int divide_value(uint32_t reg)
@@ -49,11 +54,11 @@ static unsigned int divide_value(uint32_t reg)
 	return index == 7 ? 1 : 2u << index;
 }
 
-static uint64_t count_to_ns(const struct vlapic *l, uint64_t count)
+static uint32_t tsc_khz(void)
 {
 	uint64_t khz = tsc_hz / 1000;
 
-	return khz ? count * divide_value(l->divide) * NS_PER_MS / khz : 0;
+	return khz > UINT32_MAX ? UINT32_MAX : (uint32_t)khz;
 }
 
 /* Atomic: another vCPU's IPI may set a request bit at any time. */
@@ -75,6 +80,29 @@ static int highest_bit256(const uint64_t *bits)
 	return -1;
 }
 
+/* SDM 10.8.3.1: the TPR, or the class of the highest in-service vector. */
+static unsigned int processor_priority(const struct vlapic *l)
+{
+	int isrv = highest_bit256(l->isr);
+	unsigned int isr_class = isrv < 0 ? 0 : (unsigned int)isrv & PRIORITY_CLASS;
+
+	return (l->tpr & PRIORITY_CLASS) >= isr_class ? l->tpr : isr_class;
+}
+
+/*
+ * The vector to deliver next, -1 if none: the highest requested one whose
+ * priority class is above the processor priority's (SDM 10.8.3.1).
+ */
+static int deliverable_vector(const struct vlapic *l)
+{
+	int vector = highest_bit256(l->irr);
+
+	if (vector < 0 || ((unsigned int)vector & PRIORITY_CLASS) <=
+			  (processor_priority(l) & PRIORITY_CLASS))
+		return -1;
+	return vector;
+}
+
 void vlapic_init(struct vcpu *v)
 {
 	memset(&v->lapic, 0, sizeof(v->lapic));
@@ -88,25 +116,53 @@ uint64_t vlapic_apic_base(const struct vcpu *v)
 	       (v->id == 0 ? APIC_BASE_BSP : 0);
 }
 
-uint64_t vlapic_deadline(const struct vcpu *v)
+/* Can the timer raise an interrupt when it expires? */
+static bool timer_unmasked(const struct vlapic *l)
 {
-	return v->lapic.deadline_ns;
+	return !(l->lvt_timer & LVT_MASKED) && (l->svr & SVR_ENABLE) &&
+	       (l->lvt_timer & LVT_VECTOR_MASK) >= FIRST_VALID_VECTOR;
 }
 
-static void timer_start(struct vlapic *l, uint64_t count)
+/*
+ * A masked timer keeps counting (vlapic_deliver moves it on when it looks)
+ * but wakes nobody: hlt waits for an interrupt, not for a silent expiry.
+ */
+uint64_t vlapic_deadline(const struct vcpu *v)
 {
-	uint64_t ns = count_to_ns(l, count), now = clock_ns();
+	return timer_unmasked(&v->lapic) ? v->lapic.deadline_ns : UINT64_MAX;
+}
 
-	l->initial_count = (uint32_t)count;
-	l->deadline_ns = count ? now + ns : UINT64_MAX;
-	l->period_ns = count && (l->lvt_timer & TIMER_MODE_MASK) == TIMER_PERIODIC ?
-		       ns : 0;
+/*
+ * The period the timer reloads with in its current mode, 0 in one-shot
+ * mode; a periodic timer of less than VLAPIC_MIN_PERIOD_NS gets that.
+ */
+static uint64_t timer_period(const struct vlapic *l)
+{
+	if ((l->lvt_timer & TIMER_MODE_MASK) != TIMER_PERIODIC ||
+	    !l->initial_count)
+		return 0;
+	return vlapic_timer_ns(l->initial_count, divide_value(l->divide),
+			       tsc_khz(), true);
+}
+
+static void timer_start(struct vlapic *l, uint32_t count)
+{
+	l->initial_count = count;
+	l->period_ns = timer_period(l);
+	if (!count) {
+		l->deadline_ns = UINT64_MAX;	/* a count of 0 stops it */
+		return;
+	}
+	/* under 2^60 ns from now, and the clock will not reach 2^63 ns */
+	l->deadline_ns = clock_ns() +
+			 (l->period_ns ? l->period_ns :
+			  vlapic_timer_ns(count, divide_value(l->divide),
+					  tsc_khz(), false));
 }
 
 int vlapic_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 {
 	struct vlapic *l = &v->lapic;
-	uint64_t now;
 
 	switch (msr) {
 	case X2_ID:
@@ -119,7 +175,7 @@ int vlapic_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 		*value = l->tpr;
 		return 0;
 	case X2_PPR:
-		*value = 0;
+		*value = processor_priority(l);
 		return 0;
 	case X2_LDR:
 		*value = ((v->id >> 4) << 16) | (1u << (v->id & 0xf));
@@ -137,13 +193,9 @@ int vlapic_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 		*value = l->divide;
 		return 0;
 	case X2_TIMER_CURRENT:
-		now = clock_ns();
-		if (l->deadline_ns == UINT64_MAX || now >= l->deadline_ns) {
-			*value = 0;
-			return 0;
-		}
-		*value = (l->deadline_ns - now) * (tsc_hz / 1000) /
-			 (divide_value(l->divide) * NS_PER_MS);
+		*value = vlapic_timer_current(l->deadline_ns, clock_ns(),
+					      l->initial_count,
+					      divide_value(l->divide), tsc_khz());
 		return 0;
 	default:
 		break;
@@ -220,18 +272,27 @@ int vlapic_write(struct vcpu *v, uint32_t msr, uint64_t value)
 		return -1;
 	switch (msr) {
 	case X2_TPR:
-		l->tpr = value & 0xff;
+		l->tpr = value & TPR_WRITABLE;
 		return 0;
 	case X2_EOI:
+		if (value)
+			return -1;	/* SDM 10.12.1.2: only 0 may be written */
 		in_service = highest_bit256(l->isr);
-		if (in_service >= 0)
+		if (in_service >= 0)	/* none: nothing to end, as on hardware */
 			clear_bit256(l->isr, in_service);
 		return 0;
 	case X2_SVR:
-		l->svr = (uint32_t)value;
+		l->svr = value & SVR_WRITABLE;
+		if (!(l->svr & SVR_ENABLE))
+			l->lvt_timer |= LVT_MASKED;	/* SDM 10.4.7.2 */
 		return 0;
 	case X2_LVT_TIMER:
-		l->lvt_timer = (uint32_t)value;
+		l->lvt_timer = value & LVT_TIMER_WRITABLE;
+		if (!(l->svr & SVR_ENABLE))
+			l->lvt_timer |= LVT_MASKED;	/* stays masked */
+		/* the mode decides at the next expiry whether it reloads */
+		if (l->deadline_ns != UINT64_MAX)
+			l->period_ns = timer_period(l);
 		return 0;
 	case X2_TIMER_DIVIDE:
 		l->divide = (uint32_t)value & 0xb;
@@ -255,9 +316,7 @@ int vlapic_write(struct vcpu *v, uint32_t msr, uint64_t value)
 
 bool vlapic_pending(const struct vcpu *v)
 {
-	int vector = highest_bit256(v->lapic.irr);
-
-	return vector >= 0 && vector > highest_bit256(v->lapic.isr);
+	return deliverable_vector(&v->lapic) >= 0;
 }
 
 void vlapic_deliver(struct vcpu *v, uint64_t now_ns)
@@ -268,23 +327,15 @@ void vlapic_deliver(struct vcpu *v, uint64_t now_ns)
 	if (now_ns < l->deadline_ns && !vlapic_requested(l))
 		return;		/* nothing due, nothing requested: most entries */
 	if (now_ns >= l->deadline_ns) {
-		uint32_t lvec = l->lvt_timer & LVT_VECTOR_MASK;
-
-		if (!(l->lvt_timer & LVT_MASKED) && (l->svr & SVR_ENABLE) &&
-		    lvec >= FIRST_VALID_VECTOR)
-			set_bit256(l->irr, lvec);
-		if (l->period_ns) {
-			/* periodic: the next expiry after now, no backlog */
-			do
-				l->deadline_ns += l->period_ns;
-			while (l->deadline_ns <= now_ns);
-		} else {
-			l->deadline_ns = UINT64_MAX;
-		}
+		if (timer_unmasked(l))
+			set_bit256(l->irr, l->lvt_timer & LVT_VECTOR_MASK);
+		/* missed periods coalesce into this one request, in O(1) */
+		l->deadline_ns = vlapic_timer_next(l->deadline_ns, l->period_ns,
+						   now_ns);
 	}
-	vector = highest_bit256(l->irr);
-	if (vector < 0 || vector <= highest_bit256(l->isr))
-		return;
+	vector = deliverable_vector(l);
+	if (vector < 0)
+		return;		/* nothing, or held back by TPR or ISR */
 	if (!vendor->interruptible(v)) {
 		vendor->interrupt_window(v, true);
 		return;

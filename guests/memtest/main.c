@@ -12,6 +12,13 @@
  * top of its initial memory, which is exactly what a shrink takes away.
  *   release=no   never release (the management VM must force)
  *   period=MS    how often it looks (default 50)
+ *   race=yes     (with vcpus=2) both vCPUs release at once: each polls
+ *                and gives back the top 2 MiB, so the two often ask for
+ *                the same range at the same moment; exactly one may win
+ *                (0), the other is refused (-EINVAL). vCPU 0 reports
+ *                the totals ("memtest: race: ...") each time the target
+ *                is reached.
+ *                Memory is not pattern-checked in this mode.
  */
 #include <lib/string.h>
 
@@ -26,8 +33,13 @@
 extern char _end[];
 
 static uint8_t stack[STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t ap_stack[STACK_SIZE] __attribute__((aligned(16)));
 static struct keel_mem_range ranges[KEEL_MEM_MAP_MAX];
 static uint64_t known;		/* mem_actual as this guest last saw it */
+
+/* race=yes: shared by both vCPUs */
+static uint64_t race_lowest;
+static uint64_t race_won, race_refused, race_failed, race_bytes;
 
 static uint64_t mib(uint64_t bytes)
 {
@@ -107,6 +119,82 @@ static void release(const struct keel_vm_info *vi, uint64_t lowest)
 	known = from;
 }
 
+/*
+ * One racing step of vCPU id: while the target is below what is mapped,
+ * release the top 2 MiB. True if there was something to release.
+ */
+static bool race_step(uint32_t id)
+{
+	struct keel_vm_info vi;
+	uint64_t from;
+	long ret;
+
+	self_info(&vi);
+	if (vi.mem_target >= vi.mem_actual ||
+	    vi.mem_actual - KEEL_MEM_ALIGN < race_lowest)
+		return false;
+	from = vi.mem_actual - KEEL_MEM_ALIGN;
+	ret = hypercall(KEEL_HC_MEM_RELEASE, from, KEEL_MEM_ALIGN);
+	if (!ret) {
+		__atomic_add_fetch(&race_won, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&race_bytes, KEEL_MEM_ALIGN, __ATOMIC_RELAXED);
+	} else if (ret == -KEEL_EINVAL) {
+		/* the other vCPU (or a forced shrink) took it first */
+		__atomic_add_fetch(&race_refused, 1, __ATOMIC_RELAXED);
+	} else {
+		__atomic_add_fetch(&race_failed, 1, __ATOMIC_RELAXED);
+		gprintf("FAIL: memtest: vcpu%u MEM_RELEASE 0x%lx returned %ld\n",
+			id, (unsigned long)from, ret);
+	}
+	return true;
+}
+
+void guest_ap_main(uint64_t arg)
+{
+	for (;;)
+		if (!race_step((uint32_t)arg))
+			sleep_ns(NS_PER_MS);
+}
+
+static __attribute__((noreturn)) void race_main(uint64_t lowest)
+{
+	struct keel_vm_info vi;
+	uint64_t reported = 0;
+	long ret;
+
+	race_lowest = lowest;
+	self_info(&vi);
+	if (vi.vcpus < 2) {
+		gprintf("FAIL: memtest: race=yes needs vcpus=2\n");
+		guest_halt();
+	}
+	ret = vcpu_start(1, ap_stack + STACK_SIZE, 1);
+	if (ret) {
+		gprintf("FAIL: memtest: starting vcpu1 returned %ld\n", ret);
+		guest_halt();
+	}
+	gprintf("memtest: %lu MiB; 2 vCPUs release at once\n",
+		(unsigned long)mib(vi.mem_actual));
+	for (;;) {
+		bool busy = race_step(0);
+
+		if (busy)
+			continue;
+		self_info(&vi);
+		if (race_bytes != reported && vi.mem_actual <= vi.mem_target) {
+			reported = race_bytes;
+			gprintf("memtest: race: released %lu MiB: %lu won, %lu "
+				"refused, %lu failed; now %lu MiB\n",
+				(unsigned long)mib(race_bytes),
+				(unsigned long)race_won,
+				(unsigned long)race_refused,
+				(unsigned long)race_failed,
+				(unsigned long)mib(vi.mem_actual));
+		}
+		sleep_ns(NS_PER_MS);
+	}
+}
+
 static __attribute__((noreturn)) void memtest_main(void)
 {
 	uint64_t image_end = ((uint64_t)_end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
@@ -116,6 +204,9 @@ static __attribute__((noreturn)) void memtest_main(void)
 	bool may_release = !(arg_value("release", value, sizeof(value)) &&
 			     !strcmp(value, "no"));
 	struct keel_vm_info vi;
+
+	if (arg_value("race", value, sizeof(value)) && !strcmp(value, "yes"))
+		race_main(lowest);
 
 	self_info(&vi);
 	check_map(vi.mem_actual);

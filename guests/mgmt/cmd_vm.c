@@ -16,6 +16,7 @@
 #define DESTROY_QUIET_MS  500	/* no progress lines for a quick destroy */
 #define DESTROY_STUCK_MS  30000	/* give up when nothing moves this long */
 #define MIB_BYTES         (1ull << 20)
+#define CYCLE_REPORTS     10	/* progress lines of a long cycle */
 
 static void list_json(const struct keel_vm_info *vis, int n)
 {
@@ -191,7 +192,8 @@ static long map_all(const struct shell_cmd *cmd, uint32_t id)
 	return left;
 }
 
-void cmd_create(const struct shell_cmd *cmd)
+/* create's work: the new VM's id, or -1 after the error line. */
+static long create_vm(const struct shell_cmd *cmd)
 {
 	static struct keel_vm_config cfg;
 	struct keel_host_info hi;
@@ -199,7 +201,7 @@ void cmd_create(const struct shell_cmd *cmd)
 	long id, ret;
 
 	if (!host_info(&hi) || !check_create(cmd, &hi))
-		return;
+		return -1;
 	memset(&cfg, 0, sizeof(cfg));
 	strlcpy(cfg.name, cmd->name, sizeof(cfg.name));
 	strlcpy(cfg.image, cmd->image, sizeof(cfg.image));
@@ -215,16 +217,73 @@ void cmd_create(const struct shell_cmd *cmd)
 	id = hv_vm_create(&cfg);
 	if (id < 0) {
 		report_hv_error(what, id);
-		return;
+		return -1;
 	}
 	ret = map_all(cmd, (uint32_t)id);
 	if (ret < 0) {
 		/* nothing may be left behind: the VM goes again */
 		destroy_all((uint32_t)id, cmd->name);
 		report_hv_error(what, ret);
-		return;
+		return -1;
 	}
-	out_printf("created %s (id %ld)\n", cmd->name, id);
+	return id;
+}
+
+void cmd_create(const struct shell_cmd *cmd)
+{
+	long id = create_vm(cmd);
+
+	if (id >= 0)
+		out_printf("created %s (id %ld)\n", cmd->name, id);
+}
+
+/*
+ * cycle: what create, start and destroy do, count times, without their
+ * lines; a progress line every tenth, then the free memory before and
+ * after (the same, unless something leaked).
+ */
+void cmd_cycle(const struct shell_cmd *cmd)
+{
+	struct keel_host_info before, after;
+	uint32_t step = cmd->count >= CYCLE_REPORTS ?
+			cmd->count / CYCLE_REPORTS : 1;
+	uint64_t start = rdtsc();
+	char what[64];
+
+	if (!host_info(&before))
+		return;
+	for (uint32_t i = 1; i <= cmd->count; i++) {
+		long id = create_vm(cmd), ret;
+
+		if (id < 0)
+			return;
+		ret = hv_vm_start((uint32_t)id);
+		if (ret < 0) {
+			snprintf(what, sizeof(what), "start %s", cmd->name);
+			destroy_all((uint32_t)id, cmd->name);
+			report_hv_error(what, ret);
+			return;
+		}
+		ret = destroy_all((uint32_t)id, cmd->name);
+		if (ret < 0) {
+			snprintf(what, sizeof(what), "destroy %s", cmd->name);
+			report_hv_error(what, ret);
+			return;
+		}
+		if (i % step == 0 && i < cmd->count) {
+			out_printf("cycle %s: %u of %u done, %lu ms\n", cmd->name,
+				   i, cmd->count,
+				   (unsigned long)tsc_to_ms(rdtsc() - start));
+			out_flush();
+		}
+	}
+	if (!host_info(&after))
+		return;
+	out_printf("cycled %s %u times in %lu ms; free memory %lu bytes "
+		   "before, %lu after (%s)\n", cmd->name, cmd->count,
+		   (unsigned long)tsc_to_ms(rdtsc() - start),
+		   (unsigned long)before.mem_free, (unsigned long)after.mem_free,
+		   before.mem_free == after.mem_free ? "the same" : "LEAKED");
 }
 
 /* The named VM, if it is not the management VM: else the error line. */

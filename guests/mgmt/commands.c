@@ -23,6 +23,7 @@ static const command_fn handlers[SHELL_VERB_COUNT] = {
 	[SHELL_CONSOLE] = cmd_console,
 	[SHELL_LOG] = cmd_log,
 	[SHELL_REBOOT] = cmd_reboot,
+	[SHELL_CYCLE] = cmd_cycle,
 };
 
 void shell_execute(const struct shell_cmd *cmd)

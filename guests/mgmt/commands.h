@@ -25,6 +25,7 @@ void cmd_start(const struct shell_cmd *cmd);
 void cmd_pause(const struct shell_cmd *cmd);
 void cmd_resume(const struct shell_cmd *cmd);
 void cmd_destroy(const struct shell_cmd *cmd);
+void cmd_cycle(const struct shell_cmd *cmd);
 /* cmd_resize.c */
 void cmd_resize(const struct shell_cmd *cmd);
 /* cmd_tune.c */

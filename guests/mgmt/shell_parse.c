@@ -84,6 +84,11 @@ static const struct verb_spec verbs[SHELL_VERB_COUNT] = {
 		0, 0 },
 	[SHELL_REBOOT] = { "reboot", "reboot", "reset the machine",
 		{ ARG_NONE }, 0, 0 },
+	[SHELL_CYCLE] = { "cycle",
+		"cycle NAME IMAGE [count=N] [create options]",
+		"create, start and destroy a VM N times (a leak test); says "
+		"the free memory before and after",
+		{ ARG_NEW_VM, ARG_IMAGE }, 2, CREATE_OPTS | SHELL_OPT_COUNT },
 };
 
 struct option_spec {
@@ -100,6 +105,7 @@ static const struct option_spec options[] = {
 	{ "slice", SHELL_OPT_SLICE, "slice=MS with MS from 1 to 100" },
 	{ "cpus", SHELL_OPT_CPUS, "cpus=LIST, e.g. cpus=0-3,6 or cpus=all" },
 	{ "args", SHELL_OPT_ARGS, "args=\"TEXT\" (at most 127 characters)" },
+	{ "count", SHELL_OPT_COUNT, "count=N with N from 1 to 1000000" },
 };
 
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
@@ -294,6 +300,9 @@ static int parse_option(const struct verb_spec *spec, const char *word,
 	case SHELL_OPT_CPUS:
 		ok = shell_parse_cpulist(val, vlen, &cmd->cpus);
 		break;
+	case SHELL_OPT_COUNT:
+		ok = parse_ranged(val, 1, SHELL_CYCLE_MAX, &cmd->count);
+		break;
 	default:	/* SHELL_OPT_ARGS */
 		ok = vlen < sizeof(cmd->args);
 		if (ok)
@@ -373,6 +382,7 @@ static void defaults(struct shell_cmd *cmd)
 	cmd->vcpus = SHELL_DEFAULT_VCPUS;
 	cmd->prio = SHELL_DEFAULT_PRIO;
 	cmd->slice_ms = SHELL_DEFAULT_SLICE;
+	cmd->count = 1;
 }
 
 /* Rules across options, after every word was read. */
@@ -383,6 +393,7 @@ static int check_combination(const struct verb_spec *spec,
 
 	switch (cmd->verb) {
 	case SHELL_CREATE:
+	case SHELL_CYCLE:
 		if ((g & SHELL_OPT_MAXMEM) && cmd->maxmem < cmd->mem)
 			return fail(err, size, "maxmem= is below mem=; give a "
 				    "maxmem of at least the memory it starts "

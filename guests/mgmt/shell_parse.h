@@ -56,6 +56,7 @@ enum shell_verb {
 	SHELL_CONSOLE,
 	SHELL_LOG,
 	SHELL_REBOOT,
+	SHELL_CYCLE,
 	SHELL_VERB_COUNT
 };
 
@@ -68,6 +69,9 @@ enum shell_verb {
 #define SHELL_OPT_CPUS   (1u << 5)
 #define SHELL_OPT_ARGS   (1u << 6)
 #define SHELL_FLAG_JSON  (1u << 7)
+#define SHELL_OPT_COUNT  (1u << 8)
+
+#define SHELL_CYCLE_MAX  1000000u	/* cycle's count= */
 
 struct shell_cmd {
 	enum shell_verb verb;
@@ -84,6 +88,7 @@ struct shell_cmd {
 	uint32_t vcpus;
 	uint32_t prio;
 	uint32_t slice_ms;
+	uint32_t count;			/* cycle: how many times (default 1) */
 	char args[KEEL_ARGS_LEN];
 };
 

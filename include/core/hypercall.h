@@ -14,6 +14,15 @@
 struct vm;
 struct keel_vm_info;
 
+/*
+ * A handler's "not now" (another CPU holds what it needs, for example
+ * the VM's memory claim): the guest does not see it. Its vCPU sleeps
+ * HC_RETRY_NS and then makes the same call again (RIP not advanced,
+ * registers as they were), so no CPU spins in the hypervisor waiting.
+ */
+#define HC_RETRY	INT64_MIN
+#define HC_RETRY_NS	100000ull
+
 /* Fills a keel_vm_info about vm (SELF_INFO and VM_INFO). */
 void hc_fill_vm_info(struct vm *vm, struct keel_vm_info *info);
 /* Writes obj (size bytes) to the caller's gpa, which must be len == size. */

@@ -93,6 +93,7 @@ struct vcpu {
 	enum vcpu_state state;
 	struct sched_entity se;		/* its place in the CPU's run queue */
 	uint64_t wake_at_ns;		/* BLOCKED: when to wake, or never */
+	bool halted;			/* BLOCKED in hlt: an interrupt ends it */
 	struct vcpu *sleep_next;	/* the CPU's sleeper list */
 	struct vlapic lapic;		/* its virtual local APIC */
 

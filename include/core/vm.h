@@ -12,6 +12,7 @@
 
 #include <core/config.h>
 #include <core/dev/vuart.h>
+#include <core/extents.h>
 #include <core/vcpu.h>
 #include <keel/abi.h>
 #include <keel/boot_info.h>
@@ -47,13 +48,6 @@ enum vm_state {
 	VM_DESTROYING = 6,
 };
 
-/* Guest-physical [gpa, gpa+bytes) is host-physical [hpa, ...); 2 MiB units. */
-struct vm_extent {
-	uint64_t gpa;
-	uint64_t hpa;
-	uint64_t bytes;
-};
-
 struct vm {
 	uint32_t id;
 	char name[VM_NAME_LEN];
@@ -65,14 +59,20 @@ struct vm {
 	volatile bool paused;		/* its vCPUs stay off the CPUs */
 	char image[VM_NAME_LEN];
 
-	/* memory: mem_bytes is what is mapped now ("actual") */
-	struct spinlock mem_lock;	/* stage-2 tables and extents */
+	/*
+	 * memory: mem_bytes is what is mapped now ("actual"). mem_lock
+	 * covers the stage-2 tables and mem_bytes for guest copies;
+	 * mem_changing is the memory claim (vm_mem_claim), held over every
+	 * whole change of mem_bytes, mem_target and the extents.
+	 */
+	struct spinlock mem_lock;
+	bool mem_changing;
 	uint64_t mem_bytes;
 	uint64_t mem_target;		/* what the management VM asked for */
 	uint64_t mem_max;		/* the hard cap */
 	struct page_table stage2;
-	unsigned int extent_count;
-	struct vm_extent extents[VM_MAX_EXTENTS];
+	struct extent_list extents;
+	struct vm_extent extent_slots[VM_MAX_EXTENTS];
 
 	unsigned int vcpu_count;
 	struct vcpu vcpus[VM_MAX_VCPUS];
@@ -121,8 +121,10 @@ int guest_mem_read(struct vm *vm, uint64_t gpa, void *dst, size_t len);
 int guest_mem_check(struct vm *vm, uint64_t gpa, size_t len);
 int guest_mem_write(struct vm *vm, uint64_t gpa, const void *src, size_t len);
 
-/* A byte the guest wrote to its console (virtual COM1 or hypercall). */
+/* A byte the guest wrote to its console (virtual COM1). */
 void vm_console_putc(struct vm *vm, char c);
+/* Bytes the guest wrote to its console at once (CONSOLE_WRITE). */
+void vm_console_write(struct vm *vm, const char *s, size_t len);
 
 /*
  * Console ring positions (docs/hypercalls.md §4.8 CONSOLE_READ): copies
@@ -142,8 +144,11 @@ extern struct vm *console_owner;
 void vm_take_console(struct vm *vm);
 /* The owner stopped for good: the hypervisor prints its log again. */
 void vm_release_console(struct vm *vm);
-/* The scheduler's poll hook: reads the UART while a VM has the console. */
-bool vm_console_poll(void);
+/*
+ * The scheduler's poll hook: reads the UART while a VM has the console,
+ * sends queued console output; in how many ns to call again on cpu.
+ */
+uint64_t vm_console_poll(unsigned int cpu);
 
 /* The VM with this id, or NULL; vm_ids lists them (at most max), in order. */
 struct vm *vm_find(uint32_t id);
@@ -152,8 +157,21 @@ unsigned int vm_ids(uint32_t *ids, unsigned int max);
 unsigned int vm_count_live(void);
 
 /*
+ * The memory claim: every change of a VM's memory (create, VM_SET_MEM
+ * grow or shrink, MEM_RELEASE, destroy) holds it from the decision based
+ * on mem_bytes and mem_target to the last frame freed, so two changes
+ * never overlap and no extent is cut, no frame freed, twice. It is a
+ * try-lock: the holder may scrub 256 MiB or more with interrupts off, so
+ * a caller that finds it taken must not spin; hypercalls return
+ * HC_RETRY (core/hypercall.h) and the vCPU tries again after a pause.
+ */
+bool vm_mem_claim(struct vm *vm);
+void vm_mem_unclaim(struct vm *vm);
+
+/*
  * Maps zeroed memory from mem_bytes up to to, at most budget bytes of it
- * (growing). 0 or -KEEL_ENOMEM (what was mapped stays).
+ * (growing). 0 or -KEEL_ENOMEM (what was mapped stays). The caller holds
+ * the memory claim, as for vm_shrink.
  */
 int vm_grow(struct vm *vm, uint64_t to, uint64_t budget);
 /*

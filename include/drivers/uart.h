@@ -9,6 +9,7 @@
 #define KEEL_DRIVERS_UART_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define UART_COM1_PORT    0x3f8
@@ -53,8 +54,15 @@ struct uart_config {
 bool uart_init(const struct uart_config *c);
 /* Whether a console UART is up. */
 bool uart_ready(void);
+/* These wait (bounded) for the transmitter: boot, panic, the shell. */
 void uart_putc(char c);
 void uart_write(const char *s, uint64_t len);
+/*
+ * Writes the first bytes of s as they are (no LF to CRLF), only as many
+ * as the transmitter takes now without waiting: up to its FIFO's 16 when
+ * it is empty, else none. Returns how many; len when there is no UART.
+ */
+size_t uart_write_ready(const char *s, size_t len);
 /* Returns a received byte, or -1 when none is waiting. */
 int uart_getc(void);
 /* Moves received bytes from the UART's FIFO into the driver's buffer. */

@@ -32,11 +32,15 @@ int sched_vcpu_start(struct vcpu *v);
 /* The running vCPU gives up the rest of its slice (yield hypercall). */
 void sched_vcpu_yield(struct vcpu *v);
 
-/* The running vCPU sleeps for ns (sleep hypercall, hlt with a timer). */
-void sched_vcpu_sleep(struct vcpu *v, uint64_t ns);
+/*
+ * The running vCPU sleeps for ns: in hlt (halted), until then or until an
+ * interrupt is pending for it; in the sleep hypercall, for all of ns (an
+ * interrupt waits in its IRR until the sleep is over, docs/hypercalls.md).
+ */
+void sched_vcpu_sleep(struct vcpu *v, uint64_t ns, bool halted);
 
 /*
- * Wakes v if it is blocked (an interrupt was made pending for it), on
+ * Wakes v if it is halted (an interrupt was made pending for it), on
  * whichever CPU it lives: under that CPU's run-queue lock, then an IPI.
  */
 void sched_vcpu_wake(struct vcpu *v);
@@ -81,15 +85,20 @@ struct sched_hooks {
 	 * sched_resched_pending or until v is no longer runnable.
 	 */
 	void (*run)(struct vcpu *v, uint64_t deadline_tsc);
-	/* Must blocked v run anyway (an interrupt is pending)? Lock held. */
+	/*
+	 * Must blocked v run anyway (halted, and an interrupt is pending)?
+	 * Lock held.
+	 */
 	bool (*wake_pending)(struct vcpu *v);
 	/* v stopped for good and left its run queue: its end. */
 	void (*retire)(struct vcpu *v);
 	/*
-	 * Called on every pass of every CPU's loop (may be NULL). True: call
-	 * again soon, and CPU 0 comes back within SCHED_POLL_NS.
+	 * Called on every pass of every CPU's loop, before the pick (may be
+	 * NULL): the console's work (typing, queued output). Returns in how
+	 * many ns it wants to run again on that CPU (the loop's timer is
+	 * armed no later), or UINT64_MAX.
 	 */
-	bool (*poll)(void);
+	uint64_t (*poll)(unsigned int cpu);
 };
 
 #define SCHED_POLL_NS 1000000ULL	/* 1 ms */

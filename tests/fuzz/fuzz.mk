@@ -5,6 +5,9 @@
 #   make fuzz-build    build every target
 #   make fuzz-smoke    a short bounded run of each, from the seed corpus
 #                      (FUZZ_RUNS, FUZZ_TIME to change the bounds)
+#   make fuzz-long     every target to FUZZ_LONG_RUNS executions (10 million
+#                      by default, no time bound), one summary line each:
+#                      executions, seconds, corpus size, ok or the crash file
 #
 # A longer run by hand: build/fuzz/fuzz_elf build/fuzz/work-fuzz_elf \
 #     tests/fuzz/corpus/fuzz_elf -max_total_time=3600
@@ -28,7 +31,9 @@ FUZZ_SRCS_fuzz_shell  := guests/mgmt/shell_parse.c guests/mgmt/lineedit.c \
 FUZZ_FLAGS_fuzz_shell := -Iguests/mgmt
 FUZZ_HDRS_fuzz_shell  := $(wildcard guests/mgmt/*.h)
 
-.PHONY: fuzz-build fuzz-smoke
+FUZZ_LONG_RUNS ?= 10000000
+
+.PHONY: fuzz-build fuzz-smoke fuzz-long
 
 fuzz-build: $(FUZZ_BINS)
 
@@ -56,3 +61,33 @@ fuzz-smoke: fuzz-build
 		tail -1 $(FUZZ_DIR)/$$t.log; \
 		echo "ok - $$t"; \
 	done
+
+# Runs every target even after a crash, then fails if any crashed. The
+# summary comes from libFuzzer's final stats (stat::number_of_executed_units).
+fuzz-long: fuzz-build
+	@failed=0; \
+	for t in $(FUZZ_NAMES); do \
+		mkdir -p $(FUZZ_DIR)/work-$$t; \
+		echo "== $$t ($(FUZZ_LONG_RUNS) runs)"; \
+		start=$$(date +%s); \
+		$(FUZZ_DIR)/$$t -runs=$(FUZZ_LONG_RUNS) \
+			-artifact_prefix=$(FUZZ_DIR)/long-$$t- \
+			-print_final_stats=1 \
+			$(FUZZ_DIR)/work-$$t tests/fuzz/corpus/$$t \
+			>$(FUZZ_DIR)/$$t.long.log 2>&1; \
+		rc=$$?; secs=$$(( $$(date +%s) - start )); \
+		execs=$$(sed -n 's/^stat::number_of_executed_units: *//p' \
+			$(FUZZ_DIR)/$$t.long.log); \
+		corpus=$$(ls $(FUZZ_DIR)/work-$$t | wc -l); \
+		if [ $$rc -eq 0 ]; then \
+			echo "ok - $$t: $${execs:-?} execs in $$secs s, corpus $$corpus"; \
+		else \
+			failed=$$((failed + 1)); \
+			tail -30 $(FUZZ_DIR)/$$t.long.log; \
+			echo "not ok - $$t: exit $$rc after $${execs:-?} execs," \
+				"$$secs s; $$(ls $(FUZZ_DIR)/long-$$t-* 2>/dev/null)"; \
+		fi; \
+	done; \
+	echo "fuzz-long: $$(( $(words $(FUZZ_NAMES)) - failed )) passed," \
+		"$$failed failed"; \
+	[ $$failed -eq 0 ]

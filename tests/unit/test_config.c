@@ -132,6 +132,10 @@ static void test_crlf_and_no_trailing_newline(void **state)
 	assert_string_equal(cfg.cmdline, "x y");
 	parse_ok("module m /m.elf\nvm v image=m cpu=3");
 	assert_int_equal(cfg.vms[0].cpu, 3);
+	/* every vm option on one line (the hostile suite found 6 was the limit) */
+	parse_ok("module m /m.elf\nvm v image=m mem=32M maxmem=64M vcpus=2 "
+		 "cpus=0-1 cpu=1 prio=9 slice=5 args=\"x\" role=mgmt\n");
+	assert_int_equal(cfg.vms[0].slice_ms, 5);
 	parse_ok("module m /m.elf\r\nvm v image=m args=\"q\"\r");
 	assert_string_equal(cfg.vms[0].args, "q");
 }
@@ -242,7 +246,8 @@ static void test_statement_arity(void **state)
 	check_error("vm\n", 1, "vm needs a name");
 	check_error("module m /m\nvm v\n", 2, "vm needs image=MODULE");
 	check_error("module m /m\nvm v mem=4M\n", 2, "vm needs image=MODULE");
-	check_error("vm v a=1 b=2 c=3 d=4 e=5 f=6 g=7\n", 1, "too many words");
+	check_error("vm v a=1 b=2 c=3 d=4 e=5 f=6 g=7 h=8 i=9 j=10 k=11 l=12 m=13 n=14 o=15\n",
+		    1, "too many words");
 }
 
 static void test_bad_names(void **state)

@@ -115,6 +115,8 @@ static int vm_setup(void **state)
 	assert_non_null(vm);
 	memset(&pool, 0, sizeof(pool));
 	pool.fail_after = UINT32_MAX;
+	vm->extents = (struct extent_list){ .max = VM_MAX_EXTENTS,
+					    .ext = vm->extent_slots };
 	assert_int_equal(pt_init(&vm->stage2, PT_EPT, false, &tables), 0);
 	vm_set_hypervisor_range(0, 0);
 	*state = vm;
@@ -158,11 +160,11 @@ static void test_grow_maps_zeroed_extents(void **state)
 
 	assert_int_equal(vm_grow(vm, 6 * MIB, UINT64_MAX), 0);
 	assert_int_equal(vm->mem_bytes, 6 * MIB);
-	assert_int_equal(vm->extent_count, 3);
+	assert_int_equal(vm->extents.count, 3);
 	assert_int_equal(pool.live, 3);
-	for (unsigned int i = 0; i < vm->extent_count; i++) {
-		assert_int_equal(vm->extents[i].gpa, i * 2 * MIB);
-		assert_int_equal(vm->extents[i].bytes, 2 * MIB);
+	for (unsigned int i = 0; i < vm->extents.count; i++) {
+		assert_int_equal(vm->extents.ext[i].gpa, i * 2 * MIB);
+		assert_int_equal(vm->extents.ext[i].bytes, 2 * MIB);
 	}
 	/* the 0xaa a previous owner left is gone */
 	assert_true(all_bytes(vm, 0, 6 * MIB, 0));
@@ -191,7 +193,7 @@ static void test_grow_out_of_frames(void **state)
 	assert_int_equal(vm_grow(vm, 8 * MIB, UINT64_MAX), -KEEL_ENOMEM);
 	/* what was mapped stays mapped and counted */
 	assert_int_equal(vm->mem_bytes, 4 * MIB);
-	assert_int_equal(vm->extent_count, 2);
+	assert_int_equal(vm->extents.count, 2);
 	assert_int_equal(guest_mem_audit(vm), 0);
 }
 
@@ -202,13 +204,13 @@ static void test_copies_cross_extents(void **state)
 
 	assert_int_equal(vm_grow(vm, 4 * MIB, UINT64_MAX), 0);
 	/* the two extents are separate heap blocks: the copy must walk */
-	assert_true(vm->extents[1].hpa != vm->extents[0].hpa + 2 * MIB);
+	assert_true(vm->extents.ext[1].hpa != vm->extents.ext[0].hpa + 2 * MIB);
 	for (size_t i = 0; i < sizeof(in); i++)
 		in[i] = (uint8_t)(i * 7 + 1);
 	assert_int_equal(guest_mem_write(vm, 2 * MIB - 4096, in, sizeof(in)), 0);
 	assert_int_equal(guest_mem_read(vm, 2 * MIB - 4096, out, sizeof(out)), 0);
 	assert_memory_equal(in, out, sizeof(in));
-	assert_int_equal(((uint8_t *)vm->extents[1].hpa)[0], in[4096]);
+	assert_int_equal(((uint8_t *)vm->extents.ext[1].hpa)[0], in[4096]);
 	assert_int_equal(guest_mem_check(vm, 0, 4 * MIB), 0);
 }
 
@@ -236,7 +238,7 @@ static void test_shrink_unmaps_scrubs_and_frees(void **state)
 	assert_int_equal(guest_mem_write(vm, 5 * MIB, &b, 1), 0);
 	assert_int_equal(vm_shrink(vm, 2 * MIB, UINT64_MAX), 0);
 	assert_int_equal(vm->mem_bytes, 2 * MIB);
-	assert_int_equal(vm->extent_count, 1);
+	assert_int_equal(vm->extents.count, 1);
 	assert_int_equal(pool.live, 1);
 	assert_int_equal(pool.freed_dirty, 0);
 	assert_int_equal(pool.shootdowns, 1);
@@ -260,7 +262,7 @@ static void test_shrink_keeps_budget(void **state)
 	assert_int_equal(pool.live, 1);
 	assert_int_equal(vm_shrink(vm, 0, UINT64_MAX), 0);
 	assert_int_equal(vm->mem_bytes, 0);
-	assert_int_equal(vm->extent_count, 0);
+	assert_int_equal(vm->extents.count, 0);
 	assert_int_equal(pool.live, 0);
 }
 
@@ -272,14 +274,14 @@ static void test_audit_finds_foreign_frames(void **state)
 	assert_int_equal(vm_grow(vm, 4 * MIB, UINT64_MAX), 0);
 	assert_int_equal(guest_mem_audit(vm), 0);
 	/* the tables map a frame the extents do not record */
-	hpa = vm->extents[1].hpa;
-	vm->extents[1].hpa += 2 * MIB;
+	hpa = vm->extents.ext[1].hpa;
+	vm->extents.ext[1].hpa += 2 * MIB;
 	assert_int_equal(guest_mem_audit(vm), -KEEL_EFAULT);
-	vm->extents[1].hpa = hpa;
+	vm->extents.ext[1].hpa = hpa;
 	/* a mapping beyond the last extent */
-	vm->extent_count--;
+	vm->extents.count--;
 	assert_int_equal(guest_mem_audit(vm), -KEEL_EFAULT);
-	vm->extent_count++;
+	vm->extents.count++;
 	/* a frame inside the hypervisor's range */
 	vm_set_hypervisor_range(hpa + 4096, hpa + 8192);
 	assert_int_equal(guest_mem_audit(vm), -KEEL_EFAULT);

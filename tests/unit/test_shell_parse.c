@@ -114,6 +114,31 @@ static void test_create_defaults(void **state)
 	assert_string_equal(cmd.args, "");
 }
 
+static void test_cycle(void **state)
+{
+	parse_ok("cycle c hello");
+	assert_int_equal(cmd.verb, SHELL_CYCLE);
+	assert_string_equal(cmd.name, "c");
+	assert_string_equal(cmd.image, "hello");
+	assert_int_equal(cmd.count, 1);
+	assert_int_equal(cmd.mem, 16 * MIB);
+	parse_ok("cycle c hello count=10000 mem=2M vcpus=2");
+	assert_int_equal(cmd.count, 10000);
+	assert_int_equal(cmd.mem, 2 * MIB);
+	assert_int_equal(cmd.vcpus, 2);
+	assert_int_equal(cmd.given, SHELL_OPT_COUNT | SHELL_OPT_MEM |
+			 SHELL_OPT_VCPUS);
+	parse_ok("cycle c hello count=1000000");
+	assert_int_equal(cmd.count, 1000000);
+	parse_bad("cycle c hello count=0", "count=N with N from 1 to 1000000");
+	parse_bad("cycle c hello count=1000001", "count=");
+	parse_bad("cycle c hello count=x", "count=");
+	parse_bad("cycle c", "usage: cycle NAME IMAGE");
+	parse_bad("cycle c hello mem=4M maxmem=2M", "maxmem= is below mem=");
+	/* count= belongs to cycle only */
+	parse_bad("create c hello count=2", "create takes no option 'count='");
+}
+
 static void test_create_all_options(void **state)
 {
 	parse_ok("create db memtest mem=32M maxmem=1G vcpus=4 prio=31 "
@@ -381,6 +406,7 @@ int main(void)
 		cmocka_unit_test(test_vm_verbs),
 		cmocka_unit_test(test_create_defaults),
 		cmocka_unit_test(test_create_all_options),
+		cmocka_unit_test(test_cycle),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_cpulists),
 		cmocka_unit_test(test_names),

@@ -18,7 +18,8 @@ UNIT_DEPS   := $(wildcard include/*/*.h include/*/*/*.h tests/unit/*.h \
 UNIT_NAMES  := test_lib test_string test_config test_elf test_frame \
 	test_pagetable test_sched_policy test_sched_sim test_spcr test_smp_plan \
 	test_tsc_freq test_shell_parse test_shell_lineedit test_shell_output \
-	test_hc_check test_vmx_timer test_guest_mem
+	test_hc_check test_vmx_timer test_guest_mem test_vlapic_timer \
+	test_extents
 UNIT_BINS   := $(addprefix $(UNIT_DIR)/,$(UNIT_NAMES))
 
 # Product sources each test links against.
@@ -29,12 +30,14 @@ UNIT_SRCS_test_elf       := core/load/elf.c
 UNIT_SRCS_test_frame     := mm/buddy.c
 UNIT_SRCS_test_pagetable := mm/pagetable.c
 UNIT_SRCS_test_hc_check  := core/hc_check.c mm/pagetable.c lib/parse.c
-UNIT_SRCS_test_guest_mem := core/guest_mem.c core/hc_check.c mm/pagetable.c \
-	lib/parse.c
+UNIT_SRCS_test_guest_mem := core/guest_mem.c core/extents.c core/hc_check.c \
+	mm/pagetable.c lib/parse.c
+UNIT_SRCS_test_extents   := core/extents.c
 UNIT_SRCS_test_spcr      := drivers/spcr.c drivers/serial_select.c \
 	drivers/acpi.c
 UNIT_SRCS_test_smp_plan  := arch/x86/smp_plan.c
 UNIT_SRCS_test_tsc_freq  := arch/x86/tsc_freq.c
+UNIT_SRCS_test_vlapic_timer := core/dev/vlapic_timer.c
 UNIT_SRCS_test_sched_policy := sched/policy.c
 UNIT_SRCS_test_sched_sim    := sched/policy.c tests/unit/sched_sim.c
 # The management VM's shell: its pure parts (guests/mgmt)

@@ -4,7 +4,9 @@
  * 0x800-0x8ff, the timer in one-shot and periodic mode, and the interrupt
  * request and in-service registers that decide what to inject. The timer
  * counts at the TSC rate (start_info.tsc_khz) divided by its divide
- * register. A guest that touches the xAPIC MMIO page is stopped.
+ * register; its arithmetic, the minimum period of a periodic timer
+ * included, is in core/dev/vlapic_timer.h. A guest that touches the xAPIC
+ * MMIO page is stopped.
  */
 #ifndef KEEL_CORE_VLAPIC_H
 #define KEEL_CORE_VLAPIC_H
@@ -18,7 +20,8 @@
 struct vlapic {
 	uint32_t tpr, svr, ldr_unused, lvt_timer, divide, initial_count;
 	uint64_t deadline_ns;	/* next timer expiry, UINT64_MAX: none */
-	uint64_t period_ns;	/* periodic mode: re-arm with this, else 0 */
+	/* periodic mode: re-arm with this (>= VLAPIC_MIN_PERIOD_NS), else 0 */
+	uint64_t period_ns;
 	uint64_t irr[4], isr[4];	/* 256-bit request / in-service */
 };
 

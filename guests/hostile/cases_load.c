@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Load an attacker can put on its CPU: timer and IPI storms, a CPU hog,
+ * console floods. Each must leave the victims their share (the test reads
+ * their rounds and largest gap) and keep the attacker's own sleeps on time.
+ */
+#include <lib/string.h>
+
+#include "cases.h"
+#include "hostile.h"
+
+#define STORM_MS 200
+#define SVR_ENABLE 0x100
+#define LVT_PERIODIC (1u << 17)
+#define LVT_MASKED (1u << 16)
+
+static void spin_ms(uint64_t ms)
+{
+	uint64_t end = rdtsc() + ms_to_tsc(ms);
+
+	while (rdtsc() < end)
+		__asm__ volatile("pause");
+}
+
+static uint64_t timed_sleep_ms(uint64_t ms)
+{
+	uint64_t t0 = rdtsc();
+
+	sleep_ns(ms * 1000000);
+	return tsc_to_ms(rdtsc() - t0);
+}
+
+static void judge_sleep(const char *during, uint64_t took)
+{
+	if (took < 1000 || took > 1500)
+		fail("a 1 s sleep during %s took %lu ms", during, took);
+}
+
+/*
+ * Periodic mode at divide 1: initial count 1 (far below a nanosecond),
+ * then count 1000 (well below a microsecond). The timer must keep firing
+ * (at the hypervisor's minimum period), the guest must make progress
+ * between the interrupts, and a 1 s sleep under the storm takes 1 s.
+ */
+void case_timer_storm(void)
+{
+	uint64_t took, ticks1, ticks2;
+
+	wrmsr(X2_SVR, SVR_ENABLE | 0xff);
+	wrmsr(X2_TIMER_DIV, 0xb);		/* divide by 1 */
+	wrmsr(X2_LVT_TIMER, STORM_VECTOR | LVT_PERIODIC);
+	trap.ticks = 0;
+	wrmsr(X2_TIMER_INIT, 1);
+	__asm__ volatile("sti");
+	spin_ms(STORM_MS);
+	ticks1 = trap.ticks;
+	__asm__ volatile("cli");
+	trap.ticks = 0;
+	wrmsr(X2_TIMER_INIT, 1000);
+	__asm__ volatile("sti");
+	spin_ms(STORM_MS);
+	ticks2 = trap.ticks;
+	took = timed_sleep_ms(1000);
+	__asm__ volatile("cli");
+	wrmsr(X2_TIMER_INIT, 0);
+	wrmsr(X2_LVT_TIMER, LVT_MASKED);
+	gprintf("hostile: timer_storm: count 1: %lu interrupts in %u ms; count 1000: %lu; 1 s sleep took %lu ms\n",
+		ticks1, STORM_MS, ticks2, took);
+	if (ticks1 < 10)
+		fail("a periodic timer with count 1 fired %lu times in %u ms", ticks1,
+		     STORM_MS);
+	else if (ticks2 < 10)
+		fail("a periodic timer with count 1000 fired %lu times in %u ms",
+		     ticks2, STORM_MS);
+	else
+		judge_sleep("a sub-microsecond periodic timer", took);
+}
+
+void case_ipi_storm(void)
+{
+	uint64_t end, sent = 0, took;
+
+	trap.ticks = 0;
+	wrmsr(X2_SVR, SVR_ENABLE | 0xff);
+	__asm__ volatile("sti");
+	end = rdtsc() + ms_to_tsc(STORM_MS);
+	while (rdtsc() < end) {
+		wrmsr(X2_SELF_IPI, IPI_VECTOR);
+		wrmsr(X2_ICR, (1ull << 18) | IPI_VECTOR);	/* self shorthand */
+		wrmsr(X2_ICR, (2ull << 18) | IPI_VECTOR);	/* all, incl. self */
+		wrmsr(X2_ICR, (1ull << 32) | IPI_VECTOR);	/* vCPU 1 (done) */
+		sent += 4;
+	}
+	__asm__ volatile("cli");
+	took = timed_sleep_ms(1000);
+	gprintf("hostile: ipi_storm: %lu IPIs sent, %lu taken in %u ms; 1 s sleep took %lu ms\n",
+		sent, trap.ticks, STORM_MS, took);
+	judge_sleep("after an IPI storm", took);
+	if (!trap.ticks)
+		fail("no self-IPI was delivered");
+}
+
+void case_cpu_hog(void)
+{
+	uint64_t t0 = rdtsc(), loops = 0;
+
+	while (rdtsc() - t0 < ms_to_tsc(500))
+		loops++;
+	gprintf("hostile: cpu_hog: spun 500 ms (%lu loops)\n", loops);
+}
+
+static char flood[4096];
+
+/*
+ * The console is shared: a flood fills the hypervisor's output queue and
+ * lines printed meanwhile may be dropped. So the floods wait for their
+ * slot (args flood_at=MS after this VM started, when the other attackers
+ * are done) and wait for the queue to drain before their result line.
+ */
+#define DRAIN_MS 3000
+
+static uint64_t vm_start_ms;
+
+static void wait_for_flood_slot(void)
+{
+	uint64_t at;
+
+	if (!vm_start_ms)
+		vm_start_ms = now_ms();
+	at = vm_start_ms + arg_u64("flood_at", 0);
+	while (now_ms() < at)
+		sleep_ns(10000000);
+}
+
+void hostile_load_start(void)
+{
+	vm_start_ms = now_ms();
+}
+
+void case_console_flood_hc(void)
+{
+	uint64_t t0, took;
+
+	wait_for_flood_slot();
+	t0 = rdtsc();
+	for (unsigned int i = 0; i < sizeof(flood); i++)
+		flood[i] = i % 64 == 63 ? '\n' : "flood-hypercall-"[i % 16];
+	for (int i = 0; i < 16; i++) {
+		long r = hc(KEEL_HC_CONSOLE_WRITE, (uint64_t)flood, sizeof(flood), 0, 0);
+
+		if (r != (long)sizeof(flood)) {
+			fail("console_write returned %ld", r);
+			return;
+		}
+	}
+	took = tsc_to_ms(rdtsc() - t0);
+	sleep_ns(DRAIN_MS * 1000000ull);
+	gprintf("\nhostile: console_flood_hc: 64 KiB in %lu ms\n", took);
+}
+
+void case_console_flood_com1(void)
+{
+	uint64_t t0 = rdtsc(), took;
+
+	for (unsigned int i = 0; i < 16384; i++)
+		console_putc(i % 64 == 63 ? '\n' : "flood-com1------"[i % 16]);
+	took = tsc_to_ms(rdtsc() - t0);
+	sleep_ns(DRAIN_MS * 1000000ull);
+	gprintf("\nhostile: console_flood_com1: 16 KiB in %lu ms\n", took);
+}
+
+void case_cr8_max_sleep(void)
+{
+	uint64_t took;
+
+	write_cr8_(15);		/* masks every interrupt class this vCPU can */
+	took = timed_sleep_ms(20);
+	write_cr8_(0);
+	if (took > 500)
+		fail("a 20 ms sleep with CR8=15 took %lu ms", took);
+}
+
+/* ---------------------------------------------------- forbidden accesses */
+
+static void probe_read(uint64_t gpa, const char *what)
+{
+	uint64_t v;
+
+	gprintf("hostile: probe: reading %s at %#lx\n", what, gpa);
+	v = *(volatile uint64_t *)gpa;
+	fail("read %s at %#lx returned %#lx", what, gpa, v);
+}
+
+void case_probe_end(void)
+{
+	probe_read(start_info->mem_bytes, "past the end of RAM");
+}
+
+void case_probe_hv_read(void)
+{
+	probe_read(start_info->hv_phys_start, "the hypervisor's image");
+}
+
+void case_probe_hv_write(void)
+{
+	gprintf("hostile: probe: writing the hypervisor's image at %#lx\n",
+		start_info->hv_phys_start + 0x1000);
+	*(volatile uint64_t *)(start_info->hv_phys_start + 0x1000) = 0;
+	fail("write to the hypervisor's image went through");
+}
+
+void case_probe_lapic(void)
+{
+	probe_read(0xfee00000ull, "the host's local APIC");
+}
+
+void case_probe_ioapic(void)
+{
+	probe_read(0xfec00000ull, "the host's I/O APIC");
+}
+
+void case_probe_exec(void)
+{
+	void (*f)(void) = (void (*)(void))start_info->mem_bytes;
+
+	gprintf("hostile: probe: executing past the end of RAM at %#lx\n",
+		start_info->mem_bytes);
+	f();
+	fail("executed past the end of RAM");
+}
+
+void case_triple_fault(void)
+{
+	struct __attribute__((packed)) { uint16_t limit; uint64_t base; } idtr = { 0, 0 };
+
+	__asm__ volatile("lidt %0; ud2" : : "m"(idtr));
+	fail("survived ud2 with no IDT");
+}
+
+void case_string_io(void)
+{
+	static const char s[] = "outsb\n";
+
+	__asm__ volatile("rep outsb" : : "S"(s), "c"(6ul), "d"(0x3f8) : "memory");
+	fail("string I/O went on");
+}
+
+/* An instruction every x86 CPU executes at CPL 0 must not stop the VM. */
+void case_invd_survives(void)
+{
+	__asm__ volatile("invd" ::: "memory");
+}
