@@ -9,6 +9,7 @@ SMP     ?= 2
 MEM     ?= 512M
 ACCEL   ?= tcg
 GUESTS  ?=
+DEBUG   ?= 0
 
 CC      ?= gcc
 LD      ?= ld
@@ -17,17 +18,20 @@ OBJCOPY ?= objcopy
 .DEFAULT_GOAL := all
 .SECONDARY:
 .PHONY: all help clean hypervisor run test unit integration hostile image bench \
-	esp soak
+	esp soak check-layers
 
 help:
 	@echo "make            build the loader, hypervisor and guests into $(BUILD)/"
 	@echo "make run        boot in an emulator with the serial console here"
 	@echo "                VENDOR=amd (QEMU, SVM; default) | intel (Bochs, VMX)"
 	@echo "                SMP=N MEM=SIZE ACCEL=tcg|kvm GUESTS=\"file ...\""
+	@echo "                DEBUG=1: check the stated preconditions (DEBUG_ASSERT)"
 	@echo "make image      $(BUILD)/keel.img: a GPT disk image for real machines;"
 	@echo "                write it with tools/flash (docs/hardware.md)"
 	@echo "make test       unit and integration tests (installs Debian packages as root)"
 	@echo "make unit       host unit tests only"
+	@echo "make check-layers  the hypervisor's modules keep their layers"
+	@echo "                (tools/layers.txt, docs/architecture.md)"
 	@echo "make hostile    the hostile-guest suite on both vendors (docs/hostile.md)"
 	@echo "make bench      instruction counts of exit/switch paths -> $(BUILD)/bench"
 	@echo "make soak       10,000 create/start/destroy cycles through the management"
@@ -37,28 +41,46 @@ help:
 	@echo "                (FUZZ_LONG_RUNS=N), one summary line each"
 	@echo "make clean      remove $(BUILD)/"
 
+# ------------------------------------------------------------------- C flags
+# One base for every C compile in the tree (hypervisor, loader, guests,
+# host tests, fuzz targets, bench); each build adds its own parts below or
+# in its fragment. -I. reaches the back-ends' own headers (arch/x86/vmx/).
+C_WARN  := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
+	-Wredundant-decls -Wcast-qual
+C_BASE  := -std=c11 -g $(C_WARN) -Iinclude -I.
+C_DEPS  := -MMD -MP
+# Freestanding x86-64 code without SSE or a C library: hypervisor, guests.
+C_FREESTANDING := -ffreestanding -fno-builtin -nostdinc \
+	-isystem $(shell $(CC) -print-file-name=include) \
+	-mno-red-zone -mgeneral-regs-only -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -fno-strict-aliasing
+# Every object depends on these: a changed flag rebuilds what it affects.
+BUILD_MAKEFILES := Makefile $(wildcard boot/boot.mk guests/guests.mk \
+	tests/unit/unit.mk tests/fuzz/fuzz.mk tools/tools.mk tests/bench/bench.mk)
+
 # ---------------------------------------------------------------- hypervisor
-HV_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-	-ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
-	-mno-red-zone -mgeneral-regs-only -mno-sse -mno-mmx -mno-80387 \
-	-mcmodel=kernel -fno-pic -fno-pie -fno-stack-protector \
-	-fno-asynchronous-unwind-tables \
-	-fno-strict-aliasing -fno-common -Iinclude -MMD -MP
-HV_ASFLAGS := -Iinclude -MMD -MP -D__ASSEMBLY__
+HV_CFLAGS := $(C_BASE) $(C_DEPS) -O2 -Wno-unused-parameter $(C_FREESTANDING) \
+	-mno-sse -mno-mmx -mno-80387 -mcmodel=kernel -fno-pic -fno-pie \
+	-fno-common
+ifeq ($(DEBUG),1)
+HV_CFLAGS += -DKEEL_DEBUG	# stated preconditions are checked (DEBUG_ASSERT)
+endif
+HV_ASFLAGS := -Iinclude -I. $(C_DEPS) -D__ASSEMBLY__
 HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 \
 	-z noexecstack --no-warn-rwx-segments -T linker.ld
 
 HV_SRCS := $(sort $(wildcard arch/x86/*.c arch/x86/*.S arch/x86/vmx/*.c \
-	arch/x86/vmx/*.S arch/x86/svm/*.c arch/x86/svm/*.S core/*.c mm/*.c \
+	arch/x86/vmx/*.S arch/x86/svm/*.c arch/x86/svm/*.S base/*.c core/*.c core/dev/*.c \
+	core/load/*.c init/*.c mm/*.c \
 	sched/*.c drivers/*.c lib/*.c))
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 HV_ELF  := $(BUILD)/keel.elf
 
-$(BUILD)/hv/%.c.o: %.c
+$(BUILD)/hv/%.c.o: %.c $(BUILD_MAKEFILES)
 	@mkdir -p $(dir $@)
 	$(CC) $(HV_CFLAGS) -c $< -o $@
 
-$(BUILD)/hv/%.S.o: %.S
+$(BUILD)/hv/%.S.o: %.S $(BUILD_MAKEFILES)
 	@mkdir -p $(dir $@)
 	$(CC) $(HV_ASFLAGS) -c $< -o $@
 
@@ -67,6 +89,10 @@ $(HV_ELF): $(HV_OBJS) linker.ld
 	@size $@
 
 hypervisor: $(HV_ELF)
+
+# Upward uses and cycles between the hypervisor's files, from their symbols.
+check-layers: $(HV_ELF) tools/layers.txt
+	/usr/bin/python3 tools/check-layers $(BUILD)
 
 -include $(HV_OBJS:.o=.d)
 

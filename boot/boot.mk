@@ -14,21 +14,23 @@ EFI_LDS     := $(EFI_LIB)/elf_x86_64_efi.lds
 LOADER_EFI  := $(BUILD)/BOOTX64.EFI
 LOADER_SO   := $(BUILD)/loader/loader.so
 
-LOADER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
+# The base flags (Makefile), with GNU C for the EFI headers and their own
+# include path instead of -nostdinc.
+LOADER_CFLAGS := $(C_BASE) -std=gnu11 $(C_DEPS) -O2 \
 	-fpic -fshort-wchar -mno-red-zone -ffreestanding -fno-builtin \
 	-fno-stack-protector -fno-strict-aliasing -fno-asynchronous-unwind-tables \
 	-mgeneral-regs-only -DGNU_EFI_USE_MS_ABI \
-	-I$(EFI_INC) -I$(EFI_INC)/x86_64 -Iinclude -MMD -MP
+	-I$(EFI_INC) -I$(EFI_INC)/x86_64
 LOADER_LDFLAGS := -nostdlib -znocombreloc -T $(EFI_LDS) -shared -Bsymbolic \
 	--no-undefined -L$(EFI_LIB)
 
 # Shared code from the hypervisor tree the loader needs.
-LOADER_SHARED := core/config.c core/elf.c lib/string.c lib/parse.c lib/format.c \
+LOADER_SHARED := core/config.c core/load/elf.c lib/string.c lib/parse.c lib/format.c \
 	drivers/acpi.c drivers/spcr.c drivers/serial_select.c
 LOADER_SRCS := $(sort $(wildcard boot/*.c)) $(LOADER_SHARED)
 LOADER_OBJS := $(patsubst %.c,$(BUILD)/loader/%.o,$(LOADER_SRCS))
 
-$(BUILD)/loader/%.o: %.c
+$(BUILD)/loader/%.o: %.c $(BUILD_MAKEFILES)
 	@mkdir -p $(dir $@)
 	$(CC) $(LOADER_CFLAGS) -c $< -o $@
 

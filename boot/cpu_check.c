@@ -8,33 +8,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <arch/msr.h>	/* the hypervisor's MSR and CPUID names */
+#include <arch/x86.h>
 #include <lib/string.h>
 
 #include "loader.h"
-
-#define CPUID_1_ECX_VMX		(1u << 5)
-#define CPUID_80000001_ECX_SVM	(1u << 2)
-
-#define MSR_IA32_FEATURE_CONTROL	0x3a
-#define FEATURE_CONTROL_LOCKED		(1ull << 0)
-#define FEATURE_CONTROL_VMX_OUTSIDE_SMX	(1ull << 2)
-
-#define MSR_VM_CR		0xc0010114
-#define VM_CR_SVMDIS		(1ull << 4)
-
-struct cpuid_regs {
-	uint32_t eax, ebx, ecx, edx;
-};
-
-static struct cpuid_regs cpuid(uint32_t leaf)
-{
-	struct cpuid_regs r;
-
-	__asm__ volatile("cpuid"
-			 : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
-			 : "a"(leaf), "c"(0));
-	return r;
-}
 
 /*
  * An MSR the CPU does not implement raises #GP, and the firmware's #GP
@@ -113,7 +91,7 @@ static enum virt_state check_intel(void)
 {
 	uint64_t fc;
 
-	if (!(cpuid(1).ecx & CPUID_1_ECX_VMX))
+	if (!(cpuid(1, 0).ecx & CPUID_1_ECX_VMX))
 		return VIRT_ABSENT;
 	if (!rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &fc)) {
 		loader_log("CPU: Intel with VT-x (IA32_FEATURE_CONTROL unreadable)");
@@ -137,10 +115,10 @@ static enum virt_state check_amd(void)
 {
 	uint64_t vm_cr;
 
-	if (cpuid(0x80000000).eax < 0x80000001 ||
-	    !(cpuid(0x80000001).ecx & CPUID_80000001_ECX_SVM))
+	if (cpuid(0x80000000, 0).eax < 0x80000001 ||
+	    !(cpuid(0x80000001, 0).ecx & CPUID_80000001_ECX_SVM))
 		return VIRT_ABSENT;
-	if (!rdmsr_safe(MSR_VM_CR, &vm_cr)) {
+	if (!rdmsr_safe(MSR_AMD_VM_CR, &vm_cr)) {
 		loader_log("CPU: AMD with AMD-V (VM_CR unreadable)");
 		return VIRT_READY;
 	}
@@ -156,7 +134,7 @@ static enum virt_state check_amd(void)
 
 EFI_STATUS cpu_check(void)
 {
-	struct cpuid_regs r = cpuid(0);
+	struct cpuid_regs r = cpuid(0, 0);
 	char vendor[13];
 	bool intel, amd;
 	enum virt_state state = VIRT_ABSENT;

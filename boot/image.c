@@ -5,7 +5,7 @@
  * aligned physical block so that the transitional tables, and later the
  * hypervisor's own, map it with 2 MiB pages.
  */
-#include <core/elf.h>
+#include <core/load/elf.h>
 #include <lib/string.h>
 
 #include "loader.h"

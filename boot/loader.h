@@ -23,6 +23,9 @@
 extern EFI_SYSTEM_TABLE *loader_st;
 extern EFI_BOOT_SERVICES *loader_bs;
 
+/* main.c: the firmware calls it (crt0-efi-x86_64). */
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
+
 /* console.c: `keel-loader: ` lines on ConOut (mirrored to serial by OVMF). */
 void console_init(EFI_SYSTEM_TABLE *st);
 void loader_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -6,6 +6,7 @@
  * writable and executable. The hypervisor replaces them with its own
  * (W^X) tables at once; until then it runs on these.
  */
+#include <arch/x86.h>
 #include <lib/string.h>
 
 #include "loader.h"
@@ -22,7 +23,6 @@
 #define PDPT_SPAN	(1ULL << PML4_SHIFT)	/* one PDPT maps 512 GiB */
 #define PD_SPAN		(1ULL << PDPT_SHIFT)	/* one PD maps 1 GiB */
 
-#define CR4_LA57	(1ULL << 12)
 
 _Static_assert(PT_ENTRIES * 8 == LOADER_PAGE_SIZE, "a table fills one page");
 _Static_assert((1ULL << PD_SHIFT) == LOADER_2M, "PD entries map 2 MiB");

@@ -404,47 +404,11 @@ static int vm_set_slice(struct parser *p, struct config_vm *vm,
 	return 0;
 }
 
-/* A CPU list: "all", or numbers and ranges like 0,2-3 (each below 64). */
-static bool parse_cpu_list(const char *s, size_t len, uint64_t *mask)
-{
-	size_t i = 0;
-
-	*mask = 0;
-	if (len == 3 && !strncmp(s, "all", 3)) {
-		*mask = UINT64_MAX;
-		return true;
-	}
-	while (i < len) {
-		size_t start = i, dash = 0;
-		uint64_t lo, hi;
-
-		while (i < len && s[i] != ',') {
-			if (s[i] == '-' && !dash)
-				dash = i;
-			i++;
-		}
-		if (!dash) {
-			if (!parse_u64(s + start, i - start, &lo))
-				return false;
-			hi = lo;
-		} else if (!parse_u64(s + start, dash - start, &lo) ||
-			   !parse_u64(s + dash + 1, i - dash - 1, &hi)) {
-			return false;
-		}
-		if (lo > hi || hi >= CONFIG_MAX_CPUS)
-			return false;
-		for (uint64_t c = lo; c <= hi; c++)
-			*mask |= 1ull << c;
-		if (i < len && ++i == len)
-			return false;	/* a trailing comma */
-	}
-	return *mask != 0;
-}
-
 static int vm_set_cpus(struct parser *p, struct config_vm *vm,
 		       const struct token *value)
 {
-	if (!parse_cpu_list(value->s, value->len, &vm->cpus))
+	_Static_assert(CONFIG_MAX_CPUS == PARSE_MAX_CPUS, "one CPU-mask width");
+	if (!parse_cpu_list(value->s, value->len, UINT64_MAX, &vm->cpus))
 		return fail_value(p, "cpus=", value,
 				  " is not a CPU list; write e.g. cpus=0-3,6 or all");
 	return 0;

@@ -4,9 +4,9 @@
  * what Keel does not virtualize, plus the hypervisor leaves.
  */
 #include <arch/guest_state.h>
+#include <arch/vendor.h>
 #include <arch/x86.h>
-#include <core/exit.h>
-#include <core/vendor.h>
+#include <core/exit_dispatch.h>
 #include <core/vm.h>
 #include <keel/abi.h>
 
@@ -29,7 +29,7 @@
 /* Hidden from leaf 1 ECX: VMX, SMX, MONITOR, TSC deadline. */
 #define LEAF1_ECX_HIDDEN (CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | \
 			  CPUID_1_ECX_MONITOR | CPUID_1_ECX_TSC_DEADLINE)
-/* Shown: the virtual local APIC (core/vlapic.c), in x2APIC mode. */
+/* Shown: the virtual local APIC (core/dev/vlapic.c), in x2APIC mode. */
 #define LEAF1_ECX_SHOWN  CPUID_1_ECX_X2APIC
 #define LEAF1_EDX_SHOWN  CPUID_1_EDX_APIC
 

@@ -6,9 +6,9 @@
  * host's own interrupts. On SVM, V_INTR_MASKING keeps CR8 virtual.
  */
 #include <arch/guest_state.h>
+#include <arch/vendor.h>
 #include <arch/x86.h>
-#include <core/exit.h>
-#include <core/vendor.h>
+#include <core/exit_dispatch.h>
 #include <core/vm.h>
 
 #define GPR_RSP 4

@@ -5,9 +5,9 @@
 #include <core/hc_check.h>
 #include <lib/parse.h>
 
-#define SLICE_MS_MIN 1
-#define SLICE_MS_MAX 100
-#define PRIO_MAX     31
+#define SLICE_MS_MIN KEEL_SLICE_MIN_MS
+#define SLICE_MS_MAX KEEL_SLICE_MAX_MS
+#define PRIO_MAX     KEEL_PRIO_MAX
 #define STACK_MIN    4096
 
 bool hc_name_valid(const char *name, unsigned int size)

@@ -4,9 +4,9 @@
  * its info, its memory map, giving memory back, and where added vCPUs
  * start.
  */
+#include <base/log.h>
 #include <core/hc_check.h>
 #include <core/hypercall.h>
-#include <core/log.h>
 #include <core/vm.h>
 #include <keel/abi.h>
 #include <lib/string.h>

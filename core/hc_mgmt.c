@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The management calls (docs/hypercalls.md §4.8). core/hypercall.c has
+ * The management calls (docs/hypercalls.md §4.8). core/hc_dispatch.c has
  * already refused callers without the management capability. Every
  * argument is checked (core/hc_check.c) before anything changes; guest
  * memory is copied once into hypervisor memory, then validated.
@@ -9,20 +9,20 @@
 #include <arch/layout.h>
 #include <arch/reboot.h>
 #include <arch/tsc.h>
+#include <arch/vendor.h>
+#include <base/log.h>
 #include <core/config.h>
-#include <core/elf.h>
 #include <core/hc_check.h>
 #include <core/hypercall.h>
-#include <core/log.h>
+#include <core/load/elf.h>
 #include <core/main.h>
-#include <core/vendor.h>
 #include <core/vm.h>
 #include <keel/abi.h>
 #include <keel/boot_info.h>
 #include <lib/spinlock.h>
 #include <lib/string.h>
 #include <lib/util.h>
-#include <mm/frames.h>
+#include <mm/frame_pool.h>
 #include <sched/sched.h>
 
 #define LOAD_CHUNK 4096
@@ -58,7 +58,7 @@ int64_t hc_host_info(struct vcpu *v)
 	struct keel_host_info info;
 
 	memset(&info, 0, sizeof(info));
-	info.vendor = !strcmp(vendor->name, "svm") ? KEEL_VENDOR_SVM :
+	info.vendor = vendor->kind == VENDOR_SVM ? KEEL_VENDOR_SVM :
 		      KEEL_VENDOR_VMX;
 	for (unsigned int i = 0; i < cpu_count; i++)
 		info.cpus += cpus[i].virt_enabled;

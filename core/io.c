@@ -4,11 +4,11 @@
  * virtual UART claims COM1, anything else reads as all ones and ignores
  * writes, like an empty ISA bus. String I/O is not emulated yet.
  */
-#include <core/exit.h>
-#include <core/log.h>
-#include <core/vendor.h>
+#include <arch/vendor.h>
+#include <base/log.h>
+#include <core/dev/vuart.h>
+#include <core/exit_dispatch.h>
 #include <core/vm.h>
-#include <drivers/vuart.h>
 
 #define UNKNOWN_PORT_REPORTS 8
 

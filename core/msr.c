@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* The MSR policy (docs/cpuid.md, "MSRs"): emulate a few, #GP the rest. */
 #include <arch/msr.h>
+#include <arch/vendor.h>
 #include <arch/x86.h>
-#include <core/exit.h>
-#include <core/log.h>
+#include <base/log.h>
+#include <core/dev/vlapic.h>
+#include <core/exit_dispatch.h>
 #include <core/msr_policy.h>
-#include <core/vendor.h>
-#include <core/vlapic.h>
 #include <core/vm.h>
 #include <lib/util.h>
 
@@ -14,14 +14,6 @@
 #define MISC_ENABLE_FAST_STRINGS 1ull
 #define MTRR_DEF_TYPE_WB_ENABLED 0xc06ull
 #define UNKNOWN_MSR_REPORTS 8
-
-const uint32_t msr_passthrough[] = {
-	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE,
-	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
-	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
-	MSR_TSC_AUX,
-};
-const unsigned int msr_passthrough_count = ARRAY_SIZE(msr_passthrough);
 
 /* Each PAT entry must be a defined memory type: 0, 1, 4, 5, 6 or 7. */
 static bool pat_valid(uint64_t pat)

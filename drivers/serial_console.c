@@ -7,7 +7,7 @@
  */
 #include <stdbool.h>
 
-#include <core/log.h>
+#include <base/log.h>
 #include <drivers/pci.h>
 #include <drivers/serial_console.h>
 #include <drivers/serial_select.h>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Number parsing of include/lib/parse.h: exact spans, no locale, no sign. */
 #include <lib/parse.h>
+#include <lib/string.h>
 
 #define HEX_PREFIX_LEN 2
 #define KIB_SHIFT      10
@@ -113,4 +114,40 @@ bool parse_size(const char *s, size_t len, uint64_t *out)
 		return false;
 	*out = v << shift;
 	return true;
+}
+
+bool parse_cpu_list(const char *s, size_t len, uint64_t all, uint64_t *mask)
+{
+	size_t i = 0;
+
+	*mask = 0;
+	if (len == 3 && !strncmp(s, "all", 3)) {
+		*mask = all;
+		return true;
+	}
+	while (i < len) {
+		size_t start = i, dash = 0;
+		uint64_t lo, hi;
+
+		while (i < len && s[i] != ',') {
+			if (s[i] == '-' && !dash)
+				dash = i;
+			i++;
+		}
+		if (!dash) {
+			if (!parse_u64(s + start, i - start, &lo))
+				return false;
+			hi = lo;
+		} else if (!parse_u64(s + start, dash - start, &lo) ||
+			   !parse_u64(s + dash + 1, i - dash - 1, &hi)) {
+			return false;
+		}
+		if (lo > hi || hi >= PARSE_MAX_CPUS)
+			return false;
+		for (uint64_t c = lo; c <= hi; c++)
+			*mask |= 1ull << c;
+		if (i < len && ++i == len)
+			return false;	/* a trailing comma */
+	}
+	return *mask != 0;
 }

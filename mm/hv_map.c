@@ -3,11 +3,11 @@
 #include <arch/layout.h>
 #include <arch/msr.h>
 #include <arch/x86.h>
-#include <core/log.h>
-#include <core/panic.h>
+#include <base/log.h>
+#include <base/panic.h>
 #include <lib/spinlock.h>
 #include <lib/util.h>
-#include <mm/frames.h>
+#include <mm/frame_pool.h>
 #include <mm/hv_map.h>
 
 /* 32-bit code loads CR3 during AP start-up, so the tables live below 4 GiB. */

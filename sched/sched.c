@@ -1,19 +1,16 @@
 // SPDX-License-Identifier: MIT
 /* The per-CPU scheduler loop; see sched/sched.h and sched/policy.h. */
 #include <arch/cpu.h>
+#include <arch/interrupt.h>
 #include <arch/lapic.h>
 #include <arch/tsc.h>
+#include <arch/vendor.h>
 #include <arch/x86.h>
-#include <arch/interrupt.h>
-#include <core/exit.h>
-#include <core/log.h>
-#include <core/vendor.h>
-#include <core/vlapic.h>
+#include <base/log.h>
+#include <base/panic.h>
 #include <core/vm.h>
-#include <drivers/uart.h>
-#include <lib/format.h>
-#include <lib/spinlock.h>
 #include <keel/abi.h>
+#include <lib/spinlock.h>
 #include <lib/util.h>
 #include <sched/policy.h>
 #include <sched/sched.h>
@@ -22,24 +19,16 @@ struct cpu_sched {
 	struct spinlock lock;
 	struct sched_rq rq;
 	struct vcpu *sleepers;		/* sorted by wake_at_ns */
-	volatile bool need_resched;	/* set by the timer interrupt */
 };
 
 /* An idle CPU looks for work to pull, a busy one at its queue, this often. */
 #define IDLE_BALANCE_NS (10 * SCHED_NS_PER_MS)
-#define CONSOLE_POLL_NS (1 * SCHED_NS_PER_MS)
 
 static struct cpu_sched cpu_scheds[MAX_CPUS];
 static struct sched_rq *all_rqs[MAX_CPUS];
 static unsigned int rq_count;
 
-uint64_t stage2_generation;
-static sched_tick_hook_fn tick_hook;
-
-void sched_set_tick_hook(sched_tick_hook_fn hook)
-{
-	__atomic_store_n(&tick_hook, hook, __ATOMIC_RELEASE);
-}
+static const struct sched_hooks *hooks;
 
 static struct cpu_sched *sched_of(unsigned int cpu)
 {
@@ -63,7 +52,7 @@ static struct cpu_sched *lock_vcpu(struct vcpu *v)
 /* Makes cpu look at its run queue again soon. */
 static void poke(unsigned int cpu)
 {
-	sched_of(cpu)->need_resched = true;
+	cpus[cpu].need_resched = true;
 	if (percpu_ready && cpu != this_cpu()->index)
 		lapic_send_fixed(cpus[cpu].apic_id, LAPIC_RESCHED_VECTOR);
 }
@@ -172,7 +161,7 @@ void sched_vcpu_yield(struct vcpu *v)
 	spin_lock(&cs->lock);
 	sched_yield_running(&cs->rq, clock_ns());
 	spin_unlock(&cs->lock);
-	cs->need_resched = true;
+	cpus[v->cpu].need_resched = true;
 }
 
 void sched_vcpu_sleep(struct vcpu *v, uint64_t ns, bool halted)
@@ -221,9 +210,19 @@ void sched_vcpu_wake(struct vcpu *v)
 		poke(cpu);
 }
 
+void sched_kick(unsigned int cpu)
+{
+	poke(cpu);
+}
+
+void sched_set_hooks(const struct sched_hooks *h)
+{
+	hooks = h;
+}
+
 void sched_timer_interrupt(void)
 {
-	sched_of(this_cpu()->index)->need_resched = true;
+	this_cpu()->need_resched = true;
 }
 
 static void sleeper_insert(struct cpu_sched *cs, struct vcpu *v)
@@ -254,43 +253,6 @@ static void wake_due(struct cpu_sched *cs, uint64_t now)
 	}
 }
 
-/* One log line with what a vCPU got from the scheduler and how it exited. */
-static void report_vcpu(const struct vcpu *v)
-{
-	char exits[160];
-	size_t len = 0;
-
-	exits[0] = 0;
-	for (unsigned int r = 0; r < EXIT_REASON_COUNT && len < sizeof(exits); r++) {
-		if (!v->stats.exits[r])
-			continue;
-		len += snprintf(exits + len, sizeof(exits) - len, " %s=%lu",
-				exit_reason_names[r], v->stats.exits[r]);
-	}
-	log_info("vm %s: vcpu%u ran %lu ms, waited %lu ms, %lu switches, on cpus %#lx, last cpu%u; exits:%s",
-		 v->vm->name, v->id, (unsigned long)(v->se.run_ns / SCHED_NS_PER_MS),
-		 (unsigned long)(v->se.wait_ns / SCHED_NS_PER_MS), v->se.switches,
-		 v->stats.ran_on, v->stats.last_cpu, exits);
-}
-
-/* A vCPU is done for good; the VM is when its last live vCPU is. */
-static void vcpu_done(struct vcpu *v)
-{
-	struct vm *vm = v->vm;
-
-	if (__atomic_exchange_n(&v->retired, true, __ATOMIC_ACQ_REL))
-		return;
-	report_vcpu(v);
-	if (__atomic_sub_fetch(&vm->vcpus_live, 1, __ATOMIC_ACQ_REL))
-		return;
-	if (vm->state == VM_RUNNING) {
-		vm->state = VM_HALTED;
-		log_info("vm %s: halted (hlt with interrupts disabled)", vm->name);
-	}
-	vm_release_console(vm);
-	vm_finished();
-}
-
 /* After its turn: block, sleep or leave the run queue for good. Lock held. */
 static void settle(struct cpu_sched *cs, struct vcpu *v, uint64_t now)
 {
@@ -302,7 +264,7 @@ static void settle(struct cpu_sched *cs, struct vcpu *v, uint64_t now)
 		}
 		break;
 	case VCPU_BLOCKED:
-		if (v->halted && vlapic_pending(v)) {
+		if (hooks->wake_pending(v)) {
 			/* an IPI came after hlt looked: it does not block */
 			v->state = VCPU_RUNNABLE;
 			break;
@@ -312,7 +274,7 @@ static void settle(struct cpu_sched *cs, struct vcpu *v, uint64_t now)
 		break;
 	case VCPU_STOPPED:
 		sched_dequeue(&cs->rq, &v->se, now);
-		vcpu_done(v);
+		hooks->retire(v);
 		break;
 	case VCPU_OFFLINE:
 		break;
@@ -326,87 +288,6 @@ static uint64_t next_deadline(struct cpu_sched *cs, uint64_t now)
 	if (cs->sleepers)
 		next = MIN(next, cs->sleepers->wake_at_ns);
 	return next;
-}
-
-/* This CPU drops stage-2 translations older than generation gen. */
-static __attribute__((noinline, cold)) void stage2_catch_up(struct cpu *cpu,
-							    struct vcpu *v,
-							    uint64_t gen)
-{
-	vendor->stage2_flush(v);
-	cpu->stage2_gen = gen;
-}
-
-/*
- * Every guest entry, slow or fast, starts here. in_guest is set before
- * the stage-2 generation is read, so a CPU that changed a VM's stage-2
- * tables (then bumped the generation) either sees in_guest and waits for
- * this exit, or this entry sees the new generation and flushes first
- * (sched_stage2_shootdown).
- */
-static inline void about_to_enter(struct vcpu *v)
-{
-	struct cpu *cpu;
-	uint64_t gen;
-
-	v->stats.entries++;
-	__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
-	gen = __atomic_load_n(&stage2_generation, __ATOMIC_SEQ_CST);
-	cpu = this_cpu();
-	if (cpu->stage2_gen != gen)
-		stage2_catch_up(cpu, v, gen);
-}
-
-static void enter_guest(struct vcpu *v, struct vm_exit *exit, uint64_t until)
-{
-	about_to_enter(v);
-	vendor->vcpu_run(v, exit, until);
-	__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
-}
-
-bool sched_fast_reentry(struct vcpu *v)
-{
-	struct cpu_sched *cs = sched_of(v->cpu);
-
-	if (cs->need_resched || v->state != VCPU_RUNNABLE || v->vm->paused ||
-	    vlapic_requested(&v->lapic))
-		return false;
-	about_to_enter(v);
-	return true;
-}
-
-static void run_turn(struct cpu_sched *cs, struct vcpu *v, uint64_t deadline_tsc)
-{
-	uint64_t armed = deadline_tsc, run_until = deadline_tsc;
-	struct vm_exit exit;
-	bool fast = false;
-
-	/* vlapic_deliver reads and writes v's VMCS before the first entry */
-	vendor->vcpu_load(v);
-	while (!cs->need_resched && v->state == VCPU_RUNNABLE && !v->vm->paused) {
-		/*
-		 * After a fast exit (exit_dispatch) the timer is as armed;
-		 * only a new interrupt request needs the full look. A timer
-		 * that came due meanwhile is a pending host interrupt: the
-		 * entry exits at once, and that exit is not fast.
-		 */
-		if (!fast || vlapic_requested(&v->lapic)) {
-			uint64_t lapic_ns;
-
-			run_until = deadline_tsc;
-			vlapic_deliver(v, clock_ns());
-			/* the guest's own timer may be due before the scheduler's */
-			lapic_ns = vlapic_deadline(v);
-			if (lapic_ns != UINT64_MAX)
-				run_until = MIN(run_until, ns_to_tsc(lapic_ns));
-			if (run_until != armed) {
-				lapic_timer_arm(run_until);
-				armed = run_until;
-			}
-		}
-		enter_guest(v, &exit, run_until);
-		fast = exit_dispatch(v, &exit);
-	}
 }
 
 /* The CPU a vCPU outside its affinity goes to: the first it allows. */
@@ -446,7 +327,7 @@ static void arrive(struct vcpu *v)
 	spin_lock(&cs->lock);
 	now = clock_ns();
 	v->moving = false;
-	if (v->state == VCPU_BLOCKED && v->halted && vlapic_pending(v))
+	if (v->state == VCPU_BLOCKED && hooks->wake_pending(v))
 		v->state = VCPU_RUNNABLE;	/* woken while it moved */
 	if (v->state == VCPU_RUNNABLE && v->vm->paused)
 		v->parked = true;
@@ -547,39 +428,16 @@ bool sched_vcpu_quiesce(struct vcpu *v)
 		return false;
 	}
 	if (v->state != VCPU_OFFLINE)
-		vcpu_done(v);
+		hooks->retire(v);
 	return true;
 }
 
-void sched_stage2_shootdown(struct vm *vm)
+/* The poll hook's next wish for cpu, as an absolute time (or UINT64_MAX). */
+static uint64_t run_poll(unsigned int cpu, uint64_t now)
 {
-	uint64_t seen[VM_MAX_VCPUS];
+	uint64_t in = hooks->poll ? hooks->poll(cpu) : UINT64_MAX;
 
-	__atomic_add_fetch(&stage2_generation, 1, __ATOMIC_SEQ_CST);
-	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++) {
-		struct vcpu *v = &vm->vcpus[i];
-
-		seen[i] = __atomic_load_n(&v->stats.entries, __ATOMIC_SEQ_CST);
-		if (__atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST))
-			poke(v->cpu);
-	}
-	/* a vCPU still in the guest may use old translations until it exits */
-	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++) {
-		struct vcpu *v = &vm->vcpus[i];
-
-		while (__atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST) &&
-		       __atomic_load_n(&v->stats.entries, __ATOMIC_SEQ_CST) == seen[i])
-			cpu_relax();
-	}
-}
-
-/* The registered hook's next wish, as an absolute time (or UINT64_MAX). */
-static uint64_t run_tick_hook(unsigned int cpu, uint64_t now)
-{
-	sched_tick_hook_fn hook = __atomic_load_n(&tick_hook, __ATOMIC_ACQUIRE);
-	uint64_t in = hook ? hook(cpu) : UINT64_MAX;
-
-	return in == UINT64_MAX ? UINT64_MAX : now + in;
+	return in == UINT64_MAX || now + in < now ? UINT64_MAX : now + in;
 }
 
 void sched_run(struct cpu *cpu)
@@ -589,14 +447,12 @@ void sched_run(struct cpu *cpu)
 
 	lapic_timer_cpu_init();
 	for (;;) {
-		uint64_t now = clock_ns(), next, deadline, tick_next;
+		uint64_t now = clock_ns(), next, deadline, poll_next;
 		struct sched_entity *se;
 		struct vcpu *v;
 
-		if (console_owner)
-			uart_poll();	/* typing must not overrun the UART */
 		/* before the pick: its work is no vCPU's run time */
-		tick_next = run_tick_hook(cpu->index, now);
+		poll_next = run_poll(cpu->index, now);
 		spin_lock(&cs->lock);
 		wake_due(cs, now);
 		se = sched_pick(&cs->rq, now);
@@ -606,7 +462,7 @@ void sched_run(struct cpu *cpu)
 			prev = NULL;
 		}
 		next = next_deadline(cs, now);
-		cs->need_resched = false;
+		cpu->need_resched = false;
 		spin_unlock(&cs->lock);
 
 		if (!se && pull_work(cs, cpu->index))
@@ -617,14 +473,8 @@ void sched_run(struct cpu *cpu)
 		 * end a turn there until the next deadline.
 		 */
 		next = MIN(next, now + IDLE_BALANCE_NS);
-		/*
-		 * The serial line has no interrupt: CPU 0 empties the UART's
-		 * FIFO (16 bytes, 1.4 ms at 115200 baud) at least every 1 ms,
-		 * whatever runs, so typing is never lost to an overrun.
-		 */
-		if (console_owner && cpu->index == 0)
-			next = MIN(next, now + CONSOLE_POLL_NS);
-		next = MIN(next, tick_next);
+		/* the poll hook's wish for this CPU */
+		next = MIN(next, poll_next);
 
 		deadline = next == UINT64_MAX ? UINT64_MAX : ns_to_tsc(next);
 		if (next == UINT64_MAX)
@@ -643,7 +493,7 @@ void sched_run(struct cpu *cpu)
 		v->stats.ran_on |= 1ull << cpu->index;
 		v->loaded = true;
 		prev = v;
-		run_turn(cs, v, deadline);
+		hooks->run(v, deadline);
 
 		spin_lock(&cs->lock);
 		settle(cs, v, clock_ns());

@@ -4,9 +4,9 @@
 #include <arch/interrupt.h>
 #include <arch/msr.h>
 #include <arch/x86.h>
-#include <core/panic.h>
+#include <base/panic.h>
 #include <lib/string.h>
-#include <mm/frames.h>
+#include <mm/frame_pool.h>
 
 struct cpu cpus[MAX_CPUS];
 unsigned int cpu_count;

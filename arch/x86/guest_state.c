@@ -6,7 +6,8 @@
 #include <arch/x86.h>
 #include <keel/abi.h>
 #include <lib/string.h>
-#include <mm/frames.h>
+#include <lib/util.h>
+#include <mm/frame_pool.h>
 
 #define LEAF_XSAVE            0x0000000du
 #define LEAF_EXT_FEATURES     0x80000001u
@@ -180,3 +181,11 @@ void guest_state_set_xcr0(struct guest_state *s, uint64_t xcr0)
 	s->xcr0 = xcr0;
 	xsetbv(0, xcr0);
 }
+
+const uint32_t msr_passthrough[] = {
+	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE,
+	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
+	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+	MSR_TSC_AUX,
+};
+const unsigned int msr_passthrough_count = ARRAY_SIZE(msr_passthrough);

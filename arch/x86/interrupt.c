@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: MIT
 /*
  * Root-mode interrupt dispatch. Exceptions in the hypervisor are bugs and
- * panic. The LAPIC timer tells the scheduler a decision is due; other
+ * panic. The LAPIC timer tells the scheduler (through the timer hook) a
+ * decision is due; other
  * interrupts are only counted and acknowledged.
  */
 #include <arch/cpu.h>
 #include <arch/interrupt.h>
 #include <arch/lapic.h>
-#include <core/panic.h>
-#include <sched/sched.h>
+#include <base/panic.h>
 
-volatile int percpu_ready;
 static uint64_t irq_counts[MAX_CPUS];
+static void (*timer_hook)(void);
+
+void interrupt_set_timer_hook(void (*hook)(void))
+{
+	timer_hook = hook;
+}
 
 void interrupt_dispatch(struct interrupt_frame *frame)
 {
@@ -20,8 +25,8 @@ void interrupt_dispatch(struct interrupt_frame *frame)
 	if (frame->vector == VECTOR_SPURIOUS)
 		return;		/* spurious: no EOI (SDM 10.9) */
 	irq_counts[this_cpu()->index]++;
-	if (frame->vector == LAPIC_TIMER_VECTOR ||
-	    frame->vector == LAPIC_RESCHED_VECTOR)
-		sched_timer_interrupt();
+	if ((frame->vector == LAPIC_TIMER_VECTOR ||
+	    frame->vector == LAPIC_RESCHED_VECTOR) && timer_hook)
+		timer_hook();
 	lapic_eoi();
 }

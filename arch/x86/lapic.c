@@ -5,8 +5,8 @@
 #include <arch/tsc.h>
 #include <arch/tsc_freq.h>
 #include <arch/x86.h>
-#include <core/log.h>
-#include <core/panic.h>
+#include <base/log.h>
+#include <base/panic.h>
 #include <mm/hv_map.h>
 #include <mm/pagetable.h>
 

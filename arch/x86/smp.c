@@ -9,14 +9,12 @@
 #include <arch/smp_plan.h>
 #include <arch/tsc.h>
 #include <arch/x86.h>
-#include <core/log.h>
-#include <core/main.h>
-#include <core/panic.h>
+#include <base/log.h>
+#include <base/panic.h>
 #include <lib/string.h>
 #include <lib/util.h>
-#include <mm/frames.h>
+#include <mm/frame_pool.h>
 #include <mm/hv_map.h>
-#include <sched/sched.h>
 
 #define TRAMP_PARAMS 0xf00
 #define AP_START_TIMEOUT_US 200000
@@ -154,14 +152,8 @@ void smp_release(void)
 	__atomic_store_n(&aps_released, 1, __ATOMIC_RELEASE);
 }
 
-void ap_main(struct cpu *cpu)
+void smp_wait_release(void)
 {
-	cpu_init_tables(cpu);
-	lapic_cpu_init();
-	cpu->online = true;
-	cpu_enable_virtualization(cpu);
-	__atomic_store_n(&cpu->ready, true, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&aps_released, __ATOMIC_ACQUIRE))
 		cpu_relax();
-	sched_run(cpu);
 }

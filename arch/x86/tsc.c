@@ -14,7 +14,7 @@
 #include <arch/tsc.h>
 #include <arch/tsc_freq.h>
 #include <arch/x86.h>
-#include <core/log.h>
+#include <base/log.h>
 
 #define PIT_HZ           1193182u
 #define PIT_CH2_DATA     0x42

@@ -207,7 +207,7 @@ static uint64_t destroy_samples[BENCH_MAX_SAMPLES];
 static void mgmt(unsigned int n, uint64_t start_tsc)
 {
 	static struct keel_vm_config cfg;
-	unsigned int done = 0;
+	unsigned int created = 0;
 
 	gprintf("bench: mgmt_start %lu\n", start_tsc);
 	strlcpy(cfg.name, "child", sizeof(cfg.name));
@@ -239,10 +239,10 @@ static void mgmt(unsigned int n, uint64_t start_tsc)
 			return;
 		}
 		destroy_samples[i] = rdtsc() - t1;
-		done++;
+		created++;
 	}
-	report("vm_create_16m", bench_summary(samples, done));
-	report("vm_destroy_16m", bench_summary(destroy_samples, done));
+	report("vm_create_16m", bench_summary(samples, created));
+	report("vm_destroy_16m", bench_summary(destroy_samples, created));
 }
 
 void guest_main(void)

@@ -2,6 +2,7 @@
 /* Hypercalls with bad arguments (docs/hypercalls.md), and calls from CPL 3. */
 #include <lib/string.h>
 
+#include "cases.h"
 #include "hostile.h"
 
 static uint8_t buf[4096] __attribute__((aligned(4096)));

@@ -5,6 +5,7 @@
  */
 #include <lib/string.h>
 
+#include "cases.h"
 #include "hostile.h"
 
 #define COM1_SCR 0x3ff

@@ -6,6 +6,7 @@
  */
 #include <lib/string.h>
 
+#include "cases.h"
 #include "hostile.h"
 
 #define STORM_MS 200

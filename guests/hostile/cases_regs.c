@@ -6,6 +6,7 @@
  */
 #include <lib/string.h>
 
+#include "cases.h"
 #include "hostile.h"
 
 #define PRIV_ROUNDS 15
@@ -102,11 +103,12 @@ static bool fpu_is_reset(const struct fxsave_area *a)
 	judge_reset("mxcsr", a->mxcsr, 0x1f80);
 	for (int r = 0; r < 8; r++)
 		if (memcmp(a->st[r], zero, 10))
-			fail("st%d is %#lx..., want 0", r, *(uint64_t *)a->st[r]);
+			fail("st%d is %#lx..., want 0", r,
+			     *(const uint64_t *)a->st[r]);
 	for (int r = 0; r < 16; r++)
 		if (memcmp(a->xmm[r], zero, 16))
-			fail("xmm%d is %#lx..., want 0%s", r, *(uint64_t *)a->xmm[r],
-			     (*(uint64_t *)a->xmm[r] & ~0xffffull) == VICTIM_MARK ?
+			fail("xmm%d is %#lx..., want 0%s", r, *(const uint64_t *)a->xmm[r],
+			     (*(const uint64_t *)a->xmm[r] & ~0xffffull) == VICTIM_MARK ?
 			     " (the victim's marker)" : "");
 	return !case_failed();
 }

@@ -10,6 +10,7 @@
 #include <lib/format.h>
 #include <lib/string.h>
 
+#include "cases.h"
 #include "hostile.h"
 
 #define MB2 ((uint64_t)2 << 20)

@@ -63,4 +63,7 @@ uint64_t arg_u64(const char *key, uint64_t def);
 
 __attribute__((noreturn)) void guest_halt(void);
 
+/* The C entry from start.S, with the start-info page (RDI). */
+void guest_start(const struct keel_start_info *si);
+
 #endif

@@ -241,53 +241,11 @@ bool shell_parse_size(const char *s, size_t len, uint64_t *bytes)
 }
 
 /* One CPU number of a list: [s, s+len) */
-static bool parse_cpu(const char *s, size_t len, unsigned int *cpu)
-{
-	uint64_t v;
-
-	if (!parse_u64(s, len, &v) || v >= SHELL_MAX_CPUS)
-		return false;
-	*cpu = (unsigned int)v;
-	return true;
-}
-
+/* keel.cfg's syntax (lib/parse.c); "all" is a mask of 0 here. */
 bool shell_parse_cpulist(const char *s, size_t len, uint64_t *mask)
 {
-	uint64_t m = 0;
-	size_t start = 0;
-
-	if (len == 3 && !strncmp(s, "all", 3)) {
-		*mask = 0;
-		return true;
-	}
-	while (start <= len) {
-		size_t end = start, dash = 0;
-		bool range = false;
-		unsigned int lo, hi;
-
-		while (end < len && s[end] != ',') {
-			if (s[end] == '-' && !range) {
-				range = true;
-				dash = end;
-			}
-			end++;
-		}
-		if (range) {
-			if (!parse_cpu(s + start, dash - start, &lo) ||
-			    !parse_cpu(s + dash + 1, end - dash - 1, &hi) ||
-			    hi < lo)
-				return false;
-		} else {
-			if (!parse_cpu(s + start, end - start, &lo))
-				return false;
-			hi = lo;
-		}
-		for (unsigned int c = lo; c <= hi; c++)
-			m |= 1ull << c;
-		start = end + 1;
-	}
-	*mask = m;
-	return true;
+	_Static_assert(SHELL_MAX_CPUS == PARSE_MAX_CPUS, "one CPU-mask width");
+	return parse_cpu_list(s, len, 0, mask);
 }
 
 static bool parse_ranged(const char *s, uint64_t lo, uint64_t hi,

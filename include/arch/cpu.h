@@ -10,6 +10,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <arch/x86/svm/svm_state.h>
+#include <arch/x86/vmx/vmx_state.h>
+
 #define MAX_CPUS         64
 #define CPU_STACK_ORDER  2	/* 16 KiB */
 #define CPU_STACK_SIZE   (4096u << CPU_STACK_ORDER)
@@ -50,11 +53,13 @@ struct cpu {
 	char virt_error[96];		/* why not, when !virt_enabled */
 
 	/* vendor back-end state (owned by arch/x86/vmx or arch/x86/svm) */
-	uint64_t vmxon_pa;
-	uint64_t svm_hsave_pa;
-	uint64_t svm_host_vmcb_pa;
-	uint64_t svm_last_vmcb_pa;	/* the VMCB this CPU ran last */
+	union {
+		struct vmx_cpu vmx;
+		struct svm_cpu svm;
+	};
 	uint64_t stage2_gen;		/* stage2_generation it flushed for */
+	/* the scheduler's hazard flag: a decision is due (sched/sched.c) */
+	volatile bool need_resched;
 	struct vcpu *loaded_vcpu;	/* whose state is in this CPU (VMX: VMCS current) */
 
 	uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));

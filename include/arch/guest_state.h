@@ -67,4 +67,15 @@ void guest_state_save(struct guest_state *s);
 /* XSETBV on behalf of the loaded vCPU; the value is guest_xcr0_valid. */
 void guest_state_set_xcr0(struct guest_state *s, uint64_t xcr0);
 
+/*
+ * MSRs the guest reads and writes without an exit, each private to its
+ * vCPU (docs/isolation.md): the VMCS guest area or VMLOAD/VMSAVE keeps
+ * FS/GS bases and SYSENTER; on VMX, STAR, LSTAR, CSTAR, SFMASK and
+ * KERNEL_GS_BASE stay in the CPU while the vCPU is loaded and are
+ * switched by software (vmx.c save_sw_state); TSC_AUX is switched by
+ * software on both vendors (arch/x86/guest_state.c).
+ */
+extern const uint32_t msr_passthrough[];
+extern const unsigned int msr_passthrough_count;
+
 #endif

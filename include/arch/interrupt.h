@@ -20,7 +20,10 @@ struct interrupt_frame {
 
 void interrupt_dispatch(struct interrupt_frame *frame);
 
-/* Set once the boot CPU's GS base points at its struct cpu. */
-extern volatile int percpu_ready;
+/*
+ * The timer hook: the LAPIC timer and the reschedule IPI call it (the
+ * scheduler registers sched_timer_interrupt; arch/x86 cannot call up).
+ */
+void interrupt_set_timer_hook(void (*hook)(void));
 
 #endif

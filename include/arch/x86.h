@@ -18,6 +18,7 @@
 #define CR4_PGE    (1ull << 7)
 #define CR4_OSFXSR (1ull << 9)
 #define CR4_OSXMMEXCPT (1ull << 10)
+#define CR4_LA57   (1ull << 12)	/* 5-level paging */
 #define CR4_VMXE   (1ull << 13)
 #define CR4_OSXSAVE (1ull << 18)
 #define CR4_PKE    (1ull << 22)

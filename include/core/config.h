@@ -59,23 +59,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <keel/abi.h>
 #include <keel/boot_info.h>
 
 #define CONFIG_MAX_MODULES BOOT_MAX_MODULES
 #define CONFIG_MAX_VMS     32
-#define CONFIG_ARGS_LEN    128
+#define CONFIG_ARGS_LEN    KEEL_ARGS_LEN
 #define CONFIG_DEFAULT_HYPERVISOR "/keel/keel.elf"
 #define CONFIG_DEFAULT_VM_MEM     (16ULL << 20)
-#define CONFIG_MIN_VM_MEM         (2ULL << 20)
-#define CONFIG_MAX_VM_MEM         (64ULL << 30)
+#define CONFIG_MIN_VM_MEM         KEEL_MEM_MIN
+#define CONFIG_MAX_VM_MEM         KEEL_MEM_MAX
 #define CONFIG_DEFAULT_VM_PRIO    8
-#define CONFIG_MGMT_VM_PRIO       31	/* role=mgmt without prio= */
-#define CONFIG_MAX_VM_PRIO        31
+#define CONFIG_MGMT_VM_PRIO       KEEL_PRIO_MAX	/* role=mgmt without prio= */
+#define CONFIG_MAX_VM_PRIO        KEEL_PRIO_MAX
 #define CONFIG_DEFAULT_VM_SLICE_MS 10
-#define CONFIG_MIN_VM_SLICE_MS    1
-#define CONFIG_MAX_VM_SLICE_MS    100
-#define CONFIG_MAX_CPUS           64	/* bits of cpus= */
-#define CONFIG_MAX_VM_VCPUS       8
+#define CONFIG_MIN_VM_SLICE_MS    KEEL_SLICE_MIN_MS
+#define CONFIG_MAX_VM_SLICE_MS    KEEL_SLICE_MAX_MS
+#define CONFIG_MAX_CPUS           KEEL_MAX_CPUS	/* bits of cpus= */
+#define CONFIG_MAX_VM_VCPUS       KEEL_MAX_VCPUS
 
 struct config_module {
 	char name[BOOT_NAME_LEN];

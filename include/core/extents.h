@@ -2,7 +2,7 @@
 /*
  * The bookkeeping of a VM's memory: which host frames back which
  * guest-physical range. Pure logic with no hardware access, so it runs
- * under host tests; the caller frees the frames (core/vm.c scrubs them).
+ * under host tests; the caller frees the frames (core/guest_mem.c scrubs them).
  */
 #ifndef KEEL_CORE_EXTENTS_H
 #define KEEL_CORE_EXTENTS_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Hypercall handlers (docs/hypercalls.md §4): core/hypercall.c dispatches
+ * Hypercall handlers (docs/hypercalls.md §4): core/hc_dispatch.c dispatches
  * to the guest calls (core/hc_guest.c) and management calls
  * (core/hc_mgmt.c). A handler returns the value for the guest's RAX.
  */

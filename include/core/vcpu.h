@@ -28,7 +28,9 @@
 #include <stdint.h>
 
 #include <arch/guest_state.h>
-#include <core/vlapic.h>
+#include <arch/x86/svm/svm_state.h>
+#include <arch/x86/vmx/vmx_state.h>
+#include <core/dev/vlapic.h>
 #include <core/vm_exit.h>
 #include <sched/policy.h>
 
@@ -100,20 +102,16 @@ struct vcpu {
 	volatile bool in_guest;	/* between the stage-2 check and the exit */
 	bool parked;		/* runnable, but its VM is paused */
 	bool moving;		/* between two CPUs' run queues */
-	bool retired;		/* vcpu_done ran: no longer counted live */
+	bool retired;		/* vcpu_retire ran: no longer counted live */
 
 	/* state no VMCS/VMCB holds: in the CPU while loaded there */
 	struct guest_state gstate;
 
-	/* back-end state */
-	uint64_t vmcs_pa;		/* VMX: this vCPU's VMCS */
-	bool vmcs_launched;
-	struct {			/* VMX: switched by software too */
-		uint64_t cr2, dr6;
-		uint64_t star, lstar, cstar, sfmask, kernel_gs_base;
-	} vmx_sw;
-	uint64_t vmcb_pa;		/* SVM: this vCPU's VMCB */
-	uint32_t asid;
+	/* back-end state: its types are the back-ends' own */
+	union {
+		struct vmx_vcpu vmx;
+		struct svm_vcpu svm;
+	};
 
 	struct vcpu_stats stats;
 };

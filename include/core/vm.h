@@ -11,19 +11,20 @@
 #include <stdint.h>
 
 #include <core/config.h>
+#include <core/dev/vuart.h>
 #include <core/extents.h>
 #include <core/vcpu.h>
-#include <drivers/vuart.h>
 #include <keel/abi.h>
 #include <keel/boot_info.h>
 #include <lib/spinlock.h>
 #include <mm/pagetable.h>
 
-#define VM_MAX          64
-#define VM_MAX_VCPUS    8
-#define VM_NAME_LEN     32
+/* The ABI's limits (keel/abi.h), under the names the hypervisor uses. */
+#define VM_MAX          KEEL_MAX_VMS
+#define VM_MAX_VCPUS    KEEL_MAX_VCPUS
+#define VM_NAME_LEN     KEEL_NAME_LEN
 #define VM_MAX_EXTENTS  1024
-#define VM_CONSOLE_RING (16 * 1024)
+#define VM_CONSOLE_RING KEEL_CONSOLE_RING
 #define VM_CONSOLE_LINE 160
 
 /* Guest-physical layout of the boot structures (docs/hypercalls.md §5). */
@@ -143,6 +144,11 @@ extern struct vm *console_owner;
 void vm_take_console(struct vm *vm);
 /* The owner stopped for good: the hypervisor prints its log again. */
 void vm_release_console(struct vm *vm);
+/*
+ * The scheduler's poll hook: reads the UART while a VM has the console,
+ * sends queued console output; in how many ns to call again on cpu.
+ */
+uint64_t vm_console_poll(unsigned int cpu);
 
 /* The VM with this id, or NULL; vm_ids lists them (at most max), in order. */
 struct vm *vm_find(uint32_t id);
@@ -174,7 +180,7 @@ int vm_grow(struct vm *vm, uint64_t to, uint64_t budget);
  */
 int vm_shrink(struct vm *vm, uint64_t to, uint64_t budget);
 
-/* Lifecycle (core/vm_life.c); each returns 0 or a negative KEEL_E*. */
+/* Lifecycle (core/vm_control.c); each returns 0 or a negative KEEL_E*. */
 int vm_start(struct vm *vm);
 int vm_pause(struct vm *vm);
 int vm_resume(struct vm *vm);
@@ -191,5 +197,14 @@ uint64_t vm_online_cpus(void);
 
 /* Hypervisor memory ranges no guest mapping may touch, for the audit. */
 void vm_set_hypervisor_range(uint64_t start, uint64_t end);
+void vm_hypervisor_range(uint64_t *start, uint64_t *end);
+
+/*
+ * Every stage-2 leaf of vm maps its own frames (its extents), never the
+ * hypervisor's: 0 or -KEEL_EFAULT (core/guest_mem.c).
+ */
+int guest_mem_audit(const struct vm *vm);
+/* Frees all of vm's memory and its stage-2 tables (vm_free). */
+void vm_free_memory(struct vm *vm);
 
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * One VM exit in vendor-neutral form. The VMX and SVM back-ends translate
- * their exit codes into this; core/exit.c dispatches on the reason.
+ * their exit codes into this; core/exit_dispatch.c dispatches on the reason.
  */
 #ifndef KEEL_CORE_VM_EXIT_H
 #define KEEL_CORE_VM_EXIT_H

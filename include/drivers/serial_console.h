@@ -3,7 +3,7 @@
  * The hypervisor's serial console on real machines: chosen from keel.cfg
  * and the ACPI SPCR table (drivers/serial_select.h), brought up as soon
  * as it can be reached. Log lines written before that are kept and
- * printed once it is up (core/log.h).
+ * printed once it is up (base/log.h).
  */
 #ifndef KEEL_DRIVERS_SERIAL_CONSOLE_H
 #define KEEL_DRIVERS_SERIAL_CONSOLE_H

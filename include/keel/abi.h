@@ -73,6 +73,10 @@
 #define KEEL_MEM_MAP_MAX      64
 #define KEEL_LOAD_MAX         65536
 #define KEEL_CONSOLE_INPUT_MAX 256
+#define KEEL_PRIO_MAX         31	/* priorities 0 (lowest) to 31 */
+#define KEEL_SLICE_MIN_MS     1
+#define KEEL_SLICE_MAX_MS     100
+#define KEEL_MAX_CPUS         64	/* bits of a CPU mask */
 #define KEEL_CONSOLE_RING     (16 * 1024)
 #define KEEL_LOG_RING         (64 * 1024)
 #define KEEL_WORK_BUDGET      (256ull << 20)	/* bytes per resumable call */

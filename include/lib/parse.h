@@ -32,4 +32,14 @@ int hex_digit_value(char c);
  */
 bool parse_size(const char *s, size_t len, uint64_t *out);
 
+/*
+ * Parses a CPU list, the one syntax keel.cfg's cpus= and the shell share:
+ * "all", or numbers and ranges like 0,2-3 (each below PARSE_MAX_CPUS, the
+ * bits of a mask). "all" gives the caller's value for it (keel.cfg:
+ * UINT64_MAX, every CPU there is; the shell: 0, "no restriction"). False
+ * on bad syntax, a reversed range, a trailing comma or an empty list.
+ */
+#define PARSE_MAX_CPUS 64
+bool parse_cpu_list(const char *s, size_t len, uint64_t all, uint64_t *mask);
+
 #endif

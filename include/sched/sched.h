@@ -3,13 +3,17 @@
  * The per-CPU scheduler: sched/policy.c's run queue behind a lock, driven
  * by the one-shot LAPIC timer, plus the vCPUs sleeping until a deadline.
  * Calls about another CPU's vCPU lock that CPU's run queue (the inbox)
- * and then poke it with the reschedule IPI.
+ * and then poke it with the reschedule IPI. Running a vCPU, and whatever
+ * needs exits, devices or consoles, is the layer above's (struct
+ * sched_hooks, core/vcpu_run.c).
  */
 #ifndef KEEL_SCHED_SCHED_H
 #define KEEL_SCHED_SCHED_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include <arch/cpu.h>
 #include <core/vcpu.h>
 
 struct cpu;
@@ -66,49 +70,54 @@ void sched_vcpu_resume(struct vcpu *v);
  */
 bool sched_vcpu_quiesce(struct vcpu *v);
 
-/*
- * After vm's stage-2 tables lost mappings: every CPU flushes its stage-2
- * TLB before its next guest entry, and this waits until no vCPU of vm
- * is still in the guest with old translations. Then the frames may go.
- */
-struct vm;
-void sched_stage2_shootdown(struct vm *vm);
-
-/*
- * The exit fast path (core/exit.c exit_fast), on v's CPU between an exit
- * and an entry that the vendor code makes without returning to the run
- * loop. First sched_fast_exit: v is out of its guest while the exit is
- * handled, as after vcpu_run (a stage-2 shootdown the handler makes must
- * not wait for v itself). Then sched_fast_reentry: true when nothing the
- * run loop looks at has changed (no reschedule, v runnable and not
- * paused, no interrupt requested), after doing what run_turn and
- * enter_guest do before an entry (the entry counted, in the guest again,
- * the stage-2 generation checked). False leaves v out of the guest.
- */
-static inline void sched_fast_exit(struct vcpu *v)
-{
-	__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
-}
-
-bool sched_fast_reentry(struct vcpu *v);
-extern uint64_t stage2_generation;
-
-/*
- * A lower layer's work on every pass of every CPU's scheduler loop (the
- * console sends queued output: console_tick). The hook returns in how
- * many ns it wants to run again on that CPU (the loop's timer is armed
- * no later), or UINT64_MAX. One hook; registered at boot.
- */
-typedef uint64_t (*sched_tick_hook_fn)(unsigned int cpu);
-void sched_set_tick_hook(sched_tick_hook_fn hook);
-
 /* The timer interrupt handler: a scheduling decision is due here. */
 void sched_timer_interrupt(void);
 
+/*
+ * What the scheduler asks of the layer above, which registers it once
+ * (core/vcpu_run.c, before any CPU enters sched_run): the scheduler
+ * decides which vCPU runs where and until when; it knows no exits,
+ * devices or consoles.
+ */
+struct sched_hooks {
+	/*
+	 * Runs v (loaded on this CPU) until deadline_tsc, until
+	 * sched_resched_pending or until v is no longer runnable.
+	 */
+	void (*run)(struct vcpu *v, uint64_t deadline_tsc);
+	/*
+	 * Must blocked v run anyway (halted, and an interrupt is pending)?
+	 * Lock held.
+	 */
+	bool (*wake_pending)(struct vcpu *v);
+	/* v stopped for good and left its run queue: its end. */
+	void (*retire)(struct vcpu *v);
+	/*
+	 * Called on every pass of every CPU's loop, before the pick (may be
+	 * NULL): the console's work (typing, queued output). Returns in how
+	 * many ns it wants to run again on that CPU (the loop's timer is
+	 * armed no later), or UINT64_MAX.
+	 */
+	uint64_t (*poll)(unsigned int cpu);
+};
+
+#define SCHED_POLL_NS 1000000ULL	/* 1 ms */
+
+void sched_set_hooks(const struct sched_hooks *hooks);
+
+/*
+ * Is a scheduling decision due on cpu (timer, wake-up, kick)? Inline: the
+ * exit fast path asks on every exit.
+ */
+static inline bool sched_resched_pending(unsigned int cpu)
+{
+	return cpus[cpu].need_resched;
+}
+
+/* Makes cpu look at its run queue soon (the reschedule IPI). */
+void sched_kick(unsigned int cpu);
+
 /* Runs this CPU's vCPUs for good. */
 __attribute__((noreturn)) void sched_run(struct cpu *cpu);
-
-/* Called when a VM has no vCPU left that can run (core/main.c counts). */
-void vm_finished(void);
 
 #endif

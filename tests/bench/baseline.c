@@ -48,6 +48,9 @@ static void report(const char *name, struct bench_result r)
 	com1_puts(line);
 }
 
+/* The firmware calls it (crt0-efi-x86_64). */
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
 	static const struct { const char *name; bench_op op; } ops[] = {

@@ -10,7 +10,7 @@ BENCH_DIR     := $(BUILD)/bench
 BASELINE_EFI  := $(BENCH_DIR)/baseline.efi
 SCHED_DECISION := $(BENCH_DIR)/sched_decision
 
-$(BENCH_DIR)/obj/baseline.o: tests/bench/baseline.c
+$(BENCH_DIR)/obj/baseline.o: tests/bench/baseline.c $(BUILD_MAKEFILES)
 	@mkdir -p $(dir $@)
 	$(CC) $(LOADER_CFLAGS) -Iguests/bench -c $< -o $@
 
@@ -27,12 +27,12 @@ $(BASELINE_EFI): $(BENCH_DIR)/baseline.so
 		--target efi-app-x86_64 --subsystem=10 $< $@
 
 # The hypervisor's flags, but the small code model of a host program.
-$(BENCH_DIR)/obj/policy.o: sched/policy.c
+$(BENCH_DIR)/obj/policy.o: sched/policy.c $(BUILD_MAKEFILES)
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -mcmodel=kernel,$(HV_CFLAGS)) -c $< -o $@
 
 $(SCHED_DECISION): tests/bench/sched_decision.c $(BENCH_DIR)/obj/policy.o
-	$(CC) -std=c11 -O2 -g -Wall -Wextra -Werror -Iinclude -o $@ $^
+	$(CC) $(C_BASE) -O2 -o $@ $^
 
 .PHONY: bench-build
 bench-build: $(BASELINE_EFI) $(SCHED_DECISION)

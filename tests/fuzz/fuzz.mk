@@ -14,8 +14,8 @@
 
 FUZZ_CC     ?= clang
 FUZZ_DIR    := $(BUILD)/fuzz
-FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=all -Wall -Wextra -Werror -Iinclude
+FUZZ_CFLAGS := $(C_BASE) -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all
 FUZZ_RUNS   ?= 1000000
 FUZZ_TIME   ?= 20
 
@@ -23,7 +23,7 @@ FUZZ_NAMES  := fuzz_config fuzz_elf fuzz_spcr fuzz_shell fuzz_hypercall
 FUZZ_BINS   := $(addprefix $(FUZZ_DIR)/,$(FUZZ_NAMES))
 
 FUZZ_SRCS_fuzz_config := core/config.c lib/parse.c tests/unit/compat.c
-FUZZ_SRCS_fuzz_elf    := core/elf.c
+FUZZ_SRCS_fuzz_elf    := core/load/elf.c
 FUZZ_SRCS_fuzz_spcr   := drivers/spcr.c drivers/serial_select.c drivers/acpi.c
 FUZZ_SRCS_fuzz_hypercall := core/hc_check.c mm/pagetable.c lib/parse.c
 FUZZ_SRCS_fuzz_shell  := guests/mgmt/shell_parse.c guests/mgmt/lineedit.c \
@@ -39,7 +39,7 @@ fuzz-build: $(FUZZ_BINS)
 
 define FUZZ_RULE
 $(FUZZ_DIR)/$(1): tests/fuzz/$(1).c $(FUZZ_SRCS_$(1)) \
-		$(wildcard include/*/*.h) $(FUZZ_HDRS_$(1)) tests/fuzz/fuzz.mk
+		$(wildcard include/*/*.h) $(FUZZ_HDRS_$(1)) $(BUILD_MAKEFILES)
 	@mkdir -p $(FUZZ_DIR)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_FLAGS_$(1)) -o $$@ $$< $(FUZZ_SRCS_$(1))
 endef

@@ -51,6 +51,9 @@ static void check_ok(const struct config *cfg)
 	}
 }
 
+/* libFuzzer calls it; it declares no prototype of its own. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct config cfg;

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <core/elf.h>
+#include <core/load/elf.h>
 #include <keel/abi.h>
 
 #define LOAD_BUFFER_MAX (1u << 20)	/* larger spans are checked, not copied */
@@ -74,6 +74,9 @@ static void check_image(const struct elf_image *img)
 	/* segments do not overlap, so they fit in their span */
 	CHECK(total <= img->paddr_hi - img->paddr_lo);
 }
+
+/* libFuzzer calls it; it declares no prototype of its own. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

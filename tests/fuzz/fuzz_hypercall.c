@@ -369,6 +369,9 @@ static uint64_t fold_2m(uint64_t v)
 	return (v & 0x7f) * M2;
 }
 
+/* libFuzzer calls it; it declares no prototype of its own. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_input in;

@@ -112,6 +112,9 @@ static void parse_line(const char *line)
 	CHECK(strchr(err, '\n') == NULL && strchr(err, '\r') == NULL);
 }
 
+/* libFuzzer calls it; it declares no prototype of its own. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct lineedit le;

@@ -35,6 +35,9 @@ static void check_choice(const struct config_console *cfg,
 		CHECK(found->spcr && found->status == 0);
 }
 
+/* libFuzzer calls it; it declares no prototype of its own. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct config_console cfgs[] = {

@@ -7,6 +7,8 @@
  */
 #include <string.h>
 
+size_t strlcpy(char *dst, const char *src, size_t size);
+
 size_t strlcpy(char *dst, const char *src, size_t size)
 {
 	size_t len = strlen(src);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * core/elf.c. ELF images are built byte by byte here (gABI offsets
+ * core/load/elf.c. ELF images are built byte by byte here (gABI offsets
  * spelled out), not with <elf.h>, so that the test does not share the
  * product's idea of the layout.
  */
@@ -10,7 +10,7 @@
 
 #include "test_util.h"
 
-#include <core/elf.h>
+#include <core/load/elf.h>
 #include <keel/abi.h>
 
 #define EHDR_SIZE  64

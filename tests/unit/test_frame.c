@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * mm/frame.c on the host: "physical memory" is a host buffer reached
+ * mm/buddy.c on the host: "physical memory" is a host buffer reached
  * through a phys_to_virt that subtracts a fake physical base.
  */
 #define _DEFAULT_SOURCE	/* MAP_ANONYMOUS, MAP_NORESERVE */
@@ -13,7 +13,7 @@
 #include "test_util.h"
 
 #include <keel/abi.h>
-#include <mm/frame.h>
+#include <mm/buddy.h>
 
 #define PHYS_BASE  0x100000000ULL	/* 4 GiB: 1 GiB aligned, not 0 */
 #define MIB        (1ULL << 20)

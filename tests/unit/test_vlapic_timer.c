@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * core/vlapic_timer.c: the virtual LAPIC timer's durations, the minimum
+ * core/dev/vlapic_timer.c: the virtual LAPIC timer's durations, the minimum
  * period a guest cannot go below, the periodic catch-up in one step after
  * any absence, one-shot expiry, and the current-count register, at the
  * largest count and divide a guest can write.
  */
 #include "test_util.h"
 
-#include <core/vlapic_timer.h>
+#include <core/dev/vlapic_timer.h>
 
 #define KHZ_1GHZ  1000000u	/* 1 tick per ns */
 #define KHZ_QEMU  2099000u	/* what QEMU TCG measured on the build host */

@@ -5,17 +5,16 @@
 #include <arch/layout.h>
 #include <arch/msr.h>
 #include <arch/svm.h>
+#include <arch/vendor.h>
 #include <arch/x86.h>
-#include <core/exit.h>
-#include <core/log.h>
-#include <core/msr_policy.h>
-#include <core/vendor.h>
+#include <base/log.h>
+#include <core/exit_dispatch.h>
 #include <core/vm.h>
 #include <keel/abi.h>
 #include <lib/spinlock.h>
 #include <lib/string.h>
 #include <lib/util.h>
-#include <mm/frames.h>
+#include <mm/frame_pool.h>
 
 #define SVM_CPUID_FEATURES 0x8000000a
 #define PAT_DEFAULT        0x0007040600070406ull
@@ -31,7 +30,7 @@ static uint32_t asid_count;
 
 static struct vmcb *vmcb_of(struct vcpu *v)
 {
-	return phys_to_virt(v->vmcb_pa);
+	return phys_to_virt(v->svm.vmcb_pa);
 }
 
 static int svm_probe(const char **why)
@@ -107,15 +106,15 @@ static int svm_cpu_enable(struct cpu *cpu)
 	spin_lock(&init_lock);
 	ret = svm_global_init();
 	spin_unlock(&init_lock);
-	if (ret || frames_alloc_zeroed(0, &cpu->svm_hsave_pa) ||
-	    frames_alloc_zeroed(0, &cpu->svm_host_vmcb_pa)) {
+	if (ret || frames_alloc_zeroed(0, &cpu->svm.hsave_pa) ||
+	    frames_alloc_zeroed(0, &cpu->svm.host_vmcb_pa)) {
 		strlcpy(cpu->virt_error, "out of memory", sizeof(cpu->virt_error));
 		return -KEEL_ENOMEM;
 	}
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
-	wrmsr(MSR_AMD_VM_HSAVE_PA, cpu->svm_hsave_pa);
+	wrmsr(MSR_AMD_VM_HSAVE_PA, cpu->svm.hsave_pa);
 	/* the host's FS/GS/TR/... as VMLOAD will restore them after each exit */
-	__asm__ volatile("vmsave %%rax" : : "a"(cpu->svm_host_vmcb_pa) : "memory");
+	__asm__ volatile("vmsave %%rax" : : "a"(cpu->svm.host_vmcb_pa) : "memory");
 	return 0;
 }
 
@@ -134,7 +133,7 @@ static int svm_vcpu_create(struct vcpu *v, const struct vcpu_entry_state *s,
 
 	if (guest_state_init(&v->gstate))
 		return -KEEL_ENOMEM;
-	if (frames_alloc_zeroed(0, &v->vmcb_pa)) {
+	if (frames_alloc_zeroed(0, &v->svm.vmcb_pa)) {
 		guest_state_free(&v->gstate);
 		return -KEEL_ENOMEM;
 	}
@@ -159,8 +158,8 @@ static int svm_vcpu_create(struct vcpu *v, const struct vcpu_entry_state *s,
 	vmcb->control.iopm_base_pa = iopm_pa;
 	vmcb->control.msrpm_base_pa = msrpm_pa;
 	/* ASID 0 is the host's; TCG has only 16, so VMs share them (see run) */
-	v->asid = 1 + (v->vm->id % (asid_count > 1 ? asid_count - 1 : 1));
-	vmcb->control.guest_asid = v->asid;
+	v->svm.asid = 1 + (v->vm->id % (asid_count > 1 ? asid_count - 1 : 1));
+	vmcb->control.guest_asid = v->svm.asid;
 	vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
 	vmcb->control.vintr = SVM_VINTR_MASKING;
 	vmcb->control.np_control = SVM_NP_ENABLE;
@@ -196,9 +195,9 @@ static void svm_vcpu_destroy(struct vcpu *v)
 	/* its registers stay behind: the next load overwrites them all */
 	if (this_cpu()->loaded_vcpu == v)
 		this_cpu()->loaded_vcpu = NULL;
-	if (v->vmcb_pa)
-		frames_free(v->vmcb_pa, 0);
-	v->vmcb_pa = 0;
+	if (v->svm.vmcb_pa)
+		frames_free(v->svm.vmcb_pa, 0);
+	v->svm.vmcb_pa = 0;
 	guest_state_free(&v->gstate);
 }
 
@@ -216,10 +215,6 @@ static void svm_vcpu_put(struct vcpu *v)
 		return;
 	guest_state_save(&v->gstate);
 	cpu->loaded_vcpu = NULL;
-}
-
-static void svm_vcpu_load(struct vcpu *v)
-{
 }
 
 static uint8_t ioio_size(uint64_t info)
@@ -371,6 +366,16 @@ bool svm_exit(struct vcpu *v, struct vm_exit *exit)
  * deadline_tsc is not needed here: with V_INTR_MASKING the LAPIC timer's
  * interrupt exits the guest (INTR intercept) whatever the guest's IF.
  */
+static void svm_vcpu_load(struct vcpu *v)
+{
+	struct cpu *cpu = this_cpu();
+
+	if (cpu->loaded_vcpu != v) {
+		guest_state_load(&v->gstate);
+		cpu->loaded_vcpu = v;
+	}
+}
+
 static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit,
 			 uint64_t deadline_tsc)
 {
@@ -382,16 +387,13 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit,
 	 * VMCB since this one may hold that guest's translations under the
 	 * same ASID: flush them before this guest runs (APM 15.16).
 	 */
-	if (cpu->svm_last_vmcb_pa != v->vmcb_pa) {
+	if (cpu->svm.last_vmcb_pa != v->svm.vmcb_pa) {
 		vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
-		cpu->svm_last_vmcb_pa = v->vmcb_pa;
+		cpu->svm.last_vmcb_pa = v->svm.vmcb_pa;
 	}
-	if (cpu->loaded_vcpu != v) {
-		guest_state_load(&v->gstate);
-		cpu->loaded_vcpu = v;
-	}
+	svm_vcpu_load(v);
 	vmcb->save.rax = v->regs.rax;
-	svm_vmrun(v, v->vmcb_pa, cpu->svm_host_vmcb_pa, exit);
+	svm_vmrun(v, v->svm.vmcb_pa, cpu->svm.host_vmcb_pa, exit);
 }
 
 static void svm_stage2_flush(struct vcpu *v)
@@ -401,6 +403,7 @@ static void svm_stage2_flush(struct vcpu *v)
 
 static uint64_t svm_get_rip(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return vmcb_of(v)->save.rip;
 }
 
@@ -408,6 +411,7 @@ static void svm_set_rip(struct vcpu *v, uint64_t rip)
 {
 	struct vmcb *vmcb = vmcb_of(v);
 
+	VENDOR_ASSERT_LOADED(v);
 	vmcb->save.rip = rip;
 	/* the instruction is done: an STI or MOV SS shadow ends with it */
 	vmcb->control.interrupt_shadow &= ~SVM_INTERRUPT_SHADOW;
@@ -417,6 +421,7 @@ static void svm_advance_rip(struct vcpu *v, uint32_t len)
 {
 	struct vmcb *vmcb = vmcb_of(v);
 
+	VENDOR_ASSERT_LOADED(v);
 	vmcb->save.rip += len;
 	vmcb->control.interrupt_shadow &= ~SVM_INTERRUPT_SHADOW;
 	/*
@@ -433,16 +438,19 @@ static void svm_advance_rip(struct vcpu *v, uint32_t len)
 
 static uint64_t svm_get_rsp(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return vmcb_of(v)->save.rsp;
 }
 
 static void svm_set_rsp(struct vcpu *v, uint64_t rsp)
 {
+	VENDOR_ASSERT_LOADED(v);
 	vmcb_of(v)->save.rsp = rsp;
 }
 
 static uint64_t svm_get_cr4(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return vmcb_of(v)->save.cr4;
 }
 
@@ -454,31 +462,37 @@ static bool svm_guest_rdtscp(void)
 
 static uint64_t svm_get_rflags(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return vmcb_of(v)->save.rflags;
 }
 
 static unsigned int svm_get_cpl(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return vmcb_of(v)->save.cpl;
 }
 
 static uint64_t svm_get_efer(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return vmcb_of(v)->save.efer & ~EFER_SVME;
 }
 
 static void svm_set_efer(struct vcpu *v, uint64_t efer)
 {
+	VENDOR_ASSERT_LOADED(v);
 	vmcb_of(v)->save.efer = efer | EFER_SVME;
 }
 
 static uint64_t svm_get_pat(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return vmcb_of(v)->save.g_pat;
 }
 
 static void svm_set_pat(struct vcpu *v, uint64_t pat)
 {
+	VENDOR_ASSERT_LOADED(v);
 	vmcb_of(v)->save.g_pat = pat;
 }
 
@@ -487,6 +501,7 @@ static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 {
 	uint64_t ev = vector | SVM_EVENT_TYPE_EXCEPTION | SVM_EVENT_VALID;
 
+	VENDOR_ASSERT_LOADED(v);
 	if (has_error)
 		ev |= SVM_EVENT_ERROR_VALID | ((uint64_t)error << SVM_EVENT_ERROR_SHIFT);
 	vmcb_of(v)->control.event_inject = ev;
@@ -496,6 +511,7 @@ static bool svm_interruptible(struct vcpu *v)
 {
 	const struct vmcb *vmcb = vmcb_of(v);
 
+	VENDOR_ASSERT_LOADED(v);
 	return (vmcb->save.rflags & RFLAGS_IF) &&
 	       !(vmcb->control.interrupt_shadow & SVM_INTERRUPT_SHADOW) &&
 	       !(vmcb->control.event_inject & SVM_EVENT_VALID);
@@ -503,6 +519,7 @@ static bool svm_interruptible(struct vcpu *v)
 
 static void svm_inject_interrupt(struct vcpu *v, uint8_t vector)
 {
+	VENDOR_ASSERT_LOADED(v);
 	vmcb_of(v)->control.event_inject = vector | SVM_EVENT_TYPE_INTR |
 					   SVM_EVENT_VALID;
 }
@@ -512,6 +529,7 @@ static void svm_interrupt_window(struct vcpu *v, bool on)
 {
 	struct vmcb *vmcb = vmcb_of(v);
 
+	VENDOR_ASSERT_LOADED(v);
 	if (on) {
 		vmcb->control.vintr |= SVM_V_IRQ | SVM_V_INTR_PRIO_MAX | SVM_V_IGN_TPR;
 		vmcb->control.intercept_misc1 |= SVM_INTERCEPT_VINTR;
@@ -525,6 +543,7 @@ static void svm_dump(struct vcpu *v)
 {
 	const struct vmcb *vmcb = vmcb_of(v);
 
+	VENDOR_ASSERT_LOADED(v);
 	log_info("  rip=%016lx rsp=%016lx rflags=%lx cpl=%u",
 		 vmcb->save.rip, vmcb->save.rsp, vmcb->save.rflags, vmcb->save.cpl);
 	log_info("  cr0=%lx cr3=%lx cr4=%lx efer=%lx exitcode=%lx info1=%lx info2=%lx",
@@ -534,6 +553,7 @@ static void svm_dump(struct vcpu *v)
 }
 
 const struct vendor_ops svm_ops = {
+	.kind = VENDOR_SVM,
 	.name = "svm",
 	.root_mode = "SVM host mode",
 	.stage2_kind = PT_NPT,

@@ -4,18 +4,18 @@
 #include <arch/guest_state.h>
 #include <arch/layout.h>
 #include <arch/msr.h>
+#include <arch/vendor.h>
 #include <arch/vmx.h>
 #include <arch/x86.h>
-#include <core/exit.h>
-#include <core/log.h>
-#include <core/msr_policy.h>
-#include <core/vendor.h>
+#include <arch/x86/vmx/vmx_timer.h>
+#include <base/log.h>
+#include <core/exit_dispatch.h>
 #include <core/vm.h>
 #include <keel/abi.h>
 #include <lib/spinlock.h>
 #include <lib/string.h>
 #include <lib/util.h>
-#include <mm/frames.h>
+#include <mm/frame_pool.h>
 
 #define PAT_DEFAULT  0x0007040600070406ull
 #define MSR_BITMAP_WRITE_OFFSET 0x800
@@ -26,7 +26,6 @@
 #define INTR_TYPE_NMI           (2u << 8)
 #define EXIT_INSN_MWAIT         36
 #define VMX_MISC_TIMER_RATE_MASK 0x1f
-#define PREEMPTION_TIMER_MAX    0xffffffffull
 #define EXIT_INSN_MONITOR       39
 
 struct vmx_controls {
@@ -257,15 +256,15 @@ static int vmx_cpu_enable(struct cpu *cpu)
 	spin_lock(&init_lock);
 	ret = vmx_global_init();
 	spin_unlock(&init_lock);
-	if (ret || frames_alloc_zeroed(0, &cpu->vmxon_pa)) {
+	if (ret || frames_alloc_zeroed(0, &cpu->vmx.vmxon_pa)) {
 		strlcpy(cpu->virt_error, "out of memory", sizeof(cpu->virt_error));
 		return -KEEL_ENOMEM;
 	}
-	*(uint32_t *)phys_to_virt(cpu->vmxon_pa) = vmcs_revision;
+	*(uint32_t *)phys_to_virt(cpu->vmx.vmxon_pa) = vmcs_revision;
 	guest_state_cpu_init();
 	write_cr0((read_cr0() | cr0_fixed0) & cr0_fixed1);
 	write_cr4((read_cr4() | cr4_fixed0 | CR4_VMXE) & cr4_fixed1);
-	if (!vmxon(cpu->vmxon_pa)) {
+	if (!vmxon(cpu->vmx.vmxon_pa)) {
 		strlcpy(cpu->virt_error, "VMXON failed", sizeof(cpu->virt_error));
 		return -KEEL_EIO;
 	}
@@ -392,42 +391,42 @@ static int vmx_vcpu_create(struct vcpu *v, const struct vcpu_entry_state *s,
 
 	if (guest_state_init(&v->gstate))
 		return -KEEL_ENOMEM;
-	memset(&v->vmx_sw, 0, sizeof(v->vmx_sw));
-	v->vmx_sw.dr6 = DR6_INIT;
-	if (frames_alloc_zeroed(0, &v->vmcs_pa)) {
+	memset(&v->vmx.sw, 0, sizeof(v->vmx.sw));
+	v->vmx.sw.dr6 = DR6_INIT;
+	if (frames_alloc_zeroed(0, &v->vmx.vmcs_pa)) {
 		guest_state_free(&v->gstate);
 		return -KEEL_ENOMEM;
 	}
-	*(uint32_t *)phys_to_virt(v->vmcs_pa) = vmcs_revision;
-	if (!vmclear(v->vmcs_pa) || !vmptrld(v->vmcs_pa)) {
-		frames_free(v->vmcs_pa, 0);
-		v->vmcs_pa = 0;
+	*(uint32_t *)phys_to_virt(v->vmx.vmcs_pa) = vmcs_revision;
+	if (!vmclear(v->vmx.vmcs_pa) || !vmptrld(v->vmx.vmcs_pa)) {
+		frames_free(v->vmx.vmcs_pa, 0);
+		v->vmx.vmcs_pa = 0;
 		guest_state_free(&v->gstate);
 		if (caller)
-			vmptrld(caller->vmcs_pa);
+			vmptrld(caller->vmx.vmcs_pa);
 		return -KEEL_EIO;
 	}
 	write_controls(stage2_root);
 	write_guest_state(s);
 	/* inactive and in memory, so any CPU can load it (SDM 24.11.1) */
-	vmclear(v->vmcs_pa);
-	v->vmcs_launched = false;
+	vmclear(v->vmx.vmcs_pa);
+	v->vmx.vmcs_launched = false;
 	/* still active and launched: it continues with VMRESUME */
 	if (caller)
-		vmptrld(caller->vmcs_pa);
+		vmptrld(caller->vmx.vmcs_pa);
 	return 0;
 }
 
 static void vmx_vcpu_destroy(struct vcpu *v)
 {
-	if (!v->vmcs_pa)
+	if (!v->vmx.vmcs_pa)
 		return;
-	vmclear(v->vmcs_pa);
+	vmclear(v->vmx.vmcs_pa);
 	/* its registers stay behind: the next load overwrites them all */
 	if (this_cpu()->loaded_vcpu == v)
 		this_cpu()->loaded_vcpu = NULL;
-	frames_free(v->vmcs_pa, 0);
-	v->vmcs_pa = 0;
+	frames_free(v->vmx.vmcs_pa, 0);
+	v->vmx.vmcs_pa = 0;
 	guest_state_free(&v->gstate);
 }
 
@@ -439,25 +438,25 @@ static void vmx_vcpu_destroy(struct vcpu *v)
 static void save_sw_state(struct vcpu *v)
 {
 	guest_state_save(&v->gstate);
-	v->vmx_sw.cr2 = read_cr2();
-	v->vmx_sw.dr6 = read_dr6();
-	v->vmx_sw.star = rdmsr(MSR_STAR);
-	v->vmx_sw.lstar = rdmsr(MSR_LSTAR);
-	v->vmx_sw.cstar = rdmsr(MSR_CSTAR);
-	v->vmx_sw.sfmask = rdmsr(MSR_SFMASK);
-	v->vmx_sw.kernel_gs_base = rdmsr(MSR_KERNEL_GS_BASE);
+	v->vmx.sw.cr2 = read_cr2();
+	v->vmx.sw.dr6 = read_dr6();
+	v->vmx.sw.star = rdmsr(MSR_STAR);
+	v->vmx.sw.lstar = rdmsr(MSR_LSTAR);
+	v->vmx.sw.cstar = rdmsr(MSR_CSTAR);
+	v->vmx.sw.sfmask = rdmsr(MSR_SFMASK);
+	v->vmx.sw.kernel_gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 }
 
 static void load_sw_state(const struct vcpu *v)
 {
 	guest_state_load(&v->gstate);
-	write_cr2(v->vmx_sw.cr2);
-	write_dr6(v->vmx_sw.dr6);
-	wrmsr(MSR_STAR, v->vmx_sw.star);
-	wrmsr(MSR_LSTAR, v->vmx_sw.lstar);
-	wrmsr(MSR_CSTAR, v->vmx_sw.cstar);
-	wrmsr(MSR_SFMASK, v->vmx_sw.sfmask);
-	wrmsr(MSR_KERNEL_GS_BASE, v->vmx_sw.kernel_gs_base);
+	write_cr2(v->vmx.sw.cr2);
+	write_dr6(v->vmx.sw.dr6);
+	wrmsr(MSR_STAR, v->vmx.sw.star);
+	wrmsr(MSR_LSTAR, v->vmx.sw.lstar);
+	wrmsr(MSR_CSTAR, v->vmx.sw.cstar);
+	wrmsr(MSR_SFMASK, v->vmx.sw.sfmask);
+	wrmsr(MSR_KERNEL_GS_BASE, v->vmx.sw.kernel_gs_base);
 }
 
 static void vmx_vcpu_put(struct vcpu *v)
@@ -467,9 +466,9 @@ static void vmx_vcpu_put(struct vcpu *v)
 	if (cpu->loaded_vcpu != v)
 		return;
 	save_sw_state(v);
-	vmclear(v->vmcs_pa);
+	vmclear(v->vmx.vmcs_pa);
 	cpu->loaded_vcpu = NULL;
-	v->vmcs_launched = false;	/* VMCLEAR makes it "clear": VMLAUNCH next */
+	v->vmx.vmcs_launched = false;	/* VMCLEAR makes it "clear": VMLAUNCH next */
 }
 
 static void vmx_load(struct vcpu *v)
@@ -478,7 +477,7 @@ static void vmx_load(struct vcpu *v)
 
 	if (cpu->loaded_vcpu == v)
 		return;
-	vmptrld(v->vmcs_pa);
+	vmptrld(v->vmx.vmcs_pa);
 	write_host_state(cpu);
 	load_sw_state(v);
 	cpu->loaded_vcpu = v;
@@ -606,11 +605,9 @@ static void decode_exit(struct vm_exit *e)
 
 static void arm_preemption_timer(uint64_t deadline_tsc)
 {
-	uint64_t now = rdtsc(), ticks;
-
-	ticks = deadline_tsc > now ?
-		(deadline_tsc - now) >> preemption_timer_shift : 0;
-	vmwrite(VMCS_PREEMPTION_TIMER, MIN(ticks, PREEMPTION_TIMER_MAX));
+	vmwrite(VMCS_PREEMPTION_TIMER,
+		vmx_preemption_timer_value(rdtsc(), deadline_tsc,
+					   preemption_timer_shift));
 }
 
 #define INVEPT_ALL_CONTEXT 2ull
@@ -632,7 +629,7 @@ bool vmx_exit(struct vcpu *v, struct vm_exit *exit, uint64_t deadline_tsc)
 {
 	uint32_t vectoring;
 
-	v->vmcs_launched = true;
+	v->vmx.vmcs_launched = true;
 	decode_exit(exit);
 	/* an event cut short by the exit is delivered again (SDM 28.2.4) */
 	vectoring = (uint32_t)vmread(VMCS_IDT_VECTORING_INFO);
@@ -661,7 +658,7 @@ static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit,
 	vmx_load(v);
 	if (has_preemption_timer)
 		arm_preemption_timer(deadline_tsc);
-	ret = vmx_enter(v, v->vmcs_launched, exit, deadline_tsc);
+	ret = vmx_enter(v, v->vmx.vmcs_launched, exit, deadline_tsc);
 	if (ret) {
 		/* VMfail: controls or host state are wrong, never the guest's doing */
 		memset(exit, 0, sizeof(*exit));
@@ -674,13 +671,16 @@ static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit,
 
 static uint64_t vmx_get_rip(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return vmread(VMCS_GUEST_RIP);
 }
 
 static void vmx_set_rip(struct vcpu *v, uint64_t rip)
 {
-	uint64_t blocking = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+	uint64_t blocking;
 
+	VENDOR_ASSERT_LOADED(v);
+	blocking = vmread(VMCS_GUEST_INTERRUPTIBILITY);
 	vmwrite(VMCS_GUEST_RIP, rip);
 	/* the instruction is done: an STI or MOV SS shadow ends with it */
 	if (blocking & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
@@ -690,6 +690,7 @@ static void vmx_set_rip(struct vcpu *v, uint64_t rip)
 
 static void vmx_advance_rip(struct vcpu *v, uint32_t len)
 {
+	VENDOR_ASSERT_LOADED(v);
 	vmx_set_rip(v, vmread(VMCS_GUEST_RIP) + len);
 	/*
 	 * An exit does not raise the single-step trap of the instruction it
@@ -703,19 +704,23 @@ static void vmx_advance_rip(struct vcpu *v, uint32_t len)
 
 static uint64_t vmx_get_rsp(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return vmread(VMCS_GUEST_RSP);
 }
 
 static void vmx_set_rsp(struct vcpu *v, uint64_t rsp)
 {
+	VENDOR_ASSERT_LOADED(v);
 	vmwrite(VMCS_GUEST_RSP, rsp);
 }
 
 /* As the guest reads it: the shadow for the bits the host owns. */
 static uint64_t vmx_get_cr4(struct vcpu *v)
 {
-	uint64_t mask = vmread(VMCS_CR4_MASK);
+	uint64_t mask;
 
+	VENDOR_ASSERT_LOADED(v);
+	mask = vmread(VMCS_CR4_MASK);
 	return (vmread(VMCS_GUEST_CR4) & ~mask) | (vmread(VMCS_CR4_SHADOW) & mask);
 }
 
@@ -726,32 +731,38 @@ static bool vmx_guest_rdtscp(void)
 
 static uint64_t vmx_get_rflags(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return vmread(VMCS_GUEST_RFLAGS);
 }
 
 static unsigned int vmx_get_cpl(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	/* SS.DPL is the CPL (SDM 24.4.1) */
 	return (vmread(VMCS_GUEST_SS_AR) >> 5) & 3;
 }
 
 static uint64_t vmx_get_efer(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return vmread(VMCS_GUEST_EFER);
 }
 
 static void vmx_set_efer(struct vcpu *v, uint64_t efer)
 {
+	VENDOR_ASSERT_LOADED(v);
 	vmwrite(VMCS_GUEST_EFER, efer);
 }
 
 static uint64_t vmx_get_pat(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return vmread(VMCS_GUEST_PAT);
 }
 
 static void vmx_set_pat(struct vcpu *v, uint64_t pat)
 {
+	VENDOR_ASSERT_LOADED(v);
 	vmwrite(VMCS_GUEST_PAT, pat);
 }
 
@@ -760,6 +771,7 @@ static void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 {
 	uint32_t info = vector | INTR_TYPE_HW_EXCEPTION | INTR_INFO_VALID;
 
+	VENDOR_ASSERT_LOADED(v);
 	if (has_error) {
 		info |= INTR_INFO_ERROR_VALID;
 		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, error);
@@ -769,6 +781,7 @@ static void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 
 static bool vmx_interruptible(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	return (vmread(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
 	       !(vmread(VMCS_GUEST_INTERRUPTIBILITY) &
 		 (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)) &&
@@ -777,20 +790,24 @@ static bool vmx_interruptible(struct vcpu *v)
 
 static void vmx_inject_interrupt(struct vcpu *v, uint8_t vector)
 {
+	VENDOR_ASSERT_LOADED(v);
 	vmwrite(VMCS_ENTRY_INTR_INFO, vector | INTR_TYPE_EXTERNAL | INTR_INFO_VALID);
 }
 
 /* Interrupt-window exiting (SDM 25.6.2, 26.7.5). */
 static void vmx_interrupt_window(struct vcpu *v, bool on)
 {
-	uint64_t proc = vmread(VMCS_PROC_CONTROLS);
+	uint64_t proc;
 
+	VENDOR_ASSERT_LOADED(v);
+	proc = vmread(VMCS_PROC_CONTROLS);
 	vmwrite(VMCS_PROC_CONTROLS, on ? proc | PROC_INTR_WINDOW_EXITING :
 					 proc & ~PROC_INTR_WINDOW_EXITING);
 }
 
 static void vmx_dump(struct vcpu *v)
 {
+	VENDOR_ASSERT_LOADED(v);
 	log_info("  rip=%016lx rsp=%016lx rflags=%lx",
 		 vmread(VMCS_GUEST_RIP), vmread(VMCS_GUEST_RSP),
 		 vmread(VMCS_GUEST_RFLAGS));
@@ -801,6 +818,7 @@ static void vmx_dump(struct vcpu *v)
 }
 
 const struct vendor_ops vmx_ops = {
+	.kind = VENDOR_VMX,
 	.name = "vmx",
 	.root_mode = "VMX root mode",
 	.stage2_kind = PT_EPT,

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The SVM back-end's state in the generic structures: struct vcpu and
+ * struct cpu hold it in their vendor union (vcpu->svm, cpu->svm). Only
+ * arch/x86/svm reads or writes it.
+ */
+#ifndef KEEL_ARCH_X86_SVM_STATE_H
+#define KEEL_ARCH_X86_SVM_STATE_H
+
+#include <stdint.h>
+
+struct svm_vcpu {
+	uint64_t vmcb_pa;		/* this vCPU's VMCB */
+	uint32_t asid;
+};
+
+struct svm_cpu {
+	uint64_t hsave_pa;		/* VM_HSAVE_PA of this CPU */
+	uint64_t host_vmcb_pa;		/* VMSAVE/VMLOAD of the host's state */
+	uint64_t last_vmcb_pa;		/* the VMCB this CPU ran last */
+};
+
+#endif

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The VMX back-end's state in the generic structures: struct vcpu and
+ * struct cpu hold it in their vendor union (vcpu->vmx, cpu->vmx). Only
+ * arch/x86/vmx reads or writes it.
+ */
+#ifndef KEEL_ARCH_X86_VMX_STATE_H
+#define KEEL_ARCH_X86_VMX_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vmx_vcpu {
+	uint64_t vmcs_pa;		/* this vCPU's VMCS */
+	bool vmcs_launched;
+	struct {			/* switched by software too */
+		uint64_t cr2, dr6;
+		uint64_t star, lstar, cstar, sfmask, kernel_gs_base;
+	} sw;
+};
+
+struct vmx_cpu {
+	uint64_t vmxon_pa;		/* this CPU's VMXON region */
+};
+
+#endif

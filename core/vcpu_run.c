@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The vCPU run loop: the scheduler (sched/sched.c) picks a vCPU and a
+ * deadline and calls vcpu_run_turn through its hooks; here the vCPU enters
+ * its guest until the deadline, a reschedule or a stop, each exit goes to
+ * the dispatcher, and the virtual LAPIC's timer and interrupts are taken
+ * into account before each entry. Also the exit fast path the back-ends
+ * call (exit_fast) and the end of a vCPU.
+ */
+#include <arch/cpu.h>
+#include <arch/lapic.h>
+#include <arch/tsc.h>
+#include <arch/vendor.h>
+#include <arch/x86.h>
+#include <base/log.h>
+#include <core/dev/vlapic.h>
+#include <core/exit_dispatch.h>
+#include <core/main.h>
+#include <core/msr_policy.h>
+#include <core/stage2_tlb.h>
+#include <core/vcpu_run.h>
+#include <core/vm.h>
+#include <keel/abi.h>
+#include <lib/format.h>
+#include <lib/util.h>
+#include <sched/policy.h>
+#include <sched/sched.h>
+
+/* One log line with what a vCPU got from the scheduler and how it exited. */
+static void report_vcpu(const struct vcpu *v)
+{
+	char exits[160];
+	size_t len = 0;
+
+	exits[0] = 0;
+	for (unsigned int r = 0; r < EXIT_REASON_COUNT && len < sizeof(exits); r++) {
+		if (!v->stats.exits[r])
+			continue;
+		len += snprintf(exits + len, sizeof(exits) - len, " %s=%lu",
+				exit_reason_names[r], v->stats.exits[r]);
+	}
+	log_info("vm %s: vcpu%u ran %lu ms, waited %lu ms, %lu switches, on cpus %#lx, last cpu%u; exits:%s",
+		 v->vm->name, v->id, (unsigned long)(v->se.run_ns / SCHED_NS_PER_MS),
+		 (unsigned long)(v->se.wait_ns / SCHED_NS_PER_MS), v->se.switches,
+		 v->stats.ran_on, v->stats.last_cpu, exits);
+}
+
+/* A vCPU is done for good; the VM is when its last live vCPU is. */
+void vcpu_retire(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+
+	if (__atomic_exchange_n(&v->retired, true, __ATOMIC_ACQ_REL))
+		return;
+	report_vcpu(v);
+	if (__atomic_sub_fetch(&vm->vcpus_live, 1, __ATOMIC_ACQ_REL))
+		return;
+	if (vm->state == VM_RUNNING) {
+		vm->state = VM_HALTED;
+		log_info("vm %s: halted (hlt with interrupts disabled)", vm->name);
+	}
+	vm_release_console(vm);
+	vm_finished();
+}
+
+/*
+ * Every guest entry, slow or fast, starts here. in_guest is set before
+ * the stage-2 generation is read, so a CPU that changed a VM's stage-2
+ * tables (then bumped the generation) either sees in_guest and waits for
+ * this exit, or this entry sees the new generation and flushes first
+ * (stage2_shootdown).
+ */
+static inline void about_to_enter(struct vcpu *v)
+{
+	struct cpu *cpu;
+	uint64_t gen;
+
+	v->stats.entries++;
+	__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
+	gen = __atomic_load_n(&stage2_generation, __ATOMIC_SEQ_CST);
+	cpu = this_cpu();
+	if (cpu->stage2_gen != gen)
+		stage2_catch_up(cpu, v, gen);
+}
+
+static void enter_guest(struct vcpu *v, struct vm_exit *exit, uint64_t until)
+{
+	about_to_enter(v);
+	vendor->vcpu_run(v, exit, until);
+	__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
+}
+
+bool vcpu_fast_reentry(struct vcpu *v)
+{
+	if (sched_resched_pending(v->cpu) || v->state != VCPU_RUNNABLE ||
+	    v->vm->paused || vlapic_requested(&v->lapic))
+		return false;
+	about_to_enter(v);
+	return true;
+}
+
+/* The back-ends' hook (arch/vendor.h). */
+bool exit_fast(struct vcpu *v, struct vm_exit *e)
+{
+	/*
+	 * These change nothing of the virtual LAPIC or the scheduler's timer
+	 * (a guest stopped by its exit is no longer runnable).
+	 */
+	__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
+	if (e->reason == EXIT_HYPERCALL)
+		hypercall_handle(v, e);
+	else if (e->reason == EXIT_CPUID)
+		cpuid_handle(v, e);
+	else if (e->reason == EXIT_MSR_READ)
+		msr_handle_read(v, e);
+	else if (e->reason == EXIT_IO)
+		io_handle(v, e);
+	else
+		return false;
+	v->stats.exits[e->reason]++;
+	e->handled = true;
+	return vcpu_fast_reentry(v);
+}
+
+void vcpu_run_turn(struct vcpu *v, uint64_t deadline_tsc)
+{
+	uint64_t armed = deadline_tsc, run_until = deadline_tsc;
+	struct vm_exit exit;
+	bool fast = false;
+
+	/* before vlapic_deliver: the vendor accessors need v loaded here */
+	vendor->vcpu_load(v);
+	while (!sched_resched_pending(v->cpu) && v->state == VCPU_RUNNABLE &&
+	       !v->vm->paused) {
+		/*
+		 * After a fast exit (exit_dispatch) the timer is as armed;
+		 * only a new interrupt request needs the full look. A timer
+		 * that came due meanwhile is a pending host interrupt: the
+		 * entry exits at once, and that exit is not fast.
+		 */
+		if (!fast || vlapic_requested(&v->lapic)) {
+			uint64_t lapic_ns;
+
+			run_until = deadline_tsc;
+			vlapic_deliver(v, clock_ns());
+			/* the guest's own timer may be due before the scheduler's */
+			lapic_ns = vlapic_deadline(v);
+			if (lapic_ns != UINT64_MAX)
+				run_until = MIN(run_until, ns_to_tsc(lapic_ns));
+			if (run_until != armed) {
+				lapic_timer_arm(run_until);
+				armed = run_until;
+			}
+		}
+		enter_guest(v, &exit, run_until);
+		fast = exit_dispatch(v, &exit);
+	}
+}
+
+/* Only hlt ends at a pending interrupt; a sleep hypercall lasts its time. */
+static bool wake_pending(struct vcpu *v)
+{
+	return v->halted && vlapic_pending(v);
+}
+
+static const struct sched_hooks run_hooks = {
+	.run = vcpu_run_turn,
+	.wake_pending = wake_pending,
+	.retire = vcpu_retire,
+	.poll = vm_console_poll,
+};
+
+void vcpu_run_init(void)
+{
+	sched_set_hooks(&run_hooks);
+}

@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The VM table and a VM's life from creation to free: slots and ids,
+ * creating a VM from its description, setting up and starting vCPUs,
+ * stopping, lookup. Running VMs are controlled in core/vm_control.c.
+ * See core/vm.h.
+ */
+#include <stdarg.h>
+
+#include <arch/cpu.h>
+#include <arch/layout.h>
+#include <arch/vendor.h>
+#include <arch/x86.h>
+#include <base/log.h>
+#include <core/config.h>
+#include <core/dev/vlapic.h>
+#include <core/load/keel_elf.h>
+#include <core/vm.h>
+#include <keel/abi.h>
+#include <lib/format.h>
+#include <lib/spinlock.h>
+#include <lib/string.h>
+#include <lib/util.h>
+#include <mm/frame_pool.h>
+#include <sched/policy.h>
+#include <sched/sched.h>
+
+/*
+ * Each limit is defined once, in the ABI where guests see it; the
+ * scheduler, the CPU table and the configuration keep their own names
+ * for the same numbers.
+ */
+_Static_assert(KEEL_PRIO_MAX == SCHED_PRIO_MAX, "one priority range");
+_Static_assert(KEEL_SLICE_MIN_MS * SCHED_NS_PER_MS == SCHED_SLICE_MIN_NS &&
+	       KEEL_SLICE_MAX_MS * SCHED_NS_PER_MS == SCHED_SLICE_MAX_NS,
+	       "one slice range");
+_Static_assert(KEEL_MAX_CPUS == SCHED_MAX_CPUS && MAX_CPUS <= KEEL_MAX_CPUS,
+	       "a CPU mask covers every CPU");
+_Static_assert(CONFIG_MAX_VMS <= VM_MAX, "keel.cfg cannot ask for more VMs");
+_Static_assert(sizeof(((struct config_vm *)0)->name) == VM_NAME_LEN,
+	       "one name length");
+
+static struct vm *vms[VM_MAX];
+static struct spinlock vms_lock = SPINLOCK_INIT;
+static uint32_t next_vm_id = 1;
+
+static unsigned int order_for_bytes(uint64_t bytes)
+{
+	unsigned int order = 0;
+
+	while ((FRAME_SIZE << order) < bytes)
+		order++;
+	return order;
+}
+
+/* Makes vCPU v ready to start on cpu at rip; not yet on any run queue. */
+static int vcpu_setup(struct vcpu *v, uint32_t cpu, uint64_t rip, uint64_t rsp,
+		      uint64_t rdi)
+{
+	struct vm *vm = v->vm;
+	struct vcpu_entry_state entry;
+	int ret;
+
+	ret = sched_entity_init(&v->se, vm->prio,
+				(uint64_t)vm->slice_ms * SCHED_NS_PER_MS, vm->cpus);
+	if (ret)
+		return ret;
+	keel_entry_state(&entry, rip, rsp, rdi);
+	v->cpu = cpu;
+	v->wake_at_ns = UINT64_MAX;
+	vlapic_init(v);
+	memset(&v->regs, 0, sizeof(v->regs));
+	v->regs.rdi = rdi;
+	return vendor->vcpu_create(v, &entry, pt_root_pointer(&vm->stage2));
+}
+
+/* The next CPU after the VM's first, round robin over its affinity. */
+static uint32_t pick_start_cpu(const struct vm *vm, uint32_t id)
+{
+	uint32_t candidates[MAX_CPUS], n = 0;
+
+	for (uint32_t i = 0; i < cpu_count; i++) {
+		uint32_t c = (vm->first_cpu + i) % cpu_count;
+
+		if (c < SCHED_MAX_CPUS && (vm->cpus >> c & 1) &&
+		    cpus[c].virt_enabled)
+			candidates[n++] = c;
+	}
+	return n ? candidates[id % n] : vm->first_cpu;
+}
+
+int vm_start_vcpu(struct vm *vm, uint32_t id, uint64_t rip, uint64_t rsp,
+		  uint64_t arg)
+{
+	struct vcpu *v;
+	int ret;
+
+	if (id == 0 || id >= vm->vcpu_count || rip >= vm->mem_bytes ||
+	    rsp > vm->mem_bytes || rsp < KEEL_GUEST_IMAGE_MIN)
+		return -KEEL_EINVAL;
+	v = &vm->vcpus[id];
+	spin_lock(&vm->lock);
+	if (v->state != VCPU_OFFLINE || vm->state != VM_RUNNING) {
+		spin_unlock(&vm->lock);
+		return -KEEL_EBUSY;
+	}
+	v->state = VCPU_RUNNABLE;	/* claimed: a second start is refused */
+	spin_unlock(&vm->lock);
+
+	ret = vcpu_setup(v, pick_start_cpu(vm, id), rip, rsp, arg);
+	if (!ret)
+		ret = sched_vcpu_start(v);
+	if (ret) {
+		vendor->vcpu_destroy(v);
+		v->state = VCPU_OFFLINE;
+		return ret == -KEEL_ENOMEM ? ret : -KEEL_EINVAL;
+	}
+	log_info("vm %s: vcpu%u started on cpu%u", vm->name, id, v->cpu);
+	return 0;
+}
+
+static struct vm *vm_alloc_slot(void)
+{
+	unsigned int order = order_for_bytes(sizeof(struct vm));
+	struct vm *vm = NULL;
+	uint64_t pa;
+
+	spin_lock(&vms_lock);
+	for (unsigned int i = 0; i < VM_MAX; i++) {
+		if (vms[i])
+			continue;
+		if (frames_alloc_zeroed(order, &pa))
+			break;
+		vm = phys_to_virt(pa);
+		vm->id = next_vm_id++;
+		vms[i] = vm;
+		break;
+	}
+	spin_unlock(&vms_lock);
+	return vm;
+}
+
+static void vm_release_slot(struct vm *vm)
+{
+	spin_lock(&vms_lock);
+	for (unsigned int i = 0; i < VM_MAX; i++)
+		if (vms[i] == vm)
+			vms[i] = NULL;
+	spin_unlock(&vms_lock);
+	frames_free(virt_to_phys(vm), order_for_bytes(sizeof(struct vm)));
+}
+
+int vm_create(const struct config_vm *cfg, const struct boot_module *image,
+	      struct vm **out, const char **why)
+{
+	struct vm *vm;
+	uint64_t entry_rip = 0;
+	int ret;
+
+	if (cfg->cpu >= cpu_count || cfg->cpu >= SCHED_MAX_CPUS ||
+	    !cpus[cfg->cpu].virt_enabled) {
+		*why = "its cpu= names a CPU that is not running: pick one from the boot log";
+		return -KEEL_EINVAL;
+	}
+	vm = vm_alloc_slot();
+	if (!vm) {
+		*why = "no free VM slot or no memory for the VM's state";
+		return -KEEL_ENOMEM;
+	}
+	strlcpy(vm->name, cfg->name, sizeof(vm->name));
+	strlcpy(vm->image, cfg->image, sizeof(vm->image));
+	vm->mgmt = cfg->mgmt;
+	vm->mem_target = cfg->mem;
+	vm->mem_max = MAX(cfg->mem_max, cfg->mem);
+	vm->vcpu_count = cfg->vcpus;
+	vm->cpus = cfg->cpus & vm_online_cpus() ? cfg->cpus & vm_online_cpus() :
+		   cfg->cpus;	/* cpus=all: the CPUs there are */
+	vm->first_cpu = cfg->cpu;
+	vm->prio = cfg->prio;
+	vm->slice_ms = cfg->slice_ms;
+
+	vm->extents = (struct extent_list){ .max = VM_MAX_EXTENTS,
+					    .ext = vm->extent_slots };
+	*why = "not enough free memory: lower mem= or start fewer guests";
+	ret = pt_init(&vm->stage2, vendor->stage2_kind, vendor->stage2_1g(),
+		      &frames_pt_memory);
+	if (!ret) {
+		/* not visible to other CPUs yet (VM_FREE): the claim is free */
+		vm_mem_claim(vm);
+		ret = vm_grow(vm, cfg->mem, UINT64_MAX);
+		vm_mem_unclaim(vm);
+	}
+	if (ret)
+		goto fail;
+
+	if (guest_mem_audit(vm)) {
+		*why = "stage-2 audit failed: a mapping points outside the VM's memory";
+		ret = -KEEL_EFAULT;
+		goto fail;
+	}
+	log_debug("vm %s: stage-2 tables: %lu KiB for %lu MiB", vm->name,
+		  (uint64_t)(vm->stage2.table_count * PT_PAGE_4K / KIB),
+		  vm->mem_bytes / MIB);
+	if (image) {
+		ret = keel_elf_load(vm, image, &entry_rip, why);
+	} else if (cfg->entry_rip >= KEEL_GUEST_IMAGE_MIN &&
+		   cfg->entry_rip < vm->mem_bytes) {
+		entry_rip = cfg->entry_rip;	/* raw: VM_LOAD brings the code */
+	} else {
+		*why = "a raw VM's entry must lie inside its memory, above 1 MiB";
+		ret = -KEEL_EINVAL;
+	}
+	if (ret)
+		goto fail;
+	ret = keel_boot_structures(vm, cfg);
+	if (ret) {
+		*why = "the VM's memory is too small for its boot structures";
+		goto fail;
+	}
+
+	/* all of them: the management VM may add vCPUs later */
+	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++)
+		vm->vcpus[i] = (struct vcpu){ .vm = vm, .id = i,
+					      .state = VCPU_OFFLINE };
+	ret = vcpu_setup(&vm->vcpus[0], cfg->cpu, entry_rip, vm->mem_bytes,
+			 GUEST_START_INFO_GPA);
+	if (ret) {
+		*why = ret == -KEEL_ENOMEM ?
+		       "no memory for the vCPU's control structure" :
+		       "its prio=, slice= or cpus= is out of range";
+		goto fail;
+	}
+	vm->state = VM_CREATED;
+	*out = vm;
+	return 0;
+
+fail:
+	vm_free(vm);
+	return ret;
+}
+
+void vm_stop(struct vm *vm, enum vm_state state, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(vm->stop_reason, sizeof(vm->stop_reason), fmt, ap);
+	va_end(ap);
+	spin_lock(&vm->lock);
+	vm->state = state;
+	for (unsigned int i = 0; i < vm->vcpu_count; i++)
+		if (vm->vcpus[i].state != VCPU_OFFLINE)
+			vm->vcpus[i].state = VCPU_STOPPED;
+	spin_unlock(&vm->lock);
+	if (state == VM_STOPPED)
+		log_error("vm %s: %s; vm stopped", vm->name, vm->stop_reason);
+	else
+		log_info("vm %s: %s", vm->name, vm->stop_reason);
+}
+
+struct vm *vm_find(uint32_t id)
+{
+	struct vm *found = NULL;
+
+	spin_lock(&vms_lock);
+	for (unsigned int i = 0; i < VM_MAX; i++)
+		if (vms[i] && vms[i]->id == id)
+			found = vms[i];
+	spin_unlock(&vms_lock);
+	return found;
+}
+
+struct vm *vm_find_name(const char *name)
+{
+	struct vm *found = NULL;
+
+	spin_lock(&vms_lock);
+	for (unsigned int i = 0; i < VM_MAX; i++)
+		if (vms[i] && !strcmp(vms[i]->name, name))
+			found = vms[i];
+	spin_unlock(&vms_lock);
+	return found;
+}
+
+unsigned int vm_ids(uint32_t *ids, unsigned int max)
+{
+	uint32_t all[VM_MAX];
+	unsigned int n = 0;
+
+	spin_lock(&vms_lock);
+	for (unsigned int i = 0; i < VM_MAX; i++)
+		if (vms[i])
+			all[n++] = vms[i]->id;
+	spin_unlock(&vms_lock);
+	/* slots are reused, ids are not: sort to list in creation order */
+	for (unsigned int i = 1; i < n; i++)
+		for (unsigned int j = i; j > 0 && all[j - 1] > all[j]; j--) {
+			uint32_t t = all[j];
+
+			all[j] = all[j - 1];
+			all[j - 1] = t;
+		}
+	for (unsigned int i = 0; i < n && i < max; i++)
+		ids[i] = all[i];
+	return n;
+}
+
+unsigned int vm_count_live(void)
+{
+	return vm_ids(NULL, 0);
+}
+
+uint64_t vm_online_cpus(void)
+{
+	uint64_t mask = 0;
+
+	for (unsigned int c = 0; c < cpu_count && c < SCHED_MAX_CPUS; c++)
+		if (cpus[c].virt_enabled)
+			mask |= 1ull << c;
+	return mask;
+}
+
+void vm_free(struct vm *vm)
+{
+	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++)
+		vendor->vcpu_destroy(&vm->vcpus[i]);
+	vm_free_memory(vm);
+	vm_release_slot(vm);
+}
