@@ -139,7 +139,7 @@ static void tx_flush_wait(void)
 	}
 }
 
-uint64_t console_tick(unsigned int cpu)
+uint64_t console_tick(void)
 {
 	bool more;
 
@@ -151,8 +151,12 @@ uint64_t console_tick(unsigned int cpu)
 	tx_push();
 	more = tx_tail != tx_head || tx_dropped;
 	spin_unlock(&console_lock);
-	/* one CPU is enough to keep the line busy; the others help when they pass */
-	return more && cpu == 0 ? CONSOLE_TX_POLL_NS : UINT64_MAX;
+	/*
+	 * Every CPU with output waiting comes back for it: a CPU kept from
+	 * its loop (a long hypercall, a stuck guest) must not hold up the
+	 * others' lines.
+	 */
+	return more ? CONSOLE_TX_POLL_NS : UINT64_MAX;
 }
 
 /* A console line: queued, or kept until the console is up. */

@@ -152,7 +152,7 @@ uint64_t vm_console_poll(unsigned int cpu)
 		if (cpu == 0)
 			next = SCHED_POLL_NS;
 	}
-	return MIN(next, console_tick(cpu));
+	return MIN(next, console_tick());
 }
 
 void vm_take_console(struct vm *vm)

@@ -19,6 +19,11 @@ struct cpu_sched {
 	struct spinlock lock;
 	struct sched_rq rq;
 	struct vcpu *sleepers;		/* sorted by wake_at_ns */
+	/* the watchdog's view, written only by the CPU itself */
+	uint64_t heartbeat_ns;		/* when it last came through its loop */
+	struct vcpu *running;		/* in its turn now, or NULL */
+	/* the watchdog's memory of it, written only by the CPU watching */
+	uint64_t warned_at_ns;		/* heartbeat already reported, or 0 */
 };
 
 /* An idle CPU looks for work to pull, a busy one at its queue, this often. */
@@ -440,6 +445,37 @@ static uint64_t run_poll(unsigned int cpu, uint64_t now)
 	return in == UINT64_MAX || now + in < now ? UINT64_MAX : now + in;
 }
 
+/*
+ * A CPU that has not come through its loop for this long is reported and
+ * poked: no slice, hypercall or exit takes that long (a slice is at most
+ * 100 ms, a hypercall's work is bounded), so it is stuck in a guest whose
+ * timer interrupt was lost, or in the hypervisor.
+ */
+#define WATCHDOG_NS (5000 * SCHED_NS_PER_MS)
+
+/* Each CPU watches the others as it passes; lock-free reads of hints. */
+static void watch_others(unsigned int self, uint64_t now)
+{
+	for (unsigned int c = 0; c < rq_count; c++) {
+		struct cpu_sched *o = sched_of(c);
+		uint64_t beat = __atomic_load_n(&o->heartbeat_ns, __ATOMIC_ACQUIRE);
+		struct vcpu *v;
+
+		if (c == self || !beat || now < beat + WATCHDOG_NS ||
+		    __atomic_exchange_n(&o->warned_at_ns, beat, __ATOMIC_ACQ_REL) == beat)
+			continue;
+		v = __atomic_load_n(&o->running, __ATOMIC_ACQUIRE);
+		if (v)
+			log_warn("cpu%u has not scheduled for %lu ms: in vm %s vcpu%u (%lu guest entries); poking it",
+				 c, (unsigned long)((now - beat) / SCHED_NS_PER_MS),
+				 v->vm->name, v->id, (unsigned long)v->stats.entries);
+		else
+			log_warn("cpu%u has not scheduled for %lu ms, running no vCPU; poking it",
+				 c, (unsigned long)((now - beat) / SCHED_NS_PER_MS));
+		poke(c);
+	}
+}
+
 void sched_run(struct cpu *cpu)
 {
 	struct cpu_sched *cs = sched_of(cpu->index);
@@ -451,6 +487,8 @@ void sched_run(struct cpu *cpu)
 		struct sched_entity *se;
 		struct vcpu *v;
 
+		__atomic_store_n(&cs->heartbeat_ns, now, __ATOMIC_RELEASE);
+		watch_others(cpu->index, now);
 		/* before the pick: its work is no vCPU's run time */
 		poll_next = run_poll(cpu->index, now);
 		spin_lock(&cs->lock);
@@ -493,7 +531,9 @@ void sched_run(struct cpu *cpu)
 		v->stats.ran_on |= 1ull << cpu->index;
 		v->loaded = true;
 		prev = v;
+		__atomic_store_n(&cs->running, v, __ATOMIC_RELEASE);
 		hooks->run(v, deadline);
+		__atomic_store_n(&cs->running, NULL, __ATOMIC_RELEASE);
 
 		spin_lock(&cs->lock);
 		settle(cs, v, clock_ns());

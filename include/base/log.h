@@ -48,10 +48,10 @@ void console_putc_raw(char c);
 /*
  * Called from the scheduler loop (core/vm_console.c vm_console_poll,
  * the scheduler's poll hook): sends what the UART
- * takes now. Returns in how many ns CPU cpu should call again (output
- * still waits), or UINT64_MAX.
+ * takes now. Returns in how many ns the calling CPU should call again
+ * (output still waits), or UINT64_MAX.
  */
-uint64_t console_tick(unsigned int cpu);
+uint64_t console_tick(void);
 
 /*
  * Until the console UART is up, console lines are kept (up to

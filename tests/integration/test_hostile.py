@@ -397,6 +397,7 @@ def run_until(m, done, timeout, vms=()):
 
 
 def boot(vendor, tmp_path_factory, name, config, done, vms=()):
+    """(log, finished) of one boot."""
     tmp = tmp_path_factory.mktemp(f"hostile-{name}-{vendor}")
     esp = harness.make_esp(tmp / "esp", config,
                            guests=[harness.build_dir() / "guests" /
@@ -410,7 +411,38 @@ def boot(vendor, tmp_path_factory, name, config, done, vms=()):
         took = time.monotonic() - m.started
     print(f"\nhostile boot {name} on {vendor}: {took:.0f} s "
           f"({'all done' if finished else 'budget ran out'})")
-    return log
+    if not finished:
+        tail = "\n".join(log.splitlines()[-40:])
+        print(f"the last lines of boot {name} ({tmp / 'serial.log'}):\n{tail}")
+    return log, finished
+
+
+# Cases whose verdict rests on guest time. Under TCG the guest's clock is
+# the host's, so a host that starves the emulator's threads (other jobs on
+# the machine) stretches gaps and thins timer ticks without any fault of
+# the hypervisor's: such a verdict earns one more boot.
+TIMED_CASES = ("timer_storm", "ipi_storm", "cpu_hog", "console_flood_hc",
+               "console_flood_com1")
+WATCHDOG = re.compile(r"^keel: warning: cpu\d+ has not scheduled for .*$", re.M)
+
+
+def timing_trouble(log, finished):
+    """Why a boot's timed verdicts may be the host's doing ([] if none)."""
+    why = [] if finished else ["the budget ran out"]
+    why += WATCHDOG.findall(log)
+    for vm in VICTIMS:
+        m = re.search(rf"^\[{re.escape(vm)}\] victim: done: (\d+) rounds in "
+                      rf"(\d+) ms, max gap (\d+) ms", log, re.M)
+        if not m:
+            why.append(f"{vm} did not finish")
+        elif int(m.group(1)) < MIN_ROUNDS or int(m.group(3)) > MAX_GAP_MS:
+            why.append(f"{vm}: {m.group(1)} rounds, max gap {m.group(3)} ms")
+    for name in TIMED_CASES:
+        group = next(c[1] for c in CASES if c[0] == name)
+        status, detail = case_result(log, GROUP_VM[group], name)
+        if status == "FAIL":
+            why.append(f"{name}: {detail}")
+    return why
 
 
 @pytest.fixture(scope="module")
@@ -422,7 +454,15 @@ def log_a(vendor, tmp_path_factory):
         # a timer storm that never ends is judged once victim-t is done
         return all(vm_finished(log, vm) for vm in vms) and (
             vm_finished(log, "timer") or vm_finished(log, "victim-t"))
-    return boot(vendor, tmp_path_factory, "a", BOOT_A, done, [*vms, "timer"])
+    log, finished = boot(vendor, tmp_path_factory, "a", BOOT_A, done,
+                         [*vms, "timer"])
+    why = timing_trouble(log, finished)
+    if why:
+        print(f"boot a on {vendor}: timed verdicts in doubt, booting once more: "
+              + "; ".join(why))
+        log, finished = boot(vendor, tmp_path_factory, "a2", BOOT_A, done,
+                             [*vms, "timer"])
+    return log
 
 
 @pytest.fixture(scope="module")
@@ -430,7 +470,7 @@ def log_b(vendor, tmp_path_factory):
     def done(log):
         return ("hostile: case race_mem_free:" in log or
                 "PANIC" in log or "keel: all guests have stopped" in log)
-    return boot(vendor, tmp_path_factory, "b", BOOT_B, done)
+    return boot(vendor, tmp_path_factory, "b", BOOT_B, done)[0]
 
 
 def stop_line(log, vm):
@@ -553,6 +593,12 @@ def test_victim_keeps_its_share(vendor, log_a, vm):
 
 def test_hypervisor_survives(vendor, log_a):
     assert "PANIC" not in log_a
+
+
+def test_no_cpu_got_stuck(vendor, log_a):
+    """The scheduler's watchdog: every CPU came through its loop in time."""
+    stuck = WATCHDOG.findall(log_a)
+    assert not stuck, "; ".join(stuck)
 
 
 RACE_CASES = [c for c in CASES if c[1] in ("race", "mgmt")]
