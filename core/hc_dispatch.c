@@ -101,7 +101,7 @@ void hypercall_handle(struct vcpu *v, const struct vm_exit *e)
 	uint64_t nr = v->regs.rax;
 	int64_t ret;
 
-	if (vendor->get_cpl(v) != 0)
+	if (e->cpl != 0)
 		ret = -KEEL_EPERM;
 	else if (nr >= KEEL_HC_COUNT || !hypercalls[nr])
 		ret = -KEEL_ENOSYS;

@@ -22,6 +22,7 @@ struct cpu_sched {
 	/* the watchdog's view, written only by the CPU itself */
 	uint64_t heartbeat_ns;		/* when it last came through its loop */
 	struct vcpu *running;		/* in its turn now, or NULL */
+	uint64_t watch_at_ns;		/* when it looks at the others next */
 	/* the watchdog's memory of it, written only by the CPU watching */
 	uint64_t warned_at_ns;		/* heartbeat already reported, or 0 */
 };
@@ -454,8 +455,12 @@ static uint64_t run_poll(unsigned int cpu, uint64_t now)
 #define WATCHDOG_NS (5000 * SCHED_NS_PER_MS)
 
 /* Each CPU watches the others as it passes; lock-free reads of hints. */
-static void watch_others(unsigned int self, uint64_t now)
+static void watch_others(struct cpu_sched *cs, unsigned int self, uint64_t now)
 {
+	__atomic_store_n(&cs->heartbeat_ns, now, __ATOMIC_RELEASE);
+	if (now < cs->watch_at_ns)
+		return;		/* a look per 100 ms keeps the switch path short */
+	cs->watch_at_ns = now + WATCHDOG_NS / 50;
 	for (unsigned int c = 0; c < rq_count; c++) {
 		struct cpu_sched *o = sched_of(c);
 		uint64_t beat = __atomic_load_n(&o->heartbeat_ns, __ATOMIC_ACQUIRE);
@@ -487,8 +492,7 @@ void sched_run(struct cpu *cpu)
 		struct sched_entity *se;
 		struct vcpu *v;
 
-		__atomic_store_n(&cs->heartbeat_ns, now, __ATOMIC_RELEASE);
-		watch_others(cpu->index, now);
+		watch_others(cs, cpu->index, now);
 		/* before the pick: its work is no vCPU's run time */
 		poll_next = run_poll(cpu->index, now);
 		spin_lock(&cs->lock);

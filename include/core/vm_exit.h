@@ -39,6 +39,7 @@ struct vm_exit {
 	enum exit_reason reason;
 	uint64_t raw_code;	/* vendor exit code, for messages */
 	uint32_t insn_len;	/* bytes of the exiting instruction, 0 if n/a */
+	uint8_t cpl;		/* the guest's CPL: set for EXIT_HYPERCALL only */
 	uint64_t qualification;	/* vendor detail for the log; not set for
 				   the fast path's CPUID and hypercalls */
 	bool handled;		/* exit_fast did it: exit_dispatch need not */

@@ -247,6 +247,7 @@ static void svm_decode_exit(const struct vmcb *vmcb, struct vm_exit *e)
 	if (code == SVM_EXIT_VMMCALL) {
 		e->reason = EXIT_HYPERCALL;
 		e->insn_len = insn_len(vmcb, SVM_LEN_VMMCALL);
+		e->cpl = vmcb->save.cpl;
 		return;
 	}
 	if (code == SVM_EXIT_CPUID) {
@@ -273,6 +274,7 @@ static void svm_decode_exit(const struct vmcb *vmcb, struct vm_exit *e)
 	case SVM_EXIT_VMMCALL:
 		e->reason = EXIT_HYPERCALL;
 		e->insn_len = insn_len(vmcb, SVM_LEN_VMMCALL);
+		e->cpl = vmcb->save.cpl;
 		break;
 	case SVM_EXIT_MSR:
 		e->reason = info1 ? EXIT_MSR_WRITE : EXIT_MSR_READ;

@@ -485,6 +485,12 @@ static void vmx_load(struct vcpu *v)
 
 /* ---------------------------------------------------------------- run */
 
+/* The loaded guest's CPL: SS.DPL (SDM 24.4.1). */
+static unsigned int guest_cpl(void)
+{
+	return (vmread(VMCS_GUEST_SS_AR) >> 5) & 3;
+}
+
 static void decode_io(struct vm_exit *e, uint64_t qual)
 {
 	e->reason = EXIT_IO;
@@ -520,6 +526,7 @@ static void decode_exit(struct vm_exit *e)
 	/* the fast path's exits first, without the switch */
 	if (basic == VMX_EXIT_VMCALL) {
 		e->reason = EXIT_HYPERCALL;
+		e->cpl = guest_cpl();
 		return;
 	}
 	if (basic == VMX_EXIT_CPUID) {
@@ -539,6 +546,7 @@ static void decode_exit(struct vm_exit *e)
 		break;
 	case VMX_EXIT_VMCALL:
 		e->reason = EXIT_HYPERCALL;
+		e->cpl = guest_cpl();
 		break;
 	case VMX_EXIT_RDMSR:
 		e->reason = EXIT_MSR_READ;
@@ -738,8 +746,7 @@ static uint64_t vmx_get_rflags(struct vcpu *v)
 static unsigned int vmx_get_cpl(struct vcpu *v)
 {
 	VENDOR_ASSERT_LOADED(v);
-	/* SS.DPL is the CPL (SDM 24.4.1) */
-	return (vmread(VMCS_GUEST_SS_AR) >> 5) & 3;
+	return guest_cpl();
 }
 
 static uint64_t vmx_get_efer(struct vcpu *v)
