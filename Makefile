@@ -71,7 +71,7 @@ HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 \
 
 HV_SRCS := $(sort $(wildcard arch/x86/*.c arch/x86/*.S arch/x86/vmx/*.c \
 	arch/x86/vmx/*.S arch/x86/svm/*.c arch/x86/svm/*.S base/*.c core/*.c core/dev/*.c \
-	core/load/*.c init/*.c mm/*.c \
+	core/emul/*.c core/load/*.c init/*.c mm/*.c \
 	sched/*.c drivers/*.c lib/*.c))
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 HV_ELF  := $(BUILD)/keel.elf
