@@ -19,7 +19,7 @@ UNIT_NAMES  := test_lib test_string test_config test_elf test_frame \
 	test_pagetable test_sched_policy test_sched_sim test_spcr test_smp_plan \
 	test_tsc_freq test_shell_parse test_shell_lineedit test_shell_output \
 	test_hc_check test_vmx_timer test_guest_mem test_vlapic_timer \
-	test_extents
+	test_extents test_emul_walk test_emul_insn
 UNIT_BINS   := $(addprefix $(UNIT_DIR)/,$(UNIT_NAMES))
 
 # Product sources each test links against.
@@ -33,6 +33,10 @@ UNIT_SRCS_test_hc_check  := core/hc_check.c mm/pagetable.c lib/parse.c
 UNIT_SRCS_test_guest_mem := core/guest_mem.c core/extents.c core/hc_check.c \
 	mm/pagetable.c lib/parse.c
 UNIT_SRCS_test_extents   := core/extents.c
+# the instruction emulator, all of it, against a fake guest
+UNIT_EMUL_SRCS := $(sort $(wildcard core/emul/*.c)) tests/unit/emul_fake.c
+UNIT_SRCS_test_emul_walk := $(UNIT_EMUL_SRCS)
+UNIT_SRCS_test_emul_insn := $(UNIT_EMUL_SRCS)
 UNIT_SRCS_test_spcr      := drivers/spcr.c drivers/serial_select.c \
 	drivers/acpi.c
 UNIT_SRCS_test_smp_plan  := arch/x86/smp_plan.c
