@@ -19,7 +19,8 @@ FUZZ_CFLAGS := $(C_BASE) -O1 -fsanitize=fuzzer,address,undefined \
 FUZZ_RUNS   ?= 1000000
 FUZZ_TIME   ?= 20
 
-FUZZ_NAMES  := fuzz_config fuzz_elf fuzz_spcr fuzz_shell fuzz_hypercall
+FUZZ_NAMES  := fuzz_config fuzz_elf fuzz_spcr fuzz_shell fuzz_hypercall \
+	fuzz_emul
 FUZZ_BINS   := $(addprefix $(FUZZ_DIR)/,$(FUZZ_NAMES))
 
 FUZZ_SRCS_fuzz_config := core/config.c lib/parse.c tests/unit/compat.c
@@ -28,6 +29,8 @@ FUZZ_SRCS_fuzz_spcr   := drivers/spcr.c drivers/serial_select.c drivers/acpi.c
 FUZZ_SRCS_fuzz_hypercall := core/hc_check.c mm/pagetable.c lib/parse.c
 FUZZ_SRCS_fuzz_shell  := guests/mgmt/shell_parse.c guests/mgmt/lineedit.c \
 	guests/mgmt/detach.c guests/mgmt/show.c lib/parse.c tests/unit/compat.c
+FUZZ_SRCS_fuzz_emul   := $(sort $(wildcard core/emul/*.c))
+FUZZ_HDRS_fuzz_emul   := $(wildcard include/core/emul/*.h)
 FUZZ_FLAGS_fuzz_shell := -Iguests/mgmt
 FUZZ_HDRS_fuzz_shell  := $(wildcard guests/mgmt/*.h)
 
