@@ -17,6 +17,7 @@
  *   access.c     a sized access at a linear address: translation, RAM or MMIO
  *   fetch.c      the instruction bytes at CS:RIP
  *   execute.c    one decoded instruction's effects; emul_step (all of it)
+ *   result.c     filling struct emul_result
  */
 #ifndef KEEL_CORE_EMUL_EMUL_H
 #define KEEL_CORE_EMUL_EMUL_H
@@ -57,7 +58,8 @@ enum emul_mode {
 
 /* struct emul_seg.flags */
 #define EMUL_SEG_EXPAND_DOWN 0x1	/* data segment, expand-down */
-#define EMUL_SEG_BIG         0x2	/* its B flag: upper bound 4 GiB - 1, else 64 KiB - 1 */
+/* its B flag: an expand-down segment ends at 4 GiB - 1, else 64 KiB - 1 */
+#define EMUL_SEG_BIG         0x2
 
 /* A segment register's hidden part, as far as address checks need it. */
 struct emul_seg {

@@ -52,7 +52,7 @@ enum emul_access {
 };
 
 /* The #PF error code's bits */
-#define EMUL_PF_P    (1u << 0)	/* 1: protection or reserved bit; 0: not present */
+#define EMUL_PF_P    (1u << 0)	/* 0: not present; 1: rights or reserved bit */
 #define EMUL_PF_W    (1u << 1)	/* the access was a write */
 #define EMUL_PF_U    (1u << 2)	/* from user mode (CPL 3) */
 #define EMUL_PF_RSVD (1u << 3)	/* a reserved bit was set */
