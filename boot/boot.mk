@@ -25,7 +25,7 @@ LOADER_LDFLAGS := -nostdlib -znocombreloc -T $(EFI_LDS) -shared -Bsymbolic \
 	--no-undefined -L$(EFI_LIB)
 
 # Shared code from the hypervisor tree the loader needs.
-LOADER_SHARED := core/config.c core/load/elf.c lib/string.c lib/parse.c lib/format.c \
+LOADER_SHARED := core/config.c core/vm_desc.c core/load/elf.c lib/string.c lib/parse.c lib/format.c \
 	drivers/acpi.c drivers/spcr.c drivers/serial_select.c
 LOADER_SRCS := $(sort $(wildcard boot/*.c)) $(LOADER_SHARED)
 LOADER_OBJS := $(patsubst %.c,$(BUILD)/loader/%.o,$(LOADER_SRCS))

@@ -22,10 +22,12 @@ FUZZ_TIME   ?= 20
 FUZZ_NAMES  := fuzz_config fuzz_elf fuzz_spcr fuzz_shell fuzz_hypercall
 FUZZ_BINS   := $(addprefix $(FUZZ_DIR)/,$(FUZZ_NAMES))
 
-FUZZ_SRCS_fuzz_config := core/config.c lib/parse.c tests/unit/compat.c
+FUZZ_SRCS_fuzz_config := core/config.c core/vm_desc.c lib/parse.c \
+	tests/unit/compat.c
 FUZZ_SRCS_fuzz_elf    := core/load/elf.c
 FUZZ_SRCS_fuzz_spcr   := drivers/spcr.c drivers/serial_select.c drivers/acpi.c
-FUZZ_SRCS_fuzz_hypercall := core/hc_check.c mm/pagetable.c lib/parse.c
+FUZZ_SRCS_fuzz_hypercall := core/hc_check.c core/vm_desc.c mm/pagetable.c \
+	lib/parse.c tests/unit/compat.c
 FUZZ_SRCS_fuzz_shell  := guests/mgmt/shell_parse.c guests/mgmt/lineedit.c \
 	guests/mgmt/detach.c guests/mgmt/show.c lib/parse.c tests/unit/compat.c
 FUZZ_FLAGS_fuzz_shell := -Iguests/mgmt

@@ -18,20 +18,24 @@ UNIT_DEPS   := $(wildcard include/*/*.h include/*/*/*.h tests/unit/*.h \
 UNIT_NAMES  := test_lib test_string test_config test_elf test_frame \
 	test_pagetable test_sched_policy test_sched_sim test_spcr test_smp_plan \
 	test_tsc_freq test_shell_parse test_shell_lineedit test_shell_output \
-	test_hc_check test_vmx_timer test_guest_mem test_vlapic_timer \
+	test_hc_check test_vm_desc test_vmx_timer test_guest_mem test_vlapic_timer \
 	test_extents
 UNIT_BINS   := $(addprefix $(UNIT_DIR)/,$(UNIT_NAMES))
 
 # Product sources each test links against.
 UNIT_SRCS_test_lib       := lib/format.c lib/parse.c
 UNIT_SRCS_test_string    := lib/string.c
-UNIT_SRCS_test_config    := core/config.c lib/parse.c tests/unit/compat.c
+UNIT_SRCS_test_config    := core/config.c core/vm_desc.c lib/parse.c \
+	tests/unit/compat.c
 UNIT_SRCS_test_elf       := core/load/elf.c
 UNIT_SRCS_test_frame     := mm/buddy.c
 UNIT_SRCS_test_pagetable := mm/pagetable.c
-UNIT_SRCS_test_hc_check  := core/hc_check.c mm/pagetable.c lib/parse.c
+UNIT_SRCS_test_hc_check  := core/hc_check.c core/vm_desc.c mm/pagetable.c \
+	lib/parse.c tests/unit/compat.c
+UNIT_SRCS_test_vm_desc   := core/vm_desc.c core/config.c core/hc_check.c \
+	mm/pagetable.c lib/parse.c tests/unit/compat.c
 UNIT_SRCS_test_guest_mem := core/guest_mem.c core/extents.c core/hc_check.c \
-	mm/pagetable.c lib/parse.c
+	core/vm_desc.c mm/pagetable.c lib/parse.c tests/unit/compat.c
 UNIT_SRCS_test_extents   := core/extents.c
 UNIT_SRCS_test_spcr      := drivers/spcr.c drivers/serial_select.c \
 	drivers/acpi.c
