@@ -35,13 +35,18 @@ FUZZ_HDRS_fuzz_shell  := $(wildcard guests/mgmt/*.h)
 
 FUZZ_LONG_RUNS ?= 10000000
 
+FLAGS_fuzz := $(FUZZ_CC) $(FUZZ_CFLAGS) \
+	$(foreach t,$(FUZZ_NAMES),; $(t) $(FUZZ_FLAGS_$(t)))
+FUZZ_STAMP := $(call flags_stamp,fuzz)
+
 .PHONY: fuzz-build fuzz-smoke fuzz-long
 
 fuzz-build: $(FUZZ_BINS)
 
 define FUZZ_RULE
 $(FUZZ_DIR)/$(1): tests/fuzz/$(1).c $(FUZZ_SRCS_$(1)) \
-		$(wildcard include/*/*.h) $(FUZZ_HDRS_$(1)) $(BUILD_MAKEFILES)
+		$(wildcard include/*/*.h) $(FUZZ_HDRS_$(1)) $(BUILD_MAKEFILES) \
+		$(FUZZ_STAMP)
 	@mkdir -p $(FUZZ_DIR)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_FLAGS_$(1)) -o $$@ $$< $(FUZZ_SRCS_$(1))
 endef

@@ -64,6 +64,11 @@ UNIT_FLAGS_test_shell_output   := -Iguests/mgmt
 UNIT_FLAGS_test_string := -fno-builtin \
 	$(foreach f,$(UNIT_STRING_FNS),-D$(f)=keel_$(f))
 
+# Every test's flags in one stamp: changing one rebuilds them all.
+FLAGS_unit := $(CC) $(UNIT_CFLAGS) $(UNIT_LIBS) \
+	$(foreach t,$(UNIT_NAMES),; $(t) $(UNIT_FLAGS_$(t)))
+UNIT_STAMP := $(call flags_stamp,unit)
+
 .PHONY: unit unit-build
 
 unit-build: $(UNIT_BINS)
@@ -71,7 +76,7 @@ unit-build: $(UNIT_BINS)
 # One explicit rule per test (no secondary expansion: it would change the
 # meaning of '$$' in every fragment included after this one).
 define UNIT_RULE
-$(UNIT_DIR)/$(1): tests/unit/$(1).c $(UNIT_SRCS_$(1)) $(UNIT_DEPS)
+$(UNIT_DIR)/$(1): tests/unit/$(1).c $(UNIT_SRCS_$(1)) $(UNIT_DEPS) $(UNIT_STAMP)
 	@mkdir -p $(UNIT_DIR)
 	$(CC) $(UNIT_CFLAGS) $(UNIT_FLAGS_$(1)) -o $$@ $$< $(UNIT_SRCS_$(1)) $(UNIT_LIBS)
 endef
