@@ -54,9 +54,27 @@ C_FREESTANDING := -ffreestanding -fno-builtin -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include) \
 	-mno-red-zone -mgeneral-regs-only -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-strict-aliasing
-# Every object depends on these: a changed flag rebuilds what it affects.
+# Every object and binary depends on the makefiles and on the flag stamp
+# of its kind of build, so that an edited fragment, `make DEBUG=1` or
+# `make CC=clang` rebuilds what it affects, and only that.
 BUILD_MAKEFILES := Makefile $(wildcard boot/boot.mk guests/guests.mk \
 	tests/unit/unit.mk tests/fuzz/fuzz.mk tools/tools.mk tests/bench/bench.mk)
+
+# $(call flags_stamp,NAME): $(BUILD)/flags.NAME, which holds $(FLAGS_NAME)
+# (the compilers, options and link flags of one kind of build). It is
+# rewritten when the makefiles are read, and only when its text changes:
+# its date says when the flags last changed. `make clean`, `help` and
+# `print-VAR` leave it alone; the rule below writes a missing one.
+FLAGS_WRITE := $(if $(MAKECMDGOALS),$(filter-out clean help print-%,$(MAKECMDGOALS)),all)
+flags_quote = '$(subst ','\'',$(strip $(1)))'
+flags_stamp = $(if $(FLAGS_WRITE),$(shell mkdir -p $(BUILD) && \
+	t=$(call flags_quote,$(FLAGS_$(1))); f=$(BUILD)/flags.$(1); \
+	[ -f "$$f" ] && [ "$$(cat "$$f")" = "$$t" ] || \
+	printf '%s\n' "$$t" > "$$f"))$(BUILD)/flags.$(1)
+
+$(BUILD)/flags.%:
+	@mkdir -p $(@D)
+	@printf '%s\n' $(call flags_quote,$(FLAGS_$*)) > $@
 
 # ---------------------------------------------------------------- hypervisor
 HV_CFLAGS := $(C_BASE) $(C_DEPS) -O2 -Wno-unused-parameter $(C_FREESTANDING) \
@@ -69,6 +87,9 @@ HV_ASFLAGS := -Iinclude -I. $(C_DEPS) -D__ASSEMBLY__
 HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 \
 	-z noexecstack --no-warn-rwx-segments -T linker.ld
 
+FLAGS_hv := $(CC) $(HV_CFLAGS) ; $(HV_ASFLAGS) ; $(LD) $(HV_LDFLAGS)
+HV_STAMP := $(call flags_stamp,hv)
+
 HV_SRCS := $(sort $(wildcard arch/x86/*.c arch/x86/*.S arch/x86/vmx/*.c \
 	arch/x86/vmx/*.S arch/x86/svm/*.c arch/x86/svm/*.S base/*.c core/*.c core/dev/*.c \
 	core/emul/*.c core/load/*.c init/*.c mm/*.c \
@@ -76,15 +97,15 @@ HV_SRCS := $(sort $(wildcard arch/x86/*.c arch/x86/*.S arch/x86/vmx/*.c \
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 HV_ELF  := $(BUILD)/keel.elf
 
-$(BUILD)/hv/%.c.o: %.c $(BUILD_MAKEFILES)
+$(BUILD)/hv/%.c.o: %.c $(BUILD_MAKEFILES) $(HV_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(HV_CFLAGS) -c $< -o $@
 
-$(BUILD)/hv/%.S.o: %.S $(BUILD_MAKEFILES)
+$(BUILD)/hv/%.S.o: %.S $(BUILD_MAKEFILES) $(HV_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(HV_ASFLAGS) -c $< -o $@
 
-$(HV_ELF): $(HV_OBJS) linker.ld
+$(HV_ELF): $(HV_OBJS) linker.ld $(BUILD_MAKEFILES) $(HV_STAMP)
 	$(LD) $(HV_LDFLAGS) -o $@ $(HV_OBJS)
 	@size $@
 

@@ -23,21 +23,25 @@ LOADER_CFLAGS := $(C_BASE) -std=gnu11 $(C_DEPS) -O2 \
 	-I$(EFI_INC) -I$(EFI_INC)/x86_64
 LOADER_LDFLAGS := -nostdlib -znocombreloc -T $(EFI_LDS) -shared -Bsymbolic \
 	--no-undefined -L$(EFI_LIB)
+FLAGS_loader := $(CC) $(LOADER_CFLAGS) ; $(LD) $(LOADER_LDFLAGS) $(EFI_CRT0) \
+	; $(OBJCOPY)
+LOADER_STAMP := $(call flags_stamp,loader)
 
 # Shared code from the hypervisor tree the loader needs.
-LOADER_SHARED := core/config.c core/load/elf.c lib/string.c lib/parse.c lib/format.c \
+LOADER_SHARED := core/config.c core/vm_desc.c core/load/elf.c lib/string.c lib/parse.c lib/format.c \
 	drivers/acpi.c drivers/spcr.c drivers/serial_select.c
 LOADER_SRCS := $(sort $(wildcard boot/*.c)) $(LOADER_SHARED)
 LOADER_OBJS := $(patsubst %.c,$(BUILD)/loader/%.o,$(LOADER_SRCS))
 
-$(BUILD)/loader/%.o: %.c $(BUILD_MAKEFILES)
+$(BUILD)/loader/%.o: %.c $(BUILD_MAKEFILES) $(LOADER_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(LOADER_CFLAGS) -c $< -o $@
 
-$(LOADER_SO): $(LOADER_OBJS) $(EFI_CRT0) $(EFI_LDS)
+$(LOADER_SO): $(LOADER_OBJS) $(EFI_CRT0) $(EFI_LDS) $(BUILD_MAKEFILES) \
+		$(LOADER_STAMP)
 	$(LD) $(LOADER_LDFLAGS) -o $@ $(EFI_CRT0) $(LOADER_OBJS) -lgnuefi
 
-$(LOADER_EFI): $(LOADER_SO)
+$(LOADER_EFI): $(LOADER_SO) $(BUILD_MAKEFILES) $(LOADER_STAMP)
 	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
 		-j .rel -j .rela -j .rel.* -j .rela.* -j .reloc \
 		--target efi-app-x86_64 --subsystem=10 $< $@

@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <arch/msr.h>	/* the hypervisor's MSR and CPUID names */
-#include <arch/x86.h>
+#include <arch/msr.h>	/* MSR numbers, shared with the hypervisor */
+#include <arch/x86.h>	/* CPUID, IDT gates, vectors: arch/x86_defs.h */
 #include <lib/string.h>
 
 #include "loader.h"
@@ -19,26 +19,7 @@
  * handler hangs. rdmsr_safe points IDT vector 13 at a stub that skips the
  * two-byte rdmsr and records the fault, for the duration of one read.
  */
-struct idt_gate {
-	uint16_t offset_lo;
-	uint16_t selector;
-	uint8_t ist;
-	uint8_t attributes;
-	uint16_t offset_mid;
-	uint32_t offset_hi;
-	uint32_t reserved;
-} __attribute__((packed));
-_Static_assert(sizeof(struct idt_gate) == 16, "x86-64 IDT gate is 16 bytes");
-
-struct idt_pointer {
-	uint16_t limit;
-	uint64_t base;
-} __attribute__((packed));
-
-#define VECTOR_GP		13
-#define GATE_INTERRUPT_DPL0	0x8e	/* present, DPL 0, 64-bit interrupt gate */
 #define RDMSR_LENGTH		2	/* 0f 32 */
-#define RFLAGS_IF		(1ull << 9)
 
 __attribute__((used)) static volatile uint8_t rdmsr_faulted;
 extern char rdmsr_gp_stub[] __attribute__((visibility("hidden")));
@@ -53,21 +34,22 @@ __asm__(".text\n"
 
 static bool rdmsr_safe(uint32_t msr, uint64_t *value)
 {
-	struct idt_pointer idtr;
+	struct descriptor_ptr idtr;
 	struct idt_gate *gate, saved;
 	uint64_t stub = (uint64_t)rdmsr_gp_stub, rflags;
 	uint32_t lo = 0, hi = 0;
 	uint16_t cs;
 
-	__asm__ volatile("pushfq; popq %0; cli" : "=r"(rflags) :: "memory");
-	__asm__ volatile("sidt %0" : "=m"(idtr));
-	__asm__ volatile("mov %%cs, %0" : "=r"(cs));
+	rflags = read_rflags();
+	irq_disable();
+	idtr = read_idtr();
+	cs = read_cs();
 	gate = (struct idt_gate *)idtr.base + VECTOR_GP;
 	saved = *gate;
 	gate->offset_lo = (uint16_t)stub;
 	gate->selector = cs;
 	gate->ist = 0;
-	gate->attributes = GATE_INTERRUPT_DPL0;
+	gate->type = IDT_GATE_INTR;
 	gate->offset_mid = (uint16_t)(stub >> 16);
 	gate->offset_hi = (uint32_t)(stub >> 32);
 	rdmsr_faulted = 0;
@@ -76,7 +58,7 @@ static bool rdmsr_safe(uint32_t msr, uint64_t *value)
 
 	*gate = saved;
 	if (rflags & RFLAGS_IF)
-		__asm__ volatile("sti" ::: "memory");
+		irq_enable();
 	*value = (uint64_t)hi << 32 | lo;
 	return !rdmsr_faulted;
 }

@@ -113,7 +113,7 @@ EFI_STATUS file_read(EFI_FILE_HANDLE root, const char *path,
 		return status;
 	}
 	out->data = data;
-	out->pages = (out->size + 1 + LOADER_PAGE_SIZE - 1) / LOADER_PAGE_SIZE;
+	out->pages = (out->size + 1 + X86_PAGE_4K - 1) / X86_PAGE_4K;
 
 	len = out->size;
 	status = file->Read(file, &len, data);

@@ -5,12 +5,11 @@
  * aligned physical block so that the transitional tables, and later the
  * hypervisor's own, map it with 2 MiB pages.
  */
+#include <arch/x86_defs.h>
 #include <core/load/elf.h>
 #include <lib/string.h>
 
 #include "loader.h"
-
-#define UPPER_HALF 0xffff800000000000ULL
 
 EFI_STATUS kernel_load(EFI_FILE_HANDLE root, const char *path,
 		       struct kernel_image *kernel)
@@ -33,14 +32,14 @@ EFI_STATUS kernel_load(EFI_FILE_HANDLE root, const char *path,
 		return loader_fail(EFI_LOAD_ERROR, "hypervisor %s is not a valid image: %s: rebuild it with make",
 				   path, why);
 	}
-	if (img.vaddr_lo < UPPER_HALF || img.vaddr_lo & (LOADER_2M - 1)) {
+	if (img.vaddr_lo < X86_UPPER_HALF || img.vaddr_lo & (X86_PAGE_2M - 1)) {
 		file_free(&file);
 		return loader_fail(EFI_LOAD_ERROR, "hypervisor %s is linked at 0x%llx, not at a 2 MiB aligned upper-half address: rebuild it with make",
 				   path, (unsigned long long)img.vaddr_lo);
 	}
 
-	span = (img.vaddr_hi - img.vaddr_lo + LOADER_2M - 1) & ~(LOADER_2M - 1);
-	status = pages_alloc_aligned(span, LOADER_2M, "the hypervisor image",
+	span = (img.vaddr_hi - img.vaddr_lo + X86_PAGE_2M - 1) & ~(X86_PAGE_2M - 1);
+	status = pages_alloc_aligned(span, X86_PAGE_2M, "the hypervisor image",
 				     (void **)&block);
 	if (EFI_ERROR(status)) {
 		file_free(&file);

@@ -2,7 +2,10 @@
 /*
  * Internal interface of the UEFI loader (boot/). The loader runs as a
  * UEFI application while boot services are up; everything it hands to the
- * hypervisor is described by include/keel/boot_info.h.
+ * hypervisor is described by include/keel/boot_info.h. What it shares
+ * with the hypervisor (CPU definitions, the hand-off, lib/, the keel.cfg
+ * parser) is listed as `shared` in tools/layers.txt; boot/ includes
+ * nothing else of the hypervisor's tree.
  *
  * Error convention: a function that detects a failure prints the one
  * `keel-loader: error: ...` line (loader_fail) and returns its status;
@@ -14,10 +17,9 @@
 
 #include <efi.h>
 
+#include <arch/x86_defs.h>	/* page sizes: X86_PAGE_4K is UEFI's page */
 #include <keel/boot_info.h>
 
-#define LOADER_PAGE_SIZE 4096ULL
-#define LOADER_2M        (2ULL << 20)
 #define LOADER_STACK_SIZE (16ULL << 10)
 
 extern EFI_SYSTEM_TABLE *loader_st;

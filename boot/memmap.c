@@ -15,7 +15,7 @@
 
 int loader_boot_services_exiting;
 
-#define PAGES(bytes) (((bytes) + LOADER_PAGE_SIZE - 1) / LOADER_PAGE_SIZE)
+#define PAGES(bytes) (((bytes) + X86_PAGE_4K - 1) / X86_PAGE_4K)
 #define FOUR_GIB (4ULL << 30)
 
 static EFI_STATUS no_memory(EFI_STATUS status, const char *what,
@@ -35,7 +35,7 @@ EFI_STATUS pages_alloc(uint64_t bytes, EFI_MEMORY_TYPE type, const char *what,
 					  PAGES(bytes), &addr);
 	if (EFI_ERROR(status))
 		return no_memory(status, what, bytes);
-	memset((void *)(uintptr_t)addr, 0, PAGES(bytes) * LOADER_PAGE_SIZE);
+	memset((void *)(uintptr_t)addr, 0, PAGES(bytes) * X86_PAGE_4K);
 	*out = (void *)(uintptr_t)addr;
 	return EFI_SUCCESS;
 }
@@ -60,9 +60,9 @@ EFI_STATUS pages_alloc_aligned(uint64_t bytes, uint64_t align,
 	if (aligned > addr)
 		loader_bs->FreePages(addr, PAGES(aligned - addr));
 	/* [addr, addr + align) holds the head and tail slack. */
-	loader_bs->FreePages(aligned + pages * LOADER_PAGE_SIZE,
+	loader_bs->FreePages(aligned + pages * X86_PAGE_4K,
 			     PAGES(addr + align - aligned));
-	memset((void *)(uintptr_t)aligned, 0, pages * LOADER_PAGE_SIZE);
+	memset((void *)(uintptr_t)aligned, 0, pages * X86_PAGE_4K);
 	*out = (void *)(uintptr_t)aligned;
 	return EFI_SUCCESS;
 }
@@ -87,7 +87,7 @@ EFI_STATUS pages_alloc_below(uint64_t limit, const char *what, void **out)
 	if (EFI_ERROR(status))
 		return loader_fail(status, "no free page below 0x%llx for %s",
 				   (unsigned long long)limit, what);
-	memset((void *)(uintptr_t)addr, 0, LOADER_PAGE_SIZE);
+	memset((void *)(uintptr_t)addr, 0, X86_PAGE_4K);
 	*out = (void *)(uintptr_t)addr;
 	return EFI_SUCCESS;
 }
@@ -164,13 +164,13 @@ EFI_STATUS memmap_top(uint64_t *top)
 	}
 	for (i = 0; i < m.size / m.desc_size; i++) {
 		EFI_MEMORY_DESCRIPTOR *d = map_desc(&m, i);
-		uint64_t e = d->PhysicalStart + d->NumberOfPages * LOADER_PAGE_SIZE;
+		uint64_t e = d->PhysicalStart + d->NumberOfPages * X86_PAGE_4K;
 
 		if (!map_is_mmio(d->Type) && e > end)
 			end = e;
 	}
 	map_release(&m);
-	*top = (end + LOADER_2M - 1) & ~(LOADER_2M - 1);
+	*top = (end + X86_PAGE_2M - 1) & ~(X86_PAGE_2M - 1);
 	return EFI_SUCCESS;
 }
 
@@ -209,7 +209,7 @@ static int map_convert(const struct efi_map *m, struct boot_info *bi)
 		EFI_MEMORY_DESCRIPTOR *d = map_desc(m, i);
 
 		if (mem_ranges_add(bi, d->PhysicalStart,
-				   d->NumberOfPages * LOADER_PAGE_SIZE,
+				   d->NumberOfPages * X86_PAGE_4K,
 				   boot_mem_type(d->Type)))
 			return -1;
 	}

@@ -6,16 +6,15 @@
  * answers). The choice is the hypervisor's own (drivers/serial_select.c),
  * from the same keel.cfg and SPCR table.
  */
-#include <arch/x86.h>
 #include <stdbool.h>
 
+#include <arch/x86.h>
 #include <core/config.h>
 #include <drivers/serial_select.h>
+#include <drivers/uart_regs.h>
 
 #include "loader.h"
 
-#define UART_SCR	7
-#define SCR_PROBE	0x5a
 #define DESCRIPTION_LEN	200
 
 /* The scratch register keeps a value only where a 16550 is; restored. */
@@ -24,8 +23,8 @@ static bool io_uart_answers(uint16_t port)
 	uint8_t saved = inb(port + UART_SCR);
 	bool answers;
 
-	outb(port + UART_SCR, SCR_PROBE);
-	answers = inb(port + UART_SCR) == SCR_PROBE;
+	outb(port + UART_SCR, SCR_PROBE_1);
+	answers = inb(port + UART_SCR) == SCR_PROBE_1;
 	outb(port + UART_SCR, saved);
 	return answers;
 }

@@ -1,21 +1,22 @@
 // SPDX-License-Identifier: MIT
 /*
  * keel.cfg parser (grammar in include/core/config.h). Shared by the UEFI
- * loader and the hypervisor, so it uses nothing but lib/string.h and
- * lib/parse.h. The text is untrusted: every byte is checked, nothing is
- * copied without a bound, and the first error stops the parse with its
+ * loader and the hypervisor, so it uses nothing but lib/string.h,
+ * lib/parse.h and core/vm_desc.c, which checks each vm line's values as
+ * it checks VM_CREATE's. The text is untrusted: every byte is checked,
+ * nothing is copied without a bound, and the first error stops the parse with its
  * line number and a message that says what to write instead.
  */
 #include <stdbool.h>
 
 #include <core/config.h>
+#include <core/vm_desc.h>
 #include <drivers/uart.h>
 #include <keel/abi.h>
 #include <lib/parse.h>
 #include <lib/string.h>
 #include <lib/util.h>
 
-#define CONFIG_MEM_ALIGN    (2ULL << 20)
 /* `vm NAME` and every one of its 10 options, with room for mistakes to name */
 #define CONFIG_MAX_WORDS    16
 #define MSG_TOKEN_MAX       24	/* longest quoted token in a message */
@@ -208,11 +209,8 @@ static bool token_is(const struct token *t, const char *s)
 static int take_name(struct parser *p, const struct token *t, char *dst,
 		     const char *what)
 {
-	bool ok = t->len > 0 && t->len < BOOT_NAME_LEN;
-
-	for (size_t i = 0; ok && i < t->len; i++)
-		ok = name_char_valid(t->s[i]);
-	if (!ok) {
+	_Static_assert(BOOT_NAME_LEN == PARSE_NAME_MAX + 1, "one name length");
+	if (!name_valid(t->s, t->len)) {
 		fail_token(p, what, t, " is not a name: use 1-31 of "
 			   "A-Z a-z 0-9 _ . -");
 		return -KEEL_EINVAL;
@@ -348,82 +346,54 @@ static int parse_module(struct parser *p, const struct token *w, int n)
 	return 0;
 }
 
-static int vm_set_mem(struct parser *p, struct config_vm *vm,
+/*
+ * The vm options' values. Only their syntax is checked here, and that
+ * they fit their fields: the ranges are vm_desc_check's, once the line
+ * is read.
+ */
+static int vm_set_size(struct parser *p, const char *key,
+		       const struct token *value, uint64_t *out)
+{
+	if (parse_size(value->s, value->len, out))
+		return 0;
+	fail_value(p, key, value, " is not a size; write e.g. ");
+	msg_add(p, key);
+	msg_add(p, "64M");
+	return -KEEL_EINVAL;
+}
+
+/* A number that fits 32 bits, else "<key><value><not_one>". */
+static int vm_set_u32(struct parser *p, const char *key,
+		      const struct token *value, const char *not_one,
+		      uint32_t *out)
+{
+	uint64_t v;
+
+	if (!parse_u64(value->s, value->len, &v) || v > UINT32_MAX)
+		return fail_value(p, key, value, not_one);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int vm_set_cpu(struct parser *p, struct vm_desc *vm,
 		      const struct token *value)
 {
-	uint64_t mem;
+	int ret = vm_set_u32(p, "cpu=", value, " is not a CPU number; "
+			     "write e.g. cpu=1", &vm->cpu);
 
-	if (!parse_size(value->s, value->len, &mem))
-		return fail_value(p, "mem=", value,
-				  " is not a size; write e.g. mem=64M");
-	if (mem < CONFIG_MIN_VM_MEM || mem > CONFIG_MAX_VM_MEM)
-		return fail_value(p, "mem=", value,
-				  " is out of range; use 2M to 64G");
-	if (mem % CONFIG_MEM_ALIGN)
-		return fail_value(p, "mem=", value,
-				  " is not a multiple of 2M");
-	vm->mem = mem;
-	return 0;
+	if (!ret && vm->cpu == VM_DESC_CPU_ANY)	/* not a CPU either */
+		return fail_value(p, "cpu=", value, " is not a CPU number; "
+				  "write e.g. cpu=1");
+	return ret;
 }
 
-static int vm_set_cpu(struct parser *p, struct config_vm *vm,
-		      const struct token *value)
-{
-	uint64_t cpu;
-
-	if (!parse_u64(value->s, value->len, &cpu) || cpu > UINT32_MAX)
-		return fail_value(p, "cpu=", value,
-				  " is not a CPU number; write e.g. cpu=1");
-	vm->cpu = (uint32_t)cpu;
-	return 0;
-}
-
-static int vm_set_prio(struct parser *p, struct config_vm *vm,
+static int vm_set_cpus(struct parser *p, struct vm_desc *vm,
 		       const struct token *value)
 {
-	uint64_t prio;
-
-	if (!parse_u64(value->s, value->len, &prio) ||
-	    prio > CONFIG_MAX_VM_PRIO)
-		return fail_value(p, "prio=", value,
-				  " is not a priority; use 0 (lowest) to 31");
-	vm->prio = (uint32_t)prio;
-	return 0;
-}
-
-static int vm_set_slice(struct parser *p, struct config_vm *vm,
-			const struct token *value)
-{
-	uint64_t ms;
-
-	if (!parse_u64(value->s, value->len, &ms) ||
-	    ms < CONFIG_MIN_VM_SLICE_MS || ms > CONFIG_MAX_VM_SLICE_MS)
-		return fail_value(p, "slice=", value,
-				  " is not a time slice; use 1 to 100 (ms)");
-	vm->slice_ms = (uint32_t)ms;
-	return 0;
-}
-
-static int vm_set_cpus(struct parser *p, struct config_vm *vm,
-		       const struct token *value)
-{
-	_Static_assert(CONFIG_MAX_CPUS == PARSE_MAX_CPUS, "one CPU-mask width");
-	if (!parse_cpu_list(value->s, value->len, UINT64_MAX, &vm->cpus))
+	_Static_assert(KEEL_MAX_CPUS == PARSE_MAX_CPUS, "one CPU-mask width");
+	if (!parse_cpu_list(value->s, value->len, VM_DESC_CPUS_ALL, &vm->cpus))
 		return fail_value(p, "cpus=", value,
 				  " is not a CPU list; write e.g. cpus=0-3,6 or all");
-	return 0;
-}
-
-static int vm_set_vcpus(struct parser *p, struct config_vm *vm,
-			const struct token *value)
-{
-	uint64_t n;
-
-	if (!parse_u64(value->s, value->len, &n) || n < 1 ||
-	    n > CONFIG_MAX_VM_VCPUS)
-		return fail_value(p, "vcpus=", value,
-				  " is not a vCPU count; use 1 to 8");
-	vm->vcpus = (uint32_t)n;
 	return 0;
 }
 
@@ -454,50 +424,44 @@ static const char *const vm_option_names[VM_OPT_COUNT] = {
 	[VM_OPT_ROLE] = "role",
 };
 
-static int vm_set_maxmem(struct parser *p, struct config_vm *vm,
-			 const struct token *value)
-{
-	uint64_t mem = vm->mem;
-	int ret = vm_set_mem(p, vm, value);
-
-	vm->mem_max = vm->mem;
-	vm->mem = mem;
-	return ret;
-}
-
-static int vm_set_role(struct parser *p, struct config_vm *vm,
+static int vm_set_role(struct parser *p, struct vm_desc *vm,
 		       const struct token *value)
 {
 	if (token_is(value, "mgmt")) {
-		vm->mgmt = true;
+		vm->role = VM_ROLE_MGMT;
 		return 0;
 	}
-	if (token_is(value, "guest"))
+	if (token_is(value, "guest")) {
+		vm->role = VM_ROLE_GUEST;
 		return 0;
+	}
 	return fail_value(p, "role=", value,
 			  " is not a role; write role=mgmt or role=guest");
 }
 
-static int vm_set_option(struct parser *p, struct config_vm *vm,
+static int vm_set_option(struct parser *p, struct vm_desc *vm,
 			 enum vm_option opt, const struct token *value)
 {
 	switch (opt) {
 	case VM_OPT_IMAGE:
 		return take_name(p, value, vm->image, "image=");
 	case VM_OPT_MEM:
-		return vm_set_mem(p, vm, value);
+		return vm_set_size(p, "mem=", value, &vm->mem);
+	case VM_OPT_MAXMEM:
+		return vm_set_size(p, "maxmem=", value, &vm->mem_max);
 	case VM_OPT_CPU:
 		return vm_set_cpu(p, vm, value);
 	case VM_OPT_PRIO:
-		return vm_set_prio(p, vm, value);
+		return vm_set_u32(p, "prio=", value, VM_DESC_NOT_PRIO,
+				  &vm->prio);
 	case VM_OPT_SLICE:
-		return vm_set_slice(p, vm, value);
+		return vm_set_u32(p, "slice=", value, VM_DESC_NOT_SLICE,
+				  &vm->slice_ms);
 	case VM_OPT_CPUS:
 		return vm_set_cpus(p, vm, value);
 	case VM_OPT_VCPUS:
-		return vm_set_vcpus(p, vm, value);
-	case VM_OPT_MAXMEM:
-		return vm_set_maxmem(p, vm, value);
+		return vm_set_u32(p, "vcpus=", value, VM_DESC_NOT_VCPUS,
+				  &vm->vcpus);
 	case VM_OPT_ROLE:
 		return vm_set_role(p, vm, value);
 	default:
@@ -505,7 +469,7 @@ static int vm_set_option(struct parser *p, struct config_vm *vm,
 	}
 }
 
-static int vm_parse_option(struct parser *p, struct config_vm *vm,
+static int vm_parse_option(struct parser *p, struct vm_desc *vm,
 			   const struct token *word, bool seen[VM_OPT_COUNT])
 {
 	struct token key, value;
@@ -527,11 +491,28 @@ static int vm_parse_option(struct parser *p, struct config_vm *vm,
 	return vm_set_option(p, vm, (enum vm_option)opt, &value);
 }
 
+/*
+ * What a vm line leaves unsaid. cpus= alone: it starts on the first of
+ * them; cpu= alone: pinned there.
+ */
+static void vm_defaults(struct vm_desc *vm, const bool seen[VM_OPT_COUNT])
+{
+	/* the operator's shell must not wait behind a busy guest */
+	if (vm->role == VM_ROLE_MGMT && !seen[VM_OPT_PRIO])
+		vm->prio = CONFIG_MGMT_VM_PRIO;
+	if (!seen[VM_OPT_CPUS])
+		vm->cpus = vm->cpu < KEEL_MAX_CPUS ? 1ull << vm->cpu :
+			   VM_DESC_CPUS_ALL;
+	else if (!seen[VM_OPT_CPU] && vm->cpus != VM_DESC_CPUS_ALL)
+		vm->cpu = (uint32_t)__builtin_ctzll(vm->cpus);
+}
+
 static int parse_vm(struct parser *p, const struct token *w, int n)
 {
 	struct config *cfg = p->cfg;
-	struct config_vm *vm;
+	struct vm_desc *vm;
 	bool seen[VM_OPT_COUNT] = { false };
+	char why[VM_DESC_WHY_LEN];
 	struct token name;
 
 	if (n < 2)
@@ -550,6 +531,7 @@ static int parse_vm(struct parser *p, const struct token *w, int n)
 		if (!strcmp(cfg->vms[i].name, vm->name))
 			return fail_duplicate(p, "vm", vm->name, p->vm_line[i]);
 	}
+	vm->entry = KEEL_ENTRY_ELF;
 	vm->mem = CONFIG_DEFAULT_VM_MEM;
 	vm->prio = CONFIG_DEFAULT_VM_PRIO;
 	vm->slice_ms = CONFIG_DEFAULT_VM_SLICE_MS;
@@ -558,24 +540,15 @@ static int parse_vm(struct parser *p, const struct token *w, int n)
 		if (vm_parse_option(p, vm, &w[i], seen))
 			return -KEEL_EINVAL;
 	}
-	/* the operator's shell must not wait behind a busy guest */
-	if (vm->mgmt && !seen[VM_OPT_PRIO])
-		vm->prio = CONFIG_MGMT_VM_PRIO;
 	if (!seen[VM_OPT_IMAGE])
 		return fail(p, "vm needs image=MODULE naming a module line");
-	/* cpus= alone: start on its first CPU; cpu= alone: pinned there */
-	if (!seen[VM_OPT_CPUS])
-		vm->cpus = vm->cpu < CONFIG_MAX_CPUS ? 1ull << vm->cpu : 0;
-	else if (!seen[VM_OPT_CPU])
-		vm->cpu = (uint32_t)__builtin_ctzll(vm->cpus);
-	if (vm->cpu >= CONFIG_MAX_CPUS || !(vm->cpus >> vm->cpu & 1))
-		return fail(p, "cpu= must be one of the CPUs in cpus=");
-	if (!vm->mem_max)
-		vm->mem_max = vm->mem;
-	if (vm->mem_max < vm->mem)
-		return fail(p, "maxmem= must not be below mem=");
-	for (unsigned int i = 0; vm->mgmt && i < cfg->vm_count; i++) {
-		if (cfg->vms[i].mgmt) {
+	vm_defaults(vm, seen);
+	/* VM_CREATE's rules; which CPUs run is known only at boot */
+	if (vm_desc_check(vm, VM_DESC_ONLINE_ANY, why, sizeof(why)))
+		return fail(p, why);
+	for (unsigned int i = 0; i < cfg->vm_count; i++) {
+		if (vm->role == VM_ROLE_MGMT &&
+		    cfg->vms[i].role == VM_ROLE_MGMT) {
 			fail(p, "only one vm may have role=mgmt; line ");
 			msg_add_u32(p, p->vm_line[i]);
 			msg_add(p, " gives it already");

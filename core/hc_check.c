@@ -3,42 +3,9 @@
 #include <stddef.h>
 
 #include <core/hc_check.h>
-#include <lib/parse.h>
+#include <lib/string.h>
 
-#define SLICE_MS_MIN KEEL_SLICE_MIN_MS
-#define SLICE_MS_MAX KEEL_SLICE_MAX_MS
-#define PRIO_MAX     KEEL_PRIO_MAX
 #define STACK_MIN    4096
-
-bool hc_name_valid(const char *name, unsigned int size)
-{
-	unsigned int n = 0;
-
-	while (n < size && name[n]) {
-		if (!name_char_valid(name[n]))
-			return false;
-		n++;
-	}
-	return n >= 1 && n < size;
-}
-
-/* NUL-terminated within size, printable ASCII. */
-static bool text_valid(const char *s, unsigned int size)
-{
-	for (unsigned int i = 0; i < size; i++) {
-		if (!s[i])
-			return true;
-		if (s[i] < 0x20 || s[i] > 0x7e)
-			return false;
-	}
-	return false;
-}
-
-static bool mem_size_valid(uint64_t bytes)
-{
-	return bytes >= KEEL_MEM_MIN && bytes <= KEEL_MEM_MAX &&
-	       !(bytes & (KEEL_MEM_ALIGN - 1));
-}
 
 int hc_check_guest_range(const struct page_table *stage2, uint64_t mem_bytes,
 			 uint64_t gpa, uint64_t len)
@@ -71,49 +38,37 @@ int hc_check_struct_len(uint64_t len, uint64_t size)
 }
 
 int hc_check_vm_config(const struct keel_vm_config *c, uint64_t online,
-		       uint64_t *mem_max, uint64_t *cpus, const char **why)
+		       struct vm_desc *d, char *why, size_t size)
 {
-	*why = NULL;
-	if (c->flags || c->reserved)
-		*why = "reserved fields must be zero";
-	else if (!hc_name_valid(c->name, sizeof(c->name)))
-		*why = "the name must be 1-31 characters of A-Z a-z 0-9 _ . -";
-	else if (c->entry != KEEL_ENTRY_ELF && c->entry != KEEL_ENTRY_RAW)
-		*why = "entry must be 0 (ELF image) or 1 (raw)";
-	else if (c->entry == KEEL_ENTRY_ELF &&
-		 !hc_name_valid(c->image, sizeof(c->image)))
-		*why = "the image must name a boot module";
-	else if (c->entry == KEEL_ENTRY_RAW && (c->image[0] || c->entry_rip == 0))
-		*why = "a raw VM has no image and needs entry_rip";
-	else if (c->entry == KEEL_ENTRY_ELF && c->entry_rip)
-		*why = "entry_rip is only for raw VMs";
-	else if (!mem_size_valid(c->mem_bytes))
-		*why = "memory must be a multiple of 2 MiB from 2 MiB to 64 GiB";
-	else if (c->mem_max && (!mem_size_valid(c->mem_max) ||
-				c->mem_max < c->mem_bytes))
-		*why = "maxmem must be a multiple of 2 MiB, at least mem, at most 64 GiB";
-	else if (c->vcpus < 1 || c->vcpus > KEEL_MAX_VCPUS)
-		*why = "vCPUs must be 1 to 8";
-	else if (c->prio > PRIO_MAX)
-		*why = "priority must be 0 to 31";
-	else if (c->slice_ms < SLICE_MS_MIN || c->slice_ms > SLICE_MS_MAX)
-		*why = "the slice must be 1 to 100 ms";
-	else if (c->cpus && (c->cpus & ~online))
-		*why = "cpus names a CPU that is not running";
-	else if (!text_valid(c->args, sizeof(c->args)))
-		*why = "args must be printable text, NUL-terminated";
-	if (*why)
+	_Static_assert(sizeof(d->name) == sizeof(c->name) &&
+		       sizeof(d->image) == sizeof(c->image) &&
+		       sizeof(d->args) == sizeof(c->args), "one layout of names");
+	memset(d, 0, sizeof(*d));
+	if (c->flags || c->reserved) {
+		strlcpy(why, "reserved fields must be zero", size);
 		return -KEEL_EINVAL;
-	*mem_max = c->mem_max ? c->mem_max : c->mem_bytes;
-	*cpus = c->cpus ? c->cpus : online;
-	return 0;
+	}
+	memcpy(d->name, c->name, sizeof(d->name));
+	memcpy(d->image, c->image, sizeof(d->image));
+	memcpy(d->args, c->args, sizeof(d->args));
+	d->entry = c->entry;
+	d->role = VM_ROLE_GUEST;
+	d->entry_rip = c->entry_rip;
+	d->mem = c->mem_bytes;
+	d->mem_max = c->mem_max;
+	d->cpus = c->cpus;
+	d->cpu = VM_DESC_CPU_ANY;
+	d->vcpus = c->vcpus;
+	d->prio = c->prio;
+	d->slice_ms = c->slice_ms;
+	return vm_desc_check(d, online, why, size);
 }
 
 int hc_check_mem_target(uint64_t target, uint64_t mem_max, uint64_t flags)
 {
 	if (flags & ~KEEL_MEM_FORCE)
 		return -KEEL_EINVAL;
-	if (!mem_size_valid(target) || target > mem_max)
+	if (!vm_desc_mem_valid(target) || target > mem_max)
 		return -KEEL_EINVAL;
 	return 0;
 }
@@ -144,10 +99,9 @@ int hc_check_vcpu_entry(uint64_t rip, uint64_t stacks, uint64_t stack_bytes,
 
 int hc_check_sched(uint64_t prio, uint64_t slice_ms)
 {
-	if (prio != KEEL_KEEP && prio > PRIO_MAX)
+	if (prio != KEEL_KEEP && !vm_desc_prio_valid(prio))
 		return -KEEL_EINVAL;
-	if (slice_ms != KEEL_KEEP &&
-	    (slice_ms < SLICE_MS_MIN || slice_ms > SLICE_MS_MAX))
+	if (slice_ms != KEEL_KEEP && !vm_desc_slice_valid(slice_ms))
 		return -KEEL_EINVAL;
 	return 0;
 }

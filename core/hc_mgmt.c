@@ -11,7 +11,6 @@
 #include <arch/tsc.h>
 #include <arch/vendor.h>
 #include <base/log.h>
-#include <core/config.h>
 #include <core/hc_check.h>
 #include <core/hypercall.h>
 #include <core/load/elf.h>
@@ -102,11 +101,11 @@ int64_t hc_module_info(struct vcpu *v)
 int64_t hc_vm_create(struct vcpu *v)
 {
 	struct keel_vm_config c;
-	struct config_vm cfg;
+	struct vm_desc d;
 	const struct boot_module *image = NULL;
 	struct vm *vm;
-	uint64_t mem_max, cpus_mask;
-	const char *why;
+	char why[VM_DESC_WHY_LEN];
+	const char *fail;
 	int ret;
 
 	ret = hc_check_struct_len(v->regs.rsi, sizeof(c));
@@ -115,49 +114,32 @@ int64_t hc_vm_create(struct vcpu *v)
 	if (ret)
 		return ret;
 	/* validated after the copy: the guest cannot change it under us */
-	ret = hc_check_vm_config(&c, vm_online_cpus(), &mem_max, &cpus_mask,
-				 &why);
+	ret = hc_check_vm_config(&c, vm_online_cpus(), &d, why, sizeof(why));
 	if (ret) {
 		log_warn("vm create refused: %s", why);
 		return ret;
 	}
-	if (vm_find_name(c.name))
+	if (vm_find_name(d.name))
 		return -KEEL_EEXIST;
-	if (c.entry == KEEL_ENTRY_ELF) {
-		image = boot_module_find(c.image);
+	if (d.entry == KEEL_ENTRY_ELF) {
+		image = boot_module_find(d.image);
 		if (!image)
 			return -KEEL_ENOENT;
 	}
 	if (vm_count_live() >= VM_MAX)
 		return -KEEL_ENOSPC;
-	if (c.mem_bytes > frames_free_bytes())
+	if (d.mem > frames_free_bytes())
 		return -KEEL_ENOMEM;
-
-	memset(&cfg, 0, sizeof(cfg));
-	strlcpy(cfg.name, c.name, sizeof(cfg.name));
-	strlcpy(cfg.image, c.image, sizeof(cfg.image));
-	strlcpy(cfg.args, c.args, sizeof(cfg.args));
 	/* bounded work: the rest is mapped by VM_SET_MEM before VM_START */
-	cfg.mem = MIN(c.mem_bytes, KEEL_WORK_BUDGET);
-	cfg.mem_max = mem_max;
-	cfg.cpus = cpus_mask;
-	cfg.cpu = sched_least_loaded(cpus_mask);	/* spread new VMs */
-	if (cfg.cpu == SCHED_CPU_NONE)
-		cfg.cpu = (uint32_t)__builtin_ctzll(cpus_mask);
-	cfg.vcpus = c.vcpus;
-	cfg.prio = c.prio;
-	cfg.slice_ms = c.slice_ms;
-	cfg.entry_rip = c.entry == KEEL_ENTRY_RAW ? c.entry_rip : 0;
-	ret = vm_create(&cfg, image, &vm, &why);
+	ret = vm_create(&d, image, KEEL_WORK_BUDGET, &vm, &fail);
 	if (ret) {
-		log_warn("vm %s: cannot create: %s", c.name, why);
+		log_warn("vm %s: cannot create: %s", d.name, fail);
 		return ret == -KEEL_ENOEXEC ? -KEEL_EINVAL :
 		       ret == -KEEL_EFAULT ? -KEEL_EINVAL : ret;
 	}
-	vm->mem_target = c.mem_bytes;
 	log_info("vm %s: created (id %u, %lu MiB, max %lu MiB, %u vCPUs, image %s)",
 		 vm->name, vm->id, vm->mem_bytes / MIB, vm->mem_max / MIB,
-		 vm->vcpu_count, image ? c.image : "raw");
+		 vm->vcpu_count, image ? d.image : "raw");
 	return vm->id;
 }
 

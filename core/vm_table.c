@@ -12,10 +12,12 @@
 #include <arch/vendor.h>
 #include <arch/x86.h>
 #include <base/log.h>
+#include <base/panic.h>
 #include <core/config.h>
 #include <core/dev/vlapic.h>
 #include <core/load/keel_elf.h>
 #include <core/vm.h>
+#include <core/vm_desc.h>
 #include <keel/abi.h>
 #include <lib/format.h>
 #include <lib/spinlock.h>
@@ -37,7 +39,7 @@ _Static_assert(KEEL_SLICE_MIN_MS * SCHED_NS_PER_MS == SCHED_SLICE_MIN_NS &&
 _Static_assert(KEEL_MAX_CPUS == SCHED_MAX_CPUS && MAX_CPUS <= KEEL_MAX_CPUS,
 	       "a CPU mask covers every CPU");
 _Static_assert(CONFIG_MAX_VMS <= VM_MAX, "keel.cfg cannot ask for more VMs");
-_Static_assert(sizeof(((struct config_vm *)0)->name) == VM_NAME_LEN,
+_Static_assert(sizeof(((struct vm_desc *)0)->name) == VM_NAME_LEN,
 	       "one name length");
 
 static struct vm *vms[VM_MAX];
@@ -150,34 +152,45 @@ static void vm_release_slot(struct vm *vm)
 	frames_free(virt_to_phys(vm), order_for_bytes(sizeof(struct vm)));
 }
 
-int vm_create(const struct config_vm *cfg, const struct boot_module *image,
-	      struct vm **out, const char **why)
+/* Where vCPU 0 starts: d->cpu, or the least loaded of its CPUs. */
+static uint32_t first_cpu(const struct vm_desc *d, uint64_t mask)
 {
+	uint32_t cpu = d->cpu;
+
+	if (cpu == VM_DESC_CPU_ANY)
+		cpu = sched_least_loaded(mask);		/* spread new VMs */
+	if (cpu == SCHED_CPU_NONE)
+		cpu = (uint32_t)__builtin_ctzll(mask);
+	return cpu;
+}
+
+int vm_create(const struct vm_desc *d, const struct boot_module *image,
+	      uint64_t map_now, struct vm **out, const char **why)
+{
+	uint64_t mask = vm_desc_cpus(d, vm_online_cpus());
+	uint32_t cpu = first_cpu(d, mask);
 	struct vm *vm;
 	uint64_t entry_rip = 0;
 	int ret;
 
-	if (cfg->cpu >= cpu_count || cfg->cpu >= SCHED_MAX_CPUS ||
-	    !cpus[cfg->cpu].virt_enabled) {
-		*why = "its cpu= names a CPU that is not running: pick one from the boot log";
-		return -KEEL_EINVAL;
-	}
+	/* vm_desc_check said so */
+	DEBUG_ASSERT(cpu < cpu_count && cpu < SCHED_MAX_CPUS &&
+		     cpus[cpu].virt_enabled && (mask >> cpu & 1));
 	vm = vm_alloc_slot();
 	if (!vm) {
 		*why = "no free VM slot or no memory for the VM's state";
 		return -KEEL_ENOMEM;
 	}
-	strlcpy(vm->name, cfg->name, sizeof(vm->name));
-	strlcpy(vm->image, cfg->image, sizeof(vm->image));
-	vm->mgmt = cfg->mgmt;
-	vm->mem_target = cfg->mem;
-	vm->mem_max = MAX(cfg->mem_max, cfg->mem);
-	vm->vcpu_count = cfg->vcpus;
-	vm->cpus = cfg->cpus & vm_online_cpus() ? cfg->cpus & vm_online_cpus() :
-		   cfg->cpus;	/* cpus=all: the CPUs there are */
-	vm->first_cpu = cfg->cpu;
-	vm->prio = cfg->prio;
-	vm->slice_ms = cfg->slice_ms;
+	strlcpy(vm->name, d->name, sizeof(vm->name));
+	strlcpy(vm->image, d->image, sizeof(vm->image));
+	vm->mgmt = d->role == VM_ROLE_MGMT;
+	vm->mem_target = d->mem;
+	vm->mem_max = vm_desc_mem_max(d);
+	vm->vcpu_count = d->vcpus;
+	vm->cpus = mask;
+	vm->first_cpu = cpu;
+	vm->prio = d->prio;
+	vm->slice_ms = d->slice_ms;
 
 	vm->extents = (struct extent_list){ .max = VM_MAX_EXTENTS,
 					    .ext = vm->extent_slots };
@@ -187,7 +200,7 @@ int vm_create(const struct config_vm *cfg, const struct boot_module *image,
 	if (!ret) {
 		/* not visible to other CPUs yet (VM_FREE): the claim is free */
 		vm_mem_claim(vm);
-		ret = vm_grow(vm, cfg->mem, UINT64_MAX);
+		ret = vm_grow(vm, MIN(d->mem, map_now), UINT64_MAX);
 		vm_mem_unclaim(vm);
 	}
 	if (ret)
@@ -203,16 +216,16 @@ int vm_create(const struct config_vm *cfg, const struct boot_module *image,
 		  vm->mem_bytes / MIB);
 	if (image) {
 		ret = keel_elf_load(vm, image, &entry_rip, why);
-	} else if (cfg->entry_rip >= KEEL_GUEST_IMAGE_MIN &&
-		   cfg->entry_rip < vm->mem_bytes) {
-		entry_rip = cfg->entry_rip;	/* raw: VM_LOAD brings the code */
+	} else if (d->entry_rip >= KEEL_GUEST_IMAGE_MIN &&
+		   d->entry_rip < vm->mem_bytes) {
+		entry_rip = d->entry_rip;	/* raw: VM_LOAD brings the code */
 	} else {
 		*why = "a raw VM's entry must lie inside its memory, above 1 MiB";
 		ret = -KEEL_EINVAL;
 	}
 	if (ret)
 		goto fail;
-	ret = keel_boot_structures(vm, cfg);
+	ret = keel_boot_structures(vm, d);
 	if (ret) {
 		*why = "the VM's memory is too small for its boot structures";
 		goto fail;
@@ -222,7 +235,7 @@ int vm_create(const struct config_vm *cfg, const struct boot_module *image,
 	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++)
 		vm->vcpus[i] = (struct vcpu){ .vm = vm, .id = i,
 					      .state = VCPU_OFFLINE };
-	ret = vcpu_setup(&vm->vcpus[0], cfg->cpu, entry_rip, vm->mem_bytes,
+	ret = vcpu_setup(&vm->vcpus[0], cpu, entry_rip, vm->mem_bytes,
 			 GUEST_START_INFO_GPA);
 	if (ret) {
 		*why = ret == -KEEL_ENOMEM ?

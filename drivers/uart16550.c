@@ -5,25 +5,8 @@
  */
 #include <arch/x86.h>
 #include <drivers/uart.h>
+#include <drivers/uart_regs.h>
 
-#define UART_THR 0	/* transmit holding (write), receive buffer (read) */
-#define UART_IER 1
-#define UART_FCR 2
-#define UART_LCR 3
-#define UART_MCR 4
-#define UART_LSR 5
-#define UART_SCR 7
-#define UART_DLL 0	/* with LCR.DLAB */
-#define UART_DLM 1
-
-#define LCR_8N1  0x03
-#define LCR_DLAB 0x80
-#define FCR_ENABLE_CLEAR 0x07
-#define MCR_DTR_RTS_OUT2 0x0b
-#define LSR_DATA_READY 0x01
-#define LSR_THR_EMPTY  0x20
-#define SCR_PROBE_1 0x5a
-#define SCR_PROBE_2 0xa5
 #define UART_TX_SPIN_LIMIT 100000
 #define UART_TX_FIFO       16	/* bytes the FIFO takes once THRE is set */
 

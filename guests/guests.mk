@@ -5,23 +5,26 @@ GUEST_CFLAGS := $(C_BASE) $(C_DEPS) -O2 -Wno-unused-parameter \
 	$(C_FREESTANDING) -fno-pic -fno-pie -Iguests/lib
 GUEST_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 \
 	-z noexecstack -T guests/lib/guest.ld
+GUEST_ASFLAGS := -Iinclude $(C_DEPS)
+FLAGS_guest := $(CC) $(GUEST_CFLAGS) ; $(GUEST_ASFLAGS) ; $(LD) $(GUEST_LDFLAGS)
+GUEST_STAMP := $(call flags_stamp,guest)
 
 GUEST_NAMES := $(filter-out lib,$(notdir $(patsubst %/,%,$(dir $(wildcard guests/*/main.c)))))
 GUEST_ELFS  := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES))
 GUEST_LIB_OBJS := $(patsubst %,$(BUILD)/guest-obj/%.o,guests/lib/start.S \
 	guests/lib/runtime.c guests/lib/idt.c lib/format.c lib/string.c lib/parse.c)
 
-$(BUILD)/guest-obj/%.c.o: %.c $(BUILD_MAKEFILES)
+$(BUILD)/guest-obj/%.c.o: %.c $(BUILD_MAKEFILES) $(GUEST_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(GUEST_CFLAGS) -c $< -o $@
 
-$(BUILD)/guest-obj/%.S.o: %.S $(BUILD_MAKEFILES)
+$(BUILD)/guest-obj/%.S.o: %.S $(BUILD_MAKEFILES) $(GUEST_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) -Iinclude $(C_DEPS) -c $< -o $@
+	$(CC) $(GUEST_ASFLAGS) -c $< -o $@
 
 .SECONDEXPANSION:
 $(BUILD)/guests/%.elf: $$(addprefix $(BUILD)/guest-obj/,$$(addsuffix .o,$$(wildcard guests/$$*/*.c))) \
-		$(GUEST_LIB_OBJS) guests/lib/guest.ld
+		$(GUEST_LIB_OBJS) guests/lib/guest.ld $(BUILD_MAKEFILES) $(GUEST_STAMP)
 	@mkdir -p $(dir $@)
 	$(LD) $(GUEST_LDFLAGS) -o $@ $(filter %.o,$^)
 

@@ -19,6 +19,7 @@
 #include <core/main.h>
 #include <core/vcpu_run.h>
 #include <core/vm.h>
+#include <core/vm_desc.h>
 #include <drivers/acpi.h>
 #include <drivers/serial_console.h>
 #include <keel/boot_info.h>
@@ -78,23 +79,29 @@ static bool load_config(const struct boot_info *bi)
 	return true;
 }
 
-static void start_configured_vm(const struct config_vm *cfg)
+static void start_configured_vm(const struct vm_desc *cfg)
 {
 	const struct boot_module *image = boot_module_find(cfg->image);
+	char checked[VM_DESC_WHY_LEN];
 	const char *why = "";
 	struct vm *vm;
 
+	/* as at the parse, now with the CPUs that run (VM_CREATE's check) */
+	if (vm_desc_check(cfg, vm_online_cpus(), checked, sizeof(checked))) {
+		log_error("vm %s: cannot create: %s", cfg->name, checked);
+		return;
+	}
 	if (!image) {
 		log_error("vm %s: module '%s' was not loaded", cfg->name,
 			  cfg->image);
 		return;
 	}
-	if (vm_create(cfg, image, &vm, &why)) {
+	if (vm_create(cfg, image, UINT64_MAX, &vm, &why)) {
 		log_error("vm %s: cannot create: %s", cfg->name, why);
 		return;
 	}
 	log_info("vm %s: created (id %u, %lu MiB, image %s, cpu%u%s)",
-		 vm->name, vm->id, vm->mem_bytes / MIB, cfg->image, cfg->cpu,
+		 vm->name, vm->id, vm->mem_bytes / MIB, cfg->image, vm->first_cpu,
 		 vm->mgmt ? ", management VM" : "");
 	vm_start(vm);
 }
@@ -103,10 +110,10 @@ static void start_configured_vm(const struct config_vm *cfg)
 static void start_configured_vms(void)
 {
 	for (unsigned int i = 0; i < boot_config.vm_count; i++)
-		if (boot_config.vms[i].mgmt)
+		if (boot_config.vms[i].role == VM_ROLE_MGMT)
 			start_configured_vm(&boot_config.vms[i]);
 	for (unsigned int i = 0; i < boot_config.vm_count; i++)
-		if (!boot_config.vms[i].mgmt)
+		if (boot_config.vms[i].role != VM_ROLE_MGMT)
 			start_configured_vm(&boot_config.vms[i]);
 	if (!vm_running_count())
 		log_info("no guests to start");

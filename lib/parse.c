@@ -12,6 +12,17 @@ bool name_char_valid(char c)
 	       (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
 }
 
+bool name_valid(const char *s, size_t len)
+{
+	if (len < 1 || len > PARSE_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (!name_char_valid(s[i]))
+			return false;
+	}
+	return true;
+}
+
 int hex_digit_value(char c)
 {
 	if (c >= '0' && c <= '9')

@@ -9,6 +9,7 @@
  * level 1 2 MiB pages (PD), level 2 1 GiB pages (PDPT), level 3 is the
  * PML4, which has no leaves.
  */
+#include <arch/x86_defs.h>
 #include <keel/abi.h>
 #include <lib/util.h>
 #include <mm/pagetable.h>
@@ -30,14 +31,10 @@ _Static_assert(PT_PAGE_2M << PT_INDEX_BITS == PT_PAGE_1G, "level 2 is 1 GiB");
 _Static_assert(PT_PAGE_4K << (PT_INDEX_BITS * PT_LEVELS) == PT_ADDR_LIMIT,
 	       "four levels cover 48 bits");
 
-/* x86-64 long-mode entries, SDM Vol. 3A 4.5 / APM Vol. 2 5.3 */
-#define X86_PTE_P   (1ULL << 0)
-#define X86_PTE_RW  (1ULL << 1)
-#define X86_PTE_US  (1ULL << 2)
-#define X86_PTE_PWT (1ULL << 3)
-#define X86_PTE_PCD (1ULL << 4)
-#define X86_PTE_PS  (1ULL << 7)
-#define X86_PTE_NX  (1ULL << 63)
+/* x86-64 long-mode entries: arch/x86_defs.h (X86_PTE_*) */
+_Static_assert(PT_ENTRIES == X86_PT_ENTRIES && PT_PAGE_4K == X86_PAGE_4K &&
+	       PT_PAGE_2M == X86_PAGE_2M && PT_PAGE_1G == X86_PAGE_1G,
+	       "the walker's geometry is the architecture's");
 
 /* EPT entries and EPTP, SDM Vol. 3C 29.3.2 and 25.6.11 */
 #define EPT_R            (1ULL << 0)

@@ -13,19 +13,6 @@ unsigned int cpu_count;
 
 #define IDT_VECTORS    256
 #define ISR_STUB_SIZE  16
-#define IDT_TYPE_INTR  0x8e	/* P, DPL0, 64-bit interrupt gate */
-
-struct __attribute__((packed)) idt_gate {
-	uint16_t offset_lo;
-	uint16_t selector;
-	uint8_t ist;
-	uint8_t type;
-	uint16_t offset_mid;
-	uint32_t offset_hi;
-	uint32_t reserved;
-};
-_Static_assert(sizeof(struct idt_gate) == 16, "IDT gate is 16 bytes");
-
 static struct idt_gate idt[IDT_VECTORS] __attribute__((aligned(16)));
 extern char isr_table_start[];
 
@@ -54,7 +41,7 @@ void idt_init(void)
 		g->offset_lo = handler & 0xffff;
 		g->selector = GDT_CODE64;
 		g->ist = 0;
-		g->type = IDT_TYPE_INTR;
+		g->type = IDT_GATE_INTR;
 		g->offset_mid = (handler >> 16) & 0xffff;
 		g->offset_hi = handler >> 32;
 		g->reserved = 0;

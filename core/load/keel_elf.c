@@ -9,7 +9,7 @@
 #include <arch/tsc.h>
 #include <arch/vendor.h>
 #include <arch/x86.h>
-#include <core/config.h>
+#include <core/vm_desc.h>
 #include <core/load/elf.h>
 #include <core/load/keel_elf.h>
 #include <core/vm.h>
@@ -35,7 +35,7 @@ static int write_u64(struct vm *vm, uint64_t gpa, uint64_t v)
 	return guest_mem_write(vm, gpa, &v, sizeof(v));
 }
 
-int keel_boot_structures(struct vm *vm, const struct config_vm *cfg)
+int keel_boot_structures(struct vm *vm, const struct vm_desc *desc)
 {
 	struct keel_start_info si;
 	uint64_t tss = GUEST_TSS_GPA;
@@ -52,7 +52,7 @@ int keel_boot_structures(struct vm *vm, const struct config_vm *cfg)
 	si.vm_id = vm->id;
 	si.tsc_khz = (uint32_t)(tsc_hz / 1000);
 	strlcpy(si.name, vm->name, sizeof(si.name));
-	strlcpy(si.args, cfg->args, sizeof(si.args));
+	strlcpy(si.args, desc->args, sizeof(si.args));
 	vm_hypervisor_range(&si.hv_phys_start, &si.hv_phys_end);
 	ret |= guest_mem_write(vm, GUEST_START_INFO_GPA, &si, sizeof(si));
 

@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include <arch/x86_defs.h>	/* the exception vectors */
+
 /* What arch/x86/isr.S pushes, lowest address first. */
 struct interrupt_frame {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
@@ -12,9 +14,6 @@ struct interrupt_frame {
 	uint64_t rip, cs, rflags, rsp, ss;	/* pushed by the CPU */
 };
 
-#define VECTOR_NMI          2
-#define VECTOR_DF           8
-#define VECTOR_MC           18
 #define VECTOR_FIRST_IRQ    32
 #define VECTOR_SPURIOUS     0xff
 

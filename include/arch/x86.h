@@ -1,58 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* Thin wrappers around x86-64 instructions. No policy lives here. */
+/*
+ * Thin wrappers around x86-64 instructions. No policy lives here. Shared
+ * by the hypervisor, the loader and the guests, like the definitions it
+ * uses (arch/x86_defs.h): it includes nothing else.
+ */
 #ifndef KEEL_ARCH_X86_H
 #define KEEL_ARCH_X86_H
 
 #include <stdint.h>
 
-#define CR0_PE (1ull << 0)
-#define CR0_MP (1ull << 1)
-#define CR0_EM (1ull << 2)
-#define CR0_TS (1ull << 3)
-#define CR0_ET (1ull << 4)
-#define CR0_NE (1ull << 5)
-#define CR0_WP (1ull << 16)
-#define CR0_PG (1ull << 31)
-
-#define CR4_PAE    (1ull << 5)
-#define CR4_PGE    (1ull << 7)
-#define CR4_OSFXSR (1ull << 9)
-#define CR4_OSXMMEXCPT (1ull << 10)
-#define CR4_LA57   (1ull << 12)	/* 5-level paging */
-#define CR4_VMXE   (1ull << 13)
-#define CR4_OSXSAVE (1ull << 18)
-#define CR4_PKE    (1ull << 22)
-
-#define EFER_SCE  (1ull << 0)
-#define EFER_LME  (1ull << 8)
-#define EFER_LMA  (1ull << 10)
-#define EFER_NXE  (1ull << 11)
-#define EFER_SVME (1ull << 12)
-
-#define RFLAGS_FIXED (1ull << 1)
-#define RFLAGS_CF    (1ull << 0)
-#define RFLAGS_ZF    (1ull << 6)
-#define RFLAGS_TF    (1ull << 8)
-#define RFLAGS_IF    (1ull << 9)
-
-#define DR6_INIT 0xffff0ff0ull	/* reset value (SDM 18.2.3) */
-#define DR6_BS   (1ull << 14)	/* single-step */
-#define DR7_INIT 0x400ull
-
-/* CPUID leaf 1 ECX / EDX, leaf 0x80000001 ECX / EDX */
-#define CPUID_1_ECX_VMX        (1u << 5)
-#define CPUID_1_ECX_X2APIC     (1u << 21)
-#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
-#define CPUID_1_ECX_XSAVE      (1u << 26)
-#define CPUID_1_ECX_OSXSAVE    (1u << 27)
-#define CPUID_1_ECX_HYPERVISOR (1u << 31)
-#define CPUID_1_ECX_MONITOR    (1u << 3)
-#define CPUID_1_ECX_SMX        (1u << 6)
-#define CPUID_1_EDX_APIC       (1u << 9)
-#define CPUID_80000001_ECX_SVM (1u << 2)
-#define CPUID_80000001_EDX_NX  (1u << 20)
-#define CPUID_80000001_EDX_1G  (1u << 26)
-#define CPUID_80000001_EDX_RDTSCP (1u << 27)
+#include <arch/x86_defs.h>
 
 struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;
@@ -217,11 +174,6 @@ static inline void tlb_flush_local(void)
 {
 	write_cr3(read_cr3());
 }
-
-struct __attribute__((packed)) descriptor_ptr {
-	uint16_t limit;
-	uint64_t base;
-};
 
 static inline struct descriptor_ptr read_gdtr(void)
 {

@@ -22,7 +22,12 @@
  *                            one): started first, it owns the console,
  *                            and its prio defaults to 31 (it sleeps
  *                            between keys; a busy guest must not lock
- *                            the operator out)
+ *                            the operator out). The values are checked by
+ *                            vm_desc_check (core/vm_desc.h), as VM_CREATE's
+ *                            are: by the parse, and again at boot, when the
+ *                            hypervisor knows which CPUs run (a cpu= or
+ *                            cpus= naming one that does not keeps that VM
+ *                            from being created)
  *   console WHERE [baud=N] [width=1|2|4]
  *                            the hypervisor's serial console. WHERE is
  *                            com1..com4, io=PORT, mmio=ADDRESS, pci=BB:DD.F
@@ -45,8 +50,10 @@
  * must end the word; cmdline TEXT is kept as written, quotes included;
  * vm options come in any order, each at most once, cpu defaults to 0,
  * mem to CONFIG_DEFAULT_VM_MEM, prio and slice to CONFIG_DEFAULT_VM_PRIO
- * and CONFIG_DEFAULT_VM_SLICE_MS; a module may be defined after the vm line
- * that names it; hypervisor and cmdline may each appear once. Paths and
+ * and CONFIG_DEFAULT_VM_SLICE_MS, cpus=all is VM_DESC_CPUS_ALL, a missing
+ * maxmem 0, which means mem (maxmem=0 too, as VM_CREATE's mem_max 0);
+ * a module may be defined after the vm line that names it; hypervisor
+ * and cmdline may each appear once. Paths and
  * args are printable ASCII without '"'. console may appear once, its
  * options in any order; PORT and ADDRESS are numbers (0x for hex), PORT
  * at most 0xfff8, ADDRESS non-zero and below 2^52; BB:DD.F is hex bus,
@@ -59,6 +66,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <core/vm_desc.h>
 #include <keel/abi.h>
 #include <keel/boot_info.h>
 
@@ -66,36 +74,15 @@
 #define CONFIG_MAX_VMS     32
 #define CONFIG_ARGS_LEN    KEEL_ARGS_LEN
 #define CONFIG_DEFAULT_HYPERVISOR "/keel/keel.elf"
+/* defaults; the limits are vm_desc_check's (core/vm_desc.h) */
 #define CONFIG_DEFAULT_VM_MEM     (16ULL << 20)
-#define CONFIG_MIN_VM_MEM         KEEL_MEM_MIN
-#define CONFIG_MAX_VM_MEM         KEEL_MEM_MAX
 #define CONFIG_DEFAULT_VM_PRIO    8
 #define CONFIG_MGMT_VM_PRIO       KEEL_PRIO_MAX	/* role=mgmt without prio= */
-#define CONFIG_MAX_VM_PRIO        KEEL_PRIO_MAX
 #define CONFIG_DEFAULT_VM_SLICE_MS 10
-#define CONFIG_MIN_VM_SLICE_MS    KEEL_SLICE_MIN_MS
-#define CONFIG_MAX_VM_SLICE_MS    KEEL_SLICE_MAX_MS
-#define CONFIG_MAX_CPUS           KEEL_MAX_CPUS	/* bits of cpus= */
-#define CONFIG_MAX_VM_VCPUS       KEEL_MAX_VCPUS
 
 struct config_module {
 	char name[BOOT_NAME_LEN];
 	char path[BOOT_PATH_LEN];
-};
-
-struct config_vm {
-	char name[BOOT_NAME_LEN];
-	char image[BOOT_NAME_LEN];	/* a module name */
-	uint64_t mem;			/* bytes, a multiple of 2 MiB */
-	uint32_t cpu;			/* physical CPU index it starts on */
-	uint32_t prio;			/* 0-31, higher runs first */
-	uint32_t slice_ms;		/* time slice, 1-100 ms */
-	uint64_t cpus;			/* affinity: bit n = may run on CPU n */
-	uint32_t vcpus;			/* 1-CONFIG_MAX_VM_VCPUS */
-	char args[CONFIG_ARGS_LEN];	/* handed to the guest */
-	uint64_t mem_max;		/* maxmem=: resize limit, >= mem */
-	bool mgmt;			/* role=mgmt: the management VM */
-	uint64_t entry_rip;		/* VM_CREATE raw entry (no image) */
 };
 
 enum config_console_kind {
@@ -121,20 +108,20 @@ struct config {
 	unsigned int module_count;
 	struct config_module modules[CONFIG_MAX_MODULES];
 	unsigned int vm_count;
-	struct config_vm vms[CONFIG_MAX_VMS];
+	struct vm_desc vms[CONFIG_MAX_VMS];
 	struct config_console console;
 };
 
 struct config_error {
 	unsigned int line;	/* 1-based line of the error, 0 if none */
-	char message[96];	/* what is wrong and what to write instead */
+	char message[VM_DESC_WHY_LEN];	/* what is wrong and what to write
+					   instead */
 };
 
 /*
  * Parses len bytes of text (NUL bytes are an error). Checks the grammar,
- * value ranges (mem between CONFIG_MIN_VM_MEM and CONFIG_MAX_VM_MEM and a
- * multiple of 2 MiB), duplicate names, and that every vm's image names a
- * module. Returns 0, or -KEEL_EINVAL with *err filled (err may be NULL);
+ * each vm with vm_desc_check (any CPU may run: the loader cannot know),
+ * duplicate names, and that every vm's image names a module. Returns 0, or -KEEL_EINVAL with *err filled (err may be NULL);
  * after an error the contents of *cfg are unspecified.
  */
 int config_parse(const char *text, size_t len, struct config *cfg,

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include <arch/x86_defs.h>	/* the exception vectors */
 #include <core/vcpu.h>
 #include <core/vm_exit.h>
 
@@ -23,9 +24,5 @@ void hypercall_handle(struct vcpu *v, const struct vm_exit *e);
 void xsetbv_handle(struct vcpu *v, const struct vm_exit *e);
 /* False when the access is not one Keel emulates (the VM stops). */
 bool cr_access_handle(struct vcpu *v, const struct vm_exit *e);
-
-#define VECTOR_DB 1
-#define VECTOR_UD 6
-#define VECTOR_GP 13
 
 #endif

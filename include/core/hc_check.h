@@ -9,13 +9,12 @@
 #define KEEL_CORE_HC_CHECK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include <core/vm_desc.h>
 #include <keel/abi.h>
 #include <mm/pagetable.h>
-
-/* A name: 1-31 characters of [A-Za-z0-9_.-], NUL-terminated in size. */
-bool hc_name_valid(const char *name, unsigned int size);
 
 /*
  * §3: every page of [gpa, gpa+len) must be RAM of the VM: below mem_bytes,
@@ -33,11 +32,15 @@ int hc_check_buffer(uint64_t gpa, uint64_t len);
 int hc_check_struct_len(uint64_t len, uint64_t size);
 
 /*
- * VM_CREATE's configuration; online is the mask of CPUs in root mode.
- * Fills *mem_max (0 becomes mem_bytes) and *cpus (0 becomes online).
+ * VM_CREATE's configuration as a VM description: flags and reserved must
+ * be zero (the ABI's own rule), then *d, the configuration as it is
+ * (mem_max and cpus 0 mean mem and every CPU; the hypervisor picks the
+ * start CPU), must pass vm_desc_check, the rules keel.cfg's vm lines
+ * follow too. online is the mask of CPUs in root mode. 0 or -KEEL_EINVAL
+ * with why (size bytes) saying what is wrong.
  */
 int hc_check_vm_config(const struct keel_vm_config *c, uint64_t online,
-		       uint64_t *mem_max, uint64_t *cpus, const char **why);
+		       struct vm_desc *d, char *why, size_t size);
 
 /* VM_SET_MEM: target against the VM's max; flags must be known bits. */
 int hc_check_mem_target(uint64_t target, uint64_t mem_max, uint64_t flags);

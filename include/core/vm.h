@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <core/config.h>
+#include <core/vm_desc.h>
 #include <core/dev/vuart.h>
 #include <core/extents.h>
 #include <core/vcpu.h>
@@ -96,13 +96,16 @@ struct vm {
 };
 
 /*
- * Creates a VM from its configuration and image: zeroed memory mapped in
- * fresh stage-2 tables, the ELF loaded, the boot structures and vCPU 0
- * set up to enter at the ELF entry on CPU cfg->cpu. On failure nothing is
- * left allocated and *why says what was wrong.
+ * Creates a VM from its description and image (NULL: a raw VM entering
+ * at d->entry_rip): zeroed memory mapped in fresh stage-2 tables, at
+ * most map_now bytes of d->mem (VM_SET_MEM maps the rest), the ELF
+ * loaded, the boot structures and vCPU 0 set up to enter at the entry on
+ * CPU d->cpu (or the least loaded of its CPUs). d must have passed
+ * vm_desc_check with vm_online_cpus(). On failure nothing is left
+ * allocated and *why says what was wrong.
  */
-int vm_create(const struct config_vm *cfg, const struct boot_module *image,
-	      struct vm **out, const char **why);
+int vm_create(const struct vm_desc *d, const struct boot_module *image,
+	      uint64_t map_now, struct vm **out, const char **why);
 
 /*
  * Starts secondary vCPU id (docs/hypercalls.md §4.5) at rip with rsp and

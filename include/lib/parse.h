@@ -20,6 +20,10 @@ bool parse_u64(const char *s, size_t len, uint64_t *out);
  */
 bool name_char_valid(char c);
 
+/* A whole name of exactly len characters: 1 to PARSE_NAME_MAX of them. */
+#define PARSE_NAME_MAX 31
+bool name_valid(const char *s, size_t len);
+
 /* The value of one hexadecimal digit (either case), or -1. */
 int hex_digit_value(char c);
 

@@ -10,7 +10,13 @@ BENCH_DIR     := $(BUILD)/bench
 BASELINE_EFI  := $(BENCH_DIR)/baseline.efi
 SCHED_DECISION := $(BENCH_DIR)/sched_decision
 
-$(BENCH_DIR)/obj/baseline.o: tests/bench/baseline.c $(BUILD_MAKEFILES)
+# baseline.o and policy.o are built with the loader's and the
+# hypervisor's flags (their stamps); the host driver with its own.
+FLAGS_bench := $(CC) $(C_BASE) -O2
+BENCH_STAMP := $(call flags_stamp,bench)
+
+$(BENCH_DIR)/obj/baseline.o: tests/bench/baseline.c $(BUILD_MAKEFILES) \
+		$(LOADER_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(LOADER_CFLAGS) -Iguests/bench -c $< -o $@
 
@@ -18,21 +24,23 @@ $(BENCH_DIR)/obj/baseline.o: tests/bench/baseline.c $(BUILD_MAKEFILES)
 BASELINE_OBJS := $(BENCH_DIR)/obj/baseline.o $(BUILD)/loader/lib/format.o \
 	$(BUILD)/loader/lib/string.o
 
-$(BENCH_DIR)/baseline.so: $(BASELINE_OBJS) $(EFI_CRT0) $(EFI_LDS)
+$(BENCH_DIR)/baseline.so: $(BASELINE_OBJS) $(EFI_CRT0) $(EFI_LDS) \
+		$(BUILD_MAKEFILES) $(LOADER_STAMP)
 	$(LD) $(LOADER_LDFLAGS) -o $@ $(EFI_CRT0) $(BASELINE_OBJS) -lgnuefi
 
-$(BASELINE_EFI): $(BENCH_DIR)/baseline.so
+$(BASELINE_EFI): $(BENCH_DIR)/baseline.so $(BUILD_MAKEFILES) $(LOADER_STAMP)
 	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
 		-j .rel -j .rela -j .rel.* -j .rela.* -j .reloc \
 		--target efi-app-x86_64 --subsystem=10 $< $@
 
 # The hypervisor's flags, but the small code model of a host program.
-$(BENCH_DIR)/obj/policy.o: sched/policy.c $(BUILD_MAKEFILES)
+$(BENCH_DIR)/obj/policy.o: sched/policy.c $(BUILD_MAKEFILES) $(HV_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -mcmodel=kernel,$(HV_CFLAGS)) -c $< -o $@
 
-$(SCHED_DECISION): tests/bench/sched_decision.c $(BENCH_DIR)/obj/policy.o
-	$(CC) $(C_BASE) -O2 -o $@ $^
+$(SCHED_DECISION): tests/bench/sched_decision.c $(BENCH_DIR)/obj/policy.o \
+		$(BUILD_MAKEFILES) $(BENCH_STAMP)
+	$(CC) $(C_BASE) -O2 -o $@ $(filter %.c %.o,$^)
 
 .PHONY: bench-build
 bench-build: $(BASELINE_EFI) $(SCHED_DECISION)

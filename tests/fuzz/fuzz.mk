@@ -23,10 +23,12 @@ FUZZ_NAMES  := fuzz_config fuzz_elf fuzz_spcr fuzz_shell fuzz_hypercall \
 	fuzz_emul
 FUZZ_BINS   := $(addprefix $(FUZZ_DIR)/,$(FUZZ_NAMES))
 
-FUZZ_SRCS_fuzz_config := core/config.c lib/parse.c tests/unit/compat.c
+FUZZ_SRCS_fuzz_config := core/config.c core/vm_desc.c lib/parse.c \
+	tests/unit/compat.c
 FUZZ_SRCS_fuzz_elf    := core/load/elf.c
 FUZZ_SRCS_fuzz_spcr   := drivers/spcr.c drivers/serial_select.c drivers/acpi.c
-FUZZ_SRCS_fuzz_hypercall := core/hc_check.c mm/pagetable.c lib/parse.c
+FUZZ_SRCS_fuzz_hypercall := core/hc_check.c core/vm_desc.c mm/pagetable.c \
+	lib/parse.c tests/unit/compat.c
 FUZZ_SRCS_fuzz_shell  := guests/mgmt/shell_parse.c guests/mgmt/lineedit.c \
 	guests/mgmt/detach.c guests/mgmt/show.c lib/parse.c tests/unit/compat.c
 FUZZ_SRCS_fuzz_emul   := $(sort $(wildcard core/emul/*.c))
@@ -36,13 +38,18 @@ FUZZ_HDRS_fuzz_shell  := $(wildcard guests/mgmt/*.h)
 
 FUZZ_LONG_RUNS ?= 10000000
 
+FLAGS_fuzz := $(FUZZ_CC) $(FUZZ_CFLAGS) \
+	$(foreach t,$(FUZZ_NAMES),; $(t) $(FUZZ_FLAGS_$(t)))
+FUZZ_STAMP := $(call flags_stamp,fuzz)
+
 .PHONY: fuzz-build fuzz-smoke fuzz-long
 
 fuzz-build: $(FUZZ_BINS)
 
 define FUZZ_RULE
 $(FUZZ_DIR)/$(1): tests/fuzz/$(1).c $(FUZZ_SRCS_$(1)) \
-		$(wildcard include/*/*.h) $(FUZZ_HDRS_$(1)) $(BUILD_MAKEFILES)
+		$(wildcard include/*/*.h) $(FUZZ_HDRS_$(1)) $(BUILD_MAKEFILES) \
+		$(FUZZ_STAMP)
 	@mkdir -p $(FUZZ_DIR)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_FLAGS_$(1)) -o $$@ $$< $(FUZZ_SRCS_$(1))
 endef

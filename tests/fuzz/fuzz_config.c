@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * libFuzzer target for config_parse. Besides the sanitizers' checks, it
- * asserts what a successful parse promises and that every error names a
- * line that exists and says something.
+ * asserts what a successful parse promises (every vm passes vm_desc_check,
+ * VM_CREATE's rules) and that every error names a line that exists and
+ * says something.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <core/config.h>
+#include <core/vm_desc.h>
 #include <keel/abi.h>
 
 #define CHECK(cond)                                                         \
@@ -38,13 +40,15 @@ static void check_ok(const struct config *cfg)
 		CHECK(config_find_module(cfg, m->name) == m);
 	}
 	for (unsigned int i = 0; i < cfg->vm_count; i++) {
-		const struct config_vm *vm = &cfg->vms[i];
+		const struct vm_desc *vm = &cfg->vms[i];
+		char why[VM_DESC_WHY_LEN];
 
 		check_string(vm->name, sizeof(vm->name));
 		check_string(vm->image, sizeof(vm->image));
 		check_string(vm->args, sizeof(vm->args));
-		CHECK(vm->mem >= CONFIG_MIN_VM_MEM && vm->mem <= CONFIG_MAX_VM_MEM);
-		CHECK(vm->mem % CONFIG_MIN_VM_MEM == 0);
+		/* what VM_CREATE would accept, on some set of running CPUs */
+		CHECK(vm_desc_check(vm, VM_DESC_ONLINE_ANY, why, sizeof(why)) == 0);
+		CHECK(vm->entry == KEEL_ENTRY_ELF && vm->cpu != VM_DESC_CPU_ANY);
 		CHECK(config_find_module(cfg, vm->image) != NULL);
 		for (unsigned int j = 0; j < i; j++)
 			CHECK(strcmp(cfg->vms[j].name, vm->name) != 0);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include <core/hc_check.h>
+#include <core/vm_desc.h>
 #include <keel/abi.h>
 #include <mm/pagetable.h>
 
@@ -228,16 +229,28 @@ static bool config_ok(const struct keel_vm_config *c, uint64_t online)
 
 static void fuzz_config(const struct keel_vm_config *c, uint64_t online)
 {
-	uint64_t mem_max = 0x5a5a, cpus = 0x5a5a;
-	const char *why = NULL;
-	int rc = hc_check_vm_config(c, online, &mem_max, &cpus, &why);
+	struct vm_desc d;
+	char why[VM_DESC_WHY_LEN];
+	int rc = hc_check_vm_config(c, online, &d, why, sizeof(why));
+	uint64_t mem_max = vm_desc_mem_max(&d), cpus = vm_desc_cpus(&d, online);
 
 	CHECK(rc == (config_ok(c, online) ? 0 : -KEEL_EINVAL));
+	CHECK(memchr(why, '\0', sizeof(why)) != NULL);
 	if (rc) {
-		CHECK(why != NULL && why[0] != '\0');
+		CHECK(why[0] != '\0');
 		return;
 	}
-	CHECK(hc_name_valid(c->name, sizeof(c->name)));
+	CHECK(why[0] == '\0');
+	/* the description is the configuration, and checks the same again */
+	CHECK(!memcmp(d.name, c->name, sizeof(d.name)) &&
+	      !memcmp(d.image, c->image, sizeof(d.image)) &&
+	      !memcmp(d.args, c->args, sizeof(d.args)));
+	CHECK(d.mem == c->mem_bytes && d.entry == c->entry &&
+	      d.entry_rip == c->entry_rip && d.vcpus == c->vcpus &&
+	      d.prio == c->prio && d.slice_ms == c->slice_ms);
+	CHECK(d.cpu == VM_DESC_CPU_ANY && d.role == VM_ROLE_GUEST);
+	CHECK(vm_desc_check(&d, online, why, sizeof(why)) == 0);
+	CHECK(vm_desc_name_valid(c->name, sizeof(c->name)));
 	CHECK(c->entry == KEEL_ENTRY_ELF || c->entry == KEEL_ENTRY_RAW);
 	CHECK(mem_ok(c->mem_bytes));
 	CHECK(mem_ok(mem_max) && mem_max >= c->mem_bytes);
@@ -358,7 +371,7 @@ static void fuzz_cpu_mask(uint64_t mask, uint64_t online)
 
 static void fuzz_name(const char *name, unsigned int size)
 {
-	CHECK(hc_name_valid(name, size) == name_ok(name, size));
+	CHECK(vm_desc_name_valid(name, size) == name_ok(name, size));
 }
 
 /* ---------------------------------------------------------------- entry */

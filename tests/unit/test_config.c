@@ -358,7 +358,8 @@ static void test_cpu_lists(void **state)
 	assert_int_equal(cfg.vms[2].cpu, 1);
 	assert_true(cfg.vms[2].cpus == 0x26);
 	assert_int_equal(cfg.vms[3].cpu, 7);
-	assert_true(cfg.vms[3].cpus == UINT64_MAX);
+	/* all: the CPUs that run, as VM_CREATE's cpus 0 */
+	assert_true(cfg.vms[3].cpus == VM_DESC_CPUS_ALL);
 	assert_int_equal(cfg.vms[4].cpu, 4);
 	assert_int_equal(cfg.vms[4].vcpus, 1);
 

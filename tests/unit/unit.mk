@@ -18,20 +18,24 @@ UNIT_DEPS   := $(wildcard include/*/*.h include/*/*/*.h tests/unit/*.h \
 UNIT_NAMES  := test_lib test_string test_config test_elf test_frame \
 	test_pagetable test_sched_policy test_sched_sim test_spcr test_smp_plan \
 	test_tsc_freq test_shell_parse test_shell_lineedit test_shell_output \
-	test_hc_check test_vmx_timer test_guest_mem test_vlapic_timer \
+	test_hc_check test_vm_desc test_vmx_timer test_guest_mem test_vlapic_timer \
 	test_extents test_emul_walk test_emul_insn
 UNIT_BINS   := $(addprefix $(UNIT_DIR)/,$(UNIT_NAMES))
 
 # Product sources each test links against.
 UNIT_SRCS_test_lib       := lib/format.c lib/parse.c
 UNIT_SRCS_test_string    := lib/string.c
-UNIT_SRCS_test_config    := core/config.c lib/parse.c tests/unit/compat.c
+UNIT_SRCS_test_config    := core/config.c core/vm_desc.c lib/parse.c \
+	tests/unit/compat.c
 UNIT_SRCS_test_elf       := core/load/elf.c
 UNIT_SRCS_test_frame     := mm/buddy.c
 UNIT_SRCS_test_pagetable := mm/pagetable.c
-UNIT_SRCS_test_hc_check  := core/hc_check.c mm/pagetable.c lib/parse.c
+UNIT_SRCS_test_hc_check  := core/hc_check.c core/vm_desc.c mm/pagetable.c \
+	lib/parse.c tests/unit/compat.c
+UNIT_SRCS_test_vm_desc   := core/vm_desc.c core/config.c core/hc_check.c \
+	mm/pagetable.c lib/parse.c tests/unit/compat.c
 UNIT_SRCS_test_guest_mem := core/guest_mem.c core/extents.c core/hc_check.c \
-	mm/pagetable.c lib/parse.c
+	core/vm_desc.c mm/pagetable.c lib/parse.c tests/unit/compat.c
 UNIT_SRCS_test_extents   := core/extents.c
 # the instruction emulator, all of it, against a fake guest
 UNIT_EMUL_SRCS := $(sort $(wildcard core/emul/*.c)) tests/unit/emul_fake.c
@@ -64,6 +68,11 @@ UNIT_FLAGS_test_shell_output   := -Iguests/mgmt
 UNIT_FLAGS_test_string := -fno-builtin \
 	$(foreach f,$(UNIT_STRING_FNS),-D$(f)=keel_$(f))
 
+# Every test's flags in one stamp: changing one rebuilds them all.
+FLAGS_unit := $(CC) $(UNIT_CFLAGS) $(UNIT_LIBS) \
+	$(foreach t,$(UNIT_NAMES),; $(t) $(UNIT_FLAGS_$(t)))
+UNIT_STAMP := $(call flags_stamp,unit)
+
 .PHONY: unit unit-build
 
 unit-build: $(UNIT_BINS)
@@ -71,7 +80,7 @@ unit-build: $(UNIT_BINS)
 # One explicit rule per test (no secondary expansion: it would change the
 # meaning of '$$' in every fragment included after this one).
 define UNIT_RULE
-$(UNIT_DIR)/$(1): tests/unit/$(1).c $(UNIT_SRCS_$(1)) $(UNIT_DEPS)
+$(UNIT_DIR)/$(1): tests/unit/$(1).c $(UNIT_SRCS_$(1)) $(UNIT_DEPS) $(UNIT_STAMP)
 	@mkdir -p $(UNIT_DIR)
 	$(CC) $(UNIT_CFLAGS) $(UNIT_FLAGS_$(1)) -o $$@ $$< $(UNIT_SRCS_$(1)) $(UNIT_LIBS)
 endef

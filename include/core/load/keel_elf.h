@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 struct boot_module;
-struct config_vm;
+struct vm_desc;
 struct vcpu_entry_state;
 struct vm;
 
@@ -27,7 +27,7 @@ int keel_elf_load(struct vm *vm, const struct boot_module *image,
  * tables (first 4 GiB identity-mapped with 2 MiB pages) into vm's memory.
  * 0 or -KEEL_EFAULT (the memory is too small).
  */
-int keel_boot_structures(struct vm *vm, const struct config_vm *cfg);
+int keel_boot_structures(struct vm *vm, const struct vm_desc *desc);
 
 /* The state a vCPU starts in: 64-bit mode at entry, RSP rsp, RDI rdi. */
 void keel_entry_state(struct vcpu_entry_state *s, uint64_t entry,
