@@ -293,6 +293,8 @@ void case_spec_ctrl_hidden(void)
 
 void case_tsc_near_zero(void)
 {
+	gprintf("hostile: the TSC read %lu ms at our first instruction\n",
+		tsc_to_ms(hostile_tsc0));
 	if (hostile_tsc0 > ms_to_tsc(TSC_START_MAX_MS))
 		fail("the TSC read %lu ms at our first instruction, want < %u ms",
 		     tsc_to_ms(hostile_tsc0), TSC_START_MAX_MS);
