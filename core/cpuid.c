@@ -22,16 +22,45 @@
 #define LEAF_EXT_FEATURES  0x80000001u
 #define LEAF_SVM           0x8000000au
 #define LEAF_EXT_ADDRESS   0x80000008u
+#define LEAF_AMD_MEM_CRYPT 0x8000001fu
 
 #define LEAF1_EBX_APIC_ID_SHIFT 24
 #define LEAF1_EBX_COUNT_SHIFT   16
 #define LEAF1_EBX_LOW_MASK      0x0000ffffu
-/* Hidden from leaf 1 ECX: VMX, SMX, MONITOR, TSC deadline. */
+/*
+ * Hidden from leaf 1 ECX: VMX, SMX, MONITOR, TSC deadline, and what
+ * needs MSRs or power management the virtual CPU lacks: DTES64, DS-CPL,
+ * EIST, TM2, xTPR update control, PDCM (IA32_PERF_CAPABILITIES).
+ */
+#define LEAF1_ECX_DTES64  (1u << 2)
+#define LEAF1_ECX_DS_CPL  (1u << 4)
+#define LEAF1_ECX_EIST    (1u << 7)
+#define LEAF1_ECX_TM2     (1u << 8)
+#define LEAF1_ECX_XTPR    (1u << 14)
+#define LEAF1_ECX_PDCM    (1u << 15)
 #define LEAF1_ECX_HIDDEN (CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | \
-			  CPUID_1_ECX_MONITOR | CPUID_1_ECX_TSC_DEADLINE)
-/* Shown: the virtual local APIC (core/dev/vlapic.c), in x2APIC mode. */
+			  CPUID_1_ECX_MONITOR | CPUID_1_ECX_TSC_DEADLINE | \
+			  LEAF1_ECX_DTES64 | LEAF1_ECX_DS_CPL | LEAF1_ECX_EIST | \
+			  LEAF1_ECX_TM2 | LEAF1_ECX_XTPR | LEAF1_ECX_PDCM)
+/* Leaf 1 EDX: debug store, thermal monitor and its MSRs (ACPI, TM), PBE. */
+#define LEAF1_EDX_DS      (1u << 21)
+#define LEAF1_EDX_ACPI    (1u << 22)
+#define LEAF1_EDX_TM      (1u << 29)
+#define LEAF1_EDX_PBE     (1u << 31)
+#define LEAF1_EDX_HIDDEN (LEAF1_EDX_DS | LEAF1_EDX_ACPI | LEAF1_EDX_TM | \
+			  LEAF1_EDX_PBE)
+/*
+ * Shown: the virtual local APIC (core/dev/vlapic.c), in x2APIC mode, and
+ * the MSRs core/msr.c emulates per vCPU: MCE/MCA (MCG_CAP and its
+ * banks), MTRR (MTRRCAP, DEF_TYPE, the ranges), PAT.
+ */
+#define LEAF1_EDX_MCE     (1u << 7)
+#define LEAF1_EDX_MTRR    (1u << 12)
+#define LEAF1_EDX_MCA     (1u << 14)
+#define LEAF1_EDX_PAT     (1u << 16)
 #define LEAF1_ECX_SHOWN  CPUID_1_ECX_X2APIC
-#define LEAF1_EDX_SHOWN  CPUID_1_EDX_APIC
+#define LEAF1_EDX_SHOWN  (CPUID_1_EDX_APIC | LEAF1_EDX_MCE | LEAF1_EDX_MTRR | \
+			  LEAF1_EDX_MCA | LEAF1_EDX_PAT)
 
 /*
  * Leaf 7: what the virtual CPU lacks. MPX (BNDCFGS is not switched),
@@ -39,6 +68,7 @@
  * AMX (its XSAVE states are not offered), and the speculation-control
  * MSRs, which read and write as #GP (docs/isolation.md).
  */
+#define LEAF7_EBX_TSC_ADJUST (1u << 1)
 #define LEAF7_EBX_MPX        (1u << 14)
 #define LEAF7_ECX_PKU        (1u << 3)
 #define LEAF7_ECX_OSPKE      (1u << 4)
@@ -49,6 +79,13 @@
 #define LEAF7_EDX_SPEC_CTRL  (0x3fu << 26)	/* IBRS/IBPB ... SSBD */
 #define LEAF7_ECX_HIDDEN (LEAF7_ECX_OSPKE | LEAF7_ECX_WAITPKG | LEAF7_ECX_CET_SS)
 #define LEAF7_EDX_HIDDEN (LEAF7_EDX_CET_IBT | LEAF7_EDX_AMX | LEAF7_EDX_SPEC_CTRL)
+/*
+ * leaf 0x80000001 ECX (AMD): SKINIT (intercepted: #UD), and features
+ * whose MSRs are not offered: IBS, WDT, LWP, the core, northbridge and
+ * last-level-cache performance counters.
+ */
+#define EXT1_ECX_HIDDEN      ((1u << 10) | (1u << 12) | (1u << 13) | \
+			      (1u << 15) | (1u << 23) | (1u << 24) | (1u << 28))
 /* leaf 0x80000008 EBX: IBPB, IBRS, STIBP, ... SSBD (APM E.4.7) */
 #define EXT8_EBX_SPEC_CTRL   ((1u << 12) | (1u << 14) | (1u << 15) | \
 			      (1u << 16) | (1u << 17) | (1u << 18) | \
@@ -99,6 +136,7 @@ static struct cpuid_regs policy(struct vcpu *v, uint32_t leaf,
 	case LEAF_POWER:
 	case LEAF_PERFMON:
 	case LEAF_SVM:
+	case LEAF_AMD_MEM_CRYPT:	/* no SME/SEV: SYSCFG reads 0 */
 		return r;	/* not virtualized: report nothing */
 	default:
 		break;
@@ -112,7 +150,7 @@ static struct cpuid_regs policy(struct vcpu *v, uint32_t leaf,
 		if ((r.ecx & CPUID_1_ECX_XSAVE) &&
 		    (vendor->get_cr4(v) & CR4_OSXSAVE))
 			r.ecx |= CPUID_1_ECX_OSXSAVE;
-		r.edx |= LEAF1_EDX_SHOWN;
+		r.edx = (r.edx & ~LEAF1_EDX_HIDDEN) | LEAF1_EDX_SHOWN;
 		r.ebx = (r.ebx & LEAF1_EBX_LOW_MASK) |
 			(v->id << LEAF1_EBX_APIC_ID_SHIFT) |
 			(v->vm->vcpu_count << LEAF1_EBX_COUNT_SHIFT);
@@ -124,7 +162,7 @@ static struct cpuid_regs policy(struct vcpu *v, uint32_t leaf,
 	case LEAF_STRUCT:
 		if (subleaf != 0)
 			break;
-		r.ebx &= ~LEAF7_EBX_MPX;
+		r.ebx &= ~(LEAF7_EBX_MPX | LEAF7_EBX_TSC_ADJUST);
 		r.ecx &= ~LEAF7_ECX_HIDDEN;
 		r.edx &= ~LEAF7_EDX_HIDDEN;
 		if (!(guest_xcr0_supported() & XFEATURE_PKRU))
@@ -136,7 +174,7 @@ static struct cpuid_regs policy(struct vcpu *v, uint32_t leaf,
 		xsave_leaf(&r, subleaf);
 		break;
 	case LEAF_EXT_FEATURES:
-		r.ecx &= ~CPUID_80000001_ECX_SVM;
+		r.ecx &= ~(CPUID_80000001_ECX_SVM | EXT1_ECX_HIDDEN);
 		if (!vendor->guest_rdtscp())
 			r.edx &= ~CPUID_80000001_EDX_RDTSCP;
 		break;

@@ -39,6 +39,12 @@ int vm_start(struct vm *vm)
 		return -KEEL_EBUSY;
 	}
 	vm->state = VM_RUNNING;
+	/*
+	 * Its TSC starts at 0 now, on every CPU (the host TSCs are in step):
+	 * vCPUs started later take the same offset (vcpu_setup).
+	 */
+	vm->tsc_offset = 0 - rdtsc();
+	v->tsc_offset = vm->tsc_offset;
 	v->state = VCPU_RUNNABLE;
 	spin_unlock(&vm->lock);
 	vm_started();

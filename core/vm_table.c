@@ -16,6 +16,7 @@
 #include <core/config.h>
 #include <core/dev/vlapic.h>
 #include <core/load/keel_elf.h>
+#include <core/msr_policy.h>
 #include <core/vm.h>
 #include <core/vm_desc.h>
 #include <keel/abi.h>
@@ -71,6 +72,9 @@ static int vcpu_setup(struct vcpu *v, uint32_t cpu, uint64_t rip, uint64_t rsp,
 	v->cpu = cpu;
 	v->wake_at_ns = UINT64_MAX;
 	vlapic_init(v);
+	msr_vcpu_reset(v);
+	/* the VM's TSC (vm_start sets it; vCPU 0 is set up before that) */
+	v->tsc_offset = vm->tsc_offset;
 	memset(&v->regs, 0, sizeof(v->regs));
 	v->regs.rdi = rdi;
 	return vendor->vcpu_create(v, &entry, pt_root_pointer(&vm->stage2));

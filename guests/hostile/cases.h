@@ -70,7 +70,6 @@ void case_efer_warn_budget(void);
 void case_msr_unknown_gp(void);
 void case_pat_invalid_gp(void);
 void case_apic_base_gp(void);
-void case_tsc_write_gp(void);
 void case_msr_noncanonical_gp(void);
 void case_x2apic_bad_gp(void);
 void case_virt_msrs_gp(void);
@@ -123,5 +122,18 @@ void case_probe_exec(void);
 void case_triple_fault(void);
 void case_string_io(void);
 void case_race_mem_release(void);
+void case_reset_mtrr(void);
+void case_priv_mtrr(void);
+void case_cpuid_msr_features(void);
+void case_mtrr_rw(void);
+void case_mtrr_invalid_gp(void);
+void case_misc_enable(void);
+void case_mce_msrs(void);
+void case_vendor_msrs(void);
+void case_spec_ctrl_hidden(void);
+void case_tsc_near_zero(void);
+void case_tsc_consistent(void);
+void case_tsc_write_own(void);
+void case_tsc_pin_monotonic(void);
 
 #endif

@@ -301,14 +301,14 @@ void case_cr4_vmxe_gp(void)
 
 /* ------------------------------------------------------------------ MSRs */
 
-static int try_wrmsr(uint32_t msr, uint64_t v)
+int try_wrmsr(uint32_t msr, uint64_t v)
 {
 	TRY("wrmsr", : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
 	    : "r11", "memory");
 	return trap.vector;
 }
 
-static int try_rdmsr(uint32_t msr, uint64_t *v)
+int try_rdmsr(uint32_t msr, uint64_t *v)
 {
 	uint32_t lo = 0, hi = 0;
 
@@ -403,11 +403,6 @@ void case_apic_base_gp(void)
 		fail("APIC base changed");
 }
 
-void case_tsc_write_gp(void)
-{
-	if (try_wrmsr(MSR_IA32_TSC, 0) != VECTOR_GP)
-		fail("wrmsr IA32_TSC: not #GP");
-}
 
 void case_msr_noncanonical_gp(void)
 {
@@ -436,16 +431,23 @@ void case_x2apic_bad_gp(void)
 		fail("rdmsr 0x8ff (no register): not #GP");
 }
 
+/*
+ * The other vendor's control MSR does not exist; our own reads as
+ * virtualization off and locked (case vendor_msrs), and takes no write.
+ */
 void case_virt_msrs_gp(void)
 {
 	uint64_t v;
+	uint32_t other = use_vmmcall() ? MSR_IA32_FEATURE_CONTROL : MSR_AMD_VM_CR;
 
-	if (try_rdmsr(MSR_AMD_VM_CR, &v) != VECTOR_GP)
-		fail("rdmsr VM_CR: not #GP");
+	if (try_rdmsr(other, &v) != VECTOR_GP)
+		fail("rdmsr %#x (the other vendor's): not #GP", other);
+	if (try_wrmsr(MSR_AMD_VM_CR, 0) != VECTOR_GP)
+		fail("wrmsr VM_CR: not #GP");
+	if (try_wrmsr(MSR_IA32_FEATURE_CONTROL, 5) != VECTOR_GP)
+		fail("wrmsr IA32_FEATURE_CONTROL: not #GP");
 	if (try_wrmsr(MSR_AMD_VM_HSAVE_PA, 0x100000) != VECTOR_GP)
 		fail("wrmsr VM_HSAVE_PA: not #GP");
-	if (try_rdmsr(MSR_IA32_FEATURE_CONTROL, &v) != VECTOR_GP)
-		fail("rdmsr IA32_FEATURE_CONTROL: not #GP");
 	if (try_rdmsr(MSR_IA32_VMX_BASIC, &v) != VECTOR_GP)
 		fail("rdmsr IA32_VMX_BASIC: not #GP");
 }

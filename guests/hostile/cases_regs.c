@@ -382,3 +382,54 @@ void case_priv_vlapic(void)
 		      (1u << 16) | 0x66);
 	}
 }
+
+/* ------------------------------------------------------------------ MTRRs */
+
+#define MTRRCAP_RESET 0x508ull	/* 8 variable ranges, fixed ranges, WC */
+
+static const uint32_t mtrr_fixed_msrs[] = {
+	0x250, 0x258, 0x259, 0x268, 0x269, 0x26a, 0x26b, 0x26c, 0x26d, 0x26e, 0x26f,
+};
+
+/* A fresh VM's MTRRs are the reset values, never the victims' (set before). */
+void case_reset_mtrr(void)
+{
+	judge_reset("mtrrcap", rdmsr(MSR_IA32_MTRRCAP), MTRRCAP_RESET);
+	judge_reset("mtrr_def_type", rdmsr(MSR_IA32_MTRR_DEF_TYPE), 0);
+	for (uint32_t m = 0x200; m < 0x210; m++)
+		if (rdmsr(m) != 0)
+			fail("variable MTRR %#x is %#lx, want 0", m, rdmsr(m));
+	for (unsigned int i = 0; i < sizeof(mtrr_fixed_msrs) / 4; i++)
+		if (rdmsr(mtrr_fixed_msrs[i]) != 0)
+			fail("fixed MTRR %#x is %#lx, want 0", mtrr_fixed_msrs[i],
+			     rdmsr(mtrr_fixed_msrs[i]));
+}
+
+void case_priv_mtrr(void)
+{
+	static const struct {
+		const char *name;
+		uint32_t msr;
+		uint64_t mine, victims;
+	} m[] = {
+		{ "mtrr_def_type", MSR_IA32_MTRR_DEF_TYPE, HOSTILE_MTRR_DEF,
+		  VICTIM_MTRR_DEF },
+		{ "mtrr_physbase0", MSR_IA32_MTRR_PHYSBASE0, HOSTILE_MTRR_BASE,
+		  VICTIM_MTRR_BASE },
+		{ "mtrr_physmask0", MSR_IA32_MTRR_PHYSBASE0 + 1, HOSTILE_MTRR_MASK,
+		  VICTIM_MTRR_MASK },
+		{ "mtrr_fix64k", MSR_IA32_MTRR_FIX64K_00000, HOSTILE_MTRR_FIX,
+		  VICTIM_MTRR_FIX },
+	};
+	const unsigned int n = sizeof(m) / sizeof(m[0]);
+
+	for (unsigned int i = 0; i < n; i++)
+		wrmsr(m[i].msr, m[i].mine);
+	for (int r = 0; r < PRIV_ROUNDS && !case_failed(); r++) {
+		pause_for_victims();
+		for (unsigned int i = 0; i < n; i++)
+			judge(m[i].name, rdmsr(m[i].msr), m[i].mine, m[i].victims);
+	}
+	for (unsigned int i = 0; i < n; i++)
+		wrmsr(m[i].msr, 0);
+}

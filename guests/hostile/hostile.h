@@ -32,6 +32,15 @@
 #define VICTIM_PAT    0x0007050400070406ull
 #define HOSTILE_PAT   0x0105060406070406ull
 #define PAT_RESET     0x0007040600070406ull
+/* MTRRs (per vCPU): DEF_TYPE, PHYSBASE0/PHYSMASK0, FIX64K_00000 */
+#define VICTIM_MTRR_DEF    0x806ull			/* E, WB */
+#define HOSTILE_MTRR_DEF   0xc01ull			/* E, FE, WC */
+#define VICTIM_MTRR_BASE   (0x56000000ull | 6)
+#define HOSTILE_MTRR_BASE  (0x48000000ull | 4)
+#define VICTIM_MTRR_MASK   (0xff000000ull | 0x800)
+#define HOSTILE_MTRR_MASK  (0xfe000000ull | 0x800)
+#define VICTIM_MTRR_FIX    0x0606050504040101ull
+#define HOSTILE_MTRR_FIX   0x0101040405050606ull
 #define VICTIM_CR8    3
 #define HOSTILE_CR8   12
 #define VICTIM_TPR    0x20
@@ -174,6 +183,16 @@ long hc(unsigned long nr, unsigned long a1, unsigned long a2,
 void expect_hc(const char *what, long got, long want);
 
 uint64_t now_ms(void);
+/* The TSC at the attacker's first instruction of guest_main. */
+extern uint64_t hostile_tsc0;
+/* RDMSR/WRMSR that may fault: the vector, or -1. */
+int try_rdmsr(uint32_t msr, uint64_t *v);
+int try_wrmsr(uint32_t msr, uint64_t v);
+/*
+ * The management helper's TSC phase: pins VM name's vCPU 0 back and
+ * forth, then waits for it to halt; its id, or 0.
+ */
+uint64_t tsc_pin_mgmt(const char *name);
 
 /* gpr.c: a sleep with every preserved register marked; out[15]. */
 void gpr_sleep(uint64_t *out, uint64_t ns, int vmmcall, uint64_t mark);

@@ -128,10 +128,13 @@ static const struct hostile_case *find_case(const char *name, size_t len)
 	return NULL;
 }
 
+uint64_t hostile_tsc0;
+
 void guest_main(void)
 {
 	char role[16], list[KEEL_ARGS_LEN];
 
+	hostile_tsc0 = rdtsc();
 	if (arg_value("role", role, sizeof(role))) {
 		if (!strcmp(role, "victim"))
 			victim_main();

@@ -180,6 +180,13 @@ void mgmt_main(void)
 	uint64_t free0, free1, free2, id = 0, start = 0;
 	long n, left;
 
+	/* first, so the racer's memory is measured with that VM halted */
+	if (arg_value("tscpin", name, sizeof(name))) {
+		id = tsc_pin_mgmt(name);
+		if (id)
+			relay_ring(KEEL_HC_CONSOLE_READ, id, "[tscpin] ");
+		id = 0;
+	}
 	if (!arg_value("race", name, sizeof(name)))
 		return;
 	n = hc(KEEL_HC_VM_LIST, (uint64_t)ids, KEEL_MAX_VMS, 0, 0);

@@ -51,6 +51,19 @@ static void mismatch(const char *class, const char *fmt, uint64_t got,
 
 static struct fxsave_area fpu_want, fpu_got;
 
+static const struct {
+	const char *name;
+	uint32_t msr;
+	uint64_t value;
+} victim_mtrrs[] = {
+	{ "mtrr_def_type", MSR_IA32_MTRR_DEF_TYPE, VICTIM_MTRR_DEF },
+	{ "mtrr_physbase0", MSR_IA32_MTRR_PHYSBASE0, VICTIM_MTRR_BASE },
+	{ "mtrr_physmask0", MSR_IA32_MTRR_PHYSBASE0 + 1, VICTIM_MTRR_MASK },
+	{ "mtrr_fix64k", MSR_IA32_MTRR_FIX64K_00000, VICTIM_MTRR_FIX },
+};
+static const unsigned int victim_mtrr_count =
+	sizeof(victim_mtrrs) / sizeof(victim_mtrrs[0]);
+
 static void fill_basic(void)
 {
 	uint64_t efer = rdmsr(MSR_EFER);
@@ -66,6 +79,8 @@ static void fill_basic(void)
 	for (unsigned int i = 0; i < private_msr_count; i++)
 		wrmsr(private_msrs[i].msr, private_msr_value(&private_msrs[i], true));
 	wrmsr(MSR_IA32_PAT, VICTIM_PAT);
+	for (unsigned int i = 0; i < victim_mtrr_count; i++)
+		wrmsr(victim_mtrrs[i].msr, victim_mtrrs[i].value);
 	wrmsr(MSR_EFER, efer | 1);	/* SCE */
 	wrmsr(X2_TIMER_DIV, 0x3);	/* divide by 16 */
 	wrmsr(X2_LVT_TIMER, (1u << 16) | 0x66);	/* masked, vector 0x66 */
@@ -138,6 +153,14 @@ static void check_basic(void)
 	if (v != VICTIM_PAT) {
 		mismatch("pat", "got %#lx want %#lx", v, VICTIM_PAT);
 		wrmsr(MSR_IA32_PAT, VICTIM_PAT);
+	}
+	for (unsigned int i = 0; i < victim_mtrr_count; i++) {
+		v = rdmsr(victim_mtrrs[i].msr);
+		if (v != victim_mtrrs[i].value) {
+			mismatch(victim_mtrrs[i].name, "got %#lx want %#lx", v,
+				 victim_mtrrs[i].value);
+			wrmsr(victim_mtrrs[i].msr, victim_mtrrs[i].value);
+		}
 	}
 	v = rdmsr(MSR_EFER);
 	if (!(v & 1)) {

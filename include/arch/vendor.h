@@ -109,6 +109,11 @@ struct vendor_ops {
 	void (*set_efer)(struct vcpu *v, uint64_t efer);
 	uint64_t (*get_pat)(struct vcpu *v);
 	void (*set_pat)(struct vcpu *v, uint64_t pat);
+	/*
+	 * v->tsc_offset changed: the guest's RDTSC, RDTSCP and RDMSR of the
+	 * TSC use it from the next entry (vcpu_load applies it too).
+	 */
+	void (*set_tsc_offset)(struct vcpu *v);
 	void (*inject_exception)(struct vcpu *v, uint8_t vector,
 				 bool has_error, uint32_t error);
 	/* Can an external interrupt be injected now (IF, no shadow, no event)? */

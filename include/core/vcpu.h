@@ -31,6 +31,7 @@
 #include <arch/x86/svm/svm_state.h>
 #include <arch/x86/vmx/vmx_state.h>
 #include <core/dev/vlapic.h>
+#include <core/msr_policy.h>
 #include <core/vm_exit.h>
 #include <sched/policy.h>
 
@@ -96,6 +97,13 @@ struct vcpu {
 	bool halted;			/* BLOCKED in hlt: an interrupt ends it */
 	struct vcpu *sleep_next;	/* the CPU's sleeper list */
 	struct vlapic lapic;		/* its virtual local APIC */
+	struct vcpu_msrs msrs;		/* its emulated MSRs (core/msr.c) */
+	/*
+	 * Added to the host TSC for everything the guest reads (RDTSC,
+	 * RDTSCP, RDMSR IA32_TSC): the back-ends put it in the VMCS/VMCB
+	 * whenever they load the vCPU, and set_tsc_offset changes it.
+	 */
+	uint64_t tsc_offset;
 
 	/* scheduler flags (sched/sched.c), changed under v->cpu's lock */
 	bool loaded;		/* its CPU may hold its state (VMCS current) */

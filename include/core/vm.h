@@ -93,6 +93,8 @@ struct vm {
 	uint64_t ring_head;
 	uint64_t unknown_port_reports;
 	uint64_t unknown_msr_reports;
+	/* -(host TSC at vm_start): its guest TSC starts at 0 (docs/cpuid.md) */
+	uint64_t tsc_offset;
 };
 
 /*

@@ -12,9 +12,11 @@ Two boots per vendor:
      triple fault, string I/O); cpu1: a third victim `victim-t` beside
      `timer` (the timer storm, which can starve a CPU: kept off cpu0 so
      the register checks there get their rounds), `cr8` and `invd`.
-  B  a management helper (role=mgmt) lowers the memory target of `race`
-     (two vCPUs on two CPUs releasing the same top 2 MiB at the same
-     instant, 56 times), relays its console and the log, and checks mem_free.
+  B  a management helper (role=mgmt) first pins the vCPU of `tscpin`
+     (which reads its TSC for 3 s) back and forth between the CPUs 12
+     times, then lowers the memory target of `race` (two vCPUs on two
+     CPUs releasing the same top 2 MiB at the same instant, 56 times),
+     relays both consoles and the log, and checks mem_free.
 
 Every case has one test here, asserting the outcome in CASES (the same
 table as guests/hostile/cases.c and docs/hostile.md). A case that stops
@@ -180,14 +182,12 @@ CASES = [
      "PAT with types 2, 8 or reserved bits: #GP, PAT unchanged"),
     ("apic_base_gp", "main",
      "APIC_BASE: xAPIC mode, moving, disabling: #GP; the same value accepted"),
-    ("tsc_write_gp", "main",
-     "WRMSR IA32_TSC: #GP"),
     ("msr_noncanonical_gp", "main",
      "non-canonical LSTAR, FS_BASE, KERNEL_GS_BASE: #GP"),
     ("x2apic_bad_gp", "main",
      "x2APIC: write to ID, TPR bits 63:32, ICR NMI, unknown register: #GP"),
     ("virt_msrs_gp", "main",
-     "VM_CR, VM_HSAVE_PA, FEATURE_CONTROL, VMX_BASIC: #GP"),
+     "the other vendor's VM_CR/FEATURE_CONTROL; writes to both, VM_HSAVE_PA, VMX_BASIC: #GP"),
     ("port_unknown_ones", "main",
      "IN from ports without a device: all ones (8, 16, 32 bits)"),
     ("port_in32_zero_extends", "main",
@@ -230,6 +230,30 @@ CASES = [
      "hypercalls from CPL 3: -EPERM, nothing written"),
     ("cpl3_privileged_gp", "main",
      "at CPL 3: RDMSR, IN, HLT, RDPMC, MOV CR3 #GP; XSETBV #UD/#GP"),
+    ("reset_mtrr", "main",
+     "MTRRCAP 0x508 (8 ranges, fixed, WC); DEF_TYPE, PHYSBASE/PHYSMASK0-7 and the 11 fixed ranges 0, never the victims'"),
+    ("mtrr_rw", "main",
+     "MTRR DEF_TYPE, PHYSBASE/PHYSMASK0-7 and fixed ranges read back exactly as written"),
+    ("mtrr_invalid_gp", "main",
+     "MTRR types 2, 3, 7, 8, reserved bits, bits past MAXPHYADDR, MTRRCAP writes, PHYSBASE8: #GP, MTRRs unchanged"),
+    ("priv_mtrr", "main",
+     "MTRR DEF_TYPE, PHYSBASE0/PHYSMASK0, FIX64K stay ours across sleeps"),
+    ("misc_enable", "main",
+     "MISC_ENABLE reads 0x1801; fast strings toggles; other bits written are ignored"),
+    ("mce_msrs", "main",
+     "MCG_CAP 2 banks; MCi_CTL kept; STATUS/ADDR/MISC read 0, take 0, #GP else; MCG_CTL, MC2, CTL2 #GP"),
+    ("vendor_msrs", "main",
+     "Intel: FEATURE_CONTROL locked, PLATFORM_INFO ratio, BIOS_SIGN_ID; AMD: VM_CR, HWCR, SYSCFG, PATCH_LEVEL; the other's #GP; XSS 0"),
+    ("spec_ctrl_hidden", "main",
+     "speculation control hidden in CPUID: SPEC_CTRL, PRED_CMD, ARCH_CAPABILITIES, FLUSH_CMD, TSC_ADJUST #GP"),
+    ("cpuid_msr_features", "main",
+     "CPUID.1 EDX shows MCE, MTRR, MCA, PAT; hides DS, ACPI, TM, EIST, PDCM, TSC_ADJUST"),
+    ("tsc_near_zero", "main",
+     "the guest's TSC read under 2 s at its first instruction (it starts at 0 with the VM)"),
+    ("tsc_consistent", "main",
+     "RDTSC, RDMSR IA32_TSC and RDTSCP read one clock in order; RDTSCP's ECX is TSC_AUX"),
+    ("tsc_write_own", "main",
+     "WRMSR IA32_TSC moves this vCPU's TSC (2^40 ahead and back), never the victims'"),
     ("timer_storm", "timer",
      "1 ns periodic LAPIC timer: the guest progresses, a 1 s sleep takes 1-1.5 s"),
     ("ipi_storm", "load",
@@ -286,6 +310,10 @@ CASES = [
      "REP OUTSB: 'string I/O ... not supported', only this VM stopped"),
     ("race_mem_release", "race",
      "two vCPUs release the same top 2 MiB at once, 56 rounds (128 MiB to 16 MiB): exactly one succeeds each round"),
+    ("tsc_pin_monotonic", "tscpin",
+     "RDTSC and RDMSR IA32_TSC never go back while the vCPU is pinned from CPU to CPU; under 2 s at the start"),
+    ("tsc_pin_moved", "mgmt",
+     "the management helper pinned the tscpin vCPU 12 times between CPUs 0 and 1 and saw it on both"),
     ("race_mem_free", "mgmt",
      "after the race the frame pool grew by exactly the bytes released; destroy returns the rest"),
 ]
@@ -302,7 +330,7 @@ ONLY = {
 GROUP_VM = {
     "main": "hostile", "xstate": "hostile-x", "load": "hostile-ld",
     "timer": "timer", "cr8": "cr8", "invd": "invd", "race": "race",
-    "mgmt": "mgmt",
+    "mgmt": "mgmt", "tscpin": "tscpin",
 }
 FATAL = {
     # VM: the log line's reason, after "keel: error: vm NAME: "
@@ -342,8 +370,9 @@ vm invd       image=hostile mem=4M cpu=1 args="group=invd"
 BOOT_B = """\
 cmdline loglevel=info
 module hostile /keel/guests/hostile.elf
-vm mgmt  image=hostile mem=4M cpus=0 role=mgmt args="role=mgmt race=race"
+vm mgmt  image=hostile mem=4M cpus=0 role=mgmt args="role=mgmt race=race tscpin=tscpin"
 vm race  image=hostile mem=128M cpus=0-1 vcpus=2 args="group=race"
+vm tscpin image=hostile mem=4M cpus=0-1 args="group=tscpin"
 """
 
 # Seconds of serial output to wait for after the boot, per vendor (Bochs
@@ -496,7 +525,8 @@ def case_result(log, vm, name):
     return "FAIL", "never ran"
 
 
-PLAIN = [c for c in CASES if c[1] not in FATAL and c[1] not in ("race", "mgmt")]
+BOOT_B_GROUPS = ("race", "mgmt", "tscpin")
+PLAIN = [c for c in CASES if c[1] not in FATAL and c[1] not in BOOT_B_GROUPS]
 
 
 @pytest.mark.parametrize("name,group,expect", PLAIN, ids=[c[0] for c in PLAIN])
@@ -601,7 +631,7 @@ def test_no_cpu_got_stuck(vendor, log_a):
     assert not stuck, "; ".join(stuck)
 
 
-RACE_CASES = [c for c in CASES if c[1] in ("race", "mgmt")]
+RACE_CASES = [c for c in CASES if c[1] in BOOT_B_GROUPS]
 
 
 @pytest.mark.parametrize("name,group,expect", RACE_CASES,

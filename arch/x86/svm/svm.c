@@ -374,6 +374,7 @@ static void svm_vcpu_load(struct vcpu *v)
 
 	if (cpu->loaded_vcpu != v) {
 		guest_state_load(&v->gstate);
+		vmcb_of(v)->control.tsc_offset = v->tsc_offset;
 		cpu->loaded_vcpu = v;
 	}
 }
@@ -498,6 +499,12 @@ static void svm_set_pat(struct vcpu *v, uint64_t pat)
 	vmcb_of(v)->save.g_pat = pat;
 }
 
+static void svm_set_tsc_offset(struct vcpu *v)
+{
+	VENDOR_ASSERT_LOADED(v);
+	vmcb_of(v)->control.tsc_offset = v->tsc_offset;
+}
+
 static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 				 uint32_t error)
 {
@@ -582,6 +589,7 @@ const struct vendor_ops svm_ops = {
 	.set_efer = svm_set_efer,
 	.get_pat = svm_get_pat,
 	.set_pat = svm_set_pat,
+	.set_tsc_offset = svm_set_tsc_offset,
 	.inject_exception = svm_inject_exception,
 	.interruptible = svm_interruptible,
 	.inject_interrupt = svm_inject_interrupt,

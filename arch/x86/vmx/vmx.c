@@ -141,6 +141,8 @@ static int vmx_setup_controls(const char **why)
 			     MSR_IA32_VMX_PROCBASED_CTLS,
 			     PROC_HLT_EXITING | PROC_UNCOND_IO_EXITING |
 			     PROC_USE_MSR_BITMAPS | PROC_MWAIT_EXITING |
+			     /* each vCPU's TSC offset (vcpu->tsc_offset) */
+			     PROC_USE_TSC_OFFSETTING |
 			     PROC_MONITOR_EXITING | PROC_RDPMC_EXITING |
 			     /* else MOV CR8 writes the host's TPR (SDM 25.3) */
 			     PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING |
@@ -480,6 +482,7 @@ static void vmx_load(struct vcpu *v)
 	vmptrld(v->vmx.vmcs_pa);
 	write_host_state(cpu);
 	load_sw_state(v);
+	vmwrite(VMCS_TSC_OFFSET, v->tsc_offset);
 	cpu->loaded_vcpu = v;
 }
 
@@ -773,6 +776,12 @@ static void vmx_set_pat(struct vcpu *v, uint64_t pat)
 	vmwrite(VMCS_GUEST_PAT, pat);
 }
 
+static void vmx_set_tsc_offset(struct vcpu *v)
+{
+	VENDOR_ASSERT_LOADED(v);
+	vmwrite(VMCS_TSC_OFFSET, v->tsc_offset);
+}
+
 static void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 				 uint32_t error)
 {
@@ -852,6 +861,7 @@ const struct vendor_ops vmx_ops = {
 	.set_efer = vmx_set_efer,
 	.get_pat = vmx_get_pat,
 	.set_pat = vmx_set_pat,
+	.set_tsc_offset = vmx_set_tsc_offset,
 	.inject_exception = vmx_inject_exception,
 	.interruptible = vmx_interruptible,
 	.inject_interrupt = vmx_inject_interrupt,
