@@ -44,18 +44,32 @@ def vendor(request):
     return request.param
 
 
-def boot_until_done(vendor, tmp_path_factory, name, config, guests):
+def boot_until_done(vendor, tmp_path_factory, name, config, guests,
+                    late=None):
     """Boots config with the named guest images; returns the serial log
-    up to the end of all guests."""
+    up to the end of all guests.
+
+    late(vendor, log) names the wall-clock verdicts of the log that failed
+    (lateness, tick counts), or returns "". QEMU TCG's guests see the
+    host's clock, so a loaded host makes them late without any fault in
+    Keel: when only such verdicts fail, boot once more and judge that log
+    (the first one's trouble is printed). Everything else is judged on the
+    first boot."""
     tmp = tmp_path_factory.mktemp(f"{name}-{vendor}")
     build = harness.build_dir()
     esp = harness.make_esp(tmp / "esp", config,
                            guests=[build / "guests" / f"{g}.elf"
                                    for g in guests])
-    with harness.Machine(vendor, esp, smp=2, timeout=600,
-                         logfile=tmp / "serial.log") as m:
-        m.expect_line(r"keel: all guests have stopped")
-        return m.log
+    for attempt in (1, 2):
+        with harness.Machine(vendor, esp, smp=2, timeout=600,
+                             logfile=tmp / f"serial-{attempt}.log") as m:
+            m.expect_line(r"keel: all guests have stopped")
+            log = m.log
+        trouble = late(vendor, log) if late else ""
+        if not trouble or attempt == 2:
+            return log
+        print(f"{name}: late on boot 1 ({trouble}); booting once more")
+    return log
 
 
 @pytest.fixture(scope="module")
@@ -238,7 +252,23 @@ VTIMER_TIMES = {"amd": dict(period=10, count=20, run=800),
 def vtimer(vendor, tmp_path_factory):
     return boot_until_done(vendor, tmp_path_factory, "vtimer",
                            VTIMER_CONFIG.format(**VTIMER_TIMES[vendor]),
-                           ("vtimer", "spin"))
+                           ("vtimer", "spin"), late=vtimer_late)
+
+
+def vtimer_late(vendor, log):
+    """The periodic run's length and the one-shot lateness, if out of bounds."""
+    t = VTIMER_TIMES[vendor]
+    expected = t["period"] * t["count"]
+    trouble = []
+    m = re.search(r"^\[vt\] vtimer: done: periodic \d+ ticks of \d+ ms "
+                  r"in (\d+) ms$", log, re.M)
+    if m and not expected <= int(m.group(1)) <= expected + t["period"]:
+        trouble.append(f"periodic run {m.group(1)} ms")
+    m = re.search(r"^\[vt\] vtimer: done: one-shot .* max (\d+) us$", log,
+                  re.M)
+    if m and int(m.group(1)) > WAKE_BOUND_US[vendor]:
+        trouble.append(f"one-shot {m.group(1)} us late")
+    return ", ".join(trouble)
 
 
 def test_virtual_timer_periodic_mode(vendor, vtimer):
@@ -314,7 +344,20 @@ vm nap   image=sleeper cpu=0 prio=9 args="period={period} count={count}"
 def flood(vendor, tmp_path_factory):
     return boot_until_done(vendor, tmp_path_factory, "flood",
                            FLOOD_CONFIG.format(**FLOOD_TIMES[vendor]),
-                           ("flood", "sleeper"))
+                           ("flood", "sleeper"), late=flood_late)
+
+
+def flood_late(vendor, log):
+    """The slowest write and the sleeper's lateness, if out of bounds."""
+    trouble = []
+    for what, pattern in (
+            ("slowest write", r"^\[flood\] flood: done: .* slowest call "
+                              r"(\d+) us"),
+            ("sleeper", r"^\[nap\] sleeper: done: .* max (\d+) us")):
+        m = re.search(pattern, log, re.M)
+        if m and int(m.group(1)) > FLOOD_BOUND_US[vendor]:
+            trouble.append(f"{what} {m.group(1)} us")
+    return ", ".join(trouble)
 
 
 def test_console_flood_does_not_stall_the_cpu(vendor, flood):
