@@ -83,6 +83,10 @@ EXIT_METRICS = ("hypercall_null", "exit_cpuid", "exit_io", "exit_msr")
 LOADER_TSC = re.compile(r"^keel: debug: boot: the loader started at TSC (\d+)$",
                         re.M)
 MGMT_START = re.compile(r"^(?:\[mgmt\] )?bench: mgmt_start (\d+)$", re.M)
+# A guest's TSC starts at 0 when its VM starts (docs/cpuid.md): its
+# readings are put on the host's time line with the start Keel logs.
+VM_TSC_START = re.compile(r"^keel: debug: vm (\S+): its TSC is 0 at host TSC "
+                          r"(\d+)$", re.M)
 
 # a VM's lines are prefixed [name]; the management VM's are not
 RESULT = re.compile(r"^(?:\[(\S+)\] )?bench: (\S+) median=(\d+) min=(\d+) "
@@ -134,6 +138,11 @@ def results_of(log, vm=None):
             for m in RESULT.finditer(log) if vm is None or m.group(1) == vm}
 
 
+def vm_tsc_starts(log):
+    """{vm: the host TSC at which its guest TSC was 0}."""
+    return {m.group(1): int(m.group(2)) for m in VM_TSC_START.finditer(log)}
+
+
 def insns(ticks, per):
     return round(ticks / per)
 
@@ -144,9 +153,12 @@ def shares(log, per_tick_ms, window_ms, step_ms=2):
     [(t_ms, share10, share30)], their work every step_ms [(t_ms, units10,
     units30)] and the ratio of their work s30/s10 over whole windows."""
     runs = {"s10": [], "s30": []}
+    start = vm_tsc_starts(log)
     for m in RAN.finditer(log):
         if m.group(1) in runs:
-            runs[m.group(1)].append(tuple(int(x) for x in m.group(2, 3, 4, 5)))
+            t0, t1, u0, u1 = (int(x) for x in m.group(2, 3, 4, 5))
+            host = start[m.group(1)]
+            runs[m.group(1)].append((t0 + host, t1 + host, u0, u1))
     if not runs["s10"] or not runs["s30"]:
         raise SystemExit("the CPU share scenario printed no intervals")
     t_start = min(r[0][0] for r in runs.values())
@@ -257,7 +269,7 @@ def measure_vendor(vendor, p, out):
     for name in ("vm_create_16m", "vm_destroy_16m"):
         values[name] = insns(mgmt[name][0], per)
     values["boot_to_shell"] = insns(
-        int(MGMT_START.search(log).group(1)) -
+        int(MGMT_START.search(log).group(1)) + vm_tsc_starts(log)["mgmt"] -
         int(LOADER_TSC.search(log).group(1)), per)
     return values
 
