@@ -121,3 +121,8 @@ int vlapic_mmio_write(void *dev, void *caller, uint64_t offset, size_t size,
 	xapic_set_reg(v, reg, (uint32_t)merged);
 	return 0;
 }
+
+const struct io_bus_ops vlapic_mmio_ops = {
+	.read = vlapic_mmio_read,
+	.write = vlapic_mmio_write,
+};

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <core/dev/io_bus.h>
+
 #define VLAPIC_MSR_FIRST 0x800
 #define VLAPIC_MSR_LAST  0x8ff
 #define VLAPIC_DFR_RESET 0xffffffffu	/* flat model (SDM 10.6.2.2) */
@@ -67,6 +69,8 @@ int vlapic_mmio_read(void *dev, void *caller, uint64_t offset, size_t size,
 		     uint64_t *value);
 int vlapic_mmio_write(void *dev, void *caller, uint64_t offset, size_t size,
 		      uint64_t value);
+extern const struct io_bus_ops vlapic_mmio_ops;	/* the two above */
+#define VLAPIC_MMIO_BYTES 0x1000
 
 /*
  * The register file both forms share, by index (xAPIC offset >> 4 =
