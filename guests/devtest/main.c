@@ -235,12 +235,18 @@ static void back_to_x2apic(void)
 	      "x2apic_again", "version %#lx (%lu)", rdmsr(X2_VERSION), 0);
 }
 
+/* Is the VM's argument key=value? */
+static bool arg_is(const char *key, const char *value)
+{
+	char buf[16];
+
+	return arg_value(key, buf, sizeof(buf)) && !strcmp(buf, value);
+}
+
 /* The access the emulator cannot do: the VM stops at it. */
 static void final_access(void)
 {
-	char what[16];
-
-	if (arg_value("final", what, sizeof(what)) && !strcmp(what, "hole")) {
+	if (arg_is("final", "hole") || arg_is("only", "hole")) {
 		gprintf("devtest: final: read of %#lx\n", HOLE);
 		(void)*(volatile uint32_t *)HOLE;
 	} else {
@@ -255,9 +261,7 @@ static void final_access(void)
 
 void guest_main(void)
 {
-	char only[16];
-
-	if (arg_value("only", only, sizeof(only)) && !strcmp(only, "hole")) {
+	if (arg_is("only", "hole")) {
 		final_access();
 		return;
 	}
