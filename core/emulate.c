@@ -216,10 +216,11 @@ static void stop(struct vcpu *v, const struct emul_regs *r,
 	char bytes[3 * EMUL_MAX_LEN + 16];
 
 	insn_bytes(r, ops, bytes, sizeof(bytes));
-	log_error("vm %s: instruction bytes %s at rip %#lx, vcpu %u (%s)",
-		  v->vm->name, bytes, r->rip, v->id, why);
 	vm_stop(v->vm, VM_STOPPED, "%s: %s, vcpu %u rip %#lx, bytes %s", what,
 		why, v->id, r->rip, bytes);
+	/* all of them: the stop reason may be cut short */
+	log_info("vm %s: instruction bytes %s at rip %#lx, vcpu %u (%s)",
+		 v->vm->name, bytes, r->rip, v->id, why);
 }
 
 /*
