@@ -27,9 +27,15 @@
 #define REG_TMR0      0x18
 #define REG_IRR0      0x20
 #define REG_ESR       0x28
-#define REG_LVT_FIRST 0x2f	/* CMCI */
-#define REG_LVT_TIMER 0x32
+#define REG_LVT_CMCI  0x2f
+#define REG_LVT_TIMER 0x32	/* the first after the ICR (0x30, 0x31) */
 #define REG_LVT_LAST  0x37	/* error */
+
+/* CMCI, timer, thermal, performance, LINT0, LINT1, error (SDM table 10-1) */
+static bool is_lvt(unsigned int reg)
+{
+	return reg == REG_LVT_CMCI || (reg >= REG_LVT_TIMER && reg <= REG_LVT_LAST);
+}
 #define REG_TIMER_INITIAL 0x38
 #define REG_TIMER_CURRENT 0x39
 #define REG_TIMER_DIVIDE  0x3e
@@ -245,7 +251,7 @@ int vlapic_reg_read(struct vcpu *v, unsigned int reg, uint32_t *value)
 		*value = 0;	/* edge-triggered only: no level interrupts yet */
 		return 0;
 	}
-	if (reg >= REG_LVT_FIRST && reg <= REG_LVT_LAST) {
+	if (is_lvt(reg)) {
 		*value = LVT_MASKED;	/* nothing behind the other LVTs */
 		return 0;
 	}
@@ -343,7 +349,7 @@ int vlapic_reg_write(struct vcpu *v, unsigned int reg, uint32_t value)
 	default:
 		break;
 	}
-	if (reg >= REG_LVT_FIRST && reg <= REG_LVT_LAST)
+	if (is_lvt(reg))
 		return 0;	/* other LVTs: nothing behind them, stay masked */
 	return -1;
 }
