@@ -30,12 +30,6 @@
 #define REG_LVT_CMCI  0x2f
 #define REG_LVT_TIMER 0x32	/* the first after the ICR (0x30, 0x31) */
 #define REG_LVT_LAST  0x37	/* error */
-
-/* CMCI, timer, thermal, performance, LINT0, LINT1, error (SDM table 10-1) */
-static bool is_lvt(unsigned int reg)
-{
-	return reg == REG_LVT_CMCI || (reg >= REG_LVT_TIMER && reg <= REG_LVT_LAST);
-}
 #define REG_TIMER_INITIAL 0x38
 #define REG_TIMER_CURRENT 0x39
 #define REG_TIMER_DIVIDE  0x3e
@@ -52,6 +46,12 @@ static bool is_lvt(unsigned int reg)
 #define TPR_WRITABLE    0xffu
 #define PRIORITY_CLASS  0xf0u	/* SDM 10.8.3.1: vector bits 7:4 */
 #define FIRST_VALID_VECTOR 16
+
+/* CMCI, timer, thermal, performance, LINT0, LINT1, error (SDM table 10-1) */
+static bool is_lvt(unsigned int reg)
+{
+	return reg == REG_LVT_CMCI || (reg >= REG_LVT_TIMER && reg <= REG_LVT_LAST);
+}
 
 static unsigned int divide_value(uint32_t reg)
 {
