@@ -4,7 +4,8 @@
  * instruction emulator (core/emulate.c), each check one line:
  * "devtest: PASS name" or "devtest: FAIL name: what".
  *   - string port I/O: REP OUTSB to COM1 prints a line, REP INSB/INSW
- *     read COM1's line status and an empty port;
+ *     read COM1's line status and an empty port, REP OUTSB from a page
+ *     that is not present is #PF with CR2;
  *   - IA32_APIC_BASE: x2APIC -> xAPIC directly is #GP, through disabled
  *     it works; x2APIC MSRs are #GP outside x2APIC mode;
  *   - the xAPIC page: ID and version with MOV and MOVZX, TPR with MOV
@@ -55,13 +56,19 @@
 #define EMPTY_PORT      0x80
 #define HOLE            0xfed00000ul
 #define VECTOR_GP       13
+#define VECTOR_PF       14
+#define PD_FOURTH_GIB   0x9000ul	/* the boot tables' PD of 3-4 GiB (hypercalls.md §5) */
+#define UNMAPPED_LA     0xc0000000ul	/* its first entry, made not present */
+#define PTE_PRESENT     1ull
+#define PF_PRESENT      1ull		/* #PF error code bit 0: a rights fault */
+#define INSN_REP_OUTSB_LEN 2
 #define INSN_WRMSR_RDMSR_LEN 2
 
 struct interrupt_frame {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
-static volatile uint64_t ticks, ipis, gp_count;
+static volatile uint64_t ticks, ipis, gp_count, pf_count, pf_cr2, pf_code;
 static int failures;
 
 static volatile uint32_t *reg(unsigned int offset)
@@ -94,6 +101,19 @@ __attribute__((interrupt)) static void gp_isr(struct interrupt_frame *f,
 {
 	gp_count++;
 	f->rip += INSN_WRMSR_RDMSR_LEN;
+}
+
+/* #PF from the REP OUTSB of string_io_fault: record it, skip the instruction. */
+__attribute__((interrupt)) static void pf_isr(struct interrupt_frame *f,
+					      uint64_t code)
+{
+	uint64_t cr2;
+
+	__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+	pf_count++;
+	pf_cr2 = cr2;
+	pf_code = code;
+	f->rip += INSN_REP_OUTSB_LEN;
 }
 
 __attribute__((interrupt)) static void timer_isr(struct interrupt_frame *f)
@@ -145,6 +165,28 @@ static void string_io(void)
 			 "+c"((uint64_t){ 4 }) : "d"(EMPTY_PORT) : "memory");
 	check(empty[0] == 0xffff && empty[3] == 0xffff, "insw_empty_port",
 	      "read %#lx, %#lx", empty[0], empty[3]);
+}
+
+/*
+ * REP OUTSB from a page the guest's own tables do not map: the emulator
+ * walks them, finds it not present, and injects #PF with CR2 (or the CPU
+ * raises it before the exit: the guest cannot tell, and either is right).
+ */
+static void string_io_fault(void)
+{
+	volatile uint64_t *pde = (volatile uint64_t *)PD_FOURTH_GIB;
+	uint64_t saved = *pde, n = 4;
+	const char *p = (const char *)UNMAPPED_LA;
+
+	*pde = saved & ~PTE_PRESENT;
+	__asm__ volatile("invlpg (%0)" : : "r"(UNMAPPED_LA) : "memory");
+	__asm__ volatile("rep outsb" : "+S"(p), "+c"(n) : "d"(0x3f8) : "memory");
+	*pde = saved;
+	__asm__ volatile("invlpg (%0)" : : "r"(UNMAPPED_LA) : "memory");
+	check(pf_count == 1 && pf_cr2 == UNMAPPED_LA, "outsb_page_fault",
+	      "%lu #PF, CR2 %#lx", pf_count, pf_cr2);
+	check(n == 4 && p == (const char *)UNMAPPED_LA && !(pf_code & PF_PRESENT),
+	      "outsb_page_fault_state", "RCX %lu, error code %#lx", n, pf_code);
 }
 
 static void to_xapic(void)
@@ -268,10 +310,13 @@ void guest_main(void)
 	/* an error-code handler in the IDT's handler type (the CPU does not care) */
 	idt_set_gate(VECTOR_GP,
 		     (void (*)(struct interrupt_frame *))(void (*)(void))gp_isr);
+	idt_set_gate(VECTOR_PF,
+		     (void (*)(struct interrupt_frame *))(void (*)(void))pf_isr);
 	idt_set_gate(TIMER_VECTOR, timer_isr);
 	idt_set_gate(IPI_VECTOR, ipi_isr);
 	idt_load();
 	string_io();
+	string_io_fault();
 	to_xapic();
 	xapic_registers();
 	xapic_timer();

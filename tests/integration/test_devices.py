@@ -32,6 +32,7 @@ RUN_TIMEOUT = {"amd": 120, "intel": 400}
 # every check devtest makes; each must print PASS
 CHECKS = (
     "outsb", "insb", "insw_empty_port",
+    "outsb_page_fault", "outsb_page_fault_state",
     "apic_base_reset", "x2apic_to_xapic_gp", "x2apic_to_disabled",
     "x2apic_msr_gp_when_disabled", "disabled_to_x2apic_gp",
     "disabled_to_xapic", "apic_base_xapic", "x2apic_msr_gp_in_xapic",
