@@ -8,6 +8,7 @@
 #include <arch/x86.h>
 #include <base/log.h>
 #include <core/dev/io_bus.h>
+#include <core/emul/decode.h>
 #include <core/emul/emul.h>
 #include <core/emul/execute.h>
 #include <core/emul/fetch.h>
@@ -193,14 +194,20 @@ static void inject(struct vcpu *v, const struct emul_result *res)
 				 res->error_code);
 }
 
-/* "8b 04 25 ..." : the instruction's bytes at RIP, as far as they were read */
+/*
+ * "8b 04 25 ...": the bytes at RIP, as far as they were read; only the
+ * instruction's own (insn_len) when it was decoded, else all 15 (the
+ * length of an instruction the decoder does not know is unknown).
+ */
 static void insn_bytes(const struct emul_regs *r, const struct emul_ops *ops,
-		       char *buf, size_t size)
+		       unsigned int insn_len, char *buf, size_t size)
 {
 	struct emul_fetch f;
 	size_t len = 0;
 
 	emul_fetch(r, ops, &f);
+	if (insn_len && insn_len < f.len)
+		f.len = (uint8_t)insn_len;
 	buf[0] = 0;
 	for (unsigned int i = 0; i < f.len && len + 4 < size; i++)
 		len += snprintf(buf + len, size - len, i ? " %02x" : "%02x",
@@ -211,11 +218,12 @@ static void insn_bytes(const struct emul_regs *r, const struct emul_ops *ops,
 
 /* what: "MMIO read at guest-physical 0x..." and the like, for the log */
 static void stop(struct vcpu *v, const struct emul_regs *r,
-		 const struct emul_ops *ops, const char *what, const char *why)
+		 const struct emul_ops *ops, unsigned int insn_len,
+		 const char *what, const char *why)
 {
 	char bytes[3 * EMUL_MAX_LEN + 16];
 
-	insn_bytes(r, ops, bytes, sizeof(bytes));
+	insn_bytes(r, ops, insn_len, bytes, sizeof(bytes));
 	vm_stop(v->vm, VM_STOPPED, "%s: %s, vcpu %u rip %#lx, bytes %s", what,
 		why, v->id, r->rip, bytes);
 	/* all of them: the stop reason may be cut short */
@@ -232,15 +240,16 @@ static void emulate(struct vcpu *v, const char *what)
 	struct emulate_call call = { .v = v };
 	struct emul_regs before, r;
 	struct emul_result res;
+	struct emul_insn insn;
 	struct emul_ops ops;
 
 	make_ops(&ops, &call);
 	if (!load_regs(v, &before)) {
-		stop(v, &before, &ops, what, "virtual-8086 mode is not emulated");
+		stop(v, &before, &ops, 0, what, "virtual-8086 mode is not emulated");
 		return;
 	}
 	r = before;
-	emul_step(&r, &ops, NULL, &res);
+	emul_step(&r, &ops, &insn, &res);
 	switch (res.status) {
 	case EMUL_OK:
 	case EMUL_CONTINUE:
@@ -253,11 +262,12 @@ static void emulate(struct vcpu *v, const char *what)
 	case EMUL_RETRY:
 		return;		/* the guest runs it again */
 	case EMUL_UNSUPPORTED:
-		stop(v, &before, &ops, what, res.why ? res.why : "not emulated");
+		stop(v, &before, &ops, 0, what, res.why ? res.why : "not emulated");
 		return;
 	case EMUL_ERROR:
 	default:
-		stop(v, &before, &ops, what, call.failed_mmio ?
+		/* decoded, then a callback failed: insn.len is its length */
+		stop(v, &before, &ops, insn.len, what, call.failed_mmio ?
 		     "no device answers there" : "guest memory not accessible");
 		return;
 	}

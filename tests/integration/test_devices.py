@@ -94,6 +94,10 @@ def test_mmio_hole_stops_only_that_vm(run):
                      r"guest-physical 0xfed00000 \(outside guest memory\): "
                      r"no device answers there, vcpu 0 rip 0x[0-9a-f]+, "
                      r"bytes [0-9a-f]{2}", run), "devhole did not stop as it should"
+    # a decoded instruction: its own bytes only, not the next ones
+    m = re.search(r"vm devhole: instruction bytes ([0-9a-f ]+) at rip", run)
+    assert m and 1 <= len(m.group(1).split()) <= 8, \
+        f"the bytes of the load: {m.group(1) if m else None}"
     assert "[devhole] devtest: FAIL final" not in run
 
 
