@@ -31,10 +31,9 @@ _Static_assert(sizeof(struct guest_regs) == EMUL_GPR_COUNT * sizeof(uint64_t),
 #define CPUID_EXT_FEATURES 0x80000001u
 #define CPUID_EXT_EDX_1G   (1u << 26)
 
-/* One emulation: the vCPU, and the device access that failed, for the log. */
+/* One emulation: the vCPU, and whether a device access failed (for the log). */
 struct emulate_call {
 	struct vcpu *v;
-	uint64_t failed_addr;
 	bool failed_mmio;	/* an MMIO access no device took */
 };
 
@@ -54,9 +53,8 @@ static bool is_mmio(void *ctx, uint64_t gpa, size_t len)
 	return guest_mem_check(((struct emulate_call *)ctx)->v->vm, gpa, len) != 0;
 }
 
-static int mmio_failed(struct emulate_call *c, uint64_t gpa, int ret)
+static int mmio_failed(struct emulate_call *c, int ret)
 {
-	c->failed_addr = gpa;
 	c->failed_mmio = true;
 	return ret;
 }
@@ -66,7 +64,7 @@ static int mmio_read(void *ctx, uint64_t gpa, size_t size, uint64_t *val)
 	struct emulate_call *c = ctx;
 	int ret = io_bus_read(&c->v->vm->mmio, c->v, gpa, size, val);
 
-	return ret ? mmio_failed(c, gpa, ret) : 0;
+	return ret ? mmio_failed(c, ret) : 0;
 }
 
 static int mmio_write(void *ctx, uint64_t gpa, size_t size, uint64_t val)
@@ -74,7 +72,7 @@ static int mmio_write(void *ctx, uint64_t gpa, size_t size, uint64_t val)
 	struct emulate_call *c = ctx;
 	int ret = io_bus_write(&c->v->vm->mmio, c->v, gpa, size, val);
 
-	return ret ? mmio_failed(c, gpa, ret) : 0;
+	return ret ? mmio_failed(c, ret) : 0;
 }
 
 /* A port nobody claims reads all ones, like an empty ISA bus (core/io.c). */
