@@ -8,6 +8,7 @@
 #include <arch/x86.h>
 #include <base/log.h>
 #include <core/dev/vlapic.h>
+#include <core/emulate.h>
 #include <core/exit_dispatch.h>
 #include <core/msr_policy.h>
 #include <core/vm.h>
@@ -42,9 +43,19 @@ static const char *access_name(const struct vm_exit *e)
 	return e->stage2.write ? "write" : "read";
 }
 
+/*
+ * Outside RAM: a device's MMIO, or nothing (core/emulate.c says which and
+ * stops the VM for nothing). Inside RAM, or a fetch: the guest broke a
+ * rule of its stage-2 tables, which no instruction can be emulated past.
+ */
 static void stage2_fault(struct vcpu *v, const struct vm_exit *e)
 {
 	struct vm *vm = v->vm;
+
+	if (e->stage2.gpa >= vm->mem_bytes && !e->stage2.exec) {
+		emulate_mmio(v, e);
+		return;
+	}
 	const char *where = e->stage2.gpa >= vm->mem_bytes ?
 			    "outside guest memory" : "inside guest memory, not permitted";
 

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * Port I/O from guests. Every port exits (the I/O bitmaps are full); the
- * virtual UART claims COM1, anything else reads as all ones and ignores
- * writes, like an empty ISA bus. String I/O is not emulated yet.
+ * devices on the VM's port bus (core/dev/io_bus.h: the virtual UART at
+ * COM1) answer, anything else reads as all ones and ignores writes, like
+ * an empty ISA bus. String I/O (INS, OUTS, with REP) goes through the
+ * instruction emulator to the same bus (core/emulate.c).
  */
 #include <arch/vendor.h>
 #include <base/log.h>
-#include <core/dev/vuart.h>
+#include <core/dev/io_bus.h>
+#include <core/emulate.h>
 #include <core/exit_dispatch.h>
 #include <core/vm.h>
 
@@ -32,25 +35,25 @@ void io_handle(struct vcpu *v, const struct vm_exit *e)
 {
 	struct vm *vm = v->vm;
 	uint16_t port = e->io.port;
-	uint64_t mask = size_mask(e->io.size);
+	uint64_t mask = size_mask(e->io.size), value = mask;
+	int ret;
 
 	if (e->io.string) {
-		vm_stop(vm, VM_STOPPED,
-			"string I/O (ins/outs) on port %#x is not supported, vcpu %u rip %#lx",
-			port, v->id, vendor->get_rip(v));
+		emulate_string_io(v, e);
 		return;
 	}
-	if (vuart_claims(port)) {
-		if (e->io.in)
-			v->regs.rax = io_result(v->regs.rax, mask, vuart_read(vm, port));
-		else
-			vuart_write(vm, port, (uint8_t)v->regs.rax);
-	} else {
+	if (e->io.in)
+		ret = io_bus_read(&vm->ports, v, port, e->io.size, &value);
+	else
+		ret = io_bus_write(&vm->ports, v, port, e->io.size,
+				   v->regs.rax & mask);
+	if (ret) {
 		if (vm->unknown_port_reports++ < UNKNOWN_PORT_REPORTS)
 			log_debug("vm %s: %s port %#x (no device)", vm->name,
 				  e->io.in ? "in from" : "out to", port);
-		if (e->io.in)
-			v->regs.rax = io_result(v->regs.rax, mask, mask);
+		value = mask;	/* nobody drives the bus: all ones */
 	}
+	if (e->io.in)
+		v->regs.rax = io_result(v->regs.rax, mask, value);
 	vcpu_advance_rip(v, e);
 }

@@ -146,6 +146,13 @@ static uint64_t platform_info(void)
 	return ratio << PLATFORM_RATIO_SHIFT;
 }
 
+unsigned int msr_phys_bits(void)
+{
+	if (!mtrr_addr_mask)
+		return PHYS_BITS_DEFAULT;	/* before the first vCPU: not used */
+	return 64 - (unsigned int)__builtin_clzll(mtrr_addr_mask);
+}
+
 void msr_vcpu_reset(struct vcpu *v)
 {
 	if (!mtrr_addr_mask) {
@@ -261,8 +268,9 @@ static enum msr_result msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 
 	switch (msr) {
 	case MSR_IA32_APIC_BASE:
-		/* x2APIC mode only: it can be neither moved nor turned off */
-		return value == vlapic_apic_base(v) ? MSR_OK : MSR_UNKNOWN;
+		/* SDM 10.12.5: the mode transitions a CPU allows */
+		return vlapic_set_apic_base(v, value, msr_phys_bits()) ?
+		       MSR_GP : MSR_OK;
 	case MSR_EFER:
 		/* long-mode guests only: LME/LMA stay as they are */
 		if ((value & ~EFER_GUEST_WRITABLE) ||

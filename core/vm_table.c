@@ -196,6 +196,11 @@ int vm_create(const struct vm_desc *d, const struct boot_module *image,
 	vm->prio = d->prio;
 	vm->slice_ms = d->slice_ms;
 
+	if (vm_devices_init(vm)) {
+		*why = "the VM's devices do not fit on its buses";
+		ret = -KEEL_ENOSPC;
+		goto fail;
+	}
 	vm->extents = (struct extent_list){ .max = VM_MAX_EXTENTS,
 					    .ext = vm->extent_slots };
 	*why = "not enough free memory: lower mem= or start fewer guests";

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
-/* The virtual local APIC in x2APIC mode; see core/dev/vlapic.h. */
+/*
+ * The virtual local APIC's register file, shared by its x2APIC (MSR) and
+ * xAPIC (MMIO) forms, and interrupt delivery; see core/dev/vlapic.h.
+ */
 #include <arch/tsc.h>
 #include <arch/vendor.h>
+#include <core/dev/apic_base.h>
 #include <core/dev/vlapic.h>
 #include <core/dev/vlapic_timer.h>
 #include <core/vcpu.h>
@@ -9,26 +13,26 @@
 #include <lib/string.h>
 #include <sched/sched.h>
 
-/* x2APIC MSRs (SDM table 10-6): 0x800 + (xAPIC offset >> 4) */
-#define X2_ID        0x802
-#define X2_VERSION   0x803
-#define X2_TPR       0x808
-#define X2_PPR       0x80a
-#define X2_EOI       0x80b
-#define X2_LDR       0x80d
-#define X2_SVR       0x80f
-#define X2_ISR0      0x810
-#define X2_TMR0      0x818
-#define X2_IRR0      0x820
-#define X2_ESR       0x828
-#define X2_ICR       0x830
-#define X2_LVT_TIMER 0x832
-#define X2_LVT_FIRST 0x82f	/* CMCI */
-#define X2_LVT_LAST  0x837	/* error */
-#define X2_TIMER_INITIAL 0x838
-#define X2_TIMER_CURRENT 0x839
-#define X2_TIMER_DIVIDE  0x83e
-#define X2_SELF_IPI  0x83f
+/*
+ * The registers by index: the xAPIC offset >> 4, which is also the x2APIC
+ * MSR - 0x800 (SDM table 10-6). What both forms share is here; the forms
+ * themselves are core/dev/vlapic_x2apic.c (MSRs) and vlapic_xapic.c (MMIO).
+ */
+#define REG_VERSION   0x03
+#define REG_TPR       0x08
+#define REG_APR       0x09	/* xAPIC only; reads 0 */
+#define REG_PPR       0x0a
+#define REG_SVR       0x0f
+#define REG_ISR0      0x10
+#define REG_TMR0      0x18
+#define REG_IRR0      0x20
+#define REG_ESR       0x28
+#define REG_LVT_CMCI  0x2f
+#define REG_LVT_TIMER 0x32	/* the first after the ICR (0x30, 0x31) */
+#define REG_LVT_LAST  0x37	/* error */
+#define REG_TIMER_INITIAL 0x38
+#define REG_TIMER_CURRENT 0x39
+#define REG_TIMER_DIVIDE  0x3e
 
 #define VERSION_VALUE   0x00050014u	/* version 0x14, 6 LVT entries */
 #define SVR_ENABLE      (1u << 8)
@@ -41,11 +45,13 @@
 #define LVT_TIMER_WRITABLE (LVT_VECTOR_MASK | LVT_MASKED | TIMER_PERIODIC)
 #define TPR_WRITABLE    0xffu
 #define PRIORITY_CLASS  0xf0u	/* SDM 10.8.3.1: vector bits 7:4 */
-#define APIC_BASE_ADDR  0xfee00000ull
-#define APIC_BASE_BSP   (1ull << 8)
-#define APIC_BASE_EXTD  (1ull << 10)
-#define APIC_BASE_EN    (1ull << 11)
 #define FIRST_VALID_VECTOR 16
+
+/* CMCI, timer, thermal, performance, LINT0, LINT1, error (SDM table 10-1) */
+static bool is_lvt(unsigned int reg)
+{
+	return reg == REG_LVT_CMCI || (reg >= REG_LVT_TIMER && reg <= REG_LVT_LAST);
+}
 
 static unsigned int divide_value(uint32_t reg)
 {
@@ -103,17 +109,46 @@ static int deliverable_vector(const struct vlapic *l)
 	return vector;
 }
 
+/* The register file's reset state (SDM 10.4.7.1), APIC_BASE kept. */
+static void reset_registers(struct vcpu *v)
+{
+	uint64_t base = v->lapic.apic_base;
+
+	memset(&v->lapic, 0, sizeof(v->lapic));
+	v->lapic.apic_base = base;
+	v->lapic.lvt_timer = LVT_MASKED;
+	v->lapic.dfr = VLAPIC_DFR_RESET;
+	v->lapic.deadline_ns = UINT64_MAX;
+}
+
+/*
+ * Keel's own guests start in x2APIC mode (docs/hypercalls.md §5): enabled,
+ * EXTD, the BSP flag on vCPU 0.
+ */
 void vlapic_init(struct vcpu *v)
 {
-	memset(&v->lapic, 0, sizeof(v->lapic));
-	v->lapic.lvt_timer = LVT_MASKED;
-	v->lapic.deadline_ns = UINT64_MAX;
+	v->lapic.apic_base = APIC_BASE_DEFAULT | APIC_BASE_EN | APIC_BASE_EXTD |
+			     (v->id == 0 ? APIC_BASE_BSP : 0);
+	reset_registers(v);
 }
 
 uint64_t vlapic_apic_base(const struct vcpu *v)
 {
-	return APIC_BASE_ADDR | APIC_BASE_EN | APIC_BASE_EXTD |
-	       (v->id == 0 ? APIC_BASE_BSP : 0);
+	return v->lapic.apic_base;
+}
+
+int vlapic_set_apic_base(struct vcpu *v, uint64_t value, unsigned int phys_bits)
+{
+	struct vlapic *l = &v->lapic;
+	enum apic_mode to = apic_base_mode(value);
+
+	if (apic_base_check(l->apic_base, value, phys_bits))
+		return -1;
+	l->apic_base = (value & ~APIC_BASE_BSP) | (l->apic_base & APIC_BASE_BSP);
+	/* SDM 10.4.3: disabling the APIC loses its state; it comes back reset */
+	if (to == APIC_MODE_DISABLED)
+		reset_registers(v);
+	return 0;
 }
 
 /* Can the timer raise an interrupt when it expires? */
@@ -160,57 +195,64 @@ static void timer_start(struct vlapic *l, uint32_t count)
 					  tsc_khz(), false));
 }
 
-int vlapic_read(struct vcpu *v, uint32_t msr, uint64_t *value)
+/* In-service, trigger-mode or request register word n (0-7) of 256 bits. */
+static uint32_t bits256_word(const uint64_t *bits, unsigned int n)
+{
+	return (uint32_t)(__atomic_load_n(&bits[n / 2], __ATOMIC_RELAXED) >>
+			  ((n & 1) * 32));
+}
+
+int vlapic_reg_read(struct vcpu *v, unsigned int reg, uint32_t *value)
 {
 	struct vlapic *l = &v->lapic;
 
-	switch (msr) {
-	case X2_ID:
-		*value = v->id;
-		return 0;
-	case X2_VERSION:
+	switch (reg) {
+	case REG_VERSION:
 		*value = VERSION_VALUE;
 		return 0;
-	case X2_TPR:
+	case REG_TPR:
 		*value = l->tpr;
 		return 0;
-	case X2_PPR:
+	case REG_PPR:
 		*value = processor_priority(l);
 		return 0;
-	case X2_LDR:
-		*value = ((v->id >> 4) << 16) | (1u << (v->id & 0xf));
-		return 0;
-	case X2_SVR:
+	case REG_SVR:
 		*value = l->svr;
 		return 0;
-	case X2_LVT_TIMER:
+	case REG_LVT_TIMER:
 		*value = l->lvt_timer;
 		return 0;
-	case X2_TIMER_INITIAL:
+	case REG_TIMER_INITIAL:
 		*value = l->initial_count;
 		return 0;
-	case X2_TIMER_DIVIDE:
+	case REG_TIMER_DIVIDE:
 		*value = l->divide;
 		return 0;
-	case X2_TIMER_CURRENT:
+	case REG_TIMER_CURRENT:
 		*value = vlapic_timer_current(l->deadline_ns, clock_ns(),
 					      l->initial_count,
 					      divide_value(l->divide), tsc_khz());
 		return 0;
+	case REG_ESR:
+		*value = 0;
+		return 0;
 	default:
 		break;
 	}
-	if (msr >= X2_ISR0 && msr < X2_ISR0 + 8) {
-		*value = (uint32_t)(l->isr[(msr - X2_ISR0) / 2] >> ((msr & 1) * 32));
+	if (reg >= REG_ISR0 && reg < REG_ISR0 + 8) {
+		*value = bits256_word(l->isr, reg - REG_ISR0);
 		return 0;
 	}
-	if (msr >= X2_IRR0 && msr < X2_IRR0 + 8) {
-		*value = (uint32_t)(l->irr[(msr - X2_IRR0) / 2] >> ((msr & 1) * 32));
+	if (reg >= REG_IRR0 && reg < REG_IRR0 + 8) {
+		*value = bits256_word(l->irr, reg - REG_IRR0);
 		return 0;
 	}
-	if ((msr >= X2_TMR0 && msr < X2_TMR0 + 8) || msr == X2_ESR ||
-	    (msr >= X2_LVT_FIRST && msr <= X2_LVT_LAST)) {
-		*value = (msr >= X2_LVT_FIRST && msr <= X2_LVT_LAST) ? LVT_MASKED : 0;
+	if (reg >= REG_TMR0 && reg < REG_TMR0 + 8) {
+		*value = 0;	/* edge-triggered only: no level interrupts yet */
+		return 0;
+	}
+	if (is_lvt(reg)) {
+		*value = LVT_MASKED;	/* nothing behind the other LVTs */
 		return 0;
 	}
 	return -1;
@@ -226,22 +268,22 @@ int vlapic_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 #define ICR_SHORTHAND_SELF  (1ull << 18)
 #define ICR_SHORTHAND_ALL   (2ull << 18)
 #define ICR_SHORTHAND_OTHERS (3ull << 18)
-#define ICR_DEST_SHIFT      32
 
 static void ipi_to(struct vcpu *target, unsigned int vector)
 {
-	if (target->state == VCPU_OFFLINE)
-		return;		/* not started: the interrupt is lost, as on hardware */
+	/* not started, or its APIC off: the interrupt is lost, as on hardware */
+	if (target->state == VCPU_OFFLINE ||
+	    apic_base_mode(target->lapic.apic_base) == APIC_MODE_DISABLED)
+		return;
 	set_bit256(target->lapic.irr, vector);
 	sched_vcpu_wake(target);
 }
 
-static int send_ipi(struct vcpu *v, uint64_t icr)
+int vlapic_send_ipi(struct vcpu *v, uint32_t icr, uint32_t dest)
 {
 	struct vm *vm = v->vm;
 	unsigned int vector = icr & ICR_VECTOR_MASK;
 	uint64_t shorthand = icr & ICR_SHORTHAND_MASK;
-	uint64_t dest = icr >> ICR_DEST_SHIFT;
 
 	if ((icr & ICR_DELIVERY_MASK) != ICR_DELIVERY_FIXED ||
 	    (icr & ICR_DEST_LOGICAL) || vector < FIRST_VALID_VECTOR)
@@ -261,32 +303,34 @@ static int send_ipi(struct vcpu *v, uint64_t icr)
 	return 0;
 }
 
-int vlapic_write(struct vcpu *v, uint32_t msr, uint64_t value)
+void vlapic_eoi(struct vcpu *v)
+{
+	int in_service = highest_bit256(v->lapic.isr);
+
+	if (in_service >= 0)	/* none: nothing to end, as on hardware */
+		clear_bit256(v->lapic.isr, in_service);
+}
+
+void vlapic_self_ipi(struct vcpu *v, unsigned int vector)
+{
+	if (vector >= FIRST_VALID_VECTOR && vector <= LVT_VECTOR_MASK)
+		set_bit256(v->lapic.irr, vector);
+}
+
+int vlapic_reg_write(struct vcpu *v, unsigned int reg, uint32_t value)
 {
 	struct vlapic *l = &v->lapic;
-	int in_service;
 
-	if (msr == X2_ICR)
-		return send_ipi(v, value);
-	if (value >> 32)
-		return -1;
-	switch (msr) {
-	case X2_TPR:
+	switch (reg) {
+	case REG_TPR:
 		l->tpr = value & TPR_WRITABLE;
 		return 0;
-	case X2_EOI:
-		if (value)
-			return -1;	/* SDM 10.12.1.2: only 0 may be written */
-		in_service = highest_bit256(l->isr);
-		if (in_service >= 0)	/* none: nothing to end, as on hardware */
-			clear_bit256(l->isr, in_service);
-		return 0;
-	case X2_SVR:
+	case REG_SVR:
 		l->svr = value & SVR_WRITABLE;
 		if (!(l->svr & SVR_ENABLE))
 			l->lvt_timer |= LVT_MASKED;	/* SDM 10.4.7.2 */
 		return 0;
-	case X2_LVT_TIMER:
+	case REG_LVT_TIMER:
 		l->lvt_timer = value & LVT_TIMER_WRITABLE;
 		if (!(l->svr & SVR_ENABLE))
 			l->lvt_timer |= LVT_MASKED;	/* stays masked */
@@ -294,22 +338,18 @@ int vlapic_write(struct vcpu *v, uint32_t msr, uint64_t value)
 		if (l->deadline_ns != UINT64_MAX)
 			l->period_ns = timer_period(l);
 		return 0;
-	case X2_TIMER_DIVIDE:
-		l->divide = (uint32_t)value & 0xb;
+	case REG_TIMER_DIVIDE:
+		l->divide = value & 0xb;
 		return 0;
-	case X2_TIMER_INITIAL:
-		timer_start(l, (uint32_t)value);
+	case REG_TIMER_INITIAL:
+		timer_start(l, value);
 		return 0;
-	case X2_SELF_IPI:
-		if ((value & LVT_VECTOR_MASK) >= FIRST_VALID_VECTOR)
-			set_bit256(l->irr, value & LVT_VECTOR_MASK);
-		return 0;
-	case X2_ESR:
+	case REG_ESR:
 		return 0;
 	default:
 		break;
 	}
-	if (msr >= X2_LVT_FIRST && msr <= X2_LVT_LAST)
+	if (is_lvt(reg))
 		return 0;	/* other LVTs: nothing behind them, stay masked */
 	return -1;
 }

@@ -81,3 +81,27 @@ void vuart_write(struct vm *vm, uint16_t port, uint8_t value)
 		break;	/* FCR, LSR, MSR writes: nothing to do */
 	}
 }
+
+/* The port bus's view (core/dev/io_bus.h): dev is the VM, one byte a port. */
+static int vuart_bus_read(void *dev, void *caller, uint64_t offset,
+			  size_t size, uint64_t *value)
+{
+	(void)caller;
+	(void)size;
+	*value = vuart_read(dev, (uint16_t)(VUART_BASE + offset));
+	return 0;
+}
+
+static int vuart_bus_write(void *dev, void *caller, uint64_t offset,
+			   size_t size, uint64_t value)
+{
+	(void)caller;
+	(void)size;
+	vuart_write(dev, (uint16_t)(VUART_BASE + offset), (uint8_t)value);
+	return 0;
+}
+
+const struct io_bus_ops vuart_bus_ops = {
+	.read = vuart_bus_read,
+	.write = vuart_bus_write,
+};

@@ -121,6 +121,19 @@ struct vendor_ops {
 	void (*inject_interrupt)(struct vcpu *v, uint8_t vector);
 	/* Exit (EXIT_INTR_WINDOW) as soon as the guest can take an interrupt. */
 	void (*interrupt_window)(struct vcpu *v, bool on);
+	/*
+	 * For the instruction emulator (core/emulate.c). get_segment: ES,
+	 * CS, SS, DS, FS or GS by its encoding (0-5), attr in struct
+	 * segment's format. get_cr0 and get_cr3 as the guest sees them.
+	 * set_rflags: the arithmetic flags and DF an emulated instruction
+	 * changed. set_cr2: the faulting address of a #PF about to be
+	 * injected (the guest's CR2 is in the CPU on VMX while v is loaded).
+	 */
+	void (*get_segment)(struct vcpu *v, unsigned int sreg, struct segment *s);
+	uint64_t (*get_cr0)(struct vcpu *v);
+	uint64_t (*get_cr3)(struct vcpu *v);
+	void (*set_rflags)(struct vcpu *v, uint64_t rflags);
+	void (*set_cr2)(struct vcpu *v, uint64_t cr2);
 	/* Prints the guest state worth knowing after a fatal exit. */
 	void (*dump)(struct vcpu *v);
 };

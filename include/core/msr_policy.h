@@ -33,6 +33,8 @@ struct vcpu_msrs {
 
 /* A vCPU's emulated MSRs at reset (before it first runs). */
 void msr_vcpu_reset(struct vcpu *v);
+/* The guest's physical-address width (its CPUID leaf 0x80000008). */
+unsigned int msr_phys_bits(void);
 
 void msr_handle_read(struct vcpu *v, const struct vm_exit *e);
 void msr_handle_write(struct vcpu *v, const struct vm_exit *e);

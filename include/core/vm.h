@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <core/vm_desc.h>
+#include <core/dev/io_bus.h>
 #include <core/dev/vuart.h>
 #include <core/extents.h>
 #include <core/vcpu.h>
@@ -84,6 +85,8 @@ struct vm {
 		uint64_t rip, stacks, stack_bytes;
 	} vcpu_entry;
 
+	/* its devices: port and MMIO ranges (core/vm_devices.c) */
+	struct io_bus ports, mmio;
 	struct vuart uart;
 	uint8_t rx[KEEL_CONSOLE_INPUT_MAX];	/* COM1 input not yet read */
 	uint32_t rx_head, rx_count;
@@ -115,6 +118,12 @@ int vm_create(const struct vm_desc *d, const struct boot_module *image,
  */
 int vm_start_vcpu(struct vm *vm, uint32_t id, uint64_t rip, uint64_t rsp,
 		  uint64_t arg);
+
+/*
+ * Puts the VM's devices on its buses (core/vm_devices.c): COM1 on the
+ * port bus, the local APIC's xAPIC page on the MMIO bus. 0 or an error.
+ */
+int vm_devices_init(struct vm *vm);
 
 /* Stops every vCPU of the VM for good and logs why. */
 void vm_stop(struct vm *vm, enum vm_state state, const char *fmt, ...)

@@ -19,7 +19,8 @@ UNIT_NAMES  := test_lib test_string test_config test_elf test_frame \
 	test_pagetable test_sched_policy test_sched_sim test_spcr test_smp_plan \
 	test_tsc_freq test_shell_parse test_shell_lineedit test_shell_output \
 	test_hc_check test_vm_desc test_vmx_timer test_guest_mem test_vlapic_timer \
-	test_extents test_emul_walk test_emul_insn
+	test_extents test_emul_walk test_emul_insn test_io_bus test_apic_base \
+	test_vlapic_regs
 UNIT_BINS   := $(addprefix $(UNIT_DIR)/,$(UNIT_NAMES))
 
 # Product sources each test links against.
@@ -46,6 +47,11 @@ UNIT_SRCS_test_spcr      := drivers/spcr.c drivers/serial_select.c \
 UNIT_SRCS_test_smp_plan  := arch/x86/smp_plan.c
 UNIT_SRCS_test_tsc_freq  := arch/x86/tsc_freq.c
 UNIT_SRCS_test_vlapic_timer := core/dev/vlapic_timer.c
+UNIT_SRCS_test_io_bus    := core/dev/io_bus.c
+UNIT_SRCS_test_apic_base := core/dev/apic_base.c
+# the local APIC's register file and both access forms, the hypervisor stubbed
+UNIT_SRCS_test_vlapic_regs := core/dev/vlapic.c core/dev/vlapic_x2apic.c \
+	core/dev/vlapic_xapic.c core/dev/apic_base.c core/dev/vlapic_timer.c
 UNIT_SRCS_test_sched_policy := sched/policy.c
 UNIT_SRCS_test_sched_sim    := sched/policy.c tests/unit/sched_sim.c
 # The management VM's shell: its pure parts (guests/mgmt)

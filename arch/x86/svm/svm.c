@@ -548,6 +548,46 @@ static void svm_interrupt_window(struct vcpu *v, bool on)
 	}
 }
 
+static void svm_get_segment(struct vcpu *v, unsigned int sreg, struct segment *s)
+{
+	struct vmcb *vmcb = vmcb_of(v);
+	const struct vmcb_segment *const segs[] = {
+		&vmcb->save.es, &vmcb->save.cs, &vmcb->save.ss,
+		&vmcb->save.ds, &vmcb->save.fs, &vmcb->save.gs,
+	};
+	const struct vmcb_segment *src = segs[sreg < 6 ? sreg : 0];
+
+	VENDOR_ASSERT_LOADED(v);
+	s->selector = src->selector;
+	s->attr = src->attrib;
+	s->limit = src->limit;
+	s->base = src->base;
+}
+
+static uint64_t svm_get_cr0(struct vcpu *v)
+{
+	VENDOR_ASSERT_LOADED(v);
+	return vmcb_of(v)->save.cr0;
+}
+
+static uint64_t svm_get_cr3(struct vcpu *v)
+{
+	VENDOR_ASSERT_LOADED(v);
+	return vmcb_of(v)->save.cr3;
+}
+
+static void svm_set_rflags(struct vcpu *v, uint64_t rflags)
+{
+	VENDOR_ASSERT_LOADED(v);
+	vmcb_of(v)->save.rflags = rflags;
+}
+
+static void svm_set_cr2(struct vcpu *v, uint64_t cr2)
+{
+	VENDOR_ASSERT_LOADED(v);
+	vmcb_of(v)->save.cr2 = cr2;
+}
+
 static void svm_dump(struct vcpu *v)
 {
 	const struct vmcb *vmcb = vmcb_of(v);
@@ -594,5 +634,10 @@ const struct vendor_ops svm_ops = {
 	.interruptible = svm_interruptible,
 	.inject_interrupt = svm_inject_interrupt,
 	.interrupt_window = svm_interrupt_window,
+	.get_segment = svm_get_segment,
+	.get_cr0 = svm_get_cr0,
+	.get_cr3 = svm_get_cr3,
+	.set_rflags = svm_set_rflags,
+	.set_cr2 = svm_set_cr2,
 	.dump = svm_dump,
 };

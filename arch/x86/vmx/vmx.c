@@ -821,6 +821,48 @@ static void vmx_interrupt_window(struct vcpu *v, bool on)
 					 proc & ~PROC_INTR_WINDOW_EXITING);
 }
 
+/* ES-GS fields of each kind are 2 apart, in encoding order (SDM B.1.2, B.3.3, B.4.3) */
+static void vmx_get_segment(struct vcpu *v, unsigned int sreg, struct segment *s)
+{
+	uint32_t index = sreg * 2, ar;
+
+	VENDOR_ASSERT_LOADED(v);
+	s->selector = (uint16_t)vmread(VMCS_GUEST_ES_SEL + index);
+	s->limit = (uint32_t)vmread(VMCS_GUEST_ES_LIMIT + index);
+	s->base = vmread(VMCS_GUEST_ES_BASE + index);
+	ar = (uint32_t)vmread(VMCS_GUEST_ES_AR + index);
+	s->attr = (uint16_t)((ar & 0xff) | ((ar >> 4) & 0xf00));	/* vmx_access_rights back */
+}
+
+/* As the guest reads it: the shadow for the bits the host owns. */
+static uint64_t vmx_get_cr0(struct vcpu *v)
+{
+	uint64_t mask;
+
+	VENDOR_ASSERT_LOADED(v);
+	mask = vmread(VMCS_CR0_MASK);
+	return (vmread(VMCS_GUEST_CR0) & ~mask) | (vmread(VMCS_CR0_SHADOW) & mask);
+}
+
+static uint64_t vmx_get_cr3(struct vcpu *v)
+{
+	VENDOR_ASSERT_LOADED(v);
+	return vmread(VMCS_GUEST_CR3);
+}
+
+static void vmx_set_rflags(struct vcpu *v, uint64_t rflags)
+{
+	VENDOR_ASSERT_LOADED(v);
+	vmwrite(VMCS_GUEST_RFLAGS, rflags);
+}
+
+/* The guest's CR2 is switched by software: in the CPU while v is loaded. */
+static void vmx_set_cr2(struct vcpu *v, uint64_t cr2)
+{
+	VENDOR_ASSERT_LOADED(v);
+	write_cr2(cr2);
+}
+
 static void vmx_dump(struct vcpu *v)
 {
 	VENDOR_ASSERT_LOADED(v);
@@ -866,5 +908,10 @@ const struct vendor_ops vmx_ops = {
 	.interruptible = vmx_interruptible,
 	.inject_interrupt = vmx_inject_interrupt,
 	.interrupt_window = vmx_interrupt_window,
+	.get_segment = vmx_get_segment,
+	.get_cr0 = vmx_get_cr0,
+	.get_cr3 = vmx_get_cr3,
+	.set_rflags = vmx_set_rflags,
+	.set_cr2 = vmx_set_cr2,
 	.dump = vmx_dump,
 };

@@ -1,24 +1,33 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Each vCPU's virtual local APIC, x2APIC mode only (SDM 10.12): its MSRs
- * 0x800-0x8ff, the timer in one-shot and periodic mode, and the interrupt
- * request and in-service registers that decide what to inject. The timer
- * counts at the TSC rate (start_info.tsc_khz) divided by its divide
- * register; its arithmetic, the minimum period of a periodic timer
- * included, is in core/dev/vlapic_timer.h. A guest that touches the xAPIC
- * MMIO page is stopped.
+ * Each vCPU's virtual local APIC: one register file (core/dev/vlapic.c)
+ * with two access forms, x2APIC MSRs 0x800-0x8ff (vlapic_x2apic.c, SDM
+ * 10.12) and the xAPIC MMIO page at 0xfee00000 (vlapic_xapic.c, SDM 10.4),
+ * the mode chosen by IA32_APIC_BASE as on a CPU (core/dev/apic_base.h).
+ * The timer in one-shot and periodic mode, and the interrupt request and
+ * in-service registers that decide what to inject. The timer counts at
+ * the TSC rate (start_info.tsc_khz) divided by its divide register; its
+ * arithmetic, the minimum period of a periodic timer included, is in
+ * core/dev/vlapic_timer.h.
  */
 #ifndef KEEL_CORE_VLAPIC_H
 #define KEEL_CORE_VLAPIC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include <core/dev/io_bus.h>
 
 #define VLAPIC_MSR_FIRST 0x800
 #define VLAPIC_MSR_LAST  0x8ff
+#define VLAPIC_DFR_RESET 0xffffffffu	/* flat model (SDM 10.6.2.2) */
 
 struct vlapic {
-	uint32_t tpr, svr, ldr_unused, lvt_timer, divide, initial_count;
+	uint64_t apic_base;	/* IA32_APIC_BASE: the mode */
+	uint32_t tpr, svr, lvt_timer, divide, initial_count;
+	uint32_t ldr, dfr;	/* xAPIC form only: x2APIC derives LDR from the ID */
+	uint64_t icr;		/* the last ICR written (xAPIC: high << 32 | low) */
 	uint64_t deadline_ns;	/* next timer expiry, UINT64_MAX: none */
 	/* periodic mode: re-arm with this (>= VLAPIC_MIN_PERIOD_NS), else 0 */
 	uint64_t period_ns;
@@ -40,11 +49,41 @@ static inline bool vlapic_requested(const struct vlapic *l)
 	       __atomic_load_n(&l->irr[3], __ATOMIC_RELAXED);
 }
 
+/* Reset: x2APIC mode, as Keel's guests start (docs/hypercalls.md §5). */
 void vlapic_init(struct vcpu *v);
-/* 0: handled; -1: not a valid access (inject #GP). */
+
+/* The x2APIC form: 0, or -1 for #GP (also when not in x2APIC mode). */
 int vlapic_read(struct vcpu *v, uint32_t msr, uint64_t *value);
 int vlapic_write(struct vcpu *v, uint32_t msr, uint64_t value);
+
+/* IA32_APIC_BASE; the write is 0, or -1 for #GP (core/dev/apic_base.h). */
 uint64_t vlapic_apic_base(const struct vcpu *v);
+int vlapic_set_apic_base(struct vcpu *v, uint64_t value, unsigned int phys_bits);
+
+/*
+ * The xAPIC form, for the VM's MMIO bus (struct io_bus_ops): dev is the
+ * VM, caller the vCPU. A vCPU whose APIC is not in xAPIC mode does not
+ * decode the page: -KEEL_ENOENT (no device there).
+ */
+int vlapic_mmio_read(void *dev, void *caller, uint64_t offset, size_t size,
+		     uint64_t *value);
+int vlapic_mmio_write(void *dev, void *caller, uint64_t offset, size_t size,
+		      uint64_t value);
+extern const struct io_bus_ops vlapic_mmio_ops;	/* the two above */
+#define VLAPIC_MMIO_BYTES 0x1000
+
+/*
+ * The register file both forms share, by index (xAPIC offset >> 4 =
+ * x2APIC MSR - 0x800): the registers that are alike in both. 0, or -1
+ * for an index it does not hold (the form decides). EOI, ICR and
+ * self-IPIs act through the calls after them.
+ */
+int vlapic_reg_read(struct vcpu *v, unsigned int reg, uint32_t *value);
+int vlapic_reg_write(struct vcpu *v, unsigned int reg, uint32_t value);
+void vlapic_eoi(struct vcpu *v);
+void vlapic_self_ipi(struct vcpu *v, unsigned int vector);
+/* ICR bits 31:0 to the vCPU dest; -1: a kind Keel does not send (#GP). */
+int vlapic_send_ipi(struct vcpu *v, uint32_t icr, uint32_t dest);
 
 /* Before entry: timer expiry to the IRR, then inject or ask for a window. */
 void vlapic_deliver(struct vcpu *v, uint64_t now_ns);

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <core/dev/io_bus.h>
+
 #define VUART_BASE  0x3f8
 #define VUART_PORTS 8
 
@@ -27,6 +29,8 @@ static inline bool vuart_claims(uint16_t port)
 }
 
 uint8_t vuart_read(struct vm *vm, uint16_t port);
+/* On the VM's port bus at VUART_BASE, VUART_PORTS long; dev is the VM. */
+extern const struct io_bus_ops vuart_bus_ops;
 void vuart_write(struct vm *vm, uint16_t port, uint8_t value);
 
 #endif

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A VM's devices on its buses (core/dev/io_bus.h). The xAPIC page is one
+ * range for all vCPUs: each access reaches the local APIC of the vCPU
+ * that made it, which answers only while that APIC is in xAPIC mode
+ * (core/dev/vlapic_xapic.c). The page is above RAM only while the VM has
+ * less RAM than APIC_BASE_DEFAULT; above that RAM hides it (docs/guests.md).
+ */
+#include <core/dev/apic_base.h>
+#include <core/dev/io_bus.h>
+#include <core/dev/vlapic.h>
+#include <core/dev/vuart.h>
+#include <core/vm.h>
+
+int vm_devices_init(struct vm *vm)
+{
+	int ret;
+
+	io_bus_init(&vm->ports);
+	io_bus_init(&vm->mmio);
+	ret = io_bus_register(&vm->ports, VUART_BASE, VUART_PORTS,
+			      &vuart_bus_ops, vm, "com1");
+	if (!ret)
+		ret = io_bus_register(&vm->mmio, APIC_BASE_DEFAULT,
+				      VLAPIC_MMIO_BYTES, &vlapic_mmio_ops, vm,
+				      "lapic");
+	return ret;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The instruction emulator (core/emul/) on a real vCPU: core/emulate.c
+ * gives it the vCPU's registers through the vendor ops, guest RAM through
+ * the VM's stage-2 tables (guest_mem_*), and the VM's device registry
+ * (core/dev/io_bus.h) for MMIO and ports, and carries out its verdict:
+ * write the registers back, inject the exception it raised, or stop the
+ * VM with the instruction's bytes in the log.
+ */
+#ifndef KEEL_CORE_EMULATE_H
+#define KEEL_CORE_EMULATE_H
+
+#include <core/vcpu.h>
+#include <core/vm_exit.h>
+
+/*
+ * A stage-2 fault at a guest-physical address that is not the VM's RAM
+ * (a device's MMIO, or nothing): emulate the faulting instruction. An
+ * access nobody claims, or an instruction the emulator does not do,
+ * stops the VM.
+ */
+void emulate_mmio(struct vcpu *v, const struct vm_exit *e);
+
+/* INS or OUTS (with or without REP): emulated, the ports on the registry. */
+void emulate_string_io(struct vcpu *v, const struct vm_exit *e);
+
+#endif

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The virtual local APIC's register file through its two forms
+ * (core/dev/vlapic.c, vlapic_x2apic.c, vlapic_xapic.c): what a guest
+ * reads back after writing through the MSRs or the xAPIC page, which
+ * form answers in which IA32_APIC_BASE mode, and the xAPIC page's window
+ * rules (narrow and wide accesses, the slot's reserved bytes). The
+ * hypervisor around it is stubbed: a clock that stands still, a wake-up
+ * that only counts, no vendor back-end (delivery is not tested here).
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "test_util.h"
+
+#include <arch/tsc.h>
+#include <arch/vendor.h>
+#include <core/dev/apic_base.h>
+#include <core/dev/vlapic.h>
+#include <core/vm.h>
+#include <keel/abi.h>
+#include <sched/sched.h>
+
+/* ------------------------------------------------------------ stubs */
+
+uint64_t tsc_hz = 1000000000ull;
+const struct vendor_ops *vendor;
+static unsigned int wakes;
+
+uint64_t clock_ns(void)
+{
+	return 1000000;
+}
+
+void sched_vcpu_wake(struct vcpu *v)
+{
+	wakes++;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+#define PHYS 39
+#define XAPIC_BASE (APIC_BASE_DEFAULT | APIC_BASE_EN)
+#define OFF_BASE   (APIC_BASE_DEFAULT)
+
+static struct vm vm;
+
+static struct vcpu *setup(unsigned int count)
+{
+	memset(&vm, 0, sizeof(vm));
+	vm.vcpu_count = count;
+	for (unsigned int i = 0; i < count; i++) {
+		vm.vcpus[i].vm = &vm;
+		vm.vcpus[i].id = i;
+		vm.vcpus[i].state = VCPU_RUNNABLE;
+		vlapic_init(&vm.vcpus[i]);
+	}
+	wakes = 0;
+	return &vm.vcpus[0];
+}
+
+/* x2APIC -> disabled -> xAPIC, as a guest must go */
+static void to_xapic(struct vcpu *v)
+{
+	assert_int_equal(vlapic_set_apic_base(v, OFF_BASE, PHYS), 0);
+	assert_int_equal(vlapic_set_apic_base(v, XAPIC_BASE, PHYS), 0);
+}
+
+static uint64_t mmio_read(struct vcpu *v, uint64_t off, size_t size)
+{
+	uint64_t value = 0xdead;
+
+	assert_int_equal(vlapic_mmio_read(&vm, v, off, size, &value), 0);
+	return value;
+}
+
+static void mmio_write(struct vcpu *v, uint64_t off, size_t size, uint64_t value)
+{
+	assert_int_equal(vlapic_mmio_write(&vm, v, off, size, value), 0);
+}
+
+/* ------------------------------------------------------------ tests */
+
+static void test_reset_is_x2apic(void **state)
+{
+	struct vcpu *v = setup(2);
+	uint64_t value;
+
+	assert_int_equal(vlapic_apic_base(v), 0xfee00d00ull);
+	assert_int_equal(vlapic_apic_base(&vm.vcpus[1]), 0xfee00c00ull);
+	assert_int_equal(vlapic_read(v, 0x803, &value), 0);
+	assert_int_equal(value, 0x00050014);
+	/* the xAPIC page does not answer in x2APIC mode */
+	assert_int_equal(vlapic_mmio_read(&vm, v, 0x30, 4, &value), -KEEL_ENOENT);
+	assert_int_equal(vlapic_mmio_write(&vm, v, 0x80, 4, 0), -KEEL_ENOENT);
+}
+
+static void test_forms_follow_the_mode(void **state)
+{
+	struct vcpu *v = setup(1);
+	uint64_t value;
+
+	assert_int_equal(vlapic_set_apic_base(v, XAPIC_BASE, PHYS), -1);
+	assert_int_equal(vlapic_set_apic_base(v, OFF_BASE, PHYS), 0);
+	/* the BSP flag stays whatever is written */
+	assert_int_equal(vlapic_apic_base(v), OFF_BASE | APIC_BASE_BSP);
+	assert_int_equal(vlapic_read(v, 0x803, &value), -1);
+	assert_int_equal(vlapic_mmio_read(&vm, v, 0x30, 4, &value), -KEEL_ENOENT);
+	assert_int_equal(vlapic_set_apic_base(v, XAPIC_BASE, PHYS), 0);
+	assert_int_equal(vlapic_read(v, 0x803, &value), -1);
+	assert_int_equal(vlapic_write(v, 0x808, 0x20), -1);
+	assert_int_equal(mmio_read(v, 0x30, 4), 0x00050014);
+	assert_int_equal(vlapic_set_apic_base(v, XAPIC_BASE | APIC_BASE_EXTD,
+					      PHYS), 0);
+	assert_int_equal(vlapic_read(v, 0x803, &value), 0);
+}
+
+static void test_one_register_file(void **state)
+{
+	struct vcpu *v = setup(1);
+	uint64_t value;
+
+	assert_int_equal(vlapic_write(v, 0x808, 0x30), 0);	/* TPR */
+	assert_int_equal(vlapic_write(v, 0x83e, 0xb), 0);	/* divide */
+	assert_int_equal(vlapic_set_apic_base(v, OFF_BASE, PHYS), 0);
+	/* disabling reset it */
+	assert_int_equal(vlapic_set_apic_base(v, XAPIC_BASE, PHYS), 0);
+	assert_int_equal(mmio_read(v, 0x80, 4), 0);
+	assert_int_equal(mmio_read(v, 0x3e0, 4), 0);
+	assert_int_equal(mmio_read(v, 0xe0, 4), 0xffffffff);	/* DFR */
+	mmio_write(v, 0x80, 4, 0x40);
+	mmio_write(v, 0x3e0, 4, 0x3);
+	mmio_write(v, 0xd0, 4, 0x12345678);	/* LDR: bits 31:24 */
+	assert_int_equal(mmio_read(v, 0xd0, 4), 0x12000000);
+	mmio_write(v, 0xe0, 4, 0x0);		/* DFR: cluster model */
+	assert_int_equal(mmio_read(v, 0xe0, 4), 0x0fffffff);
+	/* xAPIC -> x2APIC keeps the registers */
+	assert_int_equal(vlapic_set_apic_base(v, XAPIC_BASE | APIC_BASE_EXTD,
+					      PHYS), 0);
+	assert_int_equal(vlapic_read(v, 0x808, &value), 0);
+	assert_int_equal(value, 0x40);
+	assert_int_equal(vlapic_read(v, 0x83e, &value), 0);
+	assert_int_equal(value, 0x3);
+	assert_int_equal(vlapic_read(v, 0x80d, &value), 0);	/* derived LDR */
+	assert_int_equal(value, 1);
+	assert_int_equal(vlapic_read(v, 0x80e, &value), -1);	/* no DFR */
+}
+
+static void test_xapic_window(void **state)
+{
+	struct vcpu *v = setup(2);
+
+	to_xapic(&vm.vcpus[1]);
+	assert_int_equal(mmio_read(&vm.vcpus[1], 0x20, 4), 1u << 24);	/* ID */
+	v = &vm.vcpus[1];
+	assert_int_equal(mmio_read(v, 0x30, 1), 0x14);
+	assert_int_equal(mmio_read(v, 0x32, 1), 0x05);
+	assert_int_equal(mmio_read(v, 0x30, 2), 0x0014);
+	assert_int_equal(mmio_read(v, 0x31, 2), 0x0500);
+	assert_int_equal(mmio_read(v, 0x30, 8), 0x00050014);	/* upper half 0 */
+	assert_int_equal(mmio_read(v, 0x34, 4), 0);		/* reserved bytes */
+	mmio_write(v, 0x80, 4, 0xff);
+	mmio_write(v, 0x80, 1, 0x20);		/* a byte write merges */
+	assert_int_equal(mmio_read(v, 0x80, 4), 0x20);
+	mmio_write(v, 0x81, 1, 0xff);		/* TPR bits 31:8 stay 0 */
+	assert_int_equal(mmio_read(v, 0x80, 4), 0x20);
+	mmio_write(v, 0x84, 4, 0xff);		/* ignored */
+	assert_int_equal(mmio_read(v, 0x80, 4), 0x20);
+	mmio_write(v, 0x80, 2, 0x40);
+	assert_int_equal(mmio_read(v, 0x80, 2), 0x40);
+	/* vCPU 0 still in x2APIC mode: its page is not there */
+	assert_int_equal(vlapic_mmio_write(&vm, &vm.vcpus[0], 0x80, 4, 0),
+			 -KEEL_ENOENT);
+}
+
+static void test_xapic_icr_and_eoi(void **state)
+{
+	struct vcpu *v = setup(2);
+
+	to_xapic(v);
+	vm.vcpus[1].state = VCPU_RUNNABLE;
+	mmio_write(v, 0x310, 4, 1u << 24);	/* destination vCPU 1 */
+	mmio_write(v, 0x300, 4, 0x41);		/* fixed, vector 0x41 */
+	assert_int_equal(mmio_read(v, 0x310, 4), 1u << 24);
+	assert_int_equal(mmio_read(v, 0x300, 4), 0x41);
+	assert_true(vm.vcpus[1].lapic.irr[1] & (1ull << 1));
+	assert_int_equal(wakes, 1);
+	mmio_write(v, 0x300, 4, 0x42 | (1u << 18));	/* self */
+	assert_true(v->lapic.irr[1] & (1ull << 2));
+	assert_int_equal(mmio_read(v, 0x220, 4), 1u << 2);	/* IRR bits 95:64 */
+	/* EOI ends the highest in-service vector, whatever is written */
+	v->lapic.isr[1] = (1ull << 2) | (1ull << 1);
+	mmio_write(v, 0xb0, 4, 0x1234);
+	assert_int_equal(v->lapic.isr[1], 1ull << 1);
+	assert_int_equal(mmio_read(v, 0x120, 4), 1u << 1);	/* ISR bits 95:64 */
+}
+
+static void test_x2apic_unchanged(void **state)
+{
+	struct vcpu *v = setup(2);
+	uint64_t value;
+
+	assert_int_equal(vlapic_read(v, 0x802, &value), 0);
+	assert_int_equal(value, 0);
+	assert_int_equal(vlapic_write(v, 0x802, 5), -1);	/* ID read-only */
+	assert_int_equal(vlapic_write(v, 0x80b, 1), -1);	/* EOI only 0 */
+	assert_int_equal(vlapic_read(v, 0x80b, &value), -1);	/* write-only */
+	assert_int_equal(vlapic_write(v, 0x808, 1ull << 32), -1);
+	assert_int_equal(vlapic_write(v, 0x830, (1ull << 32) | 0x50), 0);
+	assert_true(vm.vcpus[1].lapic.irr[1] & (1ull << 16));
+	assert_int_equal(vlapic_read(v, 0x830, &value), 0);
+	assert_int_equal(value, (1ull << 32) | 0x50);
+	assert_int_equal(vlapic_write(v, 0x830, (4ull << 8) | 0x30), -1);	/* NMI */
+	assert_int_equal(vlapic_write(v, 0x83f, 0x60), 0);	/* self IPI */
+	assert_true(v->lapic.irr[1] & (1ull << 32));
+	assert_int_equal(vlapic_read(v, 0x831, &value), -1);	/* no ICR high */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reset_is_x2apic),
+		cmocka_unit_test(test_forms_follow_the_mode),
+		cmocka_unit_test(test_one_register_file),
+		cmocka_unit_test(test_xapic_window),
+		cmocka_unit_test(test_xapic_icr_and_eoi),
+		cmocka_unit_test(test_x2apic_unchanged),
+	};
+
+	return cmocka_run_group_tests_name("vlapic_regs", tests, NULL, NULL);
+}
