@@ -102,7 +102,25 @@ struct vendor_ops {
 	void (*advance_rip)(struct vcpu *v, uint32_t len);
 	uint64_t (*get_rsp)(struct vcpu *v);
 	void (*set_rsp)(struct vcpu *v, uint64_t rsp);
-	uint64_t (*get_cr4)(struct vcpu *v);	/* as the guest sees it */
+	/*
+	 * The control registers as the guest sees them (VMX: the read
+	 * shadows for the bits the host owns). The setters take a value the
+	 * caller checked (core/cr_rules.h) and make it the guest's; the
+	 * back-end keeps the bits it must own under its masks. EFER.LMA
+	 * follows from set_efer, which the caller calls after set_cr0 when
+	 * LMA changed; in PAE paging without long mode, set_pdptes gives
+	 * the four PDPTEs the caller read from guest memory (VMX loads them
+	 * at entry, SDM 26.3.2.4; SVM reads them itself).
+	 */
+	uint64_t (*get_cr0)(struct vcpu *v);
+	uint64_t (*get_cr3)(struct vcpu *v);
+	uint64_t (*get_cr4)(struct vcpu *v);
+	void (*set_cr0)(struct vcpu *v, uint64_t cr0);
+	void (*set_cr3)(struct vcpu *v, uint64_t cr3);
+	void (*set_cr4)(struct vcpu *v, uint64_t cr4);
+	void (*set_pdptes)(struct vcpu *v, const uint64_t pdpte[4]);
+	/* Is the guest in 64-bit mode (EFER.LMA and CS.L)? */
+	bool (*guest_64bit)(struct vcpu *v);
 	uint64_t (*get_rflags)(struct vcpu *v);
 	unsigned int (*get_cpl)(struct vcpu *v);
 	uint64_t (*get_efer)(struct vcpu *v);	/* as the guest sees it */

@@ -58,6 +58,9 @@ struct segment {
 #define SEG_ATTR_CODE64 0xa9b	/* P, DPL0, S, exec/read/accessed, L, G */
 #define SEG_ATTR_DATA   0xc93	/* P, DPL0, S, read/write/accessed, D/B, G */
 #define SEG_ATTR_TSS64  0x08b	/* P, busy 64-bit TSS */
+#define SEG_ATTR_CODE32 0xc9b	/* P, DPL0, S, exec/read/accessed, D, G */
+#define SEG_ATTR_TSS32  0x08b	/* P, busy 32-bit TSS (same type, 11) */
+#define SEG_ATTR_L      0x200	/* CS.L: 64-bit code */
 #define SEG_ATTR_LDT    0x082	/* P, LDT */
 
 /* Register state a vCPU starts from (docs/hypercalls.md §5). */

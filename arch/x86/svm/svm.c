@@ -451,10 +451,60 @@ static void svm_set_rsp(struct vcpu *v, uint64_t rsp)
 	vmcb_of(v)->save.rsp = rsp;
 }
 
+/*
+ * With nested paging the guest's CR0, CR3 and CR4 are its own: the VMCB
+ * holds them, MOV CR is not intercepted and the CPU checks and applies
+ * each write itself (APM 15.25.1); these serve the exits that need them.
+ */
+static uint64_t svm_get_cr0(struct vcpu *v)
+{
+	VENDOR_ASSERT_LOADED(v);
+	return vmcb_of(v)->save.cr0;
+}
+
+static uint64_t svm_get_cr3(struct vcpu *v)
+{
+	VENDOR_ASSERT_LOADED(v);
+	return vmcb_of(v)->save.cr3;
+}
+
 static uint64_t svm_get_cr4(struct vcpu *v)
 {
 	VENDOR_ASSERT_LOADED(v);
 	return vmcb_of(v)->save.cr4;
+}
+
+static void svm_set_cr0(struct vcpu *v, uint64_t cr0)
+{
+	VENDOR_ASSERT_LOADED(v);
+	vmcb_of(v)->save.cr0 = cr0;
+}
+
+static void svm_set_cr3(struct vcpu *v, uint64_t cr3)
+{
+	VENDOR_ASSERT_LOADED(v);
+	vmcb_of(v)->save.cr3 = cr3;
+}
+
+static void svm_set_cr4(struct vcpu *v, uint64_t cr4)
+{
+	VENDOR_ASSERT_LOADED(v);
+	vmcb_of(v)->save.cr4 = cr4;
+}
+
+/* The CPU reads the PDPTEs from guest memory itself under NPT. */
+static void svm_set_pdptes(struct vcpu *v, const uint64_t pdpte[4])
+{
+	(void)v;
+	(void)pdpte;
+}
+
+static bool svm_guest_64bit(struct vcpu *v)
+{
+	const struct vmcb *vmcb = vmcb_of(v);
+
+	VENDOR_ASSERT_LOADED(v);
+	return (vmcb->save.efer & EFER_LMA) && (vmcb->save.cs.attrib & SEG_ATTR_L);
 }
 
 /* RDTSCP is not intercepted: it works wherever the CPU has it. */
@@ -581,7 +631,14 @@ const struct vendor_ops svm_ops = {
 	.advance_rip = svm_advance_rip,
 	.get_rsp = svm_get_rsp,
 	.set_rsp = svm_set_rsp,
+	.get_cr0 = svm_get_cr0,
+	.get_cr3 = svm_get_cr3,
 	.get_cr4 = svm_get_cr4,
+	.set_cr0 = svm_set_cr0,
+	.set_cr3 = svm_set_cr3,
+	.set_cr4 = svm_set_cr4,
+	.set_pdptes = svm_set_pdptes,
+	.guest_64bit = svm_guest_64bit,
 	.guest_rdtscp = svm_guest_rdtscp,
 	.get_rflags = svm_get_rflags,
 	.get_cpl = svm_get_cpl,

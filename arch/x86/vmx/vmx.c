@@ -37,6 +37,17 @@ static uint32_t vmcs_revision;
 static uint64_t msr_bitmap_pa;
 static uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 static bool ept_1g;
+/*
+ * CR0 bits the host owns and forces to 1 (CR0_FIXED0; with unrestricted
+ * guest not PE and PG, SDM 26.3.1.1), and the guest/host masks: a guest
+ * write that changes an owned bit exits (SDM 25.3), and reads of owned
+ * bits come from the read shadow, which holds the guest's own value.
+ * CR0: PE and PG too, so that mode changes go through core/cr_access.c
+ * (LMA, the IA-32e entry control, PDPTEs); CR4: every bit, so that each
+ * write is checked against the CPUID policy (core/cr_rules.c).
+ */
+static uint64_t cr0_forced, cr0_mask;
+#define CR4_MASK_ALL ~0ull
 static bool has_preemption_timer;
 static unsigned int preemption_timer_shift;	/* counts TSC >> shift */
 
@@ -113,7 +124,7 @@ static int vmx_setup_controls(const char **why)
 	bool true_ctls = basic & VMX_BASIC_TRUE_CONTROLS;
 	/* no XSAVES: IA32_XSS is not switched, so it #UDs (CPUID hides it) */
 	uint32_t optional2 = PROC2_ENABLE_RDTSCP | PROC2_ENABLE_INVPCID |
-			     PROC2_WBINVD_EXITING;
+			     PROC2_WBINVD_EXITING | PROC2_UNRESTRICTED_GUEST;
 	uint32_t may2 = (uint32_t)(rdmsr(MSR_IA32_VMX_PROCBASED_CTLS2) >> 32);
 	uint64_t ept_cap;
 
@@ -184,6 +195,10 @@ static int vmx_setup_controls(const char **why)
 	cr0_fixed1 = rdmsr(MSR_IA32_VMX_CR0_FIXED1);
 	cr4_fixed0 = rdmsr(MSR_IA32_VMX_CR4_FIXED0);
 	cr4_fixed1 = rdmsr(MSR_IA32_VMX_CR4_FIXED1);
+	cr0_forced = cr0_fixed0;
+	if (controls.proc2 & PROC2_UNRESTRICTED_GUEST)
+		cr0_forced &= ~(CR0_PE | CR0_PG);
+	cr0_mask = cr0_forced | CR0_PE | CR0_PG;
 	return 0;
 }
 
@@ -292,6 +307,34 @@ static void write_segment(uint32_t sel_field, const struct segment *s)
 	vmwrite(VMCS_GUEST_ES_BASE + index, s->base);
 }
 
+/* The guest's CR0 with the host's bits forced, and its own in the shadow. */
+static void write_cr0_pair(uint64_t cr0)
+{
+	vmwrite(VMCS_GUEST_CR0, (cr0 | cr0_forced) & cr0_fixed1);
+	vmwrite(VMCS_CR0_SHADOW, cr0);
+}
+
+/* The same for CR4: VMXE is the host's (CR4_FIXED0). */
+static void write_cr4_pair(uint64_t cr4)
+{
+	vmwrite(VMCS_GUEST_CR4, (cr4 | cr4_fixed0) & cr4_fixed1);
+	vmwrite(VMCS_CR4_SHADOW, cr4);
+}
+
+/*
+ * EFER, and the IA-32e-mode-guest entry control in step with its LMA,
+ * which VM entry requires (SDM 26.3.1.1).
+ */
+static void write_efer(uint64_t efer)
+{
+	uint64_t entry = vmread(VMCS_ENTRY_CONTROLS) & ~ENTRY_IA32E_MODE_GUEST;
+
+	if (efer & EFER_LMA)
+		entry |= ENTRY_IA32E_MODE_GUEST;
+	vmwrite(VMCS_ENTRY_CONTROLS, entry);
+	vmwrite(VMCS_GUEST_EFER, efer);
+}
+
 static void write_guest_state(const struct vcpu_entry_state *s)
 {
 	static const uint32_t data_segments[] = {
@@ -299,13 +342,11 @@ static void write_guest_state(const struct vcpu_entry_state *s)
 		VMCS_GUEST_FS_SEL, VMCS_GUEST_GS_SEL,
 	};
 
-	vmwrite(VMCS_GUEST_CR0, (s->cr0 | cr0_fixed0) & cr0_fixed1);
-	vmwrite(VMCS_CR0_SHADOW, s->cr0);
-	vmwrite(VMCS_CR0_MASK, cr0_fixed0);
+	vmwrite(VMCS_CR0_MASK, cr0_mask);
+	vmwrite(VMCS_CR4_MASK, CR4_MASK_ALL);
+	write_cr0_pair(s->cr0);
 	vmwrite(VMCS_GUEST_CR3, s->cr3);
-	vmwrite(VMCS_GUEST_CR4, (s->cr4 | cr4_fixed0) & cr4_fixed1);
-	vmwrite(VMCS_CR4_SHADOW, s->cr4);
-	vmwrite(VMCS_CR4_MASK, cr4_fixed0 | CR4_VMXE);
+	write_cr4_pair(s->cr4);
 	vmwrite(VMCS_GUEST_DR7, DR7_INIT);
 	vmwrite(VMCS_GUEST_RSP, s->rsp);
 	vmwrite(VMCS_GUEST_RIP, s->rip);
@@ -324,7 +365,7 @@ static void write_guest_state(const struct vcpu_entry_state *s)
 	vmwrite(VMCS_GUEST_IDTR_BASE, s->idt_base);
 	vmwrite(VMCS_GUEST_IDTR_LIMIT, s->idt_limit);
 
-	vmwrite(VMCS_GUEST_EFER, s->efer);
+	write_efer(s->efer);
 	vmwrite(VMCS_GUEST_PAT, PAT_DEFAULT);
 	vmwrite(VMCS_GUEST_DEBUGCTL, 0);
 	vmwrite(VMCS_GUEST_SYSENTER_CS, 0);
@@ -726,13 +767,59 @@ static void vmx_set_rsp(struct vcpu *v, uint64_t rsp)
 }
 
 /* As the guest reads it: the shadow for the bits the host owns. */
+static uint64_t vmx_get_cr0(struct vcpu *v)
+{
+	VENDOR_ASSERT_LOADED(v);
+	return (vmread(VMCS_GUEST_CR0) & ~cr0_mask) |
+	       (vmread(VMCS_CR0_SHADOW) & cr0_mask);
+}
+
 static uint64_t vmx_get_cr4(struct vcpu *v)
 {
-	uint64_t mask;
-
 	VENDOR_ASSERT_LOADED(v);
-	mask = vmread(VMCS_CR4_MASK);
-	return (vmread(VMCS_GUEST_CR4) & ~mask) | (vmread(VMCS_CR4_SHADOW) & mask);
+	return vmread(VMCS_CR4_SHADOW);		/* every bit is masked */
+}
+
+static uint64_t vmx_get_cr3(struct vcpu *v)
+{
+	VENDOR_ASSERT_LOADED(v);
+	return vmread(VMCS_GUEST_CR3);
+}
+
+static void vmx_set_cr0(struct vcpu *v, uint64_t cr0)
+{
+	VENDOR_ASSERT_LOADED(v);
+	write_cr0_pair(cr0);
+}
+
+static void vmx_set_cr3(struct vcpu *v, uint64_t cr3)
+{
+	VENDOR_ASSERT_LOADED(v);
+	vmwrite(VMCS_GUEST_CR3, cr3);
+}
+
+static void vmx_set_cr4(struct vcpu *v, uint64_t cr4)
+{
+	VENDOR_ASSERT_LOADED(v);
+	write_cr4_pair(cr4);
+}
+
+/* With EPT, VM entry loads the PDPTEs from these fields (SDM 26.3.2.4). */
+static void vmx_set_pdptes(struct vcpu *v, const uint64_t pdpte[4])
+{
+	VENDOR_ASSERT_LOADED(v);
+	for (unsigned int i = 0; i < 4; i++)
+		vmwrite(VMCS_GUEST_PDPTE0 + i * VMCS_PDPTE_STRIDE, pdpte[i]);
+}
+
+/* VMX access rights keep CS.L at bit 13 (SDM 24.4.1). */
+#define VMX_AR_L (1u << 13)
+
+static bool vmx_guest_64bit(struct vcpu *v)
+{
+	VENDOR_ASSERT_LOADED(v);
+	return (vmread(VMCS_GUEST_EFER) & EFER_LMA) &&
+	       (vmread(VMCS_GUEST_CS_AR) & VMX_AR_L);
 }
 
 static bool vmx_guest_rdtscp(void)
@@ -761,7 +848,7 @@ static uint64_t vmx_get_efer(struct vcpu *v)
 static void vmx_set_efer(struct vcpu *v, uint64_t efer)
 {
 	VENDOR_ASSERT_LOADED(v);
-	vmwrite(VMCS_GUEST_EFER, efer);
+	write_efer(efer);
 }
 
 static uint64_t vmx_get_pat(struct vcpu *v)
@@ -853,7 +940,14 @@ const struct vendor_ops vmx_ops = {
 	.advance_rip = vmx_advance_rip,
 	.get_rsp = vmx_get_rsp,
 	.set_rsp = vmx_set_rsp,
+	.get_cr0 = vmx_get_cr0,
+	.get_cr3 = vmx_get_cr3,
 	.get_cr4 = vmx_get_cr4,
+	.set_cr0 = vmx_set_cr0,
+	.set_cr3 = vmx_set_cr3,
+	.set_cr4 = vmx_set_cr4,
+	.set_pdptes = vmx_set_pdptes,
+	.guest_64bit = vmx_guest_64bit,
 	.guest_rdtscp = vmx_guest_rdtscp,
 	.get_rflags = vmx_get_rflags,
 	.get_cpl = vmx_get_cpl,
