@@ -12,9 +12,13 @@
 #include <arch/guest_state.h>
 #include <arch/vendor.h>
 #include <arch/x86.h>
+#include <base/log.h>
+#include <core/cr_decode.h>
 #include <core/cr_rules.h>
+#include <core/emul/fetch.h>
 #include <core/exit_dispatch.h>
 #include <core/vm.h>
+#include <lib/string.h>
 
 #define GPR_RSP 4
 #define CR8_MASK 0xfull
@@ -74,6 +78,7 @@ static void gpr_write(struct vcpu *v, unsigned int n, uint64_t value)
 #define LEAF_EXT_ADDRESS 0x80000008u
 #define MAXPHYADDR_MASK 0xffu
 /* MOV to CR4 changing these reloads the PDPTEs in PAE paging (SDM 4.4.1) */
+#define LMSW_BITS   0xfull	/* PE, MP, EM, TS */
 #define CR4_PDPTE_RELOAD (CR4_PAE | CR4_PGE | (1ull << 4) | (1ull << 20))
 
 /* The CR4 bits the guest's CPUID offers. */
@@ -187,6 +192,96 @@ static bool cr8_access(struct vcpu *v, const struct vm_exit *e)
 	return true;
 }
 
+static int fetch_read(void *ctx, uint64_t gpa, void *buf, size_t len)
+{
+	return guest_mem_read(ctx, gpa, buf, len);
+}
+
+#define SEG_ATTR_DB 0x400	/* CS.D: 32-bit code */
+#define L81_EDX_1G  (1u << 26)
+
+/*
+ * The instruction at CS:RIP, fetched through the guest's own page tables
+ * (core/emul/fetch.c) and decoded (core/cr_decode.c).
+ */
+static bool fetch_cr_insn(struct vcpu *v, struct cr_insn *in)
+{
+	struct emul_ops ops = {
+		.ctx = v->vm, .read_gpa = fetch_read,
+		.maxphyaddr = (uint8_t)(cpuid_policy(v, LEAF_EXT_ADDRESS, 0).eax &
+					MAXPHYADDR_MASK),
+		.gbpages = cpuid_policy(v, 0x80000001u, 0).edx & L81_EDX_1G,
+	};
+	struct emul_regs r;
+	struct emul_fetch f;
+	struct segment cs;
+	bool long64 = vendor->guest_64bit(v);
+
+	memset(&r, 0, sizeof(r));
+	vendor->get_segment(v, EMUL_CS, &cs);
+	r.rip = vendor->get_rip(v);
+	r.cr0 = vendor->get_cr0(v);
+	r.cr3 = vendor->get_cr3(v);
+	r.cr4 = vendor->get_cr4(v);
+	r.efer = vendor->get_efer(v);
+	r.cpl = (uint8_t)vendor->get_cpl(v);
+	r.seg[EMUL_CS] = (struct emul_seg){ cs.base, cs.limit, 0 };
+	if (long64)
+		r.mode = EMUL_MODE_LONG64;
+	else if (!(r.cr0 & CR0_PE))
+		r.mode = EMUL_MODE_REAL;
+	else
+		r.mode = (cs.attr & SEG_ATTR_DB) ? EMUL_MODE_PROT32 :
+						   EMUL_MODE_PROT16;
+	emul_fetch(&r, &ops, &f);
+	if (cr_decode(f.bytes, f.len, long64, in))
+		return true;
+	log_warn("vm %s: no control-register instruction at %lx (%u bytes fetched; stop %u, vector %u, error %x)",
+		 v->vm->name, r.rip, f.len, f.stop.status, f.stop.vector,
+		 f.stop.error_code);
+	return false;
+}
+
+/* A MOV to CR writes the whole register in 64-bit mode, else 32 bits. */
+static uint64_t cr_source(struct vcpu *v, unsigned int gpr)
+{
+	uint64_t value = gpr_read(v, gpr);
+
+	return vendor->guest_64bit(v) ? value : (uint32_t)value;
+}
+
+/*
+ * A CR0 or CR4 write the back-end could not decode (SVM without decode
+ * assists): MOV to CR0 or CR4, CLTS, or LMSW, which sets PE, MP, EM and
+ * TS but cannot clear PE (SDM vol. 2, LMSW).
+ */
+static bool cr_write_decoded(struct vcpu *v, unsigned int cr)
+{
+	struct cr_insn in;
+	uint64_t cr0 = vendor->get_cr0(v);
+	bool ok;
+
+	if (!fetch_cr_insn(v, &in))
+		return false;
+	if (in.kind == CR_INSN_MOV_TO && in.cr == cr)
+		ok = cr ? cr4_write(v, cr_source(v, in.gpr)) :
+			  cr0_write(v, cr_source(v, in.gpr));
+	else if (cr != 0)
+		return false;
+	else if (in.kind == CR_INSN_CLTS)
+		ok = cr0_write(v, cr0 & ~CR0_TS);
+	else if (in.kind == CR_INSN_LMSW)
+		ok = cr0_write(v, (cr0 & ~LMSW_BITS) | (cr0 & CR0_PE) |
+			       (gpr_read(v, in.gpr) & LMSW_BITS));
+	else
+		return false;
+	if (!ok)
+		vendor->inject_exception(v, VECTOR_GP, true, 0);
+	else
+		vendor->advance_rip(v, in.len);
+	return true;
+}
+
 static uint64_t cr_read(struct vcpu *v, unsigned int cr)
 {
 	if (cr == 0)
@@ -198,6 +293,8 @@ bool cr_access_handle(struct vcpu *v, const struct vm_exit *e)
 {
 	bool ok;
 
+	if (e->cr.decode && (e->cr.cr == 0 || e->cr.cr == 4) && e->cr.write)
+		return cr_write_decoded(v, e->cr.cr);
 	if (!e->cr.mov || e->cr.gpr > 15)
 		return false;	/* CLTS exits never (TS unmasked); LMSW: not done */
 	switch (e->cr.cr) {
@@ -208,11 +305,11 @@ bool cr_access_handle(struct vcpu *v, const struct vm_exit *e)
 			gpr_write(v, e->cr.gpr, cr_read(v, e->cr.cr));
 			ok = true;
 		} else if (e->cr.cr == 0) {
-			ok = cr0_write(v, gpr_read(v, e->cr.gpr));
+			ok = cr0_write(v, cr_source(v, e->cr.gpr));
 		} else if (e->cr.cr == 3) {
-			ok = cr3_write(v, gpr_read(v, e->cr.gpr));
+			ok = cr3_write(v, cr_source(v, e->cr.gpr));
 		} else {
-			ok = cr4_write(v, gpr_read(v, e->cr.gpr));
+			ok = cr4_write(v, cr_source(v, e->cr.gpr));
 		}
 		break;
 	case 8:

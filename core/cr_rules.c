@@ -15,8 +15,12 @@
 #define CR4_SMEP       (1ull << 20)
 #define CR4_SMAP       (1ull << 21)
 #define CR0_HIGH_MASK  0xffffffff00000000ull
-/* PDPTE bits 2:1 and 8:5 are reserved (SDM table 4-8) */
-#define PDPTE_RESERVED_LOW 0x1e6ull
+/*
+ * PDPTE bits 2:1 and 8:5 are reserved (SDM table 4-8); bit 5 is let
+ * through: QEMU TCG's SVM sets it as an accessed bit, and a guest that
+ * turns PAE paging on again must not get a #GP for what the CPU wrote.
+ */
+#define PDPTE_RESERVED_LOW 0x1c6ull
 #define PDPTE_PRESENT  1ull
 
 uint64_t cr4_allowed(const struct cr_features *f)

@@ -7,9 +7,10 @@
  * with "KEELMOD!"), then PAE paging, twice long mode and back (EFER.LME,
  * CR0.PG, a far jump to 64-bit code, compatibility mode, paging off,
  * LME off), CR0.WP / CR4.PGE / CR4.OSFXSR toggles, and #GP for illegal
- * writes: CR0.PG without PE, CR0.NW without CD, CR4 reserved and VMXE
+ * writes: CR0.NW without CD, CR4 reserved and VMXE
  * bits, paging with LME but without PAE, LME changed while paging, and
- * in 64-bit mode clearing CR4.PAE, CR0.PG or EFER.LME. One PASS or FAIL
+ * in 64-bit mode clearing CR4.PAE, CR0.PG or EFER.LME, and last CR0.PG
+ * without PE. One PASS or FAIL
  * line per check on COM1, then "DONE mb_modes".
  */
 #include "mb.inc"
@@ -40,6 +41,7 @@ _start:
 	decl rounds
 	jnz 1b
 	call toggles
+	call pg_without_pe
 	SAY32 "DONE mb_modes\n"
 	cli
 2:	hlt
@@ -127,12 +129,6 @@ build_tables:
 illegal_unpaged:
 	EXPECT_GP
 	mov %cr0, %eax
-	and $~CR0_PE, %eax
-	or $CR0_PG, %eax
-	mov %eax, %cr0
-	END_GP "gp: CR0.PG without CR0.PE"
-	EXPECT_GP
-	mov %cr0, %eax
 	and $~CR0_CD, %eax
 	or $CR0_NW, %eax
 	mov %eax, %cr0
@@ -164,6 +160,19 @@ illegal_unpaged:
 	mov %cr0, %eax
 	test $CR0_PG, %eax
 	RESULT z, "paging still off after the refused writes"
+	ret
+
+/*
+ * Last, as a CPU that lets it through (QEMU TCG's SVM does) leaves the
+ * kernel in no state to go on.
+ */
+pg_without_pe:
+	EXPECT_GP
+	mov %cr0, %eax
+	and $~CR0_PE, %eax
+	or $CR0_PG, %eax
+	mov %eax, %cr0
+	END_GP "gp: CR0.PG without CR0.PE"
 	ret
 
 /* 32-bit PAE paging without long mode: PDPTEs from CR3. */

@@ -119,6 +119,13 @@ struct vendor_ops {
 	void (*set_cr3)(struct vcpu *v, uint64_t cr3);
 	void (*set_cr4)(struct vcpu *v, uint64_t cr4);
 	void (*set_pdptes)(struct vcpu *v, const uint64_t pdpte[4]);
+	/*
+	 * A segment register's selector and hidden part, sreg in encoding
+	 * order (ES CS SS DS FS GS); attr in the VMCB format of struct
+	 * segment.
+	 */
+	void (*get_segment)(struct vcpu *v, unsigned int sreg,
+			    struct segment *s);
 	/* Is the guest in 64-bit mode (EFER.LMA and CS.L)? */
 	bool (*guest_64bit)(struct vcpu *v);
 	uint64_t (*get_rflags)(struct vcpu *v);

@@ -47,7 +47,7 @@ def boot(vendor, tmp_path_factory):
                                    guests / "mb_vec.bin", mod])
     with harness.Machine(vendor, esp, smp=2,
                          logfile=tmp / "serial.log") as m:
-        m.expect_line(r"keel: all guests have stopped", timeout=600)
+        m.expect_line(r"keel: all guests have stopped", timeout=300)
         return m.log
 
 
@@ -56,9 +56,10 @@ def guest_lines(log, vm):
     return [l[len(prefix):] for l in log.splitlines() if l.startswith(prefix)]
 
 
-def test_modes_kernel_ran_to_the_end(boot):
+def test_modes_kernel_ran_to_the_end(vendor, boot):
     out = guest_lines(boot, "modes")
     assert "mb_modes: started" in out, boot[-3000:]
+    assert "PASS toggle CR0.CD" in out, "\n".join(out)
     assert "DONE mb_modes" in out, "\n".join(out)
     assert "keel: vm modes: halted (hlt with interrupts disabled)" in boot
 
@@ -96,7 +97,7 @@ def test_mode_transitions(boot):
         assert f"PASS {check}" in out
 
 
-def test_illegal_writes_raise_gp(boot):
+def test_illegal_writes_raise_gp(vendor, boot):
     out = guest_lines(boot, "modes")
     for check in ("CR0.PG without CR0.PE", "CR0.NW without CR0.CD",
                   "CR4 reserved bit 15", "CR4.VMXE (VMX not offered)",
@@ -127,6 +128,6 @@ def test_vector_registers_survive_preemption(boot, vm, marker):
     assert not [l for l in out if l.startswith("FAIL")], "\n".join(out)
 
 
-def test_hypervisor_survives(boot):
+def test_hypervisor_survives(vendor, boot):
     assert "PANIC" not in boot
     assert not re.search(r"^keel: error: vm (modes|veca|vecb):", boot, re.M)

@@ -555,6 +555,7 @@ static void decode_cr(struct vm_exit *e, uint64_t qual)
 	e->cr.gpr = (qual >> CR_QUAL_GPR_SHIFT) & CR_QUAL_GPR_MASK;
 	e->cr.mov = type == CR_QUAL_TYPE_MOV_TO || type == CR_QUAL_TYPE_MOV_FROM;
 	e->cr.write = type == CR_QUAL_TYPE_MOV_TO;
+	e->cr.decode = false;
 }
 
 static void decode_exit(struct vm_exit *e)
@@ -812,6 +813,21 @@ static void vmx_set_pdptes(struct vcpu *v, const uint64_t pdpte[4])
 		vmwrite(VMCS_GUEST_PDPTE0 + i * VMCS_PDPTE_STRIDE, pdpte[i]);
 }
 
+/* The selector, limit, AR and base fields are 2 apart per register. */
+static void vmx_get_segment(struct vcpu *v, unsigned int sreg,
+			    struct segment *s)
+{
+	uint32_t index = 2 * sreg;
+	uint32_t ar;
+
+	VENDOR_ASSERT_LOADED(v);
+	ar = (uint32_t)vmread(VMCS_GUEST_ES_AR + index);
+	s->selector = (uint16_t)vmread(VMCS_GUEST_ES_SEL + index);
+	s->attr = (uint16_t)((ar & 0xff) | ((ar >> 4) & 0xf00));
+	s->limit = (uint32_t)vmread(VMCS_GUEST_ES_LIMIT + index);
+	s->base = vmread(VMCS_GUEST_ES_BASE + index);
+}
+
 /* VMX access rights keep CS.L at bit 13 (SDM 24.4.1). */
 #define VMX_AR_L (1u << 13)
 
@@ -947,6 +963,7 @@ const struct vendor_ops vmx_ops = {
 	.set_cr3 = vmx_set_cr3,
 	.set_cr4 = vmx_set_cr4,
 	.set_pdptes = vmx_set_pdptes,
+	.get_segment = vmx_get_segment,
 	.guest_64bit = vmx_guest_64bit,
 	.guest_rdtscp = vmx_guest_rdtscp,
 	.get_rflags = vmx_get_rflags,
