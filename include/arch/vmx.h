@@ -226,6 +226,7 @@
 #define CR_QUAL_TYPE_MASK         0x3ull
 #define CR_QUAL_TYPE_MOV_TO       0
 #define CR_QUAL_TYPE_MOV_FROM     1
+#define CR_QUAL_TYPE_LMSW         3
 #define CR_QUAL_GPR_SHIFT         8
 #define CR_QUAL_GPR_MASK          0xfull
 
