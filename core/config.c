@@ -408,6 +408,9 @@ enum vm_option {
 	VM_OPT_VCPUS,
 	VM_OPT_MAXMEM,
 	VM_OPT_ROLE,
+	VM_OPT_KERNEL,		/* image= by the name Multiboot users know */
+	VM_OPT_CMDLINE,		/* args= likewise */
+	VM_OPT_MODULE,		/* may be given up to VM_DESC_MAX_MODULES times */
 	VM_OPT_COUNT,
 };
 
@@ -422,7 +425,22 @@ static const char *const vm_option_names[VM_OPT_COUNT] = {
 	[VM_OPT_VCPUS] = "vcpus",
 	[VM_OPT_MAXMEM] = "maxmem",
 	[VM_OPT_ROLE] = "role",
+	[VM_OPT_KERNEL] = "kernel",
+	[VM_OPT_CMDLINE] = "cmdline",
+	[VM_OPT_MODULE] = "module",
 };
+
+/* A Multiboot kernel's module=, in the order given. */
+static int vm_add_module(struct parser *p, struct vm_desc *vm,
+			 const struct token *value)
+{
+	if (vm->module_count == VM_DESC_MAX_MODULES) {
+		fail(p, "too many module= options: at most ");
+		msg_add_u32(p, VM_DESC_MAX_MODULES);
+		return -KEEL_EINVAL;
+	}
+	return take_name(p, value, vm->modules[vm->module_count++], "module=");
+}
 
 static int vm_set_role(struct parser *p, struct vm_desc *vm,
 		       const struct token *value)
@@ -445,6 +463,12 @@ static int vm_set_option(struct parser *p, struct vm_desc *vm,
 	switch (opt) {
 	case VM_OPT_IMAGE:
 		return take_name(p, value, vm->image, "image=");
+	case VM_OPT_KERNEL:
+		return take_name(p, value, vm->image, "kernel=");
+	case VM_OPT_MODULE:
+		return vm_add_module(p, vm, value);
+	case VM_OPT_CMDLINE:
+		return take_text(p, value, vm->args, CONFIG_ARGS_LEN, "cmdline");
 	case VM_OPT_MEM:
 		return vm_set_size(p, "mem=", value, &vm->mem);
 	case VM_OPT_MAXMEM:
@@ -477,15 +501,15 @@ static int vm_parse_option(struct parser *p, struct vm_desc *vm,
 
 	if (!split_option(*word, &key, &value))
 		return fail_token(p, "", word, " is not an option; "
-				  "write image=, mem=, maxmem=, vcpus=, cpu=, cpus=, prio=, slice=, role= or args=");
+				  "write image=, kernel=, module=, cmdline=, mem=, maxmem=, vcpus=, cpu=, cpus=, prio=, slice=, role= or args=");
 	for (opt = 0; opt < VM_OPT_COUNT; opt++) {
 		if (token_is(&key, vm_option_names[opt]))
 			break;
 	}
 	if (opt == VM_OPT_COUNT)
 		return fail_token(p, "unknown vm option ", &key,
-				  "; use image, mem, maxmem, vcpus, cpu, cpus, prio, slice, role or args");
-	if (seen[opt])
+				  "; use image, kernel, module, cmdline, mem, maxmem, vcpus, cpu, cpus, prio, slice, role or args");
+	if (seen[opt] && opt != VM_OPT_MODULE)
 		return fail_token(p, "vm option ", &key, " is given twice");
 	seen[opt] = true;
 	return vm_set_option(p, vm, (enum vm_option)opt, &value);
@@ -540,8 +564,12 @@ static int parse_vm(struct parser *p, const struct token *w, int n)
 		if (vm_parse_option(p, vm, &w[i], seen))
 			return -KEEL_EINVAL;
 	}
-	if (!seen[VM_OPT_IMAGE])
-		return fail(p, "vm needs image=MODULE naming a module line");
+	if (seen[VM_OPT_IMAGE] && seen[VM_OPT_KERNEL])
+		return fail(p, "kernel= and image= name the same thing: give one");
+	if (seen[VM_OPT_ARGS] && seen[VM_OPT_CMDLINE])
+		return fail(p, "cmdline= and args= name the same thing: give one");
+	if (!seen[VM_OPT_IMAGE] && !seen[VM_OPT_KERNEL])
+		return fail(p, "vm needs image=MODULE (or kernel=MODULE) naming a module line");
 	vm_defaults(vm, seen);
 	/* VM_CREATE's rules; which CPUs run is known only at boot */
 	if (vm_desc_check(vm, VM_DESC_ONLINE_ANY, why, sizeof(why)))
@@ -785,22 +813,37 @@ static int parse_line(struct parser *p, const char *s, const char *end)
 	return parse_statement(p, s, end);
 }
 
-/* Every vm's image must name a module, which may come after the vm line. */
+/* A module name a vm line gives must be a module line's. */
+static int check_vm_module(struct parser *p, unsigned int vm,
+			   const char *what, const char *name)
+{
+	if (find_module_index(p->cfg, name) >= 0)
+		return 0;
+	p->line = p->vm_line[vm];
+	/* names are at most 31 bytes: this fits the message */
+	fail(p, "vm '");
+	msg_add(p, p->cfg->vms[vm].name);
+	msg_add(p, what);
+	msg_add(p, name);
+	msg_add(p, "' is not a module");
+	return -KEEL_EINVAL;
+}
+
+/*
+ * Every vm's image and module= must name modules, which may come after
+ * the vm line.
+ */
 static int check_vm_images(struct parser *p)
 {
 	const struct config *cfg = p->cfg;
 
 	for (unsigned int i = 0; i < cfg->vm_count; i++) {
-		if (find_module_index(cfg, cfg->vms[i].image) >= 0)
-			continue;
-		p->line = p->vm_line[i];
-		/* names are at most 31 bytes: this fits the message */
-		fail(p, "vm '");
-		msg_add(p, cfg->vms[i].name);
-		msg_add(p, "': image '");
-		msg_add(p, cfg->vms[i].image);
-		msg_add(p, "' is not a module");
-		return -KEEL_EINVAL;
+		if (check_vm_module(p, i, "': image '", cfg->vms[i].image))
+			return -KEEL_EINVAL;
+		for (unsigned int m = 0; m < cfg->vms[i].module_count; m++)
+			if (check_vm_module(p, i, "': module '",
+					    cfg->vms[i].modules[m]))
+				return -KEEL_EINVAL;
 	}
 	return 0;
 }

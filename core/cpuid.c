@@ -187,6 +187,12 @@ static struct cpuid_regs policy(struct vcpu *v, uint32_t leaf,
 	return r;
 }
 
+struct cpuid_regs cpuid_policy(struct vcpu *v, uint32_t leaf,
+			       uint32_t subleaf)
+{
+	return policy(v, leaf, subleaf);
+}
+
 void cpuid_handle(struct vcpu *v, const struct vm_exit *e)
 {
 	struct cpuid_regs r = policy(v, (uint32_t)v->regs.rax, (uint32_t)v->regs.rcx);

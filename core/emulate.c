@@ -23,11 +23,6 @@ _Static_assert(sizeof(struct guest_regs) == EMUL_GPR_COUNT * sizeof(uint64_t),
 	       "guest_regs is the GPRs in encoding order");
 
 #define RFLAGS_VM       (1ull << 17)	/* virtual-8086 mode */
-#define SEG_ATTR_S      (1u << 4)	/* code or data, not system */
-#define SEG_TYPE_CODE   (1u << 3)
-#define SEG_TYPE_EXPAND_DOWN (1u << 2)
-#define SEG_ATTR_L      (1u << 9)	/* 64-bit code */
-#define SEG_ATTR_DB     (1u << 10)	/* default size / big */
 #define CPUID_EXT_FEATURES 0x80000001u
 #define CPUID_EXT_EDX_1G   (1u << 26)
 

@@ -14,6 +14,7 @@
 #include <core/hc_check.h>
 #include <core/hypercall.h>
 #include <core/load/elf.h>
+#include <core/load/multiboot_parse.h>
 #include <core/main.h>
 #include <core/vm.h>
 #include <keel/abi.h>
@@ -94,7 +95,10 @@ int64_t hc_module_info(struct vcpu *v)
 	memset(&info, 0, sizeof(info));
 	strlcpy(info.name, m->name, sizeof(info.name));
 	info.size = m->size;
-	info.kind = module_is_image(m) ? KEEL_MODULE_ELF : 0;
+	if (image_kind_of(phys_to_virt(m->phys), m->size) == IMAGE_MULTIBOOT)
+		info.kind = KEEL_MODULE_MULTIBOOT;
+	else
+		info.kind = module_is_image(m) ? KEEL_MODULE_ELF : 0;
 	return hc_copy_out(v, v->regs.rsi, v->regs.rdx, &info, sizeof(info));
 }
 

@@ -12,6 +12,7 @@
 #include <arch/vendor.h>
 #include <arch/x86.h>
 #include <base/log.h>
+#include <core/cr_rules.h>
 #include <core/dev/vlapic.h>
 #include <core/exit_dispatch.h>
 #include <core/msr_policy.h>
@@ -20,7 +21,7 @@
 #include <lib/util.h>
 
 #define UNKNOWN_MSR_REPORTS 8
-#define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
+#define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
 
 /* IA32_MISC_ENABLE (SDM vol. 4, table 2-2) */
 #define MISC_ENABLE_FAST_STRINGS (1ull << 0)
@@ -262,6 +263,21 @@ static enum msr_result write_same(struct vcpu *v, uint32_t msr, uint64_t value)
 	return msr_read(v, msr, &now) == MSR_OK && now == value ? MSR_OK : MSR_GP;
 }
 
+/*
+ * WRMSR to EFER (SDM vol. 4, IA32_EFER; core/cr_rules.c): LME may change
+ * only while paging is off, LMA is the CPU's (CR0.PG with LME sets it).
+ */
+static enum msr_result efer_write(struct vcpu *v, uint64_t value)
+{
+	struct cr_state s = { .cr0 = vendor->get_cr0(v),
+			      .efer = vendor->get_efer(v) };
+
+	if (!efer_write_ok(&s, value, EFER_GUEST_WRITABLE))
+		return MSR_GP;
+	vendor->set_efer(v, efer_after_write(s.efer, value));
+	return MSR_OK;
+}
+
 static enum msr_result msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 {
 	uint64_t *slot;
@@ -272,12 +288,7 @@ static enum msr_result msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 		return vlapic_set_apic_base(v, value, msr_phys_bits()) ?
 		       MSR_GP : MSR_OK;
 	case MSR_EFER:
-		/* long-mode guests only: LME/LMA stay as they are */
-		if ((value & ~EFER_GUEST_WRITABLE) ||
-		    ((value ^ vendor->get_efer(v)) & (EFER_LME | EFER_LMA)))
-			return MSR_GP;
-		vendor->set_efer(v, value);
-		return MSR_OK;
+		return efer_write(v, value);
 	case MSR_IA32_PAT:
 		if (!pat_valid(value))
 			return MSR_GP;

@@ -16,6 +16,8 @@
 #include <core/config.h>
 #include <core/dev/vlapic.h>
 #include <core/load/keel_elf.h>
+#include <core/load/multiboot.h>
+#include <core/load/multiboot_parse.h>
 #include <core/msr_policy.h>
 #include <core/vm.h>
 #include <core/vm_desc.h>
@@ -68,7 +70,10 @@ static int vcpu_setup(struct vcpu *v, uint32_t cpu, uint64_t rip, uint64_t rsp,
 				(uint64_t)vm->slice_ms * SCHED_NS_PER_MS, vm->cpus);
 	if (ret)
 		return ret;
-	keel_entry_state(&entry, rip, rsp, rdi);
+	if (vm->mb_info_gpa && v->id == 0)
+		multiboot_entry_state(&entry, rip);
+	else
+		keel_entry_state(&entry, rip, rsp, rdi);
 	v->cpu = cpu;
 	v->wake_at_ns = UINT64_MAX;
 	vlapic_init(v);
@@ -76,7 +81,13 @@ static int vcpu_setup(struct vcpu *v, uint32_t cpu, uint64_t rip, uint64_t rsp,
 	/* the VM's TSC (vm_start sets it; vCPU 0 is set up before that) */
 	v->tsc_offset = vm->tsc_offset;
 	memset(&v->regs, 0, sizeof(v->regs));
-	v->regs.rdi = rdi;
+	if (vm->mb_info_gpa && v->id == 0) {
+		/* the Multiboot hand-off (spec 3.2) */
+		v->regs.rax = MB_BOOT_MAGIC;
+		v->regs.rbx = vm->mb_info_gpa;
+	} else {
+		v->regs.rdi = rdi;
+	}
 	return vendor->vcpu_create(v, &entry, pt_root_pointer(&vm->stage2));
 }
 
@@ -223,7 +234,13 @@ int vm_create(const struct vm_desc *d, const struct boot_module *image,
 	log_debug("vm %s: stage-2 tables: %lu KiB for %lu MiB", vm->name,
 		  (uint64_t)(vm->stage2.table_count * PT_PAGE_4K / KIB),
 		  vm->mem_bytes / MIB);
-	if (image) {
+	if (image && image_kind_of(phys_to_virt(image->phys), image->size) ==
+		     IMAGE_MULTIBOOT) {
+		ret = multiboot_load(vm, d, image, &entry_rip, why);
+	} else if (d->module_count) {
+		*why = "module= is for Multiboot kernels; this image is none";
+		ret = -KEEL_EINVAL;
+	} else if (image) {
 		ret = keel_elf_load(vm, image, &entry_rip, why);
 	} else if (d->entry_rip >= KEEL_GUEST_IMAGE_MIN &&
 		   d->entry_rip < vm->mem_bytes) {
@@ -234,7 +251,8 @@ int vm_create(const struct vm_desc *d, const struct boot_module *image,
 	}
 	if (ret)
 		goto fail;
-	ret = keel_boot_structures(vm, d);
+	/* a Multiboot kernel's were written by multiboot_load */
+	ret = vm->mb_info_gpa ? 0 : keel_boot_structures(vm, d);
 	if (ret) {
 		*why = "the VM's memory is too small for its boot structures";
 		goto fail;

@@ -28,7 +28,23 @@ $(BUILD)/guests/%.elf: $$(addprefix $(BUILD)/guest-obj/,$$(addsuffix .o,$$(wildc
 	@mkdir -p $(dir $@)
 	$(LD) $(GUEST_LDFLAGS) -o $@ $(filter %.o,$^)
 
+# Multiboot test kernels: each guests/mb/NAME.S becomes the flat image
+# $(BUILD)/guests/NAME.bin, loaded at 1 MiB by its Multiboot header's
+# address fields (guests/mb/mb.ld); they enter in 32-bit protected mode.
+MB_NAMES := $(basename $(notdir $(wildcard guests/mb/*.S)))
+MB_BINS  := $(patsubst %,$(BUILD)/guests/%.bin,$(MB_NAMES))
+MB_LDFLAGS := -nostdlib -static --no-warn-rwx-segments \
+	-z max-page-size=0x1000 -T guests/mb/mb.ld
+
+$(BUILD)/guests/%.bin: guests/mb/%.S guests/mb/mb.inc guests/mb/mb.ld \
+		$(BUILD_MAKEFILES)
+	@mkdir -p $(dir $@) $(BUILD)/guest-obj/mb
+	$(CC) $(C_DEPS) -Iguests/mb -c $< -o $(BUILD)/guest-obj/mb/$*.o
+	$(LD) $(MB_LDFLAGS) -o $(BUILD)/guest-obj/mb/$*.elf \
+		$(BUILD)/guest-obj/mb/$*.o
+	objcopy -O binary $(BUILD)/guest-obj/mb/$*.elf $@
+
 .PHONY: guests
-guests: $(GUEST_ELFS)
+guests: $(GUEST_ELFS) $(MB_BINS)
 
 -include $(shell find $(BUILD)/guest-obj -name '*.d' 2>/dev/null)

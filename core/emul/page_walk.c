@@ -85,8 +85,12 @@ static uint64_t reserved_8(const struct walk *w, unsigned int depth,
 	bool nxe = pg->efer & EMUL_EFER_NXE;
 	uint64_t rsvd;
 
-	if (pdpt_pae)	/* PAE PDPTE: 63:M, 8:5, 2:1 (SDM table 4-8) */
-		return BITS(63, w->maxphy) | BITS(8, 5) | BITS(2, 1);
+	/*
+	 * PAE PDPTE: 63:M, 8:5, 2:1 (SDM table 4-8), but for the accessed
+	 * bit 5, which QEMU TCG's SVM sets in them (core/cr_rules.c too)
+	 */
+	if (pdpt_pae)
+		return BITS(63, w->maxphy) | BITS(8, 6) | BITS(2, 1);
 	if (w->fmt == FMT_PAE)
 		rsvd = w->maxphy < 63 ? BITS(62, w->maxphy) : 0;
 	else

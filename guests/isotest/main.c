@@ -10,8 +10,8 @@
  *       probe=hv    read at the hypervisor's own physical address
  *       probe=mmio  read the host's local APIC page
  *       crash=triple  take an exception with no IDT
- *       crash=paging-off  clear CR0.PG in 64-bit mode, a state no CPU
- *                     allows (#GP on AMD, a CR-access exit on Intel)
+ *       crash=paging-off  clear CR0.PG in 64-bit mode, which no CPU
+ *                     allows: a #GP, and without an IDT a triple fault
  *   rounds=N    repeat the memory check N times first (default 1), to
  *               outlive guests that share its CPU
  * A line starting "FAIL" means the hypervisor let something through.

@@ -119,7 +119,9 @@ void cmd_images(const struct shell_cmd *cmd)
 		out_printf("%-24s %10s  %s\n", "IMAGE", "BYTES", "KIND");
 	}
 	for (uint32_t i = 0; (ret = hv_module_info(i, &mi)) == 0; i++) {
-		const char *kind = mi.kind == KEEL_MODULE_ELF ? "elf" : "data";
+		const char *kind = mi.kind == KEEL_MODULE_ELF ? "keel-elf" :
+				   mi.kind == KEEL_MODULE_MULTIBOOT ? "multiboot" :
+				   "other";
 
 		mi.name[sizeof(mi.name) - 1] = '\0';
 		if (json) {

@@ -163,6 +163,13 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "a VMCB is one page");
 #define SVM_EXIT_MWAIT    0x08b
 #define SVM_EXIT_MWAIT_ARMED 0x08c
 #define SVM_EXIT_XSETBV   0x08d
+#define SVM_EXIT_WRITE_CR0 0x010	/* 0x010 + n: MOV to CRn */
+#define SVM_EXIT_WRITE_CR4 0x014
+#define SVM_INTERCEPT_CR0_WRITE (1u << 16)
+#define SVM_INTERCEPT_CR4_WRITE (1u << 20)
+/* EXITINFO1 of a MOV CR exit with decode assists (APM 15.8.1) */
+#define SVM_CR_INFO_MOV   (1ull << 63)
+#define SVM_CR_INFO_GPR   0xfull
 #define SVM_EXIT_NPF      0x400
 #define SVM_EXIT_INVALID  0xffffffffu	/* compare the low 32 bits (TCG) */
 
@@ -190,6 +197,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "a VMCB is one page");
 /* CPUID 0x8000000A EDX */
 #define SVM_FEATURE_NPT   (1u << 0)
 #define SVM_FEATURE_NRIPS (1u << 3)
+#define SVM_FEATURE_DECODE_ASSISTS (1u << 7)
 
 #define SVM_IOPM_SIZE  (12 * 1024)	/* 3 pages, one bit per port */
 #define SVM_MSRPM_SIZE (8 * 1024)	/* 2 pages, two bits per MSR */

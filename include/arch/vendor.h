@@ -102,7 +102,32 @@ struct vendor_ops {
 	void (*advance_rip)(struct vcpu *v, uint32_t len);
 	uint64_t (*get_rsp)(struct vcpu *v);
 	void (*set_rsp)(struct vcpu *v, uint64_t rsp);
-	uint64_t (*get_cr4)(struct vcpu *v);	/* as the guest sees it */
+	/*
+	 * The control registers as the guest sees them (VMX: the read
+	 * shadows for the bits the host owns). The setters take a value the
+	 * caller checked (core/cr_rules.h) and make it the guest's; the
+	 * back-end keeps the bits it must own under its masks. EFER.LMA
+	 * follows from set_efer, which the caller calls after set_cr0 when
+	 * LMA changed; in PAE paging without long mode, set_pdptes gives
+	 * the four PDPTEs the caller read from guest memory (VMX loads them
+	 * at entry, SDM 26.3.2.4; SVM reads them itself).
+	 */
+	uint64_t (*get_cr0)(struct vcpu *v);
+	uint64_t (*get_cr3)(struct vcpu *v);
+	uint64_t (*get_cr4)(struct vcpu *v);
+	void (*set_cr0)(struct vcpu *v, uint64_t cr0);
+	void (*set_cr3)(struct vcpu *v, uint64_t cr3);
+	void (*set_cr4)(struct vcpu *v, uint64_t cr4);
+	void (*set_pdptes)(struct vcpu *v, const uint64_t pdpte[4]);
+	/*
+	 * A segment register's selector and hidden part, sreg in encoding
+	 * order (ES CS SS DS FS GS); attr in the VMCB format of struct
+	 * segment.
+	 */
+	void (*get_segment)(struct vcpu *v, unsigned int sreg,
+			    struct segment *s);
+	/* Is the guest in 64-bit mode (EFER.LMA and CS.L)? */
+	bool (*guest_64bit)(struct vcpu *v);
 	uint64_t (*get_rflags)(struct vcpu *v);
 	unsigned int (*get_cpl)(struct vcpu *v);
 	uint64_t (*get_efer)(struct vcpu *v);	/* as the guest sees it */
@@ -122,16 +147,12 @@ struct vendor_ops {
 	/* Exit (EXIT_INTR_WINDOW) as soon as the guest can take an interrupt. */
 	void (*interrupt_window)(struct vcpu *v, bool on);
 	/*
-	 * For the instruction emulator (core/emulate.c). get_segment: ES,
-	 * CS, SS, DS, FS or GS by its encoding (0-5), attr in struct
-	 * segment's format. get_cr0 and get_cr3 as the guest sees them.
-	 * set_rflags: the arithmetic flags and DF an emulated instruction
-	 * changed. set_cr2: the faulting address of a #PF about to be
-	 * injected (the guest's CR2 is in the CPU on VMX while v is loaded).
+	 * For the instruction emulator (core/emulate.c), which also uses
+	 * get_segment and get_cr0/3/4 above. set_rflags: the arithmetic
+	 * flags and DF an emulated instruction changed. set_cr2: the
+	 * faulting address of a #PF about to be injected (the guest's CR2
+	 * is in the CPU on VMX while v is loaded).
 	 */
-	void (*get_segment)(struct vcpu *v, unsigned int sreg, struct segment *s);
-	uint64_t (*get_cr0)(struct vcpu *v);
-	uint64_t (*get_cr3)(struct vcpu *v);
 	void (*set_rflags)(struct vcpu *v, uint64_t rflags);
 	void (*set_cr2)(struct vcpu *v, uint64_t cr2);
 	/* Prints the guest state worth knowing after a fatal exit. */

@@ -36,6 +36,8 @@
 #define VMCS_GUEST_DEBUGCTL     0x2802
 #define VMCS_GUEST_PAT          0x2804
 #define VMCS_GUEST_EFER         0x2806
+#define VMCS_GUEST_PDPTE0       0x280a	/* PDPTE1-3 follow, 2 apart */
+#define VMCS_PDPTE_STRIDE       2
 #define VMCS_HOST_PAT           0x2c00
 #define VMCS_HOST_EFER          0x2c02
 
@@ -224,6 +226,7 @@
 #define CR_QUAL_TYPE_MASK         0x3ull
 #define CR_QUAL_TYPE_MOV_TO       0
 #define CR_QUAL_TYPE_MOV_FROM     1
+#define CR_QUAL_TYPE_LMSW         3
 #define CR_QUAL_GPR_SHIFT         8
 #define CR_QUAL_GPR_MASK          0xfull
 

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include <arch/x86.h>		/* struct cpuid_regs */
 #include <arch/x86_defs.h>	/* the exception vectors */
 #include <core/vcpu.h>
 #include <core/vm_exit.h>
@@ -18,6 +19,9 @@ bool exit_dispatch(struct vcpu *v, const struct vm_exit *e);
 
 /* The per-reason handlers exit_dispatch calls. */
 void cpuid_handle(struct vcpu *v, const struct vm_exit *e);
+/* What CPUID leaf/subleaf answers v (core/cpuid.c, docs/cpuid.md). */
+struct cpuid_regs cpuid_policy(struct vcpu *v, uint32_t leaf,
+			       uint32_t subleaf);
 void io_handle(struct vcpu *v, const struct vm_exit *e);
 void hypercall_handle(struct vcpu *v, const struct vm_exit *e);
 /* core/cr_access.c: XSETBV, and MOV to/from CR8 where the CPU exits on it */

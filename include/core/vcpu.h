@@ -58,6 +58,13 @@ struct segment {
 #define SEG_ATTR_CODE64 0xa9b	/* P, DPL0, S, exec/read/accessed, L, G */
 #define SEG_ATTR_DATA   0xc93	/* P, DPL0, S, read/write/accessed, D/B, G */
 #define SEG_ATTR_TSS64  0x08b	/* P, busy 64-bit TSS */
+#define SEG_ATTR_CODE32 0xc9b	/* P, DPL0, S, exec/read/accessed, D, G */
+#define SEG_ATTR_TSS32  0x08b	/* P, busy 32-bit TSS (same type, 11) */
+#define SEG_ATTR_L      0x200	/* CS.L: 64-bit code */
+#define SEG_ATTR_DB     0x400	/* D/B: 32-bit code, big stack / data */
+#define SEG_ATTR_S      0x010	/* code or data, not system */
+#define SEG_TYPE_CODE   0x008
+#define SEG_TYPE_EXPAND_DOWN 0x004	/* for data segments */
 #define SEG_ATTR_LDT    0x082	/* P, LDT */
 
 /* Register state a vCPU starts from (docs/hypercalls.md §5). */

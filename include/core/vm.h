@@ -84,6 +84,12 @@ struct vm {
 	struct {			/* KEEL_HC_VCPU_ENTRY; rip 0: none */
 		uint64_t rip, stacks, stack_bytes;
 	} vcpu_entry;
+	/*
+	 * A Multiboot kernel's information structure (core/load/multiboot.c):
+	 * vCPU 0 starts in the Multiboot state with it in EBX. 0: a Keel ELF
+	 * or raw VM, whose vCPUs start in 64-bit mode.
+	 */
+	uint64_t mb_info_gpa;
 
 	/* its devices: port and MMIO ranges (core/vm_devices.c) */
 	struct io_bus ports, mmio;

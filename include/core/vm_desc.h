@@ -23,6 +23,7 @@
 /* online for a check before the CPUs are started: every CPU may be */
 #define VM_DESC_ONLINE_ANY UINT64_MAX
 #define VM_DESC_WHY_LEN   96		/* a refusal's message fits this */
+#define VM_DESC_MAX_MODULES 4		/* module= of a Multiboot kernel */
 
 enum vm_role {
 	VM_ROLE_GUEST = 0,
@@ -42,7 +43,11 @@ struct vm_desc {
 	uint32_t vcpus;
 	uint32_t prio;			/* higher runs first */
 	uint32_t slice_ms;
-	char args[KEEL_ARGS_LEN];	/* handed to the guest */
+	char args[KEEL_ARGS_LEN];	/* handed to the guest (Multiboot:
+					   its command line) */
+	/* boot modules handed to a Multiboot kernel, in order */
+	uint32_t module_count;
+	char modules[VM_DESC_MAX_MODULES][KEEL_NAME_LEN];
 };
 
 /*

@@ -60,6 +60,9 @@ struct vm_exit {
 			uint8_t gpr;	/* x86 register number */
 			bool write;	/* MOV to CR; else MOV from CR */
 			bool mov;	/* MOV; else CLTS, LMSW or unknown */
+			/* the back-end cannot tell (SVM without decode
+			   assists): core decodes the instruction */
+			bool decode;
 		} cr;
 	};
 };

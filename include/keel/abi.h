@@ -110,6 +110,7 @@ enum keel_entry {
 #define KEEL_VENDOR_VMX 2
 #define KEEL_VM_FLAG_MGMT (1u << 0)
 #define KEEL_MODULE_ELF   1
+#define KEEL_MODULE_MULTIBOOT 2	/* a Multiboot 1 kernel (docs/guests.md) */
 #define KEEL_MEM_RAM      1
 
 struct keel_vm_config {

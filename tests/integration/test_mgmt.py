@@ -179,7 +179,8 @@ def test_banner_help_version_info(shell, vendor):
 def test_images_and_list(shell):
     images = {i["name"]: i for i in shell.json("images --json")["images"]}
     assert set(images) == set(IMAGES)
-    assert all(i["kind"] == "elf" and i["size"] > 0 for i in images.values())
+    assert all(i["kind"] == "keel-elf" and i["size"] > 0
+               for i in images.values())
     out = shell.ok("images")
     assert re.search(r"(?m)^memtest\s+\d+\s+elf$", out)
     vms = shell.vms()

@@ -160,6 +160,25 @@ static void test_sizes(void **state)
 	}
 }
 
+/* A Multiboot kernel: kernel=, module= (in order), cmdline=. */
+static void test_multiboot_vm(void **state)
+{
+	parse_ok("module k /k.bin\nmodule a /a.txt\nmodule b /b.txt\n"
+		 "vm mb kernel=k module=a module=b cmdline=\"x=1 y\"\n");
+	assert_string_equal(cfg.vms[0].image, "k");
+	assert_int_equal(cfg.vms[0].module_count, 2);
+	assert_string_equal(cfg.vms[0].modules[0], "a");
+	assert_string_equal(cfg.vms[0].modules[1], "b");
+	assert_string_equal(cfg.vms[0].args, "x=1 y");
+	check_error("module k /k\nvm v kernel=k image=k\n", 2, "give one");
+	check_error("module k /k\nvm v kernel=k args=a cmdline=b\n", 2,
+		    "give one");
+	check_error("module k /k\nvm v kernel=k module=z\n", 2,
+		    "module 'z' is not a module");
+	check_error("module k /k\nvm v kernel=k module=k module=k module=k "
+		    "module=k module=k\n", 2, "too many module=");
+}
+
 static void test_module_after_vm(void **state)
 {
 	parse_ok("vm v image=late\nmodule late /late.elf\n");
@@ -592,6 +611,7 @@ int main(void)
 		cmocka_unit_test(test_crlf_and_no_trailing_newline),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_module_after_vm),
+		cmocka_unit_test(test_multiboot_vm),
 		cmocka_unit_test(test_limits_accepted),
 		cmocka_unit_test(test_null_err_allowed),
 		cmocka_unit_test(test_unknown_statement),

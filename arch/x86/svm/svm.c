@@ -26,6 +26,7 @@ static const uint32_t msrpm_range_base[] = { 0x00000000, 0xc0000000, 0xc0010000 
 
 static uint64_t iopm_pa, msrpm_pa;
 static bool has_nrips;
+static bool has_decode_assists;
 static uint32_t asid_count;
 
 static struct vmcb *vmcb_of(struct vcpu *v)
@@ -52,6 +53,7 @@ static int svm_probe(const char **why)
 		return -KEEL_ENOSYS;
 	}
 	has_nrips = feat.edx & SVM_FEATURE_NRIPS;
+	has_decode_assists = feat.edx & SVM_FEATURE_DECODE_ASSISTS;
 	asid_count = feat.ebx;
 	return 0;
 }
@@ -126,6 +128,17 @@ static void set_segment(struct vmcb_segment *dst, const struct segment *src)
 	dst->base = src->base;
 }
 
+/* The VMCB's EFER from the guest's (svm_state.h: LME only with PG). */
+static void write_vmcb_efer(struct vcpu *v)
+{
+	struct vmcb *vmcb = vmcb_of(v);
+	uint64_t efer = v->svm.efer | EFER_SVME;
+
+	if (!(vmcb->save.cr0 & CR0_PG))
+		efer &= ~(EFER_LME | EFER_LMA);
+	vmcb->save.efer = efer;
+}
+
 static int svm_vcpu_create(struct vcpu *v, const struct vcpu_entry_state *s,
 			   uint64_t stage2_root)
 {
@@ -155,6 +168,14 @@ static int svm_vcpu_create(struct vcpu *v, const struct vcpu_entry_state *s,
 		SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_XSETBV |
 		SVM_INTERCEPT_WBINVD | SVM_INTERCEPT_MONITOR |
 		SVM_INTERCEPT_MWAIT | SVM_INTERCEPT_MWAIT_ARMED;
+	/*
+	 * CR0 and CR4 writes are checked by core/cr_access.c: QEMU TCG's
+	 * SVM takes what a CPU refuses (CR0.PG without PE, NW without CD,
+	 * reserved CR4 bits) and then fails VMRUN, and CR4 must follow the
+	 * CPUID policy. EFER.LMA is then set by core. CR3 stays the guest's.
+	 */
+	vmcb->control.intercept_cr = SVM_INTERCEPT_CR0_WRITE |
+				     SVM_INTERCEPT_CR4_WRITE;
 	vmcb->control.iopm_base_pa = iopm_pa;
 	vmcb->control.msrpm_base_pa = msrpm_pa;
 	/* ASID 0 is the host's; TCG has only 16, so VMs share them (see run) */
@@ -177,8 +198,9 @@ static int svm_vcpu_create(struct vcpu *v, const struct vcpu_entry_state *s,
 	vmcb->save.idtr.base = s->idt_base;
 	vmcb->save.idtr.limit = s->idt_limit;
 	vmcb->save.cpl = 0;
-	vmcb->save.efer = s->efer | EFER_SVME;
 	vmcb->save.cr0 = s->cr0;
+	v->svm.efer = s->efer;
+	write_vmcb_efer(v);
 	vmcb->save.cr3 = s->cr3;
 	vmcb->save.cr4 = s->cr4;
 	vmcb->save.dr6 = DR6_INIT;
@@ -232,6 +254,25 @@ static uint32_t insn_len(const struct vmcb *vmcb, uint32_t fallback)
 	if (has_nrips && vmcb->control.next_rip > vmcb->save.rip)
 		return (uint32_t)(vmcb->control.next_rip - vmcb->save.rip);
 	return fallback;
+}
+
+/*
+ * MOV to CR0 or CR4, CLTS or LMSW (APM 15.8.1): with decode assists
+ * EXITINFO1 names a MOV's register, else core decodes the instruction.
+ */
+static void decode_cr_write(const struct vmcb *vmcb, struct vm_exit *e,
+			    uint8_t cr)
+{
+	uint64_t info1 = vmcb->control.exit_info1;
+
+	e->reason = EXIT_CR_ACCESS;
+	e->cr.cr = cr;
+	e->cr.write = true;
+	e->cr.mov = has_decode_assists && (info1 & SVM_CR_INFO_MOV);
+	e->cr.gpr = (uint8_t)(info1 & SVM_CR_INFO_GPR);
+	e->cr.decode = !e->cr.mov;
+	e->insn_len = has_nrips && vmcb->control.next_rip > vmcb->save.rip ?
+		      (uint32_t)(vmcb->control.next_rip - vmcb->save.rip) : 0;
 }
 
 static void svm_decode_exit(const struct vmcb *vmcb, struct vm_exit *e)
@@ -309,6 +350,10 @@ static void svm_decode_exit(const struct vmcb *vmcb, struct vm_exit *e)
 		break;
 	case SVM_EXIT_SHUTDOWN:
 		e->reason = EXIT_TRIPLE_FAULT;
+		break;
+	case SVM_EXIT_WRITE_CR0:
+	case SVM_EXIT_WRITE_CR4:
+		decode_cr_write(vmcb, e, (uint8_t)(code - SVM_EXIT_WRITE_CR0));
 		break;
 	case SVM_EXIT_XSETBV:
 		e->reason = EXIT_XSETBV;
@@ -451,10 +496,61 @@ static void svm_set_rsp(struct vcpu *v, uint64_t rsp)
 	vmcb_of(v)->save.rsp = rsp;
 }
 
+/*
+ * With nested paging the guest's CR0, CR3 and CR4 are its own: the VMCB
+ * holds them, MOV CR is not intercepted and the CPU checks and applies
+ * each write itself (APM 15.25.1); these serve the exits that need them.
+ */
+static uint64_t svm_get_cr0(struct vcpu *v)
+{
+	VENDOR_ASSERT_LOADED(v);
+	return vmcb_of(v)->save.cr0;
+}
+
+static uint64_t svm_get_cr3(struct vcpu *v)
+{
+	VENDOR_ASSERT_LOADED(v);
+	return vmcb_of(v)->save.cr3;
+}
+
 static uint64_t svm_get_cr4(struct vcpu *v)
 {
 	VENDOR_ASSERT_LOADED(v);
 	return vmcb_of(v)->save.cr4;
+}
+
+static void svm_set_cr0(struct vcpu *v, uint64_t cr0)
+{
+	VENDOR_ASSERT_LOADED(v);
+	vmcb_of(v)->save.cr0 = cr0;
+	write_vmcb_efer(v);		/* LME follows PG into the VMCB */
+}
+
+static void svm_set_cr3(struct vcpu *v, uint64_t cr3)
+{
+	VENDOR_ASSERT_LOADED(v);
+	vmcb_of(v)->save.cr3 = cr3;
+}
+
+static void svm_set_cr4(struct vcpu *v, uint64_t cr4)
+{
+	VENDOR_ASSERT_LOADED(v);
+	vmcb_of(v)->save.cr4 = cr4;
+}
+
+/* The CPU reads the PDPTEs from guest memory itself under NPT. */
+static void svm_set_pdptes(struct vcpu *v, const uint64_t pdpte[4])
+{
+	(void)v;
+	(void)pdpte;
+}
+
+static bool svm_guest_64bit(struct vcpu *v)
+{
+	const struct vmcb *vmcb = vmcb_of(v);
+
+	VENDOR_ASSERT_LOADED(v);
+	return (vmcb->save.efer & EFER_LMA) && (vmcb->save.cs.attrib & SEG_ATTR_L);
 }
 
 /* RDTSCP is not intercepted: it works wherever the CPU has it. */
@@ -478,13 +574,14 @@ static unsigned int svm_get_cpl(struct vcpu *v)
 static uint64_t svm_get_efer(struct vcpu *v)
 {
 	VENDOR_ASSERT_LOADED(v);
-	return vmcb_of(v)->save.efer & ~EFER_SVME;
+	return v->svm.efer;
 }
 
 static void svm_set_efer(struct vcpu *v, uint64_t efer)
 {
 	VENDOR_ASSERT_LOADED(v);
-	vmcb_of(v)->save.efer = efer | EFER_SVME;
+	v->svm.efer = efer;
+	write_vmcb_efer(v);
 }
 
 static uint64_t svm_get_pat(struct vcpu *v)
@@ -564,18 +661,6 @@ static void svm_get_segment(struct vcpu *v, unsigned int sreg, struct segment *s
 	s->base = src->base;
 }
 
-static uint64_t svm_get_cr0(struct vcpu *v)
-{
-	VENDOR_ASSERT_LOADED(v);
-	return vmcb_of(v)->save.cr0;
-}
-
-static uint64_t svm_get_cr3(struct vcpu *v)
-{
-	VENDOR_ASSERT_LOADED(v);
-	return vmcb_of(v)->save.cr3;
-}
-
 static void svm_set_rflags(struct vcpu *v, uint64_t rflags)
 {
 	VENDOR_ASSERT_LOADED(v);
@@ -621,7 +706,15 @@ const struct vendor_ops svm_ops = {
 	.advance_rip = svm_advance_rip,
 	.get_rsp = svm_get_rsp,
 	.set_rsp = svm_set_rsp,
+	.get_cr0 = svm_get_cr0,
+	.get_cr3 = svm_get_cr3,
 	.get_cr4 = svm_get_cr4,
+	.set_cr0 = svm_set_cr0,
+	.set_cr3 = svm_set_cr3,
+	.set_cr4 = svm_set_cr4,
+	.set_pdptes = svm_set_pdptes,
+	.get_segment = svm_get_segment,
+	.guest_64bit = svm_guest_64bit,
 	.guest_rdtscp = svm_guest_rdtscp,
 	.get_rflags = svm_get_rflags,
 	.get_cpl = svm_get_cpl,
@@ -634,9 +727,6 @@ const struct vendor_ops svm_ops = {
 	.interruptible = svm_interruptible,
 	.inject_interrupt = svm_inject_interrupt,
 	.interrupt_window = svm_interrupt_window,
-	.get_segment = svm_get_segment,
-	.get_cr0 = svm_get_cr0,
-	.get_cr3 = svm_get_cr3,
 	.set_rflags = svm_set_rflags,
 	.set_cr2 = svm_set_cr2,
 	.dump = svm_dump,

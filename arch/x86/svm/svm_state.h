@@ -12,6 +12,12 @@
 struct svm_vcpu {
 	uint64_t vmcb_pa;		/* this vCPU's VMCB */
 	uint32_t asid;
+	/*
+	 * EFER as the guest wrote it. The VMCB holds LME only while CR0.PG
+	 * is set: QEMU TCG hangs on a VMRUN with LME set and paging off, so
+	 * LME reaches the VMCB with the CR0 write that sets PG (svm.c).
+	 */
+	uint64_t efer;
 };
 
 struct svm_cpu {

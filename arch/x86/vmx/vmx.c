@@ -37,6 +37,17 @@ static uint32_t vmcs_revision;
 static uint64_t msr_bitmap_pa;
 static uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 static bool ept_1g;
+/*
+ * CR0 bits the host owns and forces to 1 (CR0_FIXED0; with unrestricted
+ * guest not PE and PG, SDM 26.3.1.1), and the guest/host masks: a guest
+ * write that changes an owned bit exits (SDM 25.3), and reads of owned
+ * bits come from the read shadow, which holds the guest's own value.
+ * CR0: PE and PG too, so that mode changes go through core/cr_access.c
+ * (LMA, the IA-32e entry control, PDPTEs); CR4: every bit, so that each
+ * write is checked against the CPUID policy (core/cr_rules.c).
+ */
+static uint64_t cr0_forced, cr0_mask;
+#define CR4_MASK_ALL ~0ull
 static bool has_preemption_timer;
 static unsigned int preemption_timer_shift;	/* counts TSC >> shift */
 
@@ -113,7 +124,7 @@ static int vmx_setup_controls(const char **why)
 	bool true_ctls = basic & VMX_BASIC_TRUE_CONTROLS;
 	/* no XSAVES: IA32_XSS is not switched, so it #UDs (CPUID hides it) */
 	uint32_t optional2 = PROC2_ENABLE_RDTSCP | PROC2_ENABLE_INVPCID |
-			     PROC2_WBINVD_EXITING;
+			     PROC2_WBINVD_EXITING | PROC2_UNRESTRICTED_GUEST;
 	uint32_t may2 = (uint32_t)(rdmsr(MSR_IA32_VMX_PROCBASED_CTLS2) >> 32);
 	uint64_t ept_cap;
 
@@ -184,6 +195,10 @@ static int vmx_setup_controls(const char **why)
 	cr0_fixed1 = rdmsr(MSR_IA32_VMX_CR0_FIXED1);
 	cr4_fixed0 = rdmsr(MSR_IA32_VMX_CR4_FIXED0);
 	cr4_fixed1 = rdmsr(MSR_IA32_VMX_CR4_FIXED1);
+	cr0_forced = cr0_fixed0;
+	if (controls.proc2 & PROC2_UNRESTRICTED_GUEST)
+		cr0_forced &= ~(CR0_PE | CR0_PG);
+	cr0_mask = cr0_forced | CR0_PE | CR0_PG;
 	return 0;
 }
 
@@ -292,6 +307,34 @@ static void write_segment(uint32_t sel_field, const struct segment *s)
 	vmwrite(VMCS_GUEST_ES_BASE + index, s->base);
 }
 
+/* The guest's CR0 with the host's bits forced, and its own in the shadow. */
+static void write_cr0_pair(uint64_t cr0)
+{
+	vmwrite(VMCS_GUEST_CR0, (cr0 | cr0_forced) & cr0_fixed1);
+	vmwrite(VMCS_CR0_SHADOW, cr0);
+}
+
+/* The same for CR4: VMXE is the host's (CR4_FIXED0). */
+static void write_cr4_pair(uint64_t cr4)
+{
+	vmwrite(VMCS_GUEST_CR4, (cr4 | cr4_fixed0) & cr4_fixed1);
+	vmwrite(VMCS_CR4_SHADOW, cr4);
+}
+
+/*
+ * EFER, and the IA-32e-mode-guest entry control in step with its LMA,
+ * which VM entry requires (SDM 26.3.1.1).
+ */
+static void write_efer(uint64_t efer)
+{
+	uint64_t entry = vmread(VMCS_ENTRY_CONTROLS) & ~ENTRY_IA32E_MODE_GUEST;
+
+	if (efer & EFER_LMA)
+		entry |= ENTRY_IA32E_MODE_GUEST;
+	vmwrite(VMCS_ENTRY_CONTROLS, entry);
+	vmwrite(VMCS_GUEST_EFER, efer);
+}
+
 static void write_guest_state(const struct vcpu_entry_state *s)
 {
 	static const uint32_t data_segments[] = {
@@ -299,13 +342,11 @@ static void write_guest_state(const struct vcpu_entry_state *s)
 		VMCS_GUEST_FS_SEL, VMCS_GUEST_GS_SEL,
 	};
 
-	vmwrite(VMCS_GUEST_CR0, (s->cr0 | cr0_fixed0) & cr0_fixed1);
-	vmwrite(VMCS_CR0_SHADOW, s->cr0);
-	vmwrite(VMCS_CR0_MASK, cr0_fixed0);
+	vmwrite(VMCS_CR0_MASK, cr0_mask);
+	vmwrite(VMCS_CR4_MASK, CR4_MASK_ALL);
+	write_cr0_pair(s->cr0);
 	vmwrite(VMCS_GUEST_CR3, s->cr3);
-	vmwrite(VMCS_GUEST_CR4, (s->cr4 | cr4_fixed0) & cr4_fixed1);
-	vmwrite(VMCS_CR4_SHADOW, s->cr4);
-	vmwrite(VMCS_CR4_MASK, cr4_fixed0 | CR4_VMXE);
+	write_cr4_pair(s->cr4);
 	vmwrite(VMCS_GUEST_DR7, DR7_INIT);
 	vmwrite(VMCS_GUEST_RSP, s->rsp);
 	vmwrite(VMCS_GUEST_RIP, s->rip);
@@ -324,7 +365,7 @@ static void write_guest_state(const struct vcpu_entry_state *s)
 	vmwrite(VMCS_GUEST_IDTR_BASE, s->idt_base);
 	vmwrite(VMCS_GUEST_IDTR_LIMIT, s->idt_limit);
 
-	vmwrite(VMCS_GUEST_EFER, s->efer);
+	write_efer(s->efer);
 	vmwrite(VMCS_GUEST_PAT, PAT_DEFAULT);
 	vmwrite(VMCS_GUEST_DEBUGCTL, 0);
 	vmwrite(VMCS_GUEST_SYSENTER_CS, 0);
@@ -513,7 +554,10 @@ static void decode_cr(struct vm_exit *e, uint64_t qual)
 	e->cr.cr = qual & CR_QUAL_NUMBER_MASK;
 	e->cr.gpr = (qual >> CR_QUAL_GPR_SHIFT) & CR_QUAL_GPR_MASK;
 	e->cr.mov = type == CR_QUAL_TYPE_MOV_TO || type == CR_QUAL_TYPE_MOV_FROM;
-	e->cr.write = type == CR_QUAL_TYPE_MOV_TO;
+	/* LMSW (when it changes PE, the only masked bit it reaches): core
+	   decodes it, as it does on SVM */
+	e->cr.decode = type == CR_QUAL_TYPE_LMSW;
+	e->cr.write = type == CR_QUAL_TYPE_MOV_TO || e->cr.decode;
 }
 
 static void decode_exit(struct vm_exit *e)
@@ -726,13 +770,74 @@ static void vmx_set_rsp(struct vcpu *v, uint64_t rsp)
 }
 
 /* As the guest reads it: the shadow for the bits the host owns. */
+static uint64_t vmx_get_cr0(struct vcpu *v)
+{
+	VENDOR_ASSERT_LOADED(v);
+	return (vmread(VMCS_GUEST_CR0) & ~cr0_mask) |
+	       (vmread(VMCS_CR0_SHADOW) & cr0_mask);
+}
+
 static uint64_t vmx_get_cr4(struct vcpu *v)
 {
-	uint64_t mask;
+	VENDOR_ASSERT_LOADED(v);
+	return vmread(VMCS_CR4_SHADOW);		/* every bit is masked */
+}
+
+static uint64_t vmx_get_cr3(struct vcpu *v)
+{
+	VENDOR_ASSERT_LOADED(v);
+	return vmread(VMCS_GUEST_CR3);
+}
+
+static void vmx_set_cr0(struct vcpu *v, uint64_t cr0)
+{
+	VENDOR_ASSERT_LOADED(v);
+	write_cr0_pair(cr0);
+}
+
+static void vmx_set_cr3(struct vcpu *v, uint64_t cr3)
+{
+	VENDOR_ASSERT_LOADED(v);
+	vmwrite(VMCS_GUEST_CR3, cr3);
+}
+
+static void vmx_set_cr4(struct vcpu *v, uint64_t cr4)
+{
+	VENDOR_ASSERT_LOADED(v);
+	write_cr4_pair(cr4);
+}
+
+/* With EPT, VM entry loads the PDPTEs from these fields (SDM 26.3.2.4). */
+static void vmx_set_pdptes(struct vcpu *v, const uint64_t pdpte[4])
+{
+	VENDOR_ASSERT_LOADED(v);
+	for (unsigned int i = 0; i < 4; i++)
+		vmwrite(VMCS_GUEST_PDPTE0 + i * VMCS_PDPTE_STRIDE, pdpte[i]);
+}
+
+/* The selector, limit, AR and base fields are 2 apart per register. */
+static void vmx_get_segment(struct vcpu *v, unsigned int sreg,
+			    struct segment *s)
+{
+	uint32_t index = 2 * sreg;
+	uint32_t ar;
 
 	VENDOR_ASSERT_LOADED(v);
-	mask = vmread(VMCS_CR4_MASK);
-	return (vmread(VMCS_GUEST_CR4) & ~mask) | (vmread(VMCS_CR4_SHADOW) & mask);
+	ar = (uint32_t)vmread(VMCS_GUEST_ES_AR + index);
+	s->selector = (uint16_t)vmread(VMCS_GUEST_ES_SEL + index);
+	s->attr = (uint16_t)((ar & 0xff) | ((ar >> 4) & 0xf00));
+	s->limit = (uint32_t)vmread(VMCS_GUEST_ES_LIMIT + index);
+	s->base = vmread(VMCS_GUEST_ES_BASE + index);
+}
+
+/* VMX access rights keep CS.L at bit 13 (SDM 24.4.1). */
+#define VMX_AR_L (1u << 13)
+
+static bool vmx_guest_64bit(struct vcpu *v)
+{
+	VENDOR_ASSERT_LOADED(v);
+	return (vmread(VMCS_GUEST_EFER) & EFER_LMA) &&
+	       (vmread(VMCS_GUEST_CS_AR) & VMX_AR_L);
 }
 
 static bool vmx_guest_rdtscp(void)
@@ -761,7 +866,7 @@ static uint64_t vmx_get_efer(struct vcpu *v)
 static void vmx_set_efer(struct vcpu *v, uint64_t efer)
 {
 	VENDOR_ASSERT_LOADED(v);
-	vmwrite(VMCS_GUEST_EFER, efer);
+	write_efer(efer);
 }
 
 static uint64_t vmx_get_pat(struct vcpu *v)
@@ -821,35 +926,6 @@ static void vmx_interrupt_window(struct vcpu *v, bool on)
 					 proc & ~PROC_INTR_WINDOW_EXITING);
 }
 
-/* ES-GS fields of each kind are 2 apart, in encoding order (SDM B.1.2, B.3.3, B.4.3) */
-static void vmx_get_segment(struct vcpu *v, unsigned int sreg, struct segment *s)
-{
-	uint32_t index = sreg * 2, ar;
-
-	VENDOR_ASSERT_LOADED(v);
-	s->selector = (uint16_t)vmread(VMCS_GUEST_ES_SEL + index);
-	s->limit = (uint32_t)vmread(VMCS_GUEST_ES_LIMIT + index);
-	s->base = vmread(VMCS_GUEST_ES_BASE + index);
-	ar = (uint32_t)vmread(VMCS_GUEST_ES_AR + index);
-	s->attr = (uint16_t)((ar & 0xff) | ((ar >> 4) & 0xf00));	/* vmx_access_rights back */
-}
-
-/* As the guest reads it: the shadow for the bits the host owns. */
-static uint64_t vmx_get_cr0(struct vcpu *v)
-{
-	uint64_t mask;
-
-	VENDOR_ASSERT_LOADED(v);
-	mask = vmread(VMCS_CR0_MASK);
-	return (vmread(VMCS_GUEST_CR0) & ~mask) | (vmread(VMCS_CR0_SHADOW) & mask);
-}
-
-static uint64_t vmx_get_cr3(struct vcpu *v)
-{
-	VENDOR_ASSERT_LOADED(v);
-	return vmread(VMCS_GUEST_CR3);
-}
-
 static void vmx_set_rflags(struct vcpu *v, uint64_t rflags)
 {
 	VENDOR_ASSERT_LOADED(v);
@@ -895,7 +971,15 @@ const struct vendor_ops vmx_ops = {
 	.advance_rip = vmx_advance_rip,
 	.get_rsp = vmx_get_rsp,
 	.set_rsp = vmx_set_rsp,
+	.get_cr0 = vmx_get_cr0,
+	.get_cr3 = vmx_get_cr3,
 	.get_cr4 = vmx_get_cr4,
+	.set_cr0 = vmx_set_cr0,
+	.set_cr3 = vmx_set_cr3,
+	.set_cr4 = vmx_set_cr4,
+	.set_pdptes = vmx_set_pdptes,
+	.get_segment = vmx_get_segment,
+	.guest_64bit = vmx_guest_64bit,
 	.guest_rdtscp = vmx_guest_rdtscp,
 	.get_rflags = vmx_get_rflags,
 	.get_cpl = vmx_get_cpl,
@@ -908,9 +992,6 @@ const struct vendor_ops vmx_ops = {
 	.interruptible = vmx_interruptible,
 	.inject_interrupt = vmx_inject_interrupt,
 	.interrupt_window = vmx_interrupt_window,
-	.get_segment = vmx_get_segment,
-	.get_cr0 = vmx_get_cr0,
-	.get_cr3 = vmx_get_cr3,
 	.set_rflags = vmx_set_rflags,
 	.set_cr2 = vmx_set_cr2,
 	.dump = vmx_dump,
