@@ -191,7 +191,7 @@ const struct hostile_case hostile_cases[] = {
 	  "the other vendor's hypercall instruction: #UD",
 	  case_other_vendor_call_ud },
 	{ "efer_clear_lme_gp", "main",
-	  "WRMSR EFER clearing LME or LMA: #GP, EFER unchanged",
+	  "WRMSR EFER clearing LME in long mode: #GP; without LMA: LMA stays (read-only)",
 	  case_efer_clear_lme_gp },
 	{ "efer_set_svme_gp", "main",
 	  "WRMSR EFER setting SVME: #GP, EFER unchanged",

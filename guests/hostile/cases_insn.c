@@ -333,7 +333,13 @@ void case_efer_clear_lme_gp(void)
 	uint64_t efer = rdmsr(MSR_EFER);
 
 	efer_refused("without LME", efer & ~(1ull << 8));
-	efer_refused("without LMA", efer & ~(1ull << 10));
+	/* LMA is the CPU's: a write without it is taken, LMA stays (SDM vol. 4) */
+	if (try_wrmsr(MSR_EFER, efer & ~(uint64_t)(1u << 10)) >= 0)
+		fail("EFER without LMA (%#lx): a fault, want it taken",
+		     efer & ~(uint64_t)(1u << 10));
+	else if (rdmsr(MSR_EFER) != efer)
+		fail("EFER became %#lx after a write without LMA, want %#lx",
+		     rdmsr(MSR_EFER), efer);
 }
 
 void case_efer_set_svme_gp(void)

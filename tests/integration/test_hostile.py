@@ -169,7 +169,7 @@ CASES = [
     ("other_vendor_call_ud", "main",
      "the other vendor's hypercall instruction: #UD"),
     ("efer_clear_lme_gp", "main",
-     "WRMSR EFER clearing LME or LMA: #GP, EFER unchanged"),
+     "WRMSR EFER clearing LME in long mode: #GP; without LMA: LMA stays (read-only)"),
     ("efer_set_svme_gp", "main",
      "WRMSR EFER setting SVME: #GP, EFER unchanged"),
     ("efer_reserved_gp", "main",
