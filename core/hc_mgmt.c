@@ -130,6 +130,13 @@ int64_t hc_vm_create(struct vcpu *v)
 		if (!image)
 			return -KEEL_ENOENT;
 	}
+	/* before any work: a missing module is -ENOENT, as a missing image */
+	for (uint32_t i = 0; i < d.module_count; i++) {
+		if (!boot_module_find(d.modules[i])) {
+			log_warn("vm %s: no boot module %s", d.name, d.modules[i]);
+			return -KEEL_ENOENT;
+		}
+	}
 	if (vm_count_live() >= VM_MAX)
 		return -KEEL_ENOSPC;
 	if (d.mem > frames_free_bytes())

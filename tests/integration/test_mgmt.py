@@ -170,7 +170,7 @@ def test_banner_help_version_info(shell, vendor):
     info = shell.json("info --json")
     assert info["vendor"] == VENDOR_STRING[vendor]
     assert info["cpus"] == 2
-    assert info["abi"] == "1.3"
+    assert info["abi"] == "1.4"
     assert 0 < info["mem_free"] < info["mem_total"] <= 512 * MIB
     assert info["vm_count"] == 1
     shell.ok("info", rf"host: {VENDOR_STRING[vendor]}, 2 CPUs")
