@@ -182,7 +182,7 @@ def test_images_and_list(shell):
     assert all(i["kind"] == "keel-elf" and i["size"] > 0
                for i in images.values())
     out = shell.ok("images")
-    assert re.search(r"(?m)^memtest\s+\d+\s+elf$", out)
+    assert re.search(r"(?m)^memtest\s+\d+\s+keel-elf$", out)
     vms = shell.vms()
     assert list(vms) == ["mgmt"]
     mgmt = vms["mgmt"]
