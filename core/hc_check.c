@@ -37,6 +37,47 @@ int hc_check_struct_len(uint64_t len, uint64_t size)
 	return len == size ? 0 : -KEEL_EINVAL;
 }
 
+/* Nothing but zeros in [from, size) of s. */
+static bool zeros_from(const char *s, size_t from, size_t size)
+{
+	for (size_t i = from; i < size; i++) {
+		if (s[i])
+			return false;
+	}
+	return true;
+}
+
+/*
+ * c's modules into d, counted: the used ones first, each a name followed
+ * only by zeros, the rest all zero. 0, or -EINVAL with why.
+ */
+static int copy_modules(const struct keel_vm_config *c, struct vm_desc *d,
+			char *why, size_t size)
+{
+	_Static_assert(sizeof(d->modules) == sizeof(c->modules),
+		       "one layout of modules");
+	for (uint32_t i = 0; i < KEEL_VM_MODULES; i++) {
+		const char *m = c->modules[i];
+		size_t n = strnlen(m, KEEL_NAME_LEN);
+
+		if (zeros_from(m, 0, KEEL_NAME_LEN))
+			continue;
+		if (d->module_count != i) {
+			strlcpy(why, "modules must come first: one follows an "
+				"empty entry", size);
+			return -KEEL_EINVAL;
+		}
+		if (!vm_desc_name_valid(m, KEEL_NAME_LEN) ||
+		    !zeros_from(m, n, KEEL_NAME_LEN)) {
+			strlcpy(why, "module= must name a boot module: 1-31 of "
+				"A-Z a-z 0-9 _ . -", size);
+			return -KEEL_EINVAL;
+		}
+		memcpy(d->modules[d->module_count++], m, KEEL_NAME_LEN);
+	}
+	return 0;
+}
+
 int hc_check_vm_config(const struct keel_vm_config *c, uint64_t online,
 		       struct vm_desc *d, char *why, size_t size)
 {
@@ -61,6 +102,8 @@ int hc_check_vm_config(const struct keel_vm_config *c, uint64_t online,
 	d->vcpus = c->vcpus;
 	d->prio = c->prio;
 	d->slice_ms = c->slice_ms;
+	if (copy_modules(c, d, why, size))
+		return -KEEL_EINVAL;
 	return vm_desc_check(d, online, why, size);
 }
 

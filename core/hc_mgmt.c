@@ -102,6 +102,31 @@ int64_t hc_module_info(struct vcpu *v)
 	return hc_copy_out(v, v->regs.rsi, v->regs.rdx, &info, sizeof(info));
 }
 
+/*
+ * Before any work (§4.8): a module that names no boot module is -ENOENT,
+ * as a missing image is; modules for an image that is not a Multiboot
+ * kernel are -EINVAL (vm_create would refuse them after mapping memory).
+ */
+static int check_modules(const struct vm_desc *d,
+			 const struct boot_module *image)
+{
+	for (uint32_t i = 0; i < d->module_count; i++) {
+		if (!boot_module_find(d->modules[i])) {
+			log_warn("vm %s: cannot create: module %s names no boot "
+				 "module", d->name, d->modules[i]);
+			return -KEEL_ENOENT;
+		}
+	}
+	if (d->module_count && image &&
+	    image_kind_of(phys_to_virt(image->phys), image->size) !=
+	    IMAGE_MULTIBOOT) {
+		log_warn("vm %s: cannot create: module= is for Multiboot "
+			 "kernels; image %s is none", d->name, d->image);
+		return -KEEL_EINVAL;
+	}
+	return 0;
+}
+
 int64_t hc_vm_create(struct vcpu *v)
 {
 	struct keel_vm_config c;
@@ -130,6 +155,9 @@ int64_t hc_vm_create(struct vcpu *v)
 		if (!image)
 			return -KEEL_ENOENT;
 	}
+	ret = check_modules(&d, image);
+	if (ret)
+		return ret;
 	if (vm_count_live() >= VM_MAX)
 		return -KEEL_ENOSPC;
 	if (d.mem > frames_free_bytes())

@@ -82,6 +82,17 @@ static int check_what(const struct vm_desc *d, char *why, size_t size)
 	} else {
 		return refuse(why, size, "entry must be 0 (ELF image) or 1 (raw)");
 	}
+	if (d->module_count > VM_DESC_MAX_MODULES)
+		return refuse(why, size, "at most %d module= options",
+			      VM_DESC_MAX_MODULES);
+	for (uint32_t i = 0; i < d->module_count; i++) {
+		if (!vm_desc_name_valid(d->modules[i], sizeof(d->modules[i])))
+			return refuse(why, size, "module= must name a boot "
+				      "module: 1-31 of A-Z a-z 0-9 _ . -");
+	}
+	if (d->module_count && d->entry != KEEL_ENTRY_ELF)
+		return refuse(why, size, "module= is for Multiboot kernels; a "
+			      "raw VM has none");
 	if (!text_valid(d->args, sizeof(d->args)))
 		return refuse(why, size, "args must be printable ASCII, at most "
 			      "%d characters", KEEL_ARGS_LEN - 1);

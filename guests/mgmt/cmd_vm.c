@@ -111,27 +111,71 @@ static long destroy_all(uint32_t id, const char *name)
 	return left;
 }
 
-/* IMAGE among the boot modules, as a Keel image: else the error line. */
-static bool check_image(const char *image)
+/*
+ * The boot module named name into *mi: 0, -KEEL_ENOENT when there is
+ * none, or the hypervisor's error.
+ */
+static long find_module(const char *name, struct keel_module_info *mi)
 {
-	struct keel_module_info mi;
 	long ret;
 
-	for (uint32_t i = 0; (ret = hv_module_info(i, &mi)) == 0; i++) {
-		if (strncmp(mi.name, image, sizeof(mi.name)))
-			continue;
-		if (mi.kind != KEEL_MODULE_ELF) {
-			out_error("image '%s' is not a Keel ELF image; pick one "
-				  "of kind elf from 'images'", image);
+	for (uint32_t i = 0; (ret = hv_module_info(i, mi)) == 0; i++) {
+		if (!strncmp(mi->name, name, sizeof(mi->name)))
+			return 0;
+	}
+	return ret;
+}
+
+/*
+ * IMAGE (or kernel=) among the boot modules, as a Keel image or, with
+ * or without module=, a Multiboot kernel: else the error line.
+ */
+static bool check_image(const struct shell_cmd *cmd)
+{
+	struct keel_module_info mi;
+	long ret = find_module(cmd->image, &mi);
+
+	if (ret == -KEEL_ENOENT) {
+		out_error("no image named '%s'; see 'images'", cmd->image);
+		return false;
+	}
+	if (ret) {
+		report_hv_error("listing the images", ret);
+		return false;
+	}
+	if (mi.kind != KEEL_MODULE_ELF && mi.kind != KEEL_MODULE_MULTIBOOT) {
+		out_error("image '%s' is neither a Keel ELF image nor a "
+			  "Multiboot kernel; pick one of kind keel-elf or "
+			  "multiboot from 'images'", cmd->image);
+		return false;
+	}
+	if (cmd->module_count && mi.kind != KEEL_MODULE_MULTIBOOT) {
+		out_error("module= is only for Multiboot kernels; '%s' is a "
+			  "Keel ELF image, which takes none", cmd->image);
+		return false;
+	}
+	return true;
+}
+
+/* Every module= names a boot module: else the error line. */
+static bool check_modules(const struct shell_cmd *cmd)
+{
+	struct keel_module_info mi;
+
+	for (uint32_t i = 0; i < cmd->module_count; i++) {
+		long ret = find_module(cmd->modules[i], &mi);
+
+		if (ret == -KEEL_ENOENT) {
+			out_error("module=%s: no boot module named '%s'; see "
+				  "'images'", cmd->modules[i], cmd->modules[i]);
 			return false;
 		}
-		return true;
+		if (ret) {
+			report_hv_error("listing the images", ret);
+			return false;
+		}
 	}
-	if (ret == -KEEL_ENOENT)
-		out_error("no image named '%s'; see 'images'", image);
-	else
-		report_hv_error("listing the images", ret);
-	return false;
+	return true;
 }
 
 /* Every CPU of mask exists on the host: else the error line. */
@@ -161,7 +205,7 @@ static bool check_create(const struct shell_cmd *cmd,
 				  cmd->name);
 		return false;
 	}
-	if (!check_image(cmd->image) ||
+	if (!check_image(cmd) || !check_modules(cmd) ||
 	    !check_cpus("cpus=", cmd->cpus, hi->cpus))
 		return false;
 	if (cmd->mem > hi->mem_free) {
@@ -213,6 +257,8 @@ static long create_vm(const struct shell_cmd *cmd)
 	cfg.slice_ms = cmd->slice_ms;
 	cfg.entry = KEEL_ENTRY_ELF;
 	strlcpy(cfg.args, cmd->args, sizeof(cfg.args));
+	for (uint32_t i = 0; i < cmd->module_count; i++)
+		strlcpy(cfg.modules[i], cmd->modules[i], sizeof(cfg.modules[i]));
 	snprintf(what, sizeof(what), "create %s", cmd->name);
 	id = hv_vm_create(&cfg);
 	if (id < 0) {

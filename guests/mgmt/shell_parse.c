@@ -32,7 +32,8 @@ struct verb_spec {
 
 #define CREATE_OPTS (SHELL_OPT_MEM | SHELL_OPT_MAXMEM | SHELL_OPT_VCPUS | \
 		     SHELL_OPT_PRIO | SHELL_OPT_SLICE | SHELL_OPT_CPUS |    \
-		     SHELL_OPT_ARGS)
+		     SHELL_OPT_ARGS | SHELL_OPT_KERNEL | SHELL_OPT_MODULE | \
+		     SHELL_OPT_CMDLINE)
 
 static const struct verb_spec verbs[SHELL_VERB_COUNT] = {
 	[SHELL_HELP] = { "help", "help [CMD]",
@@ -49,11 +50,13 @@ static const struct verb_spec verbs[SHELL_VERB_COUNT] = {
 		"the boot modules create can use as IMAGE", { ARG_NONE }, 0,
 		SHELL_FLAG_JSON },
 	[SHELL_CREATE] = { "create",
-		"create NAME IMAGE [mem=SIZE] [maxmem=SIZE] [vcpus=N] [prio=P] "
-		"[slice=MS] [cpus=LIST] [args=\"TEXT\"]",
-		"make a VM from a boot module (defaults mem=16M vcpus=1 prio=8 "
+		"create NAME IMAGE|kernel=MODULE [module=MODULE]... [mem=SIZE] "
+		"[maxmem=SIZE] [vcpus=N] [prio=P] [slice=MS] [cpus=LIST] "
+		"[args|cmdline=\"TEXT\"]",
+		"make a VM from a boot module: a Keel image, or a Multiboot "
+		"kernel with up to 4 module= (defaults mem=16M vcpus=1 prio=8 "
 		"slice=10 cpus=all); it waits for start",
-		{ ARG_NEW_VM, ARG_IMAGE }, 2, CREATE_OPTS },
+		{ ARG_NEW_VM, ARG_IMAGE }, 1, CREATE_OPTS },
 	[SHELL_START] = { "start", "start NAME", "run a created VM",
 		{ ARG_VM }, 1, 0 },
 	[SHELL_PAUSE] = { "pause", "pause NAME",
@@ -85,10 +88,10 @@ static const struct verb_spec verbs[SHELL_VERB_COUNT] = {
 	[SHELL_REBOOT] = { "reboot", "reboot", "reset the machine",
 		{ ARG_NONE }, 0, 0 },
 	[SHELL_CYCLE] = { "cycle",
-		"cycle NAME IMAGE [count=N] [create options]",
+		"cycle NAME IMAGE|kernel=MODULE [count=N] [create options]",
 		"create, start and destroy a VM N times (a leak test); says "
 		"the free memory before and after",
-		{ ARG_NEW_VM, ARG_IMAGE }, 2, CREATE_OPTS | SHELL_OPT_COUNT },
+		{ ARG_NEW_VM, ARG_IMAGE }, 1, CREATE_OPTS | SHELL_OPT_COUNT },
 };
 
 struct option_spec {
@@ -106,6 +109,12 @@ static const struct option_spec options[] = {
 	{ "cpus", SHELL_OPT_CPUS, "cpus=LIST, e.g. cpus=0-3,6 or cpus=all" },
 	{ "args", SHELL_OPT_ARGS, "args=\"TEXT\" (at most 127 characters)" },
 	{ "count", SHELL_OPT_COUNT, "count=N with N from 1 to 1000000" },
+	{ "kernel", SHELL_OPT_KERNEL, "kernel=MODULE naming a boot module "
+	  "(see 'images')" },
+	{ "module", SHELL_OPT_MODULE, "module=MODULE naming a boot module "
+	  "(see 'images')" },
+	{ "cmdline", SHELL_OPT_CMDLINE, "cmdline=\"TEXT\" (at most 127 "
+	  "characters)" },
 };
 
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
@@ -259,6 +268,27 @@ static bool parse_ranged(const char *s, uint64_t lo, uint64_t hi,
 	return true;
 }
 
+/*
+ * An option that cannot join what the line gave already: kernel= and a
+ * positional IMAGE, args= and cmdline= (one text by two names), a fifth
+ * module=. 0, or -EINVAL with the message.
+ */
+static int clashes(const struct verb_spec *spec, unsigned int bit,
+		   const struct shell_cmd *cmd, char *err, size_t size)
+{
+	if (bit == SHELL_OPT_KERNEL && cmd->image[0])
+		return fail(err, size, "give the image once: IMAGE or "
+			    "kernel=MODULE, not both; usage: %s", spec->usage);
+	if ((bit == SHELL_OPT_ARGS && (cmd->given & SHELL_OPT_CMDLINE)) ||
+	    (bit == SHELL_OPT_CMDLINE && (cmd->given & SHELL_OPT_ARGS)))
+		return fail(err, size, "cmdline= is args= by its Multiboot "
+			    "name; give one of them");
+	if (bit == SHELL_OPT_MODULE && cmd->module_count == SHELL_MAX_MODULES)
+		return fail(err, size, "too many module= options: a Multiboot "
+			    "kernel takes at most %d", SHELL_MAX_MODULES);
+	return 0;
+}
+
 /* One key=value word; val points after the '='. */
 static int parse_option(const struct verb_spec *spec, const char *word,
 			const char *val, struct shell_cmd *cmd, char *err,
@@ -277,9 +307,11 @@ static int parse_option(const struct verb_spec *spec, const char *word,
 		return fail(err, size, "%s takes no option '%.*s='; usage: %s",
 			    spec->name, (int)(klen > 20 ? 20 : klen), word,
 			    spec->usage);
-	if (cmd->given & opt->bit)
+	if ((cmd->given & opt->bit) && opt->bit != SHELL_OPT_MODULE)
 		return fail(err, size, "%s= is given twice; give it once",
 			    opt->key);
+	if (clashes(spec, opt->bit, cmd, err, size))
+		return -KEEL_EINVAL;
 	switch (opt->bit) {
 	case SHELL_OPT_MEM:
 		ok = shell_parse_size(val, vlen, &cmd->mem);
@@ -303,7 +335,18 @@ static int parse_option(const struct verb_spec *spec, const char *word,
 	case SHELL_OPT_COUNT:
 		ok = parse_ranged(val, 1, SHELL_CYCLE_MAX, &cmd->count);
 		break;
-	default:	/* SHELL_OPT_ARGS */
+	case SHELL_OPT_KERNEL:
+		ok = shell_valid_name(val, vlen);
+		if (ok)
+			strlcpy(cmd->image, val, sizeof(cmd->image));
+		break;
+	case SHELL_OPT_MODULE:
+		ok = shell_valid_name(val, vlen);
+		if (ok)
+			strlcpy(cmd->modules[cmd->module_count++], val,
+				sizeof(cmd->modules[0]));
+		break;
+	default:	/* SHELL_OPT_ARGS, SHELL_OPT_CMDLINE */
 		ok = vlen < sizeof(cmd->args);
 		if (ok)
 			strlcpy(cmd->args, val, sizeof(cmd->args));
@@ -343,6 +386,10 @@ static int parse_arg(const struct verb_spec *spec, unsigned int index,
 		strlcpy(cmd->name, s, sizeof(cmd->name));
 		return 0;
 	case ARG_IMAGE:
+		if (cmd->given & SHELL_OPT_KERNEL)
+			return fail(err, size, "give the image once: IMAGE or "
+				    "kernel=MODULE, not both; usage: %s",
+				    spec->usage);
 		if (!len || len >= KEEL_NAME_LEN)
 			return fail(err, size, "no image named '" ECHO "'; see "
 				    "'images'", s);
@@ -394,6 +441,10 @@ static int check_combination(const struct verb_spec *spec,
 	switch (cmd->verb) {
 	case SHELL_CREATE:
 	case SHELL_CYCLE:
+		if (!cmd->image[0])
+			return fail(err, size, "%s needs an image: IMAGE or "
+				    "kernel=MODULE; usage: %s", spec->name,
+				    spec->usage);
 		if ((g & SHELL_OPT_MAXMEM) && cmd->maxmem < cmd->mem)
 			return fail(err, size, "maxmem= is below mem=; give a "
 				    "maxmem of at least the memory it starts "

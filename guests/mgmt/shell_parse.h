@@ -70,6 +70,11 @@ enum shell_verb {
 #define SHELL_OPT_ARGS   (1u << 6)
 #define SHELL_FLAG_JSON  (1u << 7)
 #define SHELL_OPT_COUNT  (1u << 8)
+#define SHELL_OPT_KERNEL (1u << 9)	/* kernel=: IMAGE as an option */
+#define SHELL_OPT_MODULE (1u << 10)	/* module=, repeatable */
+#define SHELL_OPT_CMDLINE (1u << 11)	/* cmdline=: args= by its Multiboot name */
+
+#define SHELL_MAX_MODULES KEEL_VM_MODULES	/* module= of one create */
 
 #define SHELL_CYCLE_MAX  1000000u	/* cycle's count= */
 
@@ -77,7 +82,7 @@ struct shell_cmd {
 	enum shell_verb verb;
 	unsigned int given;		/* SHELL_OPT_* and SHELL_FLAG_* */
 	char name[KEEL_NAME_LEN];	/* the VM */
-	char image[KEEL_NAME_LEN];	/* create's module */
+	char image[KEEL_NAME_LEN];	/* create's module: IMAGE or kernel= */
 	enum shell_verb topic;		/* help CMD; SHELL_EMPTY: all */
 	uint32_t vcpu;			/* pin */
 	uint64_t cpu_mask;		/* pin's CPULIST; 0: all */
@@ -89,7 +94,9 @@ struct shell_cmd {
 	uint32_t prio;
 	uint32_t slice_ms;
 	uint32_t count;			/* cycle: how many times (default 1) */
-	char args[KEEL_ARGS_LEN];
+	char args[KEEL_ARGS_LEN];	/* args= or cmdline= */
+	uint32_t module_count;		/* module=, in order */
+	char modules[SHELL_MAX_MODULES][KEEL_NAME_LEN];
 };
 
 /*

@@ -33,9 +33,10 @@ int hc_check_struct_len(uint64_t len, uint64_t size);
 
 /*
  * VM_CREATE's configuration as a VM description: flags and reserved must
- * be zero (the ABI's own rule), then *d, the configuration as it is
- * (mem_max and cpus 0 mean mem and every CPU; the hypervisor picks the
- * start CPU), must pass vm_desc_check, the rules keel.cfg's vm lines
+ * be zero (the ABI's own rule); the modules are copied and counted (the
+ * used ones first, each a name followed only by zeros, §4.8); then *d,
+ * the configuration as it is (mem_max and cpus 0 mean mem and every CPU;
+ * the hypervisor picks the start CPU), must pass vm_desc_check, the rules keel.cfg's vm lines
  * follow too. online is the mask of CPUs in root mode. 0 or -KEEL_EINVAL
  * with why (size bytes) saying what is wrong.
  */

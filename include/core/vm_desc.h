@@ -23,7 +23,7 @@
 /* online for a check before the CPUs are started: every CPU may be */
 #define VM_DESC_ONLINE_ANY UINT64_MAX
 #define VM_DESC_WHY_LEN   96		/* a refusal's message fits this */
-#define VM_DESC_MAX_MODULES 4		/* module= of a Multiboot kernel */
+#define VM_DESC_MAX_MODULES KEEL_VM_MODULES	/* module= of a Multiboot kernel */
 
 enum vm_role {
 	VM_ROLE_GUEST = 0,

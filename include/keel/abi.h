@@ -10,7 +10,7 @@
 
 /* §7: (major << 16) | minor */
 #define KEEL_ABI_MAJOR   1
-#define KEEL_ABI_MINOR   3
+#define KEEL_ABI_MINOR   4
 #define KEEL_ABI_VERSION ((KEEL_ABI_MAJOR << 16) | KEEL_ABI_MINOR)
 
 /* §2: returned negated */
@@ -67,6 +67,7 @@
 #define KEEL_MAX_VCPUS        8
 #define KEEL_NAME_LEN         32
 #define KEEL_ARGS_LEN         128
+#define KEEL_VM_MODULES       4	/* keel_vm_config.modules (1.4) */
 #define KEEL_MEM_ALIGN        (2ull << 20)
 #define KEEL_MEM_MIN          (2ull << 20)
 #define KEEL_MEM_MAX          (64ull << 30)
@@ -124,9 +125,11 @@ struct keel_vm_config {
 	uint32_t slice_ms;
 	uint32_t entry;
 	uint64_t entry_rip;
-	char args[KEEL_ARGS_LEN];
+	char args[KEEL_ARGS_LEN];	/* a Multiboot kernel's command line */
 	uint64_t flags;
 	uint64_t reserved;
+	/* 1.4: boot modules of a Multiboot kernel, in order; unused: zero */
+	char modules[KEEL_VM_MODULES][KEEL_NAME_LEN];
 };
 
 struct keel_vm_info {
@@ -194,7 +197,7 @@ struct keel_chunk {
 	uint64_t head;
 };
 
-_Static_assert(sizeof(struct keel_vm_config) == 256, "ABI layout");
+_Static_assert(sizeof(struct keel_vm_config) == 384, "ABI layout");
 _Static_assert(sizeof(struct keel_vm_info) == 128, "ABI layout");
 _Static_assert(sizeof(struct keel_vcpu_stats) == 304, "ABI layout");
 _Static_assert(sizeof(struct keel_host_info) == 96, "ABI layout");

@@ -204,10 +204,45 @@ static bool mem_ok(uint64_t bytes)
 	       bytes <= KEEL_MEM_MAX;
 }
 
+/* No byte of s[from, size) is set. */
+static bool all_zero(const char *s, size_t from, size_t size)
+{
+	for (size_t i = from; i < size; i++) {
+		if (s[i])
+			return false;
+	}
+	return true;
+}
+
+/*
+ * §4.8 modules: the used ones first, each a name with only zeros after
+ * its NUL, the rest all zero. How many are used, or -1.
+ */
+static int modules_used(const struct keel_vm_config *c)
+{
+	int used = 0;
+
+	for (int i = 0; i < KEEL_VM_MODULES; i++) {
+		const char *m = c->modules[i];
+
+		if (all_zero(m, 0, KEEL_NAME_LEN))
+			continue;
+		if (used != i || !name_ok(m, KEEL_NAME_LEN) ||
+		    !all_zero(m, bounded_len(m, KEEL_NAME_LEN), KEEL_NAME_LEN))
+			return -1;
+		used++;
+	}
+	return used;
+}
+
 /* §4.8 VM_CREATE */
 static bool config_ok(const struct keel_vm_config *c, uint64_t online)
 {
+	int used = modules_used(c);
+
 	if (c->flags || c->reserved || !name_ok(c->name, sizeof(c->name)))
+		return false;
+	if (used < 0 || (used && c->entry != KEEL_ENTRY_ELF))
 		return false;
 	if (c->entry == KEEL_ENTRY_ELF) {
 		if (!name_ok(c->image, sizeof(c->image)) || c->entry_rip)
@@ -249,6 +284,8 @@ static void fuzz_config(const struct keel_vm_config *c, uint64_t online)
 	      d.entry_rip == c->entry_rip && d.vcpus == c->vcpus &&
 	      d.prio == c->prio && d.slice_ms == c->slice_ms);
 	CHECK(d.cpu == VM_DESC_CPU_ANY && d.role == VM_ROLE_GUEST);
+	CHECK((int)d.module_count == modules_used(c));
+	CHECK(!memcmp(d.modules, c->modules, sizeof(d.modules)));
 	CHECK(vm_desc_check(&d, online, why, sizeof(why)) == 0);
 	CHECK(vm_desc_name_valid(c->name, sizeof(c->name)));
 	CHECK(c->entry == KEEL_ENTRY_ELF || c->entry == KEEL_ENTRY_RAW);
@@ -376,6 +413,30 @@ static void fuzz_name(const char *name, unsigned int size)
 
 /* ---------------------------------------------------------------- entry */
 
+/*
+ * Random bytes are almost never module names: mode bits 16-19 keep
+ * modules 0-3 as they are (1) or clear them (0), and bit 20 ends each
+ * kept one at its first byte that is not a name character, so that used
+ * entries, gaps and bytes after a NUL all occur.
+ */
+static void fold_modules(struct keel_vm_config *c, uint64_t mode)
+{
+	for (int i = 0; i < KEEL_VM_MODULES; i++) {
+		char *m = c->modules[i];
+
+		if (!(mode >> (16 + i) & 1)) {
+			memset(m, 0, KEEL_NAME_LEN);
+			continue;
+		}
+		for (int j = 0; (mode >> 20 & 1) && j < KEEL_NAME_LEN; j++) {
+			if (!name_char(m[j])) {
+				memset(m + j, 0, (size_t)(KEEL_NAME_LEN - j));
+				break;
+			}
+		}
+	}
+}
+
 /* A 2 MiB multiple up to 254 MiB, where sizes and limits meet. */
 static uint64_t fold_2m(uint64_t v)
 {
@@ -398,6 +459,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	online = in.online | 1;
 	mode = in.mode;
 
+	fuzz_config(&in.cfg, online);
+	fold_modules(&in.cfg, mode);
 	fuzz_config(&in.cfg, online);
 	fuzz_config(&in.cfg, in.cfg.cpus | 1);	/* cpus within online */
 	fuzz_name(in.cfg.name, (unsigned int)((mode >> 8) % (KEEL_NAME_LEN + 1)));

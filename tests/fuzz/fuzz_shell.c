@@ -61,6 +61,8 @@ static void check_ok(const struct shell_cmd *cmd)
 	check_string(cmd->name, sizeof(cmd->name));
 	check_string(cmd->image, sizeof(cmd->image));
 	check_string(cmd->args, sizeof(cmd->args));
+	for (uint32_t i = 0; i < SHELL_MAX_MODULES; i++)
+		check_string(cmd->modules[i], sizeof(cmd->modules[i]));
 	CHECK(cmd->vcpus >= 1 && cmd->vcpus <= KEEL_MAX_VCPUS);
 	CHECK(cmd->prio <= SHELL_PRIO_MAX);
 	CHECK(cmd->slice_ms >= SHELL_SLICE_MIN &&
@@ -76,8 +78,17 @@ static void check_ok(const struct shell_cmd *cmd)
 	CHECK(cmd->vcpu < KEEL_MAX_VCPUS);
 	switch (cmd->verb) {
 	case SHELL_CREATE:
+	case SHELL_CYCLE:
 		CHECK(shell_valid_name(cmd->name, strlen(cmd->name)));
 		CHECK(cmd->image[0] != '\0');
+		/* module= in order, each a name; args= and cmdline= not both */
+		CHECK(cmd->module_count <= SHELL_MAX_MODULES);
+		CHECK(!cmd->module_count == !(cmd->given & SHELL_OPT_MODULE));
+		for (uint32_t i = 0; i < cmd->module_count; i++)
+			CHECK(shell_valid_name(cmd->modules[i],
+					       strlen(cmd->modules[i])));
+		CHECK((cmd->given & (SHELL_OPT_ARGS | SHELL_OPT_CMDLINE)) !=
+		      (SHELL_OPT_ARGS | SHELL_OPT_CMDLINE));
 		break;
 	case SHELL_START: case SHELL_PAUSE: case SHELL_RESUME:
 	case SHELL_DESTROY: case SHELL_STATS: case SHELL_CONSOLE:

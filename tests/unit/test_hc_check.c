@@ -340,6 +340,11 @@ static void test_struct_len(void **state)
 		sizeof(struct keel_module_info),
 	};
 
+	/* 1.4: keel_vm_config grew by modules[4][32]; 1.3's 256 is refused */
+	assert_int_equal(sizeof(struct keel_vm_config), 384);
+	assert_int_equal(hc_check_struct_len(256, sizeof(struct keel_vm_config)),
+			 -KEEL_EINVAL);
+
 	for (unsigned int i = 0; i < TEST_ARRAY_SIZE(sizes); i++) {
 		uint64_t s = sizes[i];
 
@@ -665,6 +670,92 @@ static void test_config_args(void **state)
 	config_ok(&c, ONLINE);
 }
 
+/* A Multiboot kernel's configuration: two modules and a command line. */
+static struct keel_vm_config mb_config(void)
+{
+	struct keel_vm_config c = elf_config();
+
+	strcpy(c.image, "mb_modes");
+	strcpy(c.modules[0], "mbmod");
+	strcpy(c.modules[1], "initrd.img");
+	strcpy(c.args, "mb_modes test=1");
+	return c;
+}
+
+static void test_config_modules(void **state)
+{
+	struct keel_vm_config c = mb_config();
+	char why[VM_DESC_WHY_LEN];
+	struct vm_desc d;
+
+	assert_int_equal(hc_check_vm_config(&c, ONLINE, &d, why, sizeof(why)), 0);
+	assert_int_equal(d.module_count, 2);
+	assert_string_equal(d.modules[0], "mbmod");
+	assert_string_equal(d.modules[1], "initrd.img");
+	assert_string_equal(d.modules[2], "");
+	assert_string_equal(d.args, "mb_modes test=1");
+	/* all four */
+	strcpy(c.modules[2], "m2");
+	strcpy(c.modules[3], "m3");
+	assert_int_equal(hc_check_vm_config(&c, ONLINE, &d, why, sizeof(why)), 0);
+	assert_int_equal(d.module_count, 4);
+	assert_string_equal(d.modules[3], "m3");
+	/* none: a Keel ELF configuration as before 1.4 */
+	c = elf_config();
+	assert_int_equal(hc_check_vm_config(&c, ONLINE, &d, why, sizeof(why)), 0);
+	assert_int_equal(d.module_count, 0);
+}
+
+static void test_config_module_gap(void **state)
+{
+	struct keel_vm_config c = mb_config();
+
+	/* an entry after an empty one */
+	memset(c.modules[1], 0, sizeof(c.modules[1]));
+	strcpy(c.modules[2], "late");
+	config_bad(&c, ONLINE);
+	c = mb_config();
+	memset(c.modules[0], 0, sizeof(c.modules[0]));
+	config_bad(&c, ONLINE);
+	c = mb_config();
+	strcpy(c.modules[3], "last");
+	config_bad(&c, ONLINE);
+	/* an empty-looking entry with bytes after its NUL is no gap filler */
+	c = mb_config();
+	c.modules[2][5] = 'x';
+	config_bad(&c, ONLINE);
+}
+
+static void test_config_module_names(void **state)
+{
+	static const char *const bad[] = {
+		"has space", "slash/x", "semi;", "quote\"", "tab\tx", "\x7f",
+	};
+	struct keel_vm_config c = mb_config();
+
+	for (unsigned int i = 0; i < TEST_ARRAY_SIZE(bad); i++) {
+		c = mb_config();
+		strcpy(c.modules[1], bad[i]);
+		config_bad(&c, ONLINE);
+	}
+	/* not NUL-terminated: 32 name characters */
+	c = mb_config();
+	memset(c.modules[0], 'a', sizeof(c.modules[0]));
+	config_bad(&c, ONLINE);
+	/* 31 characters are fine */
+	c = mb_config();
+	memset(c.modules[0], 'a', sizeof(c.modules[0]) - 1);
+	config_ok(&c, ONLINE);
+	/* bytes after the NUL must be zero, unlike args */
+	c = mb_config();
+	c.modules[0][sizeof(c.modules[0]) - 1] = 'z';
+	config_bad(&c, ONLINE);
+	/* modules for a raw VM */
+	c = raw_config();
+	strcpy(c.modules[0], "mbmod");
+	config_bad(&c, ONLINE);
+}
+
 static void test_config_why_on_every_refusal(void **state)
 {
 	/* every field broken at once, then each alone */
@@ -977,6 +1068,9 @@ int main(void)
 		cmocka_unit_test(test_config_prio_slice),
 		cmocka_unit_test(test_config_cpus),
 		cmocka_unit_test(test_config_args),
+		cmocka_unit_test(test_config_modules),
+		cmocka_unit_test(test_config_module_gap),
+		cmocka_unit_test(test_config_module_names),
 		cmocka_unit_test(test_config_why_on_every_refusal),
 		cmocka_unit_test(test_mem_target),
 		cmocka_unit_test(test_release),

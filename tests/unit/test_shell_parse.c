@@ -173,6 +173,86 @@ static void test_create_all_options(void **state)
 	assert_int_equal(cmd.maxmem, 16 * MIB);
 }
 
+/* A Multiboot kernel: kernel= for IMAGE, module= in order, cmdline=. */
+static void test_create_multiboot(void **state)
+{
+	parse_ok("create mbk kernel=mb_modes module=mbmod "
+		 "cmdline=\"mb_modes test=1\" mem=16M");
+	assert_int_equal(cmd.verb, SHELL_CREATE);
+	assert_string_equal(cmd.name, "mbk");
+	assert_string_equal(cmd.image, "mb_modes");
+	assert_int_equal(cmd.module_count, 1);
+	assert_string_equal(cmd.modules[0], "mbmod");
+	assert_string_equal(cmd.args, "mb_modes test=1");
+	assert_true(cmd.given & SHELL_OPT_KERNEL);
+	assert_true(cmd.given & SHELL_OPT_CMDLINE);
+	assert_false(cmd.given & SHELL_OPT_ARGS);
+	assert_int_equal(cmd.mem, 16 * MIB);
+	/* four modules, in order; the positional IMAGE takes them too */
+	parse_ok("create k mb module=a module=b.img module=c-1 module=d_2");
+	assert_string_equal(cmd.image, "mb");
+	assert_int_equal(cmd.module_count, 4);
+	assert_string_equal(cmd.modules[0], "a");
+	assert_string_equal(cmd.modules[1], "b.img");
+	assert_string_equal(cmd.modules[2], "c-1");
+	assert_string_equal(cmd.modules[3], "d_2");
+	/* options first, then NAME; args= still works for a kernel */
+	parse_ok("create module=m kernel=mb k args=\"x y\"");
+	assert_string_equal(cmd.name, "k");
+	assert_string_equal(cmd.image, "mb");
+	assert_string_equal(cmd.args, "x y");
+	/* none: as before */
+	parse_ok("create web hello");
+	assert_int_equal(cmd.module_count, 0);
+	assert_false(cmd.given & (SHELL_OPT_KERNEL | SHELL_OPT_MODULE));
+}
+
+static void test_create_multiboot_refused(void **state)
+{
+	parse_bad("create k mb kernel=mb", "IMAGE or kernel=MODULE, not both");
+	parse_bad("create k kernel=mb mb", "IMAGE or kernel=MODULE, not both");
+	parse_bad("create k kernel=mb kernel=mb", "kernel= is given twice");
+	parse_bad("create k module=m", "create needs an image: IMAGE or "
+		  "kernel=MODULE");
+	parse_bad("create k", "usage: create NAME IMAGE|kernel=MODULE");
+	parse_bad("create kernel=mb", "create needs more arguments");
+	parse_bad("create k kernel=mb module=a module=b module=c module=d "
+		  "module=e", "too many module= options: a Multiboot kernel "
+		  "takes at most 4");
+	parse_bad("create k kernel=mb args=a cmdline=b",
+		  "cmdline= is args= by its Multiboot name; give one of them");
+	parse_bad("create k kernel=mb cmdline=b args=a", "give one of them");
+	parse_bad("create k kernel=mb cmdline=a cmdline=b", "given twice");
+	parse_bad("create k kernel=a/b", "bad value 'a/b' for kernel=");
+	parse_bad("create k kernel=", "bad value '' for kernel=");
+	parse_bad("create k kernel=mb module=", "bad value '' for module=");
+	parse_bad("create k kernel=mb module=\"a b\"",
+		  "write module=MODULE naming a boot module");
+	parse_bad("create k kernel=mb module=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		  "for module=");
+	parse_bad("create k kernel=mb cmdline=\""
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		  "\"", "for cmdline=");
+	/* they are create's (and cycle's) only */
+	parse_bad("start k module=m", "start takes no option 'module='");
+	parse_bad("resize k kernel=mb", "resize takes no option 'kernel='");
+}
+
+/* cycle shares create's options, the Multiboot ones too. */
+static void test_cycle_multiboot(void **state)
+{
+	parse_ok("cycle c kernel=mb_modes module=mbmod cmdline=\"t=1\" "
+		 "count=3");
+	assert_int_equal(cmd.verb, SHELL_CYCLE);
+	assert_string_equal(cmd.image, "mb_modes");
+	assert_int_equal(cmd.module_count, 1);
+	assert_string_equal(cmd.args, "t=1");
+	assert_int_equal(cmd.count, 3);
+	parse_bad("cycle c count=3", "cycle needs an image");
+	parse_bad("cycle c mb kernel=mb", "not both");
+}
+
 static void test_sizes(void **state)
 {
 	static const struct { const char *s; uint64_t v; } ok[] = {
@@ -407,6 +487,9 @@ int main(void)
 		cmocka_unit_test(test_create_defaults),
 		cmocka_unit_test(test_create_all_options),
 		cmocka_unit_test(test_cycle),
+		cmocka_unit_test(test_create_multiboot),
+		cmocka_unit_test(test_create_multiboot_refused),
+		cmocka_unit_test(test_cycle_multiboot),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_cpulists),
 		cmocka_unit_test(test_names),

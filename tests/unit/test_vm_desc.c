@@ -118,6 +118,38 @@ static void test_names(void **state)
 	desc_bad(&d, ONLINE, "image=");
 }
 
+/* A Multiboot kernel's module= list: names, a count of at most 4. */
+static void test_modules(void **state)
+{
+	struct vm_desc d = elf_desc();
+
+	d.module_count = 2;
+	strcpy(d.modules[0], "mbmod");
+	strcpy(d.modules[1], "initrd");
+	desc_ok(&d, ONLINE);
+	d.module_count = VM_DESC_MAX_MODULES;
+	desc_bad(&d, ONLINE, "module= must name a boot module");
+	strcpy(d.modules[2], "a");
+	strcpy(d.modules[3], "b");
+	desc_ok(&d, ONLINE);
+	d.module_count = VM_DESC_MAX_MODULES + 1;
+	desc_bad(&d, ONLINE, "at most 4 module=");
+	d.module_count = 2;
+	strcpy(d.modules[1], "a b");
+	desc_bad(&d, ONLINE, "module= must name a boot module");
+	memset(d.modules[1], 'm', sizeof(d.modules[1]));	/* no NUL */
+	desc_bad(&d, ONLINE, "module=");
+	d.modules[1][31] = 0;
+	desc_ok(&d, ONLINE);
+	/* a raw VM has no kernel to hand them to */
+	d.entry = KEEL_ENTRY_RAW;
+	d.entry_rip = 0x100000;
+	memset(d.image, 0, sizeof(d.image));
+	desc_bad(&d, ONLINE, "module= is for Multiboot kernels");
+	d.module_count = 0;
+	desc_ok(&d, ONLINE);
+}
+
 static void test_role_and_entry(void **state)
 {
 	struct vm_desc d = elf_desc();
@@ -352,7 +384,8 @@ static void test_why_buffer(void **state)
 
 /* ----------------------------------------------------- the two paths */
 
-enum field { F_MEM, F_MAXMEM, F_VCPUS, F_PRIO, F_SLICE, F_CPUS, F_ARGS };
+enum field { F_MEM, F_MAXMEM, F_VCPUS, F_PRIO, F_SLICE, F_CPUS, F_ARGS,
+	     F_MODULES };
 
 static const struct {
 	const char *option;	/* on a keel.cfg vm line */
@@ -391,7 +424,17 @@ static const struct {
 	{ "cpus=0-3", F_CPUS, 0xf },
 	{ "cpus=63", F_CPUS, 1ULL << 63 },
 	{ "args=\"a b ~\"", F_ARGS, 0 },
+	{ "cmdline=\"a b ~\"", F_ARGS, 0 },
+	{ "module=n", F_MODULES, 1 },
+	{ "module=n module=m", F_MODULES, 2 },
+	{ "module=n module=m module=n module=m", F_MODULES, 4 },
 };
+
+/* The value-th module of `module=n module=m ...`. */
+static const char *module_name(unsigned int i)
+{
+	return i % 2 ? "m" : "n";
+}
 
 /* What VM_CREATE gets for `vm v image=m`, plus one field. */
 static struct keel_vm_config hc_config(enum field f, uint64_t v)
@@ -428,6 +471,10 @@ static struct keel_vm_config hc_config(enum field f, uint64_t v)
 	case F_ARGS:
 		strcpy(c.args, "a b ~");
 		break;
+	case F_MODULES:
+		for (unsigned int i = 0; i < v; i++)
+			strcpy(c.modules[i], module_name(i));
+		break;
 	}
 	return c;
 }
@@ -442,8 +489,8 @@ static void test_paths_agree(void **state)
 	int cfg_rc, hc_rc;
 
 	for (unsigned int i = 0; i < TEST_ARRAY_SIZE(same); i++) {
-		snprintf(text, sizeof(text), "module m /m\nvm v image=m %s\n",
-			 same[i].option);
+		snprintf(text, sizeof(text), "module m /m\nmodule n /n\n"
+			 "vm v image=m %s\n", same[i].option);
 		cfg_rc = config_parse(text, strlen(text), &cfg, &err);
 		c = hc_config(same[i].field, same[i].value);
 		hc_rc = hc_check_vm_config(&c, VM_DESC_ONLINE_ANY, &d, hc_why,
@@ -466,6 +513,9 @@ static void test_paths_agree(void **state)
 		assert_int_equal(cfg.vms[0].prio, d.prio);
 		assert_int_equal(cfg.vms[0].slice_ms, d.slice_ms);
 		assert_string_equal(cfg.vms[0].args, d.args);
+		assert_int_equal(cfg.vms[0].module_count, d.module_count);
+		for (unsigned int m = 0; m < d.module_count; m++)
+			assert_string_equal(cfg.vms[0].modules[m], d.modules[m]);
 	}
 }
 
@@ -474,6 +524,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_name_valid),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_modules),
 		cmocka_unit_test(test_role_and_entry),
 		cmocka_unit_test(test_mem),
 		cmocka_unit_test(test_maxmem),
