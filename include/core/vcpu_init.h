@@ -14,6 +14,14 @@
 
 struct vcpu;
 
+/*
+ * For core/vcpu_init_entry.c. account: v's dormancy may have changed since
+ * was (the VM's lock held); true when v was the last one awake (the VM
+ * halts). wake_others: every other vCPU runs once more and sees it.
+ */
+bool vcpu_init_account(struct vcpu *v, bool was);
+void vcpu_init_wake_others(struct vcpu *self);
+
 /* A secondary vCPU being set up (not started): it waits for STARTUP. */
 void vcpu_init_wait(struct vcpu *v);
 /*
