@@ -8,7 +8,7 @@ starts twice for the second STARTUP. When every vCPU has halted, the VM
 halts.
 
 One boot per vendor serves every test (amd: QEMU TCG SVM, intel: Bochs
-VMX), 4 vCPUs on 2 host CPUs.
+VMX), 4 vCPUs spread over 2 host CPUs.
 """
 
 import pytest
@@ -20,7 +20,7 @@ VCPUS = 4
 CONFIG = f"""\
 cmdline loglevel=info
 module mb_sipi /keel/guests/mb_sipi.bin
-vm sipi kernel=mb_sipi mem=4M vcpus={VCPUS}
+vm sipi kernel=mb_sipi mem=4M vcpus={VCPUS} cpus=all
 """
 
 
