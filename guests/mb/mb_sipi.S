@@ -7,7 +7,9 @@
  * cli;hlt:
  *   round 1: xAPIC, physical destination, INIT-SIPI-SIPI to each AP;
  *   round 2: xAPIC, all excluding self: INIT resets the halted APs;
- *   round 3: x2APIC, logical (cluster 0) destination.
+ *   round 3: x2APIC, logical (cluster 0) destination; the APs stay
+ *            running afterwards (a pause loop instead of hlt);
+ *   round 4: x2APIC, all excluding self: INIT resets the running APs.
  * After each round it checks the count, waits, and checks that no second
  * STARTUP started an AP twice. The number of vCPUs comes from CPUID 1
  * EBX[23:16]. PASS/FAIL lines on COM1, then "DONE mb_sipi" and cli;hlt:
@@ -108,6 +110,7 @@ _start:
 	RESULT e, "round 2: INIT reset the halted APs, all-excluding-self started them again"
 
 	/* round 3: x2APIC, logical cluster 0, members 1..ap_total */
+	movl $1, ap_spin	/* after this round the APs keep running */
 	mov $MSR_APIC_BASE, %ecx
 	rdmsr
 	or $BASE_EXTD, %eax
@@ -135,6 +138,28 @@ _start:
 	mov $3, %eax
 	call check_round
 	RESULT e, "round 3: x2APIC logical INIT-SIPI-SIPI started every AP once"
+
+	/* round 4: the APs run; INIT resets them, all excluding self */
+	movl $0, ap_spin	/* this time they halt */
+	xor %edx, %edx
+	mov $MSR_X2APIC_ICR, %ecx
+	mov $(ICR_INIT | ICR_OTHERS), %eax
+	wrmsr
+	mov $INIT_WAIT, %eax
+	call delay
+	xor %edx, %edx
+	mov $MSR_X2APIC_ICR, %ecx
+	mov $(ICR_STARTUP | ICR_OTHERS | SIPI_VECTOR), %eax
+	wrmsr
+	mov $SIPI_WAIT, %eax
+	call delay
+	xor %edx, %edx
+	mov $MSR_X2APIC_ICR, %ecx
+	mov $(ICR_STARTUP | ICR_OTHERS | SIPI_VECTOR), %eax
+	wrmsr
+	mov $4, %eax
+	call check_round
+	RESULT e, "round 4: INIT reset the running APs, x2APIC all-excluding-self started them again"
 
 	SAY32 "DONE mb_sipi\n"
 	cli
@@ -218,9 +243,13 @@ ap_entry32:
 	outb %al, %dx
 	SAY32 " up\n"
 	movl $0, print_lock
+	cmpl $0, ap_spin
+	jne 4f
 	cli
 3:	hlt
 	jmp 3b
+4:	pause			/* running until an INIT resets it */
+	jmp 4b
 
 /* Copied to TRAMPOLINE; runs at CS = 0x0800, IP = 0, in real mode. */
 	.code16
@@ -249,6 +278,8 @@ ap_count:
 print_lock:
 	.long 0
 x2_dest:
+	.long 0
+ap_spin:
 	.long 0
 
 	.bss
