@@ -2,7 +2,7 @@
 /*
  * mb_sipi: secondary vCPUs started the way an OS starts them (SDM
  * 8.4.4.1). The BSP copies a real-mode trampoline to 0x8000 (STARTUP
- * vector 0x08) and starts every AP three times, each AP counting in with
+ * vector 0x08) and starts every AP four times, each AP counting in with
  * lock xadd, printing "sipi: ap N up" under a spinlock and halting with
  * cli;hlt:
  *   round 1: xAPIC, physical destination, INIT-SIPI-SIPI to each AP;
