@@ -56,7 +56,8 @@ bool vcpu_init_enter(struct vcpu *v)
 
 	/* most entries: a running vCPU with nothing posted */
 	if (v->init.mode == VCPU_INIT_RUNNING &&
-	    !vcpu_init_pending(&v->init) && !vm->all_dormant)
+	    !vcpu_init_pending(&v->init) &&
+	    !__atomic_load_n(&vm->all_dormant, __ATOMIC_ACQUIRE))
 		return true;
 	spin_lock(&vm->lock);
 	was = vcpu_init_dormant(&v->init);

@@ -49,8 +49,9 @@ int vm_start(struct vm *vm)
 	vm->vcpus_awake = 1;		/* the others wait for STARTUP */
 	spin_unlock(&vm->lock);
 	vm_started();
-	if (sched_vcpu_start(v) ||
-	    (vm->aps_sipi && vm_start_waiting_vcpus(vm))) {
+	/* the others first: vCPU 0 may send them INIT at once */
+	if ((vm->aps_sipi && vm_start_waiting_vcpus(vm)) ||
+	    sched_vcpu_start(v)) {
 		vm_stop(vm, VM_STOPPED, "its vCPU could not be scheduled");
 		vm_finished();
 		return -KEEL_EINVAL;
