@@ -9,7 +9,6 @@
 #include <arch/vendor.h>
 #include <arch/x86.h>
 #include <core/dev/vlapic.h>
-#include <core/msr_policy.h>
 #include <core/vcpu.h>
 #include <core/vcpu_init.h>
 #include <core/vcpu_init_state.h>
@@ -21,15 +20,15 @@
 
 /*
  * What INIT resets besides the back-end's state (SDM 9.1.1, table 9-1):
- * the general registers, EDX the processor signature; the local APIC;
- * the emulated MSRs. The TSC keeps counting.
+ * the general registers, EDX the processor signature; the local APIC.
+ * The emulated MSRs (MTRRs, MISC_ENABLE) stay, as INIT leaves them
+ * (SDM 9.1); the TSC keeps counting.
  */
 static void reset_core_state(struct vcpu *v)
 {
 	memset(&v->regs, 0, sizeof(v->regs));
 	v->regs.rdx = cpuid(CPUID_LEAF_SIGNATURE, 0).eax;
 	vlapic_init_xapic(v);
-	msr_vcpu_reset(v);
 }
 
 /* The back-end's state for STARTUP vector (after INIT: any vector). */
