@@ -11,6 +11,7 @@
 #include <core/emulate.h>
 #include <core/exit_dispatch.h>
 #include <core/msr_policy.h>
+#include <core/vcpu_init.h>
 #include <core/vm.h>
 #include <sched/sched.h>
 
@@ -70,8 +71,9 @@ static void halt(struct vcpu *v, const struct vm_exit *e)
 
 	vcpu_advance_rip(v, e);
 	if (!(vendor->get_rflags(v) & RFLAGS_IF)) {
-		/* nothing can ever wake it: this vCPU is done (the VM when all are) */
-		v->state = VCPU_STOPPED;
+		/* an INIT may restart it (aps_sipi); else this vCPU is done */
+		if (!vcpu_init_hlt(v))
+			v->state = VCPU_STOPPED;
 		return;
 	}
 	/* blocks until its interrupt is due (the virtual LAPIC timer) */

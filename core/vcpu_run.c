@@ -18,6 +18,7 @@
 #include <core/main.h>
 #include <core/msr_policy.h>
 #include <core/stage2_tlb.h>
+#include <core/vcpu_init.h>
 #include <core/vcpu_run.h>
 #include <core/vm.h>
 #include <keel/abi.h>
@@ -132,6 +133,8 @@ void vcpu_run_turn(struct vcpu *v, uint64_t deadline_tsc)
 	vendor->vcpu_load(v);
 	while (!sched_resched_pending(v->cpu) && v->state == VCPU_RUNNABLE &&
 	       !v->vm->paused) {
+		if (!vcpu_init_enter(v))
+			break;	/* waits for INIT or STARTUP, or stopped */
 		/*
 		 * After a fast exit (exit_dispatch) the timer is as armed;
 		 * only a new interrupt request needs the full look. A timer
@@ -160,7 +163,10 @@ void vcpu_run_turn(struct vcpu *v, uint64_t deadline_tsc)
 /* Only hlt ends at a pending interrupt; a sleep hypercall lasts its time. */
 static bool wake_pending(struct vcpu *v)
 {
-	return v->halted && vlapic_pending(v);
+	/* a vCPU waiting for INIT or STARTUP takes no interrupt */
+	return vcpu_init_wake_pending(v) ||
+	       (v->halted && v->init.mode == VCPU_INIT_RUNNING &&
+		vlapic_pending(v));
 }
 
 static const struct sched_hooks run_hooks = {

@@ -46,9 +46,12 @@ int vm_start(struct vm *vm)
 	vm->tsc_offset = 0 - rdtsc();
 	v->tsc_offset = vm->tsc_offset;
 	v->state = VCPU_RUNNABLE;
+	vm->vcpus_awake = 1;		/* the others wait for STARTUP */
 	spin_unlock(&vm->lock);
 	vm_started();
-	if (sched_vcpu_start(v)) {
+	/* the others first: vCPU 0 may send them INIT at once */
+	if ((vm->aps_sipi && vm_start_waiting_vcpus(vm)) ||
+	    sched_vcpu_start(v)) {
 		vm_stop(vm, VM_STOPPED, "its vCPU could not be scheduled");
 		vm_finished();
 		return -KEEL_EINVAL;

@@ -19,6 +19,7 @@
 #include <core/load/multiboot.h>
 #include <core/load/multiboot_parse.h>
 #include <core/msr_policy.h>
+#include <core/vcpu_init.h>
 #include <core/vm.h>
 #include <core/vm_desc.h>
 #include <keel/abi.h>
@@ -72,6 +73,8 @@ static int vcpu_setup(struct vcpu *v, uint32_t cpu, uint64_t rip, uint64_t rsp,
 		return ret;
 	if (vm->mb_info_gpa && v->id == 0)
 		multiboot_entry_state(&entry, rip);
+	else if (vm->aps_sipi)
+		vcpu_init_startup_state(&entry, 0);	/* it waits for STARTUP */
 	else
 		keel_entry_state(&entry, rip, rsp, rdi);
 	v->cpu = cpu;
@@ -85,6 +88,8 @@ static int vcpu_setup(struct vcpu *v, uint32_t cpu, uint64_t rip, uint64_t rsp,
 		/* the Multiboot hand-off (spec 3.2) */
 		v->regs.rax = MB_BOOT_MAGIC;
 		v->regs.rbx = vm->mb_info_gpa;
+	} else if (vm->aps_sipi) {
+		vcpu_init_wait(v);
 	} else {
 		v->regs.rdi = rdi;
 	}
@@ -115,6 +120,8 @@ int vm_start_vcpu(struct vm *vm, uint32_t id, uint64_t rip, uint64_t rsp,
 	if (id == 0 || id >= vm->vcpu_count || rip >= vm->mem_bytes ||
 	    rsp > vm->mem_bytes || rsp < KEEL_GUEST_IMAGE_MIN)
 		return -KEEL_EINVAL;
+	if (vm->aps_sipi)
+		return -KEEL_EPERM;	/* its vCPUs start with INIT and STARTUP */
 	v = &vm->vcpus[id];
 	spin_lock(&vm->lock);
 	if (v->state != VCPU_OFFLINE || vm->state != VM_RUNNING) {
@@ -133,6 +140,25 @@ int vm_start_vcpu(struct vm *vm, uint32_t id, uint64_t rip, uint64_t rsp,
 		return ret == -KEEL_ENOMEM ? ret : -KEEL_EINVAL;
 	}
 	log_info("vm %s: vcpu%u started on cpu%u", vm->name, id, v->cpu);
+	return 0;
+}
+
+int vm_start_waiting_vcpus(struct vm *vm)
+{
+	for (uint32_t id = 1; id < vm->vcpu_count; id++) {
+		struct vcpu *v = &vm->vcpus[id];
+		int ret;
+
+		v->state = VCPU_RUNNABLE;	/* its first turn blocks it */
+		ret = vcpu_setup(v, pick_start_cpu(vm, id), 0, 0, 0);
+		if (!ret)
+			ret = sched_vcpu_start(v);
+		if (ret) {
+			vendor->vcpu_destroy(v);
+			v->state = VCPU_OFFLINE;
+			return ret;
+		}
+	}
 	return 0;
 }
 
@@ -251,6 +277,8 @@ int vm_create(const struct vm_desc *d, const struct boot_module *image,
 	}
 	if (ret)
 		goto fail;
+	/* an unmodified kernel starts its other vCPUs as on a PC */
+	vm->aps_sipi = vm->mb_info_gpa != 0;
 	/* a Multiboot kernel's were written by multiboot_load */
 	ret = vm->mb_info_gpa ? 0 : keel_boot_structures(vm, d);
 	if (ret) {

@@ -9,6 +9,7 @@
 #include <core/dev/vlapic.h>
 #include <core/dev/vlapic_timer.h>
 #include <core/vcpu.h>
+#include <core/vcpu_init.h>
 #include <core/vm.h>
 #include <lib/string.h>
 #include <sched/sched.h>
@@ -128,6 +129,13 @@ static void reset_registers(struct vcpu *v)
 void vlapic_init(struct vcpu *v)
 {
 	v->lapic.apic_base = APIC_BASE_DEFAULT | APIC_BASE_EN | APIC_BASE_EXTD |
+			     (v->id == 0 ? APIC_BASE_BSP : 0);
+	reset_registers(v);
+}
+
+void vlapic_init_xapic(struct vcpu *v)
+{
+	v->lapic.apic_base = APIC_BASE_DEFAULT | APIC_BASE_EN |
 			     (v->id == 0 ? APIC_BASE_BSP : 0);
 	reset_registers(v);
 }
@@ -258,16 +266,59 @@ int vlapic_reg_read(struct vcpu *v, unsigned int reg, uint32_t *value)
 	return -1;
 }
 
-/* ICR (SDM 10.12.9): fixed interrupts to vCPUs of the same VM only. */
+/*
+ * ICR (SDM 10.6.1, 10.12.9): fixed, INIT and STARTUP, to vCPUs of the
+ * same VM only; other delivery modes (SMI, NMI, lowest priority) are
+ * not sent.
+ */
 #define ICR_VECTOR_MASK     0xffull
 #define ICR_DELIVERY_MASK   (7ull << 8)
 #define ICR_DELIVERY_FIXED  (0ull << 8)
+#define ICR_DELIVERY_INIT   (5ull << 8)
+#define ICR_DELIVERY_STARTUP (6ull << 8)
 #define ICR_DEST_LOGICAL    (1ull << 11)
+#define ICR_LEVEL_ASSERT    (1ull << 14)
 #define ICR_SHORTHAND_MASK  (3ull << 18)
 #define ICR_SHORTHAND_NONE  (0ull << 18)
 #define ICR_SHORTHAND_SELF  (1ull << 18)
 #define ICR_SHORTHAND_ALL   (2ull << 18)
 #define ICR_SHORTHAND_OTHERS (3ull << 18)
+
+#define XAPIC_BROADCAST   0xffu		/* SDM 10.6.2.1 */
+#define X2APIC_BROADCAST  0xffffffffu	/* SDM 10.12.9 */
+#define DFR_MODEL_SHIFT   28
+#define DFR_MODEL_FLAT    0xfu		/* SDM 10.6.2.2; 0: cluster */
+#define LDR_SHIFT         24		/* xAPIC LDR: bits 31:24 */
+#define CLUSTER_SHIFT     4		/* xAPIC cluster: bits 7:4 */
+#define CLUSTER_MEMBERS   0xfu
+#define X2APIC_CLUSTER_SHIFT 16		/* x2APIC logical: cluster 31:16 */
+#define X2APIC_MEMBERS    0xffffu
+
+/*
+ * Is t a destination of an IPI to dest without shorthand (SDM 10.6.2)?
+ * The sender's mode decides the format: physical is the APIC ID (Keel's
+ * is the vCPU's index) or the broadcast ID; logical is xAPIC flat or
+ * cluster by t's LDR and DFR, or x2APIC cluster by t's ID (10.12.10.2).
+ */
+static bool dest_match(const struct vcpu *from, const struct vcpu *t,
+		       bool logical, uint32_t dest)
+{
+	bool x2 = apic_base_mode(from->lapic.apic_base) == APIC_MODE_X2APIC;
+	uint32_t broadcast = x2 ? X2APIC_BROADCAST : XAPIC_BROADCAST;
+	uint32_t ldr = t->lapic.ldr >> LDR_SHIFT;
+
+	if (dest == broadcast)
+		return true;
+	if (!logical)
+		return dest == t->id;
+	if (x2)
+		return (dest >> X2APIC_CLUSTER_SHIFT) == (t->id >> 4) &&
+		       (dest & X2APIC_MEMBERS & (1u << (t->id & 0xf)));
+	if ((t->lapic.dfr >> DFR_MODEL_SHIFT) == DFR_MODEL_FLAT)
+		return (ldr & dest) != 0;
+	return (ldr >> CLUSTER_SHIFT) == (dest >> CLUSTER_SHIFT) &&
+	       (ldr & dest & CLUSTER_MEMBERS);
+}
 
 static void ipi_to(struct vcpu *target, unsigned int vector)
 {
@@ -284,21 +335,34 @@ int vlapic_send_ipi(struct vcpu *v, uint32_t icr, uint32_t dest)
 	struct vm *vm = v->vm;
 	unsigned int vector = icr & ICR_VECTOR_MASK;
 	uint64_t shorthand = icr & ICR_SHORTHAND_MASK;
+	uint64_t mode = icr & ICR_DELIVERY_MASK;
+	bool logical = icr & ICR_DEST_LOGICAL;
 
-	if ((icr & ICR_DELIVERY_MASK) != ICR_DELIVERY_FIXED ||
-	    (icr & ICR_DEST_LOGICAL) || vector < FIRST_VALID_VECTOR)
-		return -1;	/* only fixed, physical destinations for now */
+	if (mode == ICR_DELIVERY_INIT && !(icr & ICR_LEVEL_ASSERT))
+		return 0;	/* INIT level de-assert: no effect (SDM 10.6.1) */
+	if (mode != ICR_DELIVERY_FIXED && mode != ICR_DELIVERY_INIT &&
+	    mode != ICR_DELIVERY_STARTUP)
+		return -1;
+	if (mode == ICR_DELIVERY_FIXED && vector < FIRST_VALID_VECTOR)
+		return -1;
 	if (shorthand == ICR_SHORTHAND_SELF) {
-		set_bit256(v->lapic.irr, vector);
+		/* INIT and STARTUP to self: not a valid combination, ignored */
+		if (mode == ICR_DELIVERY_FIXED)
+			set_bit256(v->lapic.irr, vector);
 		return 0;
 	}
 	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
 		struct vcpu *t = &vm->vcpus[i];
 
-		if ((shorthand == ICR_SHORTHAND_NONE && i == dest) ||
-		    shorthand == ICR_SHORTHAND_ALL ||
-		    (shorthand == ICR_SHORTHAND_OTHERS && t != v))
+		if (shorthand == ICR_SHORTHAND_NONE ?
+		    !dest_match(v, t, logical, dest) :
+		    shorthand == ICR_SHORTHAND_OTHERS && t == v)
+			continue;
+		if (mode == ICR_DELIVERY_FIXED)
 			ipi_to(t, vector);
+		else
+			vcpu_init_send(v, t, mode == ICR_DELIVERY_STARTUP,
+				       (uint8_t)vector);
 	}
 	return 0;
 }

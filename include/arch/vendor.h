@@ -57,6 +57,14 @@ struct vendor_ops {
 			   uint64_t stage2_root);
 	void (*vcpu_destroy)(struct vcpu *v);
 	/*
+	 * v (loaded) starts over from s, as vcpu_create would set it up, real
+	 * mode included (CR0.PE clear): every register of s, the reset
+	 * values of the rest of the state the back-end owns (DR6, DR7, CR2,
+	 * the SYSCALL MSRs, PAT), no event pending or being injected. INIT
+	 * and STARTUP (core/vcpu_init.c). The extended state is kept.
+	 */
+	void (*vcpu_reset)(struct vcpu *v, const struct vcpu_entry_state *s);
+	/*
 	 * The calling CPU stops running v for now: afterwards any CPU may run
 	 * it. The state v left in this CPU goes back into v (the extended
 	 * state, debug registers and whatever else docs/isolation.md lists as

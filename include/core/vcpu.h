@@ -32,6 +32,7 @@
 #include <arch/x86/vmx/vmx_state.h>
 #include <core/dev/vlapic.h>
 #include <core/msr_policy.h>
+#include <core/vcpu_init_state.h>
 #include <core/vm_exit.h>
 #include <sched/policy.h>
 
@@ -104,6 +105,7 @@ struct vcpu {
 	bool halted;			/* BLOCKED in hlt: an interrupt ends it */
 	struct vcpu *sleep_next;	/* the CPU's sleeper list */
 	struct vlapic lapic;		/* its virtual local APIC */
+	struct vcpu_init init;		/* INIT/STARTUP, under its VM's lock */
 	struct vcpu_msrs msrs;		/* its emulated MSRs (core/msr.c) */
 	/*
 	 * Added to the host TSC for everything the guest reads (RDTSC,

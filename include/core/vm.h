@@ -90,6 +90,17 @@ struct vm {
 	 * or raw VM, whose vCPUs start in 64-bit mode.
 	 */
 	uint64_t mb_info_gpa;
+	/*
+	 * Its secondary vCPUs start the way an OS starts them, INIT and
+	 * STARTUP through the local APIC (core/vcpu_init.c), instead of
+	 * KEEL_HC_VCPU_START: Multiboot kernels. Under lock: vcpus_awake
+	 * counts its started vCPUs that are not dormant (cli;hlt or waiting
+	 * for STARTUP); when none is, nothing can wake any and the VM
+	 * halts (all_dormant).
+	 */
+	bool aps_sipi;
+	uint32_t vcpus_awake;
+	bool all_dormant;
 
 	/* its devices: port and MMIO ranges (core/vm_devices.c) */
 	struct io_bus ports, mmio;
@@ -122,6 +133,11 @@ int vm_create(const struct vm_desc *d, const struct boot_module *image,
  * Starts secondary vCPU id (docs/hypercalls.md §4.5) at rip with rsp and
  * RDI = arg. 0 or -KEEL_EINVAL / -KEEL_EBUSY / -KEEL_ENOMEM.
  */
+/*
+ * vm_start, for an aps_sipi VM: its vCPUs other than 0 join the
+ * scheduler waiting for STARTUP (core/vcpu_init.h). 0 or KEEL_E*.
+ */
+int vm_start_waiting_vcpus(struct vm *vm);
 int vm_start_vcpu(struct vm *vm, uint32_t id, uint64_t rip, uint64_t rsp,
 		  uint64_t arg);
 

@@ -17,6 +17,7 @@
 #include <arch/vendor.h>
 #include <core/dev/apic_base.h>
 #include <core/dev/vlapic.h>
+#include <core/vcpu_init.h>
 #include <core/vm.h>
 #include <keel/abi.h>
 #include <sched/sched.h>
@@ -35,6 +36,17 @@ uint64_t clock_ns(void)
 void sched_vcpu_wake(struct vcpu *v)
 {
 	wakes++;
+}
+
+/* INIT and STARTUP, by target: bit 0 INIT, bit 1 STARTUP; the vector */
+static unsigned int init_sent[4], sipi_vector[4];
+
+void vcpu_init_send(struct vcpu *from, struct vcpu *target, bool startup,
+		    uint8_t vector)
+{
+	init_sent[target->id] |= startup ? 2 : 1;
+	if (startup)
+		sipi_vector[target->id] = vector;
 }
 
 /* ------------------------------------------------------------ helpers */
@@ -56,6 +68,8 @@ static struct vcpu *setup(unsigned int count)
 		vlapic_init(&vm.vcpus[i]);
 	}
 	wakes = 0;
+	memset(init_sent, 0, sizeof(init_sent));
+	memset(sipi_vector, 0, sizeof(sipi_vector));
 	return &vm.vcpus[0];
 }
 
@@ -216,6 +230,89 @@ static void test_x2apic_unchanged(void **state)
 	assert_int_equal(vlapic_read(v, 0x831, &value), -1);	/* no ICR high */
 }
 
+/* which of four vCPUs a fixed IPI reached, as a bit mask; IRR cleared */
+static unsigned int reached(unsigned int vector)
+{
+	unsigned int mask = 0;
+
+	for (unsigned int i = 0; i < 4; i++) {
+		if (vm.vcpus[i].lapic.irr[vector / 64] & (1ull << (vector % 64)))
+			mask |= 1u << i;
+		memset(vm.vcpus[i].lapic.irr, 0, sizeof(vm.vcpus[i].lapic.irr));
+	}
+	return mask;
+}
+
+static void xapic_ipi(struct vcpu *v, uint32_t low, uint8_t dest)
+{
+	mmio_write(v, 0x310, 4, (uint32_t)dest << 24);
+	mmio_write(v, 0x300, 4, low);
+}
+
+static void test_xapic_destinations(void **state)
+{
+	struct vcpu *v = setup(4);
+
+	for (unsigned int i = 0; i < 4; i++)
+		to_xapic(&vm.vcpus[i]);
+	xapic_ipi(v, 0x40, 2);				/* physical */
+	assert_int_equal(reached(0x40), 1u << 2);
+	xapic_ipi(v, 0x40, 0xff);			/* broadcast */
+	assert_int_equal(reached(0x40), 0xf);
+	/* flat: LDR bit per vCPU, logical destination 0x06 */
+	for (unsigned int i = 0; i < 4; i++)
+		mmio_write(&vm.vcpus[i], 0xd0, 4, (1u << i) << 24);
+	xapic_ipi(v, 0x40 | 0x800, 0x06);
+	assert_int_equal(reached(0x40), 0x6);
+	/* cluster: vCPUs 2 and 3 in cluster 1, members 1 and 2 */
+	for (unsigned int i = 0; i < 4; i++) {
+		mmio_write(&vm.vcpus[i], 0xe0, 4, 0x0fffffff);
+		mmio_write(&vm.vcpus[i], 0xd0, 4,
+			   (((i / 2) << 4) | (1u << (i % 2))) << 24);
+	}
+	xapic_ipi(v, 0x40 | 0x800, 0x12);
+	assert_int_equal(reached(0x40), 1u << 3);
+	/* shorthands: self, all including self, all excluding self */
+	xapic_ipi(v, 0x40 | (1u << 18), 3);
+	assert_int_equal(reached(0x40), 0x1);
+	xapic_ipi(v, 0x40 | (2u << 18), 3);
+	assert_int_equal(reached(0x40), 0xf);
+	xapic_ipi(v, 0x40 | (3u << 18), 3);
+	assert_int_equal(reached(0x40), 0xe);
+}
+
+static void test_init_and_startup(void **state)
+{
+	struct vcpu *v = setup(4);
+
+	to_xapic(v);
+	xapic_ipi(v, 0x4500, 1);			/* INIT, assert */
+	xapic_ipi(v, 0x0600 | 0x08, 1);			/* STARTUP 0x08 */
+	assert_int_equal(init_sent[1], 3);
+	assert_int_equal(sipi_vector[1], 0x08);
+	xapic_ipi(v, 0x8500, 2);			/* INIT de-assert */
+	assert_int_equal(init_sent[2], 0);
+	xapic_ipi(v, 0x4500 | (1u << 18), 0);		/* INIT to self */
+	assert_int_equal(init_sent[0], 0);
+	/* x2APIC: all excluding self, and a logical cluster destination */
+	v = setup(4);
+	assert_int_equal(vlapic_write(v, 0x830, 0x4500 | (3u << 18)), 0);
+	assert_int_equal(init_sent[0], 0);
+	for (unsigned int i = 1; i < 4; i++)
+		assert_int_equal(init_sent[i], 1);
+	assert_int_equal(vlapic_write(v, 0x830, (0x000cull << 32) | 0x0800 |
+				      0x0600 | 0x09), 0);
+	assert_int_equal(init_sent[2], 3);
+	assert_int_equal(init_sent[3], 3);
+	assert_int_equal(sipi_vector[3], 0x09);
+	assert_int_equal(init_sent[1], 1);
+	/* broadcast 0xffffffff reaches every vCPU */
+	assert_int_equal(vlapic_write(v, 0x830, (0xffffffffull << 32) | 0x41), 0);
+	assert_int_equal(reached(0x41), 0xf);
+	/* NMI, SMI, lowest priority: still #GP */
+	assert_int_equal(vlapic_write(v, 0x830, (1ull << 32) | 0x0100 | 0x30), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +322,8 @@ int main(void)
 		cmocka_unit_test(test_xapic_window),
 		cmocka_unit_test(test_xapic_icr_and_eoi),
 		cmocka_unit_test(test_x2apic_unchanged),
+		cmocka_unit_test(test_xapic_destinations),
+		cmocka_unit_test(test_init_and_startup),
 	};
 
 	return cmocka_run_group_tests_name("vlapic_regs", tests, NULL, NULL);

@@ -20,7 +20,8 @@ UNIT_NAMES  := test_lib test_string test_config test_elf test_frame \
 	test_tsc_freq test_shell_parse test_shell_lineedit test_shell_output \
 	test_hc_check test_vm_desc test_vmx_timer test_guest_mem test_vlapic_timer \
 	test_extents test_emul_walk test_emul_insn test_io_bus test_apic_base \
-	test_vlapic_regs test_cr_rules test_multiboot test_cr_decode
+	test_vlapic_regs test_cr_rules test_multiboot test_cr_decode \
+	test_vcpu_init
 UNIT_BINS   := $(addprefix $(UNIT_DIR)/,$(UNIT_NAMES))
 
 # Product sources each test links against.
@@ -40,6 +41,7 @@ UNIT_SRCS_test_guest_mem := core/guest_mem.c core/extents.c core/hc_check.c \
 UNIT_SRCS_test_extents   := core/extents.c
 UNIT_SRCS_test_cr_rules  := core/cr_rules.c
 UNIT_SRCS_test_cr_decode := core/cr_decode.c
+UNIT_SRCS_test_vcpu_init := core/vcpu_init_state.c lib/string.c
 UNIT_SRCS_test_multiboot := core/load/multiboot_parse.c
 # the instruction emulator, all of it, against a fake guest
 UNIT_EMUL_SRCS := $(sort $(wildcard core/emul/*.c)) tests/unit/emul_fake.c

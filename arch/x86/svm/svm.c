@@ -139,6 +139,37 @@ static void write_vmcb_efer(struct vcpu *v)
 	vmcb->save.efer = efer;
 }
 
+/* The guest state of s; the rest of the save area zero or its reset value. */
+static void write_save_area(struct vcpu *v, const struct vcpu_entry_state *s)
+{
+	struct vmcb *vmcb = vmcb_of(v);
+
+	memset(&vmcb->save, 0, sizeof(vmcb->save));
+	set_segment(&vmcb->save.cs, &s->cs);
+	set_segment(&vmcb->save.ds, &s->ds);
+	set_segment(&vmcb->save.es, &s->ds);
+	set_segment(&vmcb->save.ss, &s->ds);
+	set_segment(&vmcb->save.fs, &s->ds);
+	set_segment(&vmcb->save.gs, &s->ds);
+	set_segment(&vmcb->save.tr, &s->tr);
+	vmcb->save.gdtr.base = s->gdt_base;
+	vmcb->save.gdtr.limit = s->gdt_limit;
+	vmcb->save.idtr.base = s->idt_base;
+	vmcb->save.idtr.limit = s->idt_limit;
+	vmcb->save.cpl = 0;
+	vmcb->save.cr0 = s->cr0;
+	v->svm.efer = s->efer;
+	write_vmcb_efer(v);
+	vmcb->save.cr3 = s->cr3;
+	vmcb->save.cr4 = s->cr4;
+	vmcb->save.dr6 = DR6_INIT;
+	vmcb->save.dr7 = DR7_INIT;
+	vmcb->save.rflags = s->rflags;
+	vmcb->save.rip = s->rip;
+	vmcb->save.rsp = s->rsp;
+	vmcb->save.g_pat = PAT_DEFAULT;
+}
+
 static int svm_vcpu_create(struct vcpu *v, const struct vcpu_entry_state *s,
 			   uint64_t stage2_root)
 {
@@ -186,30 +217,24 @@ static int svm_vcpu_create(struct vcpu *v, const struct vcpu_entry_state *s,
 	vmcb->control.np_control = SVM_NP_ENABLE;
 	vmcb->control.n_cr3 = stage2_root;
 
-	set_segment(&vmcb->save.cs, &s->cs);
-	set_segment(&vmcb->save.ds, &s->ds);
-	set_segment(&vmcb->save.es, &s->ds);
-	set_segment(&vmcb->save.ss, &s->ds);
-	set_segment(&vmcb->save.fs, &s->ds);
-	set_segment(&vmcb->save.gs, &s->ds);
-	set_segment(&vmcb->save.tr, &s->tr);
-	vmcb->save.gdtr.base = s->gdt_base;
-	vmcb->save.gdtr.limit = s->gdt_limit;
-	vmcb->save.idtr.base = s->idt_base;
-	vmcb->save.idtr.limit = s->idt_limit;
-	vmcb->save.cpl = 0;
-	vmcb->save.cr0 = s->cr0;
-	v->svm.efer = s->efer;
-	write_vmcb_efer(v);
-	vmcb->save.cr3 = s->cr3;
-	vmcb->save.cr4 = s->cr4;
-	vmcb->save.dr6 = DR6_INIT;
-	vmcb->save.dr7 = DR7_INIT;
-	vmcb->save.rflags = s->rflags;
-	vmcb->save.rip = s->rip;
-	vmcb->save.rsp = s->rsp;
-	vmcb->save.g_pat = PAT_DEFAULT;
+	write_save_area(v, s);
 	return 0;
+}
+
+/*
+ * The save area as vcpu_create writes it (real mode is CR0.PE clear,
+ * nothing else on SVM), no event being injected, no interrupt window.
+ */
+static void svm_vcpu_reset(struct vcpu *v, const struct vcpu_entry_state *s)
+{
+	struct vmcb *vmcb = vmcb_of(v);
+
+	VENDOR_ASSERT_LOADED(v);
+	write_save_area(v, s);
+	vmcb->control.event_inject = 0;
+	vmcb->control.vintr &= ~(SVM_V_IRQ | SVM_V_INTR_PRIO_MAX | SVM_V_IGN_TPR);
+	vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
+	vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
 }
 
 static void svm_vcpu_destroy(struct vcpu *v)
@@ -697,6 +722,7 @@ const struct vendor_ops svm_ops = {
 	.cpu_enable = svm_cpu_enable,
 	.vcpu_create = svm_vcpu_create,
 	.vcpu_destroy = svm_vcpu_destroy,
+	.vcpu_reset = svm_vcpu_reset,
 	.vcpu_put = svm_vcpu_put,
 	.vcpu_load = svm_vcpu_load,
 	.vcpu_run = svm_vcpu_run,

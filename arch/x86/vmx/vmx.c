@@ -490,9 +490,8 @@ static void save_sw_state(struct vcpu *v)
 	v->vmx.sw.kernel_gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 }
 
-static void load_sw_state(const struct vcpu *v)
+static void load_sw_regs(const struct vcpu *v)
 {
-	guest_state_load(&v->gstate);
 	write_cr2(v->vmx.sw.cr2);
 	write_dr6(v->vmx.sw.dr6);
 	wrmsr(MSR_STAR, v->vmx.sw.star);
@@ -500,6 +499,29 @@ static void load_sw_state(const struct vcpu *v)
 	wrmsr(MSR_CSTAR, v->vmx.sw.cstar);
 	wrmsr(MSR_SFMASK, v->vmx.sw.sfmask);
 	wrmsr(MSR_KERNEL_GS_BASE, v->vmx.sw.kernel_gs_base);
+}
+
+static void load_sw_state(const struct vcpu *v)
+{
+	guest_state_load(&v->gstate);
+	load_sw_regs(v);
+}
+
+/*
+ * The VMCS is current here (loaded): the controls and the guest state as
+ * vcpu_create writes them, the entry controls following s's EFER (IA-32e
+ * off for real mode, SDM 26.3.1.1); what VMX does not switch (CR2, DR6,
+ * the SYSCALL MSRs) is in this CPU, so it is reset here too.
+ */
+static void vmx_vcpu_reset(struct vcpu *v, const struct vcpu_entry_state *s)
+{
+	VENDOR_ASSERT_LOADED(v);
+	write_controls(vmread(VMCS_EPT_POINTER));
+	write_guest_state(s);
+	vmwrite(VMCS_TSC_OFFSET, v->tsc_offset);
+	memset(&v->vmx.sw, 0, sizeof(v->vmx.sw));
+	v->vmx.sw.dr6 = DR6_INIT;
+	load_sw_regs(v);
 }
 
 static void vmx_vcpu_put(struct vcpu *v)
@@ -962,6 +984,7 @@ const struct vendor_ops vmx_ops = {
 	.cpu_enable = vmx_cpu_enable,
 	.vcpu_create = vmx_vcpu_create,
 	.vcpu_destroy = vmx_vcpu_destroy,
+	.vcpu_reset = vmx_vcpu_reset,
 	.vcpu_put = vmx_vcpu_put,
 	.vcpu_load = vmx_load,
 	.vcpu_run = vmx_vcpu_run,

@@ -51,6 +51,12 @@ static inline bool vlapic_requested(const struct vlapic *l)
 
 /* Reset: x2APIC mode, as Keel's guests start (docs/hypercalls.md §5). */
 void vlapic_init(struct vcpu *v);
+/*
+ * Reset as INIT or power-up leaves it for an unmodified guest (SDM
+ * 10.4.7.1, table 9-1): xAPIC mode, enabled, at 0xfee00000, the BSP
+ * flag on vCPU 0.
+ */
+void vlapic_init_xapic(struct vcpu *v);
 
 /* The x2APIC form: 0, or -1 for #GP (also when not in x2APIC mode). */
 int vlapic_read(struct vcpu *v, uint32_t msr, uint64_t *value);
@@ -82,7 +88,10 @@ int vlapic_reg_read(struct vcpu *v, unsigned int reg, uint32_t *value);
 int vlapic_reg_write(struct vcpu *v, unsigned int reg, uint32_t value);
 void vlapic_eoi(struct vcpu *v);
 void vlapic_self_ipi(struct vcpu *v, unsigned int vector);
-/* ICR bits 31:0 to the vCPU dest; -1: a kind Keel does not send (#GP). */
+/*
+ * ICR bits 31:0 to dest (the sender's mode gives its format): fixed,
+ * INIT or STARTUP; -1: a kind Keel does not send (#GP).
+ */
 int vlapic_send_ipi(struct vcpu *v, uint32_t icr, uint32_t dest);
 
 /* Before entry: timer expiry to the IRR, then inject or ask for a window. */
