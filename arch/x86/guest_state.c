@@ -18,25 +18,16 @@
 #define LEGACY_MXCSR          24
 #define PAGE_SIZE             4096u
 
-/* What guests may enable: no MPX (its BNDCFGS is not switched), no AMX. */
-#define XFEATURE_GUEST_ALLOWED (XFEATURE_X87 | XFEATURE_SSE | XFEATURE_AVX | \
-				XFEATURE_AVX512 | XFEATURE_PKRU)
-
 static bool has_xsave, has_tsc_aux;
 static uint64_t xcr0_supported;
 static uint32_t xsave_size = FXSAVE_SIZE;
 
-static uint64_t supported_mask(void)
+/* The components the CPU has (CPUID.(0xD,0) EDX:EAX). */
+static uint64_t host_components(void)
 {
 	struct cpuid_regs r = cpuid(LEAF_XSAVE, 0);
-	uint64_t mask = (((uint64_t)r.edx << 32) | r.eax) & XFEATURE_GUEST_ALLOWED;
 
-	/* SDM 13.3: AVX needs SSE; the AVX-512 trio is all or none, over AVX */
-	if (!(mask & XFEATURE_SSE))
-		mask &= ~XFEATURE_AVX;
-	if ((mask & XFEATURE_AVX512) != XFEATURE_AVX512 || !(mask & XFEATURE_AVX))
-		mask &= ~XFEATURE_AVX512;
-	return mask | XFEATURE_X87;
+	return ((uint64_t)r.edx << 32) | r.eax;
 }
 
 void guest_state_cpu_init(void)
@@ -53,7 +44,7 @@ void guest_state_cpu_init(void)
 		return;
 	}
 	write_cr4(cr4 | CR4_OSXSAVE);
-	xcr0_supported = supported_mask();
+	xcr0_supported = xcr0_guest_mask(host_components());
 	xsetbv(0, xcr0_supported);
 	/* EBX: the image size for the XCR0 now in force (SDM 13.2) */
 	xsave_size = cpuid(LEAF_XSAVE, 0).ebx;
@@ -71,15 +62,7 @@ uint32_t guest_xsave_size(void)
 
 bool guest_xcr0_valid(uint64_t xcr0)
 {
-	uint64_t avx512 = xcr0 & XFEATURE_AVX512;
-
-	if (!(xcr0 & XFEATURE_X87) || (xcr0 & ~xcr0_supported))
-		return false;
-	if ((xcr0 & XFEATURE_AVX) && !(xcr0 & XFEATURE_SSE))
-		return false;
-	if (avx512 && (avx512 != XFEATURE_AVX512 || !(xcr0 & XFEATURE_AVX)))
-		return false;
-	return true;
+	return xcr0_valid(xcr0, xcr0_supported);
 }
 
 static unsigned int area_order(void)

@@ -18,18 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* XCR0 state components (SDM 13.1) */
-#define XFEATURE_X87       (1ull << 0)
-#define XFEATURE_SSE       (1ull << 1)
-#define XFEATURE_AVX       (1ull << 2)
-#define XFEATURE_BNDREGS   (1ull << 3)
-#define XFEATURE_BNDCSR    (1ull << 4)
-#define XFEATURE_OPMASK    (1ull << 5)
-#define XFEATURE_ZMM_HI256 (1ull << 6)
-#define XFEATURE_HI16_ZMM  (1ull << 7)
-#define XFEATURE_PKRU      (1ull << 9)
-#define XFEATURE_AVX512    (XFEATURE_OPMASK | XFEATURE_ZMM_HI256 | \
-			    XFEATURE_HI16_ZMM)
+#include <arch/xcr0_rules.h>
 
 /* Reset values a new vCPU sees (SDM 9.1.1 and 13.6 "init state") */
 #define FPU_FCW_INIT   0x037f
