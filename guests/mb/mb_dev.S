@@ -179,10 +179,10 @@ apic_pass:
 	mov %eax, t0_lo
 	mov %edx, t0_hi
 	movl $TIMER_COUNT, REG_TIMER_INIT(%ebx)
-	mov REG_TIMER_CUR(%ebx), %eax
-	dec %eax			/* 0 wraps: not below */
-	cmp $TIMER_COUNT, %eax
-	RESULT b, "timer current count in 1..initial"
+	/*
+	 * No check of the current count here: under QEMU TCG on a loaded
+	 * host a whole period can pass before the read (it read 0 once).
+	 */
 2:	cmpl $TICKS_WANTED, ticks
 	jae 3f
 	sti

@@ -43,7 +43,7 @@ TWICE = (
     "mov version", "movzx byte version", "movzx word version",
     "movzx byte max LVT", "mov ID", "TPR written and read back",
     "orl TPR and cmp on memory", "SVR enabled by orl on memory",
-    "LVT timer written and read back", "timer current count in 1..initial",
+    "LVT timer written and read back",
     "timer interrupts arrived, EOI through the page",
     "no interrupts after masking the timer", "LVT timer masked",
 )
