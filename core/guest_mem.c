@@ -98,6 +98,24 @@ int guest_mem_write(struct vm *vm, uint64_t gpa, const void *src, size_t len)
 	return guest_mem_copy(vm, gpa, (void *)(uintptr_t)src, len, copy_in);
 }
 
+int guest_mem_load(void *vm, uint64_t gpa, const void *bytes, uint64_t len)
+{
+	static const uint8_t zeros[256];
+
+	if (bytes)
+		return guest_mem_write(vm, gpa, bytes, len);
+	while (len) {
+		uint64_t chunk = MIN(len, sizeof(zeros));
+		int ret = guest_mem_write(vm, gpa, zeros, chunk);
+
+		if (ret)
+			return ret;
+		gpa += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
 bool vm_mem_claim(struct vm *vm)
 {
 	return !__atomic_exchange_n(&vm->mem_changing, true, __ATOMIC_ACQUIRE);

@@ -103,35 +103,12 @@ void keel_entry_state(struct vcpu_entry_state *s, uint64_t entry,
 	s->idt_limit = 0;	/* no IDT: an early exception is a triple fault */
 }
 
-struct load_ctx {
-	struct vm *vm;
-};
-
-static int load_segment(void *ctx, uint64_t gpa, const void *bytes, uint64_t len)
-{
-	struct vm *vm = ((struct load_ctx *)ctx)->vm;
-	static const uint8_t zeros[256];
-
-	if (bytes)
-		return guest_mem_write(vm, gpa, bytes, len);
-	while (len) {
-		uint64_t chunk = MIN(len, sizeof(zeros));
-		int ret = guest_mem_write(vm, gpa, zeros, chunk);
-
-		if (ret)
-			return ret;
-		gpa += chunk;
-		len -= chunk;
-	}
-	return 0;
-}
 
 int keel_elf_load(struct vm *vm, const struct boot_module *image,
 		  uint64_t *entry, const char **why)
 {
 	const void *file = phys_to_virt(image->phys);
 	struct elf_image img;
-	struct load_ctx ctx = { vm };
 
 	if (elf_parse(file, image->size, &img, why))
 		return -KEEL_ENOEXEC;
@@ -143,7 +120,7 @@ int keel_elf_load(struct vm *vm, const struct boot_module *image,
 		*why = "the image does not fit in the VM's memory: give it more mem=";
 		return -KEEL_ENOEXEC;
 	}
-	if (elf_load(&img, file, load_segment, &ctx)) {
+	if (elf_load(&img, file, guest_mem_load, vm)) {
 		*why = "the image could not be copied into guest memory";
 		return -KEEL_ENOEXEC;
 	}

@@ -86,29 +86,6 @@ static int write_u64(struct vm *vm, uint64_t gpa, uint64_t v)
 	return guest_mem_write(vm, gpa, &v, sizeof(v));
 }
 
-struct load_ctx {
-	struct vm *vm;
-};
-
-/* elf_load's writer: file bytes, or zeros for the bss. */
-static int load_bytes(void *ctx, uint64_t gpa, const void *bytes, uint64_t len)
-{
-	struct vm *vm = ((struct load_ctx *)ctx)->vm;
-	static const uint8_t zeros[256];
-
-	if (bytes)
-		return guest_mem_write(vm, gpa, bytes, len);
-	while (len) {
-		uint64_t chunk = MIN(len, sizeof(zeros));
-
-		if (guest_mem_write(vm, gpa, zeros, chunk))
-			return -KEEL_EFAULT;
-		gpa += chunk;
-		len -= chunk;
-	}
-	return 0;
-}
-
 /* Does [lo, hi) lie in the VM's memory above 1 MiB? */
 static bool fits(const struct vm *vm, uint64_t lo, uint64_t hi)
 {
@@ -121,7 +98,6 @@ static int load_kernel(struct vm *vm, const struct boot_module *image,
 		       uint64_t *end, const char **why)
 {
 	const uint8_t *file = phys_to_virt(image->phys);
-	struct load_ctx ctx = { vm };
 	struct elf_image img;
 
 	if (h->addresses) {
@@ -129,9 +105,9 @@ static int load_kernel(struct vm *vm, const struct boot_module *image,
 			*why = "the Multiboot kernel does not fit the VM's memory above 1 MiB";
 			return -KEEL_ENOEXEC;
 		}
-		if (load_bytes(&ctx, h->load_addr, file + h->file_offset,
+		if (guest_mem_load(vm, h->load_addr, file + h->file_offset,
 			       h->load_size) ||
-		    load_bytes(&ctx, h->load_addr + h->load_size, NULL,
+		    guest_mem_load(vm, h->load_addr + h->load_size, NULL,
 			       h->bss_end - h->load_addr - h->load_size))
 			return -KEEL_ENOEXEC;
 		*entry = h->entry;
@@ -144,7 +120,7 @@ static int load_kernel(struct vm *vm, const struct boot_module *image,
 		*why = "the Multiboot kernel does not fit the VM's memory above 1 MiB";
 		return -KEEL_ENOEXEC;
 	}
-	if (elf_load(&img, file, load_bytes, &ctx))
+	if (elf_load(&img, file, guest_mem_load, vm))
 		return -KEEL_ENOEXEC;
 	*entry = img.entry;
 	*end = img.paddr_hi;

@@ -156,6 +156,11 @@ int guest_mem_read(struct vm *vm, uint64_t gpa, void *dst, size_t len);
 /* The same checks without copying: 0 if [gpa, gpa+len) is the VM's RAM. */
 int guest_mem_check(struct vm *vm, uint64_t gpa, size_t len);
 int guest_mem_write(struct vm *vm, uint64_t gpa, const void *src, size_t len);
+/*
+ * An image loader's writer (elf_load's callback, vm a struct vm): len
+ * bytes, or len zeros when bytes is NULL (a segment's bss).
+ */
+int guest_mem_load(void *vm, uint64_t gpa, const void *bytes, uint64_t len);
 
 /* A byte the guest wrote to its console (virtual COM1). */
 void vm_console_putc(struct vm *vm, char c);
