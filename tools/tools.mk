@@ -11,6 +11,9 @@
 #   make run       boot it: VENDOR=amd|intel SMP=N MEM=SIZE ACCEL=tcg|kvm
 #   make test      every test layer (tools/test); ends `N passed, N failed`
 #   make integration   only the boot tests (pytest)
+#   make linux-image  $(BUILD)/linux/{vmlinuz,initrd.img}: the Linux guest
+#                  (a Debian 12 cloud kernel and a busybox initramfs),
+#                  fetched once with apt-get download and cached
 #   make hostile   only the hostile-guest suite (docs/hostile.md), both
 #                  vendors; make test runs it with the other boot tests
 
@@ -36,6 +39,9 @@ test:
 
 integration: all
 	KEEL_BUILD=$(BUILD) /usr/bin/python3 -m pytest tests/integration
+
+linux-image:
+	tools/linux-image $(BUILD)/linux
 
 hostile: all
 	KEEL_BUILD=$(BUILD) /usr/bin/python3 -m pytest -v tests/integration/test_hostile.py
