@@ -51,7 +51,7 @@ integration: all
 linux-image:
 	tools/linux-image $(LINUX_DIR)
 
-$(LINUX_FILES) &:
+$(LINUX_FILES) &: tools/linux-image tools/mkcpio tests/linux/tsc.c
 	tools/linux-image $(LINUX_DIR)
 
 hostile: all
