@@ -42,6 +42,14 @@ static int write_gpa(void *ctx, uint64_t gpa, const void *buf, size_t len)
 	return guest_mem_write(((struct emulate_call *)ctx)->v->vm, gpa, buf, len);
 }
 
+/* Page-table A/D bits and LOCKed writes to RAM: atomic, as a CPU's are. */
+static int cmpxchg_gpa(void *ctx, uint64_t gpa, uint64_t old, uint64_t val,
+		       size_t len)
+{
+	return guest_mem_cmpxchg(((struct emulate_call *)ctx)->v->vm, gpa, old,
+				 val, len);
+}
+
 /* What is not RAM goes to the bus, which may have no device there. */
 static bool is_mmio(void *ctx, uint64_t gpa, size_t len)
 {
@@ -99,8 +107,7 @@ static void make_ops(struct emul_ops *ops, struct emulate_call *c)
 		.ctx = c,
 		.read_gpa = read_gpa,
 		.write_gpa = write_gpa,
-		/* no compare-exchange: the walker sets no A/D bits (docs/guests.md) */
-		.cmpxchg_gpa = NULL,
+		.cmpxchg_gpa = cmpxchg_gpa,
 		.is_mmio = is_mmio,
 		.mmio_read = mmio_read,
 		.mmio_write = mmio_write,

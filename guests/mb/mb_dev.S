@@ -4,7 +4,8 @@
  * protected mode (guests/devtest does the same from 64-bit mode):
  *   1. REP OUTSB of a string longer than the emulator's 64 iterations per
  *      exit to COM1, with paging off and then with 32-bit paging (4 MiB
- *      pages, CR4.PSE) from an alias of the buffer at 0x40000000;
+ *      pages, CR4.PSE) from an alias of the buffer at 0x40000000, whose
+ *      PDE the emulator's walk marks accessed (and dirty after an INSB);
  *   2. the local APIC's reset state (xAPIC, SVR 0xff, ESR), then its
  *      xAPIC page (after xAPIC -> x2APIC -> disabled -> xAPIC):
  *      version with MOV, moffs MOV and MOVZX byte/word, ID, TPR written
@@ -51,6 +52,8 @@
 #define CR4_PSE        (1 << 4)
 #define PDE_4M         0x83		/* present, writable, 4 MiB page */
 #define PDE_UC         0x18		/* PCD | PWT */
+#define PDE_A          0x20
+#define PDE_D          0x40
 #define RAM_ALIAS      0x40000000	/* maps guest-physical 0-4 MiB */
 #define APIC_ALIAS     0x80000000	/* maps 0xfec00000-0xfeffffff */
 #define APIC_ALIAS_REG (APIC_ALIAS + (APIC_MMIO - 0xfec00000))
@@ -100,6 +103,7 @@ _start:
 	RESULT z, "rep outsb with paging: ECX 0"
 	cmp $(RAM_ALIAS + aliased_text_end), %esi
 	RESULT e, "rep outsb with paging: ESI past the string"
+	call accessed_dirty
 	mov $APIC_ALIAS_REG, %ebx
 	SAY32 "INFO apic pass: paging on, alias 0x80200000\n"
 	call apic_pass
@@ -278,6 +282,26 @@ setup_idt:
 	ret
 
 /*
+ * The emulator's page walk sets accessed and dirty bits as the CPU does
+ * (SDM 4.8): the alias's PDE was written without them, and only the
+ * emulator reaches memory through it (the string operand of OUTS/INS,
+ * whose port I/O exits first). The OUTS before set A; an INS writes
+ * through the alias and sets D.
+ */
+accessed_dirty:
+	testl $PDE_A, page_dir + (RAM_ALIAS >> 22) * 4
+	RESULT nz, "emulated read through the alias: PDE accessed"
+	testl $PDE_D, page_dir + (RAM_ALIAS >> 22) * 4
+	RESULT z, "emulated read through the alias: PDE not dirty"
+	mov $(RAM_ALIAS + ins_buf), %edi
+	mov $4, %ecx
+	mov $(COM1 + 5), %dx		/* the line status register */
+	rep insb
+	testl $PDE_D, page_dir + (RAM_ALIAS >> 22) * 4
+	RESULT nz, "emulated write through the alias: PDE dirty"
+	ret
+
+/*
  * 32-bit paging with 4 MiB pages: an identity map of all 4 GiB (the
  * APIC's 4 MiB uncached), RAM_ALIAS -> 0 and APIC_ALIAS -> 0xfec00000.
  */
@@ -334,6 +358,8 @@ t0_hi:    .long 0
 	.balign 4096
 page_dir:
 	.skip 4096
+ins_buf:
+	.skip 16
 	.balign 8
 idt_dev:
 	.skip (VEC_TIMER + 1) * 8

@@ -44,6 +44,9 @@ ONCE = (
     "32-bit paging on (4 MiB pages)",
     "rep outsb with paging: ECX 0",
     "rep outsb with paging: ESI past the string",
+    "emulated read through the alias: PDE accessed",
+    "emulated read through the alias: PDE not dirty",
+    "emulated write through the alias: PDE dirty",
     "paging on: identity-mapped version",
 )
 TWICE = (
