@@ -250,6 +250,11 @@ static void emulate(struct vcpu *v, const char *what)
 	}
 	r = before;
 	emul_step(&r, &ops, &insn, &res);
+	if (res.status == EMUL_OK && insn.op == EMUL_OP_LMSW) {
+		/* a CR0 write with its operand on a device: not here */
+		stop(v, &before, &ops, insn.len, what, "LMSW from a device address");
+		return;
+	}
 	switch (res.status) {
 	case EMUL_OK:
 	case EMUL_CONTINUE:
@@ -271,6 +276,39 @@ static void emulate(struct vcpu *v, const char *what)
 		     "no device answers there" : "guest memory not accessible");
 		return;
 	}
+}
+
+int emulate_lmsw(struct vcpu *v, uint64_t *cr0, uint32_t *len)
+{
+	struct emulate_call call = { .v = v };
+	struct emul_regs before, r;
+	struct emul_result res;
+	struct emul_insn insn;
+	struct emul_ops ops;
+	const char *what = "LMSW exit";
+
+	make_ops(&ops, &call);
+	if (!load_regs(v, &before)) {
+		stop(v, &before, &ops, 0, what, "virtual-8086 mode is not emulated");
+		return -1;
+	}
+	r = before;
+	emul_step(&r, &ops, &insn, &res);
+	if (res.status == EMUL_EXCEPTION) {
+		inject(v, &res);	/* RIP stays: a fault */
+		return -1;
+	}
+	if (res.status == EMUL_RETRY)
+		return -1;		/* the guest runs it again */
+	if (res.status != EMUL_OK || insn.op != EMUL_OP_LMSW) {
+		stop(v, &before, &ops, 0, what, res.status == EMUL_OK ?
+		     "not an LMSW instruction" :
+		     res.why ? res.why : "guest memory not accessible");
+		return -1;
+	}
+	*cr0 = r.cr0;
+	*len = insn.len;
+	return 0;
 }
 
 static const char *access_name(const struct vm_exit *e)
