@@ -51,7 +51,7 @@ $(BUILD)/guests/%.bin: guests/mb/%.S guests/mb/mb.inc guests/mb/mb.ld \
 MB_ELF32_NAMES := mb_modes
 MB_ELF32S := $(patsubst %,$(BUILD)/guests/%32.elf,$(MB_ELF32_NAMES))
 
-$(BUILD)/guests/%32.elf: guests/mb/%.S guests/mb/mb.inc guests/mb/mb.ld \
+$(MB_ELF32S): $(BUILD)/guests/%32.elf: guests/mb/%.S guests/mb/mb.inc guests/mb/mb.ld \
 		$(BUILD_MAKEFILES)
 	@mkdir -p $(dir $@) $(BUILD)/guest-obj/mb
 	$(CC) $(C_DEPS) -DMB_ELF -Iguests/mb -c $< \
