@@ -8,6 +8,7 @@
  */
 #include <core/dev/apic_base.h>
 #include <core/dev/io_bus.h>
+#include <core/dev/post_port.h>
 #include <core/dev/vlapic.h>
 #include <core/dev/vuart.h>
 #include <core/vm.h>
@@ -18,8 +19,22 @@ int vm_devices_init(struct vm *vm)
 
 	io_bus_init(&vm->ports);
 	io_bus_init(&vm->mmio);
+	vpit_init(&vm->pit, vm);
+	vrtc_init(&vm->rtc, vm, vm->mem_target);
 	ret = io_bus_register(&vm->ports, VUART_BASE, VUART_PORTS,
 			      &vuart_bus_ops, vm, "com1");
+	if (!ret)
+		ret = io_bus_register(&vm->ports, VPIT_BASE, VPIT_PORTS,
+				      &vpit_bus_ops, &vm->pit, "pit");
+	if (!ret)
+		ret = io_bus_register(&vm->ports, VPIT_PORTB, 1,
+				      &vpit_portb_ops, &vm->pit, "port61");
+	if (!ret)
+		ret = io_bus_register(&vm->ports, VRTC_BASE, VRTC_PORTS,
+				      &vrtc_bus_ops, &vm->rtc, "rtc");
+	if (!ret)
+		ret = io_bus_register(&vm->ports, POST_PORT, 1, &post_port_ops,
+				      NULL, "post");
 	if (!ret)
 		ret = io_bus_register(&vm->mmio, APIC_BASE_DEFAULT,
 				      VLAPIC_MMIO_BYTES, &vlapic_mmio_ops, vm,

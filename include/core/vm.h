@@ -12,6 +12,8 @@
 
 #include <core/vm_desc.h>
 #include <core/dev/io_bus.h>
+#include <core/dev/vpit.h>
+#include <core/dev/vrtc.h>
 #include <core/dev/vuart.h>
 #include <core/extents.h>
 #include <core/vcpu.h>
@@ -105,6 +107,8 @@ struct vm {
 	/* its devices: port and MMIO ranges (core/vm_devices.c) */
 	struct io_bus ports, mmio;
 	struct vuart uart;
+	struct vpit pit;		/* and port 0x61 */
+	struct vrtc rtc;
 	uint8_t rx[KEEL_CONSOLE_INPUT_MAX];	/* COM1 input not yet read */
 	uint32_t rx_head, rx_count;
 	char line[VM_CONSOLE_LINE];	/* console output not yet printed */
