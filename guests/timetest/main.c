@@ -156,15 +156,16 @@ static uint64_t permille_off(uint64_t permille)
 }
 
 /*
- * Every round within CAL_ANY_PERMILLE of the advertised rate, the best
- * within CAL_BEST_PERMILLE: a round overshoots by the time of one poll
- * of port 0x61 that the host made slow (under TCG the first round, whose
- * code paths are translated as it runs, reads 3-4 % long).
+ * No round shorter than the advertised rate allows (by CAL_ANY_PERMILLE),
+ * the best within CAL_BEST_PERMILLE: a round can only overshoot, by a
+ * poll of port 0x61 the host made slow (under TCG the first round, whose
+ * code paths are translated as it runs, reads 3-4 % long, and a loaded
+ * host stalls the guest for milliseconds).
  */
 static void pit_checks(void)
 {
 	uint64_t khz = start_info->tsc_khz, want = khz * CAL_MS;
-	uint64_t worst = 1000, best = 0;
+	uint64_t best = 0, shortest = UINT64_MAX;
 	uint8_t before, after;
 
 	for (unsigned int i = 0; i < CAL_ROUNDS; i++) {
@@ -172,26 +173,31 @@ static void pit_checks(void)
 		uint64_t permille = want ? got * 1000 / want : 0;
 
 		gprintf("timetest: pit_ch2_permille=%lu\n", permille);
-		if (permille_off(permille) > permille_off(worst))
-			worst = permille;
 		if (!i || permille_off(permille) < permille_off(best))
 			best = permille;
+		if (permille < shortest)
+			shortest = permille;
 	}
-	check(permille_off(worst) <= CAL_ANY_PERMILLE &&
+	check(shortest + CAL_ANY_PERMILLE >= 1000 &&
 	      permille_off(best) <= CAL_BEST_PERMILLE, "pit_ch2_one_shot",
-	      "PIT channel 2 measures %lu..%lu permille of the advertised rate",
-	      best, worst);
+	      "PIT channel 2: best round %lu, shortest %lu permille of the TSC rate",
+	      best, shortest);
 	/* status: OUT low, access LSB+MSB, mode 0; then OUT high */
 	check(before == 0x30 && after == 0xb0, "pit_readback_status",
 	      "status %#lx before, %#lx after", before, after);
 }
 
-/* Latched counts of a free-running channel 2 fall as the TSC advances. */
+/*
+ * Latched counts of a free-running channel 2 fall as the TSC advances:
+ * the PIT ticks between the first and the last latch lie within what the
+ * TSC brackets around them (the host may stall the guest anywhere, which
+ * widens the bracket, never the PIT's count beyond it).
+ */
 static void pit_latch(void)
 {
 	uint8_t b = inb(PORT_B);
 	uint16_t c[8];
-	uint64_t t[8], khz = start_info->tsc_khz, pit_ticks, tsc_pit;
+	uint64_t before[8], after[8], khz = start_info->tsc_khz, ticks, lo, hi;
 	bool falling = true;
 
 	outb(PORT_B, (b & ~PORTB_SPEAKER) | PORTB_GATE2);
@@ -199,22 +205,24 @@ static void pit_latch(void)
 	outb(PIT_CH2, 0xff);
 	outb(PIT_CH2, 0xff);
 	for (unsigned int i = 0; i < 8; i++) {
+		before[i] = rdtsc();
 		outb(PIT_CMD, PIT_CH2_LATCH);
-		t[i] = rdtsc();
+		after[i] = rdtsc();
 		c[i] = inb(PIT_CH2);
 		c[i] |= (uint16_t)(inb(PIT_CH2) << 8);
 		if (i && c[i] > c[i - 1])
 			falling = false;
 	}
 	outb(PORT_B, b & ~PORTB_GATE2);
-	/* PIT ticks over the 7 intervals against the TSC's */
-	pit_ticks = c[0] - c[7];
-	tsc_pit = khz ? (t[7] - t[0]) * PIT_HZ / (khz * 1000) : 0;
-	gprintf("timetest: pit_latch counts %lu..%lu, %lu PIT ticks, TSC says %lu\n",
-		(uint64_t)c[0], (uint64_t)c[7], pit_ticks, tsc_pit);
-	check(falling && c[0] > c[7] && pit_ticks <= tsc_pit + tsc_pit / 10 + 20 &&
-	      pit_ticks + tsc_pit / 10 + 20 >= tsc_pit, "pit_latch",
-	      "%lu PIT ticks while the TSC says %lu", pit_ticks, tsc_pit);
+	ticks = c[0] - c[7];
+	/* the TSC's shortest and longest span between the two latches */
+	lo = khz ? (before[7] - after[0]) * PIT_HZ / (khz * 1000) : 0;
+	hi = khz ? (after[7] - before[0]) * PIT_HZ / (khz * 1000) : 0;
+	gprintf("timetest: pit_latch counts %lu..%lu, %lu PIT ticks, TSC says %lu..%lu\n",
+		(uint64_t)c[0], (uint64_t)c[7], ticks, lo, hi);
+	check(falling && c[0] > c[7] && ticks + lo / 20 + 2 >= lo &&
+	      ticks <= hi + hi / 20 + 2, "pit_latch",
+	      "%lu PIT ticks while the TSC says at most %lu", ticks, hi);
 }
 
 static void port61_refresh(void)
@@ -285,16 +293,16 @@ static void rtc_checks(void)
 	c = cmos(RTC_C);
 	check((c & RTC_C_UF) && !(cmos(RTC_C) & RTC_C_UF), "rtc_c_update_flag",
 	      "C %#lx, then %#lx", c, cmos(RTC_C));
-	/* UIP: set for 244 us before each update; poll up to 3 s for it */
+	/* UIP: set for 244 us before each update; poll up to 6 s for it */
 	t0 = rdtsc();
-	while (!uip && rdtsc() - t0 < ms_to_tsc(3000)) {
+	while (!uip && rdtsc() - t0 < ms_to_tsc(6000)) {
 		polls++;
 		if (cmos(RTC_A) & RTC_A_UIP)
 			uip++;
 	}
 	gprintf("timetest: uip_polls=%lu\n", polls);
 	check(uip, "rtc_uip_seen", "no UIP in %lu polls over %lu ms", polls,
-	      3000);
+	      6000);
 }
 
 static void rtc_forms(void)
