@@ -87,8 +87,7 @@ size_t vm_console_read(struct vm *vm, uint64_t *from, uint64_t *head,
 	return n;
 }
 
-/* Into the VM's COM1 input queue; what does not fit is not taken. */
-static size_t queue_input(struct vm *vm, const uint8_t *bytes, size_t len)
+size_t vm_console_input(struct vm *vm, const uint8_t *bytes, size_t len)
 {
 	size_t n = 0;
 
@@ -98,15 +97,6 @@ static size_t queue_input(struct vm *vm, const uint8_t *bytes, size_t len)
 		vm->rx_count++;
 	}
 	spin_unlock(&vm->lock);
-	return n;
-}
-
-size_t vm_console_input(struct vm *vm, const uint8_t *bytes, size_t len)
-{
-	size_t n = queue_input(vm, bytes, len);
-
-	if (n)
-		vuart_input_arrived(vm);	/* its RDA interrupt */
 	return n;
 }
 
@@ -121,8 +111,7 @@ static void pull_physical_input(struct vm *vm)
 	if (c >= 0) {
 		uint8_t b = (uint8_t)c;
 
-		/* its own UART access pulls it: that access sets the line */
-		queue_input(vm, &b, 1);
+		vm_console_input(vm, &b, 1);
 	}
 }
 
@@ -156,14 +145,10 @@ int vm_console_getc(struct vm *vm)
  */
 uint64_t vm_console_poll(unsigned int cpu)
 {
-	struct vm *owner = __atomic_load_n(&console_owner, __ATOMIC_ACQUIRE);
 	uint64_t next = UINT64_MAX;
 
-	if (owner) {
+	if (console_owner) {
 		uart_poll();	/* typing must not overrun the UART */
-		/* an owner that takes receive interrupts gets them from here */
-		if (cpu == 0 && vuart_wants_rx_irq(&owner->uart))
-			vuart_input_arrived(owner);
 		if (cpu == 0)
 			next = SCHED_POLL_NS;
 	}

@@ -91,10 +91,11 @@ uint32_t vioapic_regs_write(struct vioapic_regs *r, uint32_t value)
 uint32_t vioapic_regs_set_line(struct vioapic_regs *r, unsigned int pin,
 			       bool high)
 {
-	uint32_t bit = 1u << pin, was;
+	uint32_t bit, was;
 
 	if (pin >= VIOAPIC_PINS)
 		return 0;
+	bit = 1u << pin;
 	was = r->lines & bit;
 	r->lines = high ? r->lines | bit : r->lines & ~bit;
 	if (r->redir[pin] & VIOAPIC_LEVEL)

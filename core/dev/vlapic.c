@@ -285,19 +285,6 @@ int vlapic_reg_read(struct vcpu *v, unsigned int reg, uint32_t *value)
 #define ICR_SHORTHAND_ALL   (2ull << 18)
 #define ICR_SHORTHAND_OTHERS (3ull << 18)
 
-struct apic_dest_view vlapic_dest_view(const struct vcpu *t)
-{
-	enum apic_mode mode = apic_base_mode(t->lapic.apic_base);
-
-	return (struct apic_dest_view){
-		.id = t->id,
-		.ldr = t->lapic.ldr,
-		.dfr = t->lapic.dfr,
-		.x2apic = mode == APIC_MODE_X2APIC,
-		.present = t->state != VCPU_OFFLINE && mode != APIC_MODE_DISABLED,
-	};
-}
-
 /*
  * Is t a destination of an IPI to dest without shorthand (SDM 10.6.2)?
  * The sender's mode decides the format (core/dev/apic_dest.h).
@@ -310,22 +297,6 @@ static bool dest_match(const struct vcpu *from, const struct vcpu *t,
 	return apic_dest_match(&view,
 			       apic_base_mode(from->lapic.apic_base) ==
 			       APIC_MODE_X2APIC, logical, dest);
-}
-
-/* TMR first: the vector may be injected as soon as IRR has it. */
-static void request(struct vlapic *l, unsigned int vector, bool level)
-{
-	if (level)
-		set_bit256(l->tmr, vector);
-	else
-		clear_bit256(l->tmr, vector);
-	set_bit256(l->irr, vector);
-}
-
-void vlapic_accept(struct vcpu *t, unsigned int vector, bool level)
-{
-	request(&t->lapic, vector, level);
-	sched_vcpu_notify(t);
 }
 
 static void ipi_to(struct vcpu *target, unsigned int vector)
@@ -354,7 +325,7 @@ int vlapic_send_ipi(struct vcpu *v, uint32_t icr, uint32_t dest)
 	if (shorthand == ICR_SHORTHAND_SELF) {
 		/* INIT and STARTUP to self: not a valid combination, ignored */
 		if (mode == ICR_DELIVERY_FIXED)
-			request(&v->lapic, vector, false);
+			vlapic_request(&v->lapic, vector, false);
 		return 0;
 	}
 	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
@@ -389,7 +360,7 @@ void vlapic_eoi(struct vcpu *v)
 void vlapic_self_ipi(struct vcpu *v, unsigned int vector)
 {
 	if (vector >= FIRST_VALID_VECTOR && vector <= LVT_VECTOR_MASK)
-		request(&v->lapic, vector, false);
+		vlapic_request(&v->lapic, vector, false);
 }
 
 int vlapic_reg_write(struct vcpu *v, unsigned int reg, uint32_t value)
@@ -443,7 +414,7 @@ void vlapic_deliver(struct vcpu *v, uint64_t now_ns)
 		return;		/* nothing due, nothing requested: most entries */
 	if (now_ns >= l->deadline_ns) {
 		if (timer_unmasked(l))
-			request(l, l->lvt_timer & LVT_VECTOR_MASK, false);
+			vlapic_request(l, l->lvt_timer & LVT_VECTOR_MASK, false);
 		/* missed periods coalesce into this one request, in O(1) */
 		l->deadline_ns = vlapic_timer_next(l->deadline_ns, l->period_ns,
 						   now_ns);

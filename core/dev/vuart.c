@@ -141,20 +141,38 @@ void vuart_write(struct vm *vm, uint16_t port, uint8_t value)
 	spin_unlock(&u->lock);
 }
 
-bool vuart_wants_rx_irq(const struct vuart *u)
-{
-	return (__atomic_load_n(&u->ier, __ATOMIC_RELAXED) & VUART_IER_RDA) &&
-	       (__atomic_load_n(&u->mcr, __ATOMIC_RELAXED) & VUART_MCR_OUT2);
-}
-
-void vuart_input_arrived(struct vm *vm)
+/* Pull what is waiting for the VM (the console owner's typing), set the line. */
+static void input_arrived(struct vm *vm)
 {
 	struct vuart *u = &vm->uart;
 
 	spin_lock(&u->lock);
-	(void)vm_console_has_input(vm);	/* the console owner's typing, too */
+	(void)vm_console_has_input(vm);
 	update_line(vm);
 	spin_unlock(&u->lock);
+}
+
+size_t vuart_receive(struct vm *vm, const uint8_t *bytes, size_t len)
+{
+	size_t n = vm_console_input(vm, bytes, len);
+
+	if (n)
+		input_arrived(vm);
+	return n;
+}
+
+void vuart_poll_console_owner(void)
+{
+	struct vm *owner = __atomic_load_n(&console_owner, __ATOMIC_ACQUIRE);
+	uint8_t ier, mcr;
+
+	if (!owner)
+		return;
+	/* a hint without the lock: a polled guest's UART is left alone */
+	ier = __atomic_load_n(&owner->uart.ier, __ATOMIC_RELAXED);
+	mcr = __atomic_load_n(&owner->uart.mcr, __ATOMIC_RELAXED);
+	if ((ier & VUART_IER_RDA) && (mcr & VUART_MCR_OUT2))
+		input_arrived(owner);
 }
 
 /* The port bus's view (core/dev/io_bus.h): dev is the VM, one byte a port. */

@@ -104,8 +104,12 @@ int vlapic_send_ipi(struct vcpu *v, uint32_t icr, uint32_t dest);
  * An interrupt message t accepts (an IPI, or the I/O APIC's): into its
  * IRR, TMR set for level and cleared for edge, and t woken if it halts
  * or made to leave the guest if it runs on another CPU. Any CPU.
+ * core/dev/vlapic_accept.c, apart from the register file so that the
+ * I/O APIC, which vlapic_eoi calls, does not call back into it.
  */
 void vlapic_accept(struct vcpu *t, unsigned int vector, bool level);
+/* Into IRR, with its trigger mode in TMR; no wake-up (the vCPU's own). */
+void vlapic_request(struct vlapic *l, unsigned int vector, bool level);
 /* What an interrupt message's destination is compared with (apic_dest.h). */
 struct apic_dest_view vlapic_dest_view(const struct vcpu *t);
 

@@ -18,6 +18,7 @@
 #define KEEL_DRIVERS_VUART_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <core/dev/io_bus.h>
@@ -73,12 +74,16 @@ uint8_t vuart_read(struct vm *vm, uint16_t port);
 extern const struct io_bus_ops vuart_bus_ops;
 void vuart_write(struct vm *vm, uint16_t port, uint8_t value);
 /*
- * Input was queued for the VM (vm_console_input, or the console owner's
- * typing): raise the line if the guest asked for RDA. Any CPU, with no
- * lock held that its UART access takes (the VM's lock).
+ * Input for the VM's COM1 (KEEL_HC_CONSOLE_INPUT): queued
+ * (vm_console_input), then the RDA interrupt if the guest enabled it.
+ * How many bytes fitted. Any CPU, with no VM or device lock held.
  */
-void vuart_input_arrived(struct vm *vm);
-/* Does the guest want an interrupt for received data? (a hint, no lock) */
-bool vuart_wants_rx_irq(const struct vuart *u);
+size_t vuart_receive(struct vm *vm, const uint8_t *bytes, size_t len);
+/*
+ * The scheduler's poll, on CPU 0: the console owner's typing waits in
+ * the physical UART until its COM1 is read; if that guest takes receive
+ * interrupts, pull it now and raise the line.
+ */
+void vuart_poll_console_owner(void);
 
 #endif
