@@ -15,6 +15,7 @@
 #include <base/log.h>
 #include <core/dev/dev_timer.h>
 #include <core/dev/vlapic.h>
+#include <core/dev/vuart.h>
 #include <core/exit_dispatch.h>
 #include <core/main.h>
 #include <core/msr_policy.h>
@@ -211,11 +212,21 @@ static bool wake_pending(struct vcpu *v)
 		vlapic_pending(v));
 }
 
+/* The scheduler's poll: the consoles, then COM1 input for an interrupt. */
+static uint64_t poll(unsigned int cpu)
+{
+	uint64_t next = vm_console_poll(cpu);
+
+	if (cpu == 0)
+		vuart_poll_console_owner();
+	return next;
+}
+
 static const struct sched_hooks run_hooks = {
 	.run = vcpu_run_turn,
 	.wake_pending = wake_pending,
 	.retire = vcpu_retire,
-	.poll = vm_console_poll,
+	.poll = poll,
 };
 
 void vcpu_run_init(void)
