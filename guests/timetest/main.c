@@ -402,7 +402,7 @@ static void irq_checks(void)
 	outb(PIT_CMD, PIT_CH0_MODE0);	/* stop: one last one-shot */
 	ioapic_mask(GSI_PIT);
 	gprintf("timetest: irq0_count=%lu want=%lu\n", pit_irqs, want);
-	check(pit_irqs >= want * 8 / 10 && pit_irqs <= want * 11 / 10,
+	check(pit_irqs >= want * 6 / 10 && pit_irqs <= want * 11 / 10,
 	      "irq0_periodic", "%lu IRQ 0 in %lu ms", pit_irqs, IRQ_MS);
 
 	/* the RTC's periodic interrupt at 1024 Hz (rate 6) */
@@ -416,7 +416,7 @@ static void irq_checks(void)
 	ioapic_mask(GSI_RTC);
 	want = 1024 * IRQ_MS / 1000;
 	gprintf("timetest: irq8_count=%lu want=%lu\n", rtc_irqs, want);
-	check(rtc_irqs >= want * 7 / 10 && rtc_irqs <= want * 11 / 10,
+	check(rtc_irqs >= want * 6 / 10 && rtc_irqs <= want * 11 / 10,
 	      "irq8_periodic", "%lu IRQ 8 in %lu ms", rtc_irqs, IRQ_MS);
 }
 
