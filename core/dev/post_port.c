@@ -11,6 +11,10 @@
 static int post_read(void *dev, void *caller, uint64_t offset, size_t size,
 		     uint64_t *value)
 {
+	(void)dev;
+	(void)caller;
+	(void)offset;
+	(void)size;
 	*value = 0xff;
 	return 0;
 }

@@ -244,6 +244,7 @@ static int vpit_read(void *dev, void *caller, uint64_t offset, size_t size,
 	struct vpit *pit = dev;
 	uint64_t now = clock_ns();
 
+	(void)caller;
 	if (size != 1)
 		return -KEEL_EINVAL;
 	if (offset == PORT_CONTROL) {

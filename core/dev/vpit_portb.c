@@ -25,6 +25,8 @@ static int portb_read(void *dev, void *caller, uint64_t offset, size_t size,
 	uint64_t now = clock_ns();
 	uint8_t v = __atomic_load_n(&pit->port_b, __ATOMIC_RELAXED);
 
+	(void)caller;
+	(void)offset;
 	if (size != 1)
 		return -KEEL_EINVAL;
 	if ((now / REFRESH_HALF_NS) & 1)
@@ -40,6 +42,8 @@ static int portb_write(void *dev, void *caller, uint64_t offset, size_t size,
 {
 	struct vpit *pit = dev;
 
+	(void)caller;
+	(void)offset;
 	if (size != 1)
 		return -KEEL_EINVAL;
 	__atomic_store_n(&pit->port_b, (uint8_t)(value & PORTB_WRITABLE),
