@@ -12,6 +12,10 @@
 
 #include <core/vm_desc.h>
 #include <core/dev/io_bus.h>
+#include <core/dev/vpit.h>
+#include <core/dev/vrtc.h>
+#include <core/dev/vioapic.h>
+#include <core/dev/vpic.h>
 #include <core/dev/vuart.h>
 #include <core/extents.h>
 #include <core/vcpu.h>
@@ -105,6 +109,10 @@ struct vm {
 	/* its devices: port and MMIO ranges (core/vm_devices.c) */
 	struct io_bus ports, mmio;
 	struct vuart uart;
+	struct vpit pit;		/* and port 0x61 */
+	struct vrtc rtc;
+	struct vioapic ioapic;
+	struct vpic pic;
 	uint8_t rx[KEEL_CONSOLE_INPUT_MAX];	/* COM1 input not yet read */
 	uint32_t rx_head, rx_count;
 	char line[VM_CONSOLE_LINE];	/* console output not yet printed */
@@ -142,8 +150,9 @@ int vm_start_vcpu(struct vm *vm, uint32_t id, uint64_t rip, uint64_t rsp,
 		  uint64_t arg);
 
 /*
- * Puts the VM's devices on its buses (core/vm_devices.c): COM1 on the
- * port bus, the local APIC's xAPIC page on the MMIO bus. 0 or an error.
+ * Puts the VM's devices on its buses (core/vm_devices.c): COM1 and the
+ * 8259 pair on the port bus, the I/O APIC and the local APIC's xAPIC page
+ * on the MMIO bus. 0 or an error.
  */
 int vm_devices_init(struct vm *vm);
 

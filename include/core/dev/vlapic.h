@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <core/dev/apic_dest.h>
 #include <core/dev/io_bus.h>
 
 #define VLAPIC_MSR_FIRST 0x800
@@ -41,6 +42,11 @@ struct vlapic {
 	/* periodic mode: re-arm with this (>= VLAPIC_MIN_PERIOD_NS), else 0 */
 	uint64_t period_ns;
 	uint64_t irr[4], isr[4];	/* 256-bit request / in-service */
+	/*
+	 * Trigger mode of each accepted vector (SDM 10.8.4): set for a level
+	 * interrupt, so its EOI is broadcast to the I/O APIC.
+	 */
+	uint64_t tmr[4];
 };
 
 struct vcpu;
@@ -104,6 +110,19 @@ void vlapic_self_ipi(struct vcpu *v, unsigned int vector);
  * a vector 0-15 is not sent: 0, and an error in the sender's ESR.
  */
 int vlapic_send_ipi(struct vcpu *v, uint32_t icr, uint32_t dest);
+
+/*
+ * An interrupt message t accepts (an IPI, or the I/O APIC's): into its
+ * IRR, TMR set for level and cleared for edge, and t woken if it halts
+ * or made to leave the guest if it runs on another CPU. Any CPU.
+ * core/dev/vlapic_accept.c, apart from the register file so that the
+ * I/O APIC, which vlapic_eoi calls, does not call back into it.
+ */
+void vlapic_accept(struct vcpu *t, unsigned int vector, bool level);
+/* Into IRR, with its trigger mode in TMR; no wake-up (the vCPU's own). */
+void vlapic_request(struct vlapic *l, unsigned int vector, bool level);
+/* What an interrupt message's destination is compared with (apic_dest.h). */
+struct apic_dest_view vlapic_dest_view(const struct vcpu *t);
 
 /* Before entry: timer expiry to the IRR, then inject or ask for a window. */
 void vlapic_deliver(struct vcpu *v, uint64_t now_ns);
