@@ -27,8 +27,6 @@
 #include <core/emul/execute.h>
 #include <core/emul/fetch.h>
 
-#define CR0_PE_BIT 1ull	/* LMSW may set PE, never clear it */
-
 #define CHECK(cond)                                                         \
 	do {                                                                \
 		if (!(cond))                                                \
@@ -298,13 +296,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rep_string && res.status == EMUL_OK)
 		CHECK((r.gpr[EMUL_RCX] & ((pre.addrsize == 8 ? 0 :
 		       1ull << (8 * pre.addrsize)) - 1)) == 0);
-	/* the registers the emulator only reads; LMSW writes CR0 bits 3:0 */
-	if (st == EMUL_DECODE_OK && pre.op == EMUL_OP_LMSW &&
-	    res.status == EMUL_OK)
+	/* LMSW alone changes CR0: bits 3:0 (MSW), PE never cleared */
+	if (res.status == EMUL_OK && in.op == EMUL_OP_LMSW)
 		CHECK((r.cr0 & ~0xfull) == (before.cr0 & ~0xfull) &&
-		      (r.cr0 & CR0_PE_BIT) >= (before.cr0 & CR0_PE_BIT));
+		      (r.cr0 & before.cr0 & EMUL_CR0_PE) ==
+		      (before.cr0 & EMUL_CR0_PE));
 	else
 		CHECK(r.cr0 == before.cr0);
+	/* the registers the emulator only reads */
 	CHECK(r.cr3 == before.cr3 &&
 	      r.cr4 == before.cr4 && r.efer == before.efer &&
 	      r.mode == before.mode && r.cpl == before.cpl &&
