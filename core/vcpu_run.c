@@ -136,8 +136,10 @@ bool vcpu_fast_reentry(struct vcpu *v)
 bool exit_fast(struct vcpu *v, struct vm_exit *e)
 {
 	/*
-	 * These change nothing of the virtual LAPIC or the scheduler's timer
-	 * (a guest stopped by its exit is no longer runnable).
+	 * These change nothing of the virtual LAPIC's timer or the
+	 * scheduler's (a guest stopped by its exit is no longer runnable).
+	 * A port write may raise an interrupt (COM1 through the I/O APIC):
+	 * vcpu_fast_reentry sees the request and declines.
 	 */
 	__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
 	if (e->reason == EXIT_HYPERCALL)

@@ -5,7 +5,6 @@
  */
 #include <core/dev/vioapic.h>
 
-#define SELECT_MASK     0xffu		/* IOREGSEL: bits 7:0 */
 #define ID_MASK         0x0f000000u	/* IOAPICID: bits 27:24 */
 /* IOAPICVER: max redirection entry (bits 23:16), version (7:0) */
 #define VERSION_VALUE   (((uint32_t)(VIOAPIC_PINS - 1) << 16) | VIOAPIC_VERSION)

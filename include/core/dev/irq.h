@@ -7,8 +7,11 @@
  * GSI 2 (the MADT's override).
  *
  * An edge-triggered device pulses its line (high, then low); a level one
- * holds it high while it wants service. Callable from any CPU, with no
- * lock of the caller's held; the I/O APIC takes its own.
+ * holds it high while it wants service. Callable from any CPU. The I/O
+ * APIC takes its own lock, then the scheduler's (to wake the target): a
+ * device may call it under its own lock (so that its line changes reach
+ * the pin in order, as COM1 does), never under a VM's or scheduler lock.
+ * A GSI past 23 is ignored. Implemented in core/dev/vioapic.c.
  */
 #ifndef KEEL_CORE_DEV_IRQ_H
 #define KEEL_CORE_DEV_IRQ_H
