@@ -376,7 +376,13 @@ static void ioapic_mask(unsigned int pin)
 	*win = IOAPIC_MASKED;
 }
 
-/* Interrupts for IRQ_MS, the vCPU waiting in hlt between them. */
+/*
+ * Interrupts for IRQ_MS, the vCPU waiting in hlt between them: the
+ * timekeeper's wake-ups deliver them. Never more than the rate; fewer
+ * when the host wakes the vCPU late, as periods missed meanwhile are
+ * coalesced (Bochs: 200 of 200 IRQ 0; a loaded QEMU TCG host: 176), so
+ * the floor is 60 %.
+ */
 static void wait_in_hlt(void)
 {
 	uint64_t t0 = rdtsc();
