@@ -118,6 +118,7 @@ static void reset_registers(struct vcpu *v)
 
 	memset(&v->lapic, 0, sizeof(v->lapic));
 	v->lapic.apic_base = base;
+	v->lapic.svr = VLAPIC_SVR_RESET;
 	v->lapic.lvt_timer = LVT_MASKED;
 	v->lapic.dfr = VLAPIC_DFR_RESET;
 	v->lapic.deadline_ns = UINT64_MAX;
@@ -165,6 +166,13 @@ static bool timer_unmasked(const struct vlapic *l)
 {
 	return !(l->lvt_timer & LVT_MASKED) && (l->svr & SVR_ENABLE) &&
 	       (l->lvt_timer & LVT_VECTOR_MASK) >= FIRST_VALID_VECTOR;
+}
+
+/* Would it raise one but for its vector 0-15 (an ESR error instead)? */
+static bool timer_illegal_vector(const struct vlapic *l)
+{
+	return !(l->lvt_timer & LVT_MASKED) && (l->svr & SVR_ENABLE) &&
+	       (l->lvt_timer & LVT_VECTOR_MASK) < FIRST_VALID_VECTOR;
 }
 
 /*
@@ -243,7 +251,7 @@ int vlapic_reg_read(struct vcpu *v, unsigned int reg, uint32_t *value)
 					      divide_value(l->divide), tsc_khz());
 		return 0;
 	case REG_ESR:
-		*value = 0;
+		*value = l->esr;
 		return 0;
 	default:
 		break;
@@ -320,8 +328,11 @@ int vlapic_send_ipi(struct vcpu *v, uint32_t icr, uint32_t dest)
 	if (mode != ICR_DELIVERY_FIXED && mode != ICR_DELIVERY_INIT &&
 	    mode != ICR_DELIVERY_STARTUP)
 		return -1;
-	if (mode == ICR_DELIVERY_FIXED && vector < FIRST_VALID_VECTOR)
-		return -1;
+	if (mode == ICR_DELIVERY_FIXED && vector < FIRST_VALID_VECTOR) {
+		/* not sent, an error in the sender's ESR (SDM 10.5.3) */
+		v->lapic.esr_found |= VLAPIC_ESR_SEND_ILLEGAL_VECTOR;
+		return 0;
+	}
 	if (shorthand == ICR_SHORTHAND_SELF) {
 		/* INIT and STARTUP to self: not a valid combination, ignored */
 		if (mode == ICR_DELIVERY_FIXED)
@@ -361,6 +372,8 @@ void vlapic_self_ipi(struct vcpu *v, unsigned int vector)
 {
 	if (vector >= FIRST_VALID_VECTOR && vector <= LVT_VECTOR_MASK)
 		vlapic_request(&v->lapic, vector, false);
+	else	/* SDM 10.5.3: as a send through the ICR */
+		v->lapic.esr_found |= VLAPIC_ESR_SEND_ILLEGAL_VECTOR;
 }
 
 int vlapic_reg_write(struct vcpu *v, unsigned int reg, uint32_t value)
@@ -391,6 +404,9 @@ int vlapic_reg_write(struct vcpu *v, unsigned int reg, uint32_t value)
 		timer_start(l, value);
 		return 0;
 	case REG_ESR:
+		/* any value: latch what was found, start again (SDM 10.5.3) */
+		l->esr = l->esr_found;
+		l->esr_found = 0;
 		return 0;
 	default:
 		break;
@@ -415,6 +431,8 @@ void vlapic_deliver(struct vcpu *v, uint64_t now_ns)
 	if (now_ns >= l->deadline_ns) {
 		if (timer_unmasked(l))
 			vlapic_request(l, l->lvt_timer & LVT_VECTOR_MASK, false);
+		else if (timer_illegal_vector(l))
+			l->esr_found |= VLAPIC_ESR_RECEIVE_ILLEGAL_VECTOR;
 		/* missed periods coalesce into this one request, in O(1) */
 		l->deadline_ns = vlapic_timer_next(l->deadline_ns, l->period_ns,
 						   now_ns);

@@ -166,6 +166,16 @@ int guest_mem_read(struct vm *vm, uint64_t gpa, void *dst, size_t len);
 int guest_mem_check(struct vm *vm, uint64_t gpa, size_t len);
 int guest_mem_write(struct vm *vm, uint64_t gpa, const void *src, size_t len);
 /*
+ * Replaces the len-byte (1, 2, 4 or 8) little-endian value at gpa by val
+ * if it is old, atomically against the VM's vCPUs running on other CPUs
+ * (a LOCK CMPXCHG on the host frame): 0 done, 1 it was different (or
+ * kept changing), -KEEL_EINVAL for a value not inside one aligned 8-byte
+ * word, else the errors of guest_mem_read. The instruction emulator sets
+ * accessed and dirty bits in the guest's page tables with it.
+ */
+int guest_mem_cmpxchg(struct vm *vm, uint64_t gpa, uint64_t old, uint64_t val,
+		      size_t len);
+/*
  * An image loader's writer (elf_load's callback, vm a struct vm): len
  * bytes, or len zeros when bytes is NULL (a segment's bss).
  */
