@@ -14,7 +14,6 @@
 #include <core/dev/dev_timer.h>
 #include <core/dev/irq.h>
 #include <core/dev/vpit.h>
-#include <keel/abi.h>
 #include <lib/string.h>
 #include <lib/util.h>
 
@@ -238,6 +237,10 @@ static uint8_t read_counter(struct vpit_channel *c, uint64_t now)
 	}
 }
 
+/*
+ * A wider access is byte accesses to consecutive ports, lowest first, as
+ * the ISA bus splits it (io_bus keeps it inside 0x40-0x43).
+ */
 static int vpit_read(void *dev, void *caller, uint64_t offset, size_t size,
 		     uint64_t *value)
 {
@@ -245,14 +248,16 @@ static int vpit_read(void *dev, void *caller, uint64_t offset, size_t size,
 	uint64_t now = clock_ns();
 
 	(void)caller;
-	if (size != 1)
-		return -KEEL_EINVAL;
-	if (offset == PORT_CONTROL) {
-		*value = 0xff;	/* the control word is write-only */
-		return 0;
-	}
+	*value = 0;
 	spin_lock(&pit->lock);
-	*value = read_counter(&pit->ch[offset], now);
+	for (size_t i = 0; i < size; i++) {
+		uint64_t port = offset + i;
+		/* the control word is write-only */
+		uint8_t byte = port == PORT_CONTROL ? 0xff :
+			       read_counter(&pit->ch[port], now);
+
+		*value |= (uint64_t)byte << (8 * i);
+	}
 	spin_unlock(&pit->lock);
 	return 0;
 }
@@ -264,13 +269,16 @@ static int vpit_write(void *dev, void *caller, uint64_t offset, size_t size,
 	uint64_t now = clock_ns();
 	bool moved;
 
-	if (size != 1)
-		return -KEEL_EINVAL;
 	spin_lock(&pit->lock);
-	if (offset == PORT_CONTROL)
-		control_word(pit, (uint8_t)value, now);
-	else
-		write_count(pit, (unsigned int)offset, (uint8_t)value, now);
+	for (size_t i = 0; i < size; i++) {
+		uint64_t port = offset + i;
+		uint8_t byte = (uint8_t)(value >> (8 * i));
+
+		if (port == PORT_CONTROL)
+			control_word(pit, byte, now);
+		else
+			write_count(pit, (unsigned int)port, byte, now);
+	}
 	moved = pit->moved;
 	pit->moved = false;
 	spin_unlock(&pit->lock);

@@ -22,7 +22,6 @@
 #include <core/dev/vrtc.h>
 #include <core/dev/vrtc_regs.h>
 #include <drivers/cmos_rtc.h>
-#include <keel/abi.h>
 #include <lib/string.h>
 #include <lib/util.h>
 
@@ -346,20 +345,29 @@ static void after_access(struct vrtc *r, void *caller, bool pulse, bool moved)
 		vm_dev_deadline_moved(r->vm, caller);
 }
 
+/*
+ * A wider access is byte accesses to 0x70 then 0x71, as the ISA bus
+ * splits it: the old idiom outw(0x70, data << 8 | index) works.
+ */
 static int vrtc_read(void *dev, void *caller, uint64_t offset, size_t size,
 		     uint64_t *value)
 {
 	struct vrtc *r = dev;
 	bool pulse = false, moved = false;
+	uint64_t now = clock_ns();
 
-	if (size != 1)
-		return -KEEL_EINVAL;
-	if (offset == PORT_INDEX) {
-		*value = 0xff;	/* write-only on the PC */
-		return 0;
-	}
+	*value = 0;
 	spin_lock(&r->lock);
-	*value = read_data(r, clock_ns(), &pulse, &moved);
+	for (size_t i = 0; i < size; i++) {
+		bool p = false, m = false;
+		/* the index port is write-only on the PC */
+		uint8_t byte = offset + i == PORT_INDEX ? 0xff :
+			       read_data(r, now, &p, &m);
+
+		*value |= (uint64_t)byte << (8 * i);
+		pulse |= p;
+		moved |= m;
+	}
 	spin_unlock(&r->lock);
 	after_access(r, caller, pulse, moved);
 	return 0;
@@ -370,15 +378,21 @@ static int vrtc_write(void *dev, void *caller, uint64_t offset, size_t size,
 {
 	struct vrtc *r = dev;
 	bool pulse = false, moved = false;
+	uint64_t now = clock_ns();
 
-	if (size != 1)
-		return -KEEL_EINVAL;
 	spin_lock(&r->lock);
-	if (offset == PORT_INDEX) {
-		r->index = value & ~INDEX_NMI & 0xff;
-		r->nmi_masked = value & INDEX_NMI;
-	} else {
-		write_data(r, (uint8_t)value, clock_ns(), &pulse, &moved);
+	for (size_t i = 0; i < size; i++) {
+		uint8_t byte = (uint8_t)(value >> (8 * i));
+		bool p = false, m = false;
+
+		if (offset + i == PORT_INDEX) {
+			r->index = byte & ~INDEX_NMI;
+			r->nmi_masked = byte & INDEX_NMI;
+		} else {
+			write_data(r, byte, now, &p, &m);
+		}
+		pulse |= p;
+		moved |= m;
 	}
 	spin_unlock(&r->lock);
 	after_access(r, caller, pulse, moved);

@@ -35,7 +35,8 @@ CHECKS = (
     "rtc_binary", "rtc_12_hour", "rtc_set_holds", "rtc_set_time",
     "cmos_ram", "cmos_base_memory",
 )
-IRQ_CHECKS = ("irq0_periodic", "irq8_periodic")
+IRQ_CHECKS = ("irq0_periodic", "irq8_periodic", "irq0_min_period",
+              "irq8_min_period")
 
 
 @pytest.fixture(scope="module", params=("amd", "intel"))
