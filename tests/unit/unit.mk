@@ -42,7 +42,7 @@ UNIT_SRCS_test_extents   := core/extents.c
 UNIT_SRCS_test_cr_rules  := core/cr_rules.c
 UNIT_SRCS_test_cr_decode := core/cr_decode.c
 UNIT_SRCS_test_vcpu_init := core/vcpu_init_state.c lib/string.c
-UNIT_SRCS_test_multiboot := core/load/multiboot_parse.c
+UNIT_SRCS_test_multiboot := core/load/multiboot_parse.c core/load/linux_parse.c
 # the instruction emulator, all of it, against a fake guest
 UNIT_EMUL_SRCS := $(sort $(wildcard core/emul/*.c)) tests/unit/emul_fake.c
 UNIT_SRCS_test_emul_walk := $(UNIT_EMUL_SRCS)
