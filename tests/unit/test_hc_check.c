@@ -340,8 +340,10 @@ static void test_struct_len(void **state)
 		sizeof(struct keel_module_info),
 	};
 
-	/* 1.4: keel_vm_config grew by modules[4][32]; 1.3's 256 is refused */
-	assert_int_equal(sizeof(struct keel_vm_config), 384);
+	/* 1.5: keel_vm_config grew by initrd[32]; 1.4 and 1.3 sizes are refused */
+	assert_int_equal(sizeof(struct keel_vm_config), 416);
+	assert_int_equal(hc_check_struct_len(384, sizeof(struct keel_vm_config)),
+			 -KEEL_EINVAL);
 	assert_int_equal(hc_check_struct_len(256, sizeof(struct keel_vm_config)),
 			 -KEEL_EINVAL);
 
