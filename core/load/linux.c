@@ -11,6 +11,7 @@
  */
 #include <arch/layout.h>
 #include <arch/x86.h>
+#include <core/load/identity_map.h>
 #include <core/load/linux.h>
 #include <core/load/linux_parse.h>
 #include <core/main.h>
@@ -25,8 +26,7 @@
 #define LX_BOOT_GPA      0xa0000ull
 #define LX_PML4_GPA      LX_BOOT_GPA
 #define LX_PDPT_GPA      (LX_BOOT_GPA + 0x1000)
-#define LX_PD_GPA        (LX_BOOT_GPA + 0x2000)	/* 4 GiB of 2 MiB pages */
-#define LX_PD_COUNT      4
+#define LX_PD_GPA        (LX_BOOT_GPA + 0x2000)	/* IDENTITY_MAP_PDS pages */
 #define LX_GDT_GPA       (LX_BOOT_GPA + 0x6000)
 #define LX_TSS_GPA       (LX_BOOT_GPA + 0x7000)
 #define LX_BOOT_END      (LX_BOOT_GPA + 0x8000)
@@ -52,9 +52,6 @@
 #define GDT_DATA    0x00cf92000000ffffull
 #define TSS_LIMIT   0x67
 #define TSS_BUSY64  0x8bull
-#define PTE_PRESENT 0x1ull
-#define PTE_WRITE   0x2ull
-#define PTE_LARGE   0x80ull
 #define ACPI_RSDP_SIGNATURE "RSD PTR "
 
 struct e820_entry {
@@ -62,6 +59,8 @@ struct e820_entry {
 	uint32_t type;
 } __attribute__((packed));
 _Static_assert(sizeof(struct e820_entry) == 20, "zero-page.rst layout");
+_Static_assert(LX_PD_GPA + IDENTITY_MAP_PDS * 0x1000 <= LX_GDT_GPA,
+	       "the page directories end before the GDT");
 _Static_assert(LX_BOOT_GPA >= LX_LOW_END && LX_BOOT_END <= LX_ACPI_RSDP_GPA &&
 	       LINUX_PARAMS_GPA + BP_SIZE <= LINUX_CMDLINE_GPA,
 	       "the boot structures lie apart, the entry's in the reserved hole");
@@ -177,19 +176,7 @@ static int write_entry_structures(struct vm *vm)
 			 TSS_LIMIT | ((tss & 0xffffff) << 16) |
 			 (TSS_BUSY64 << 40) | (((tss >> 24) & 0xff) << 56));
 	ret |= write_u64(vm, LX_GDT_GPA + SEL_TSS + 8, tss >> 32);
-	ret |= write_u64(vm, LX_PML4_GPA, LX_PDPT_GPA | PTE_PRESENT | PTE_WRITE);
-	for (unsigned int d = 0; d < LX_PD_COUNT; d++) {
-		uint64_t pd = LX_PD_GPA + d * PT_PAGE_4K;
-
-		ret |= write_u64(vm, LX_PDPT_GPA + d * 8,
-				 pd | PTE_PRESENT | PTE_WRITE);
-		for (unsigned int e = 0; e < PT_ENTRIES; e++) {
-			uint64_t gpa = ((uint64_t)d * PT_ENTRIES + e) * PT_PAGE_2M;
-
-			ret |= write_u64(vm, pd + e * 8, gpa | PTE_PRESENT |
-					 PTE_WRITE | PTE_LARGE);
-		}
-	}
+	ret |= identity_map_write(vm, LX_PML4_GPA, LX_PDPT_GPA, LX_PD_GPA);
 	return ret ? -KEEL_EFAULT : 0;
 }
 
