@@ -5,7 +5,7 @@ x86 boot protocol (core/load/linux.c, docs/guests.md "Linux").
 The admin shell's `create NAME kernel=vmlinuz initrd=initrd cmdline=...`
 makes the VM through VM_CREATE (ABI 1.5, keel_vm_config.initrd); the
 kernel enters at its 64-bit entry with the zero page Keel built. The test
-asserts the furthest milestone the platform reaches today on QEMU (SVM):
+asserts the furthest milestone the platform reaches today, on both vendors:
 the kernel's banner with Keel's E820 map, command line and initrd, and
 "Run /init as init process" (the initramfs unpacked, user space started).
 What stops it later (no PIT yet: the TSC rate comes from tsc_early_khz=,
