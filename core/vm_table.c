@@ -82,8 +82,8 @@ static int vcpu_setup(struct vcpu *v, uint32_t cpu, uint64_t rip, uint64_t rsp,
 		keel_entry_state(&entry, rip, rsp, rdi);
 	v->cpu = cpu;
 	v->wake_at_ns = UINT64_MAX;
-	/* an unmodified kernel finds its APIC as firmware leaves it: xAPIC */
-	if (vm->linux_params_gpa)
+	/* an unmodified guest's APIC as a PC resets it: xAPIC (SDM 10.4.4) */
+	if (vm->aps_sipi)
 		vlapic_init_xapic(v);
 	else
 		vlapic_init(v);
