@@ -8,10 +8,11 @@ kernel enters at its 64-bit entry with the zero page Keel built. The test
 asserts the furthest milestone the platform reaches today, on both vendors:
 the kernel's banner with Keel's E820 map, command line and initrd, and
 "Run /init as init process" (the initramfs unpacked, user space started).
-What stops it later (no PIT yet: the TSC rate comes from tsc_early_khz=,
-read from the hypervisor; no 16550 interrupts yet: user-space output
-through the tty layer does not drain, so the initramfs's KEEL-LINUX-READY
-is not seen) is docs/guests.md's to say.
+What stops it later (no MADT yet, so the PIT and COM1 go through the 8259,
+which reaches no local APIC: the TSC rate comes from tsc_early_khz=, read
+from the hypervisor, and user-space output through the tty layer does
+not drain, so the initramfs's KEEL-LINUX-READY is not seen) is
+docs/guests.md's to say.
 
 Needs build/linux/vmlinuz and build/linux/initrd.img (`make linux-image`);
 skipped without them. About 2-2.5 minutes per vendor (QEMU TCG: SVM,
