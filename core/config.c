@@ -411,6 +411,7 @@ enum vm_option {
 	VM_OPT_KERNEL,		/* image= by the name Multiboot users know */
 	VM_OPT_CMDLINE,		/* args= likewise */
 	VM_OPT_MODULE,		/* may be given up to VM_DESC_MAX_MODULES times */
+	VM_OPT_INITRD,		/* a Linux kernel's initrd */
 	VM_OPT_COUNT,
 };
 
@@ -428,6 +429,7 @@ static const char *const vm_option_names[VM_OPT_COUNT] = {
 	[VM_OPT_KERNEL] = "kernel",
 	[VM_OPT_CMDLINE] = "cmdline",
 	[VM_OPT_MODULE] = "module",
+	[VM_OPT_INITRD] = "initrd",
 };
 
 /* A Multiboot kernel's module=, in the order given. */
@@ -467,6 +469,8 @@ static int vm_set_option(struct parser *p, struct vm_desc *vm,
 		return take_name(p, value, vm->image, "kernel=");
 	case VM_OPT_MODULE:
 		return vm_add_module(p, vm, value);
+	case VM_OPT_INITRD:
+		return take_name(p, value, vm->initrd, "initrd=");
 	case VM_OPT_CMDLINE:
 		return take_text(p, value, vm->args, CONFIG_ARGS_LEN, "cmdline");
 	case VM_OPT_MEM:
@@ -501,14 +505,14 @@ static int vm_parse_option(struct parser *p, struct vm_desc *vm,
 
 	if (!split_option(*word, &key, &value))
 		return fail_token(p, "", word, " is not an option; "
-				  "write image=, kernel=, module=, cmdline=, mem=, maxmem=, vcpus=, cpu=, cpus=, prio=, slice=, role= or args=");
+				  "write image=, kernel=, module=, initrd=, cmdline=, mem=, maxmem=, vcpus=, cpu=, cpus=, prio=, slice=, role= or args=");
 	for (opt = 0; opt < VM_OPT_COUNT; opt++) {
 		if (token_is(&key, vm_option_names[opt]))
 			break;
 	}
 	if (opt == VM_OPT_COUNT)
 		return fail_token(p, "unknown vm option ", &key,
-				  "; use image, kernel, module, cmdline, mem, maxmem, vcpus, cpu, cpus, prio, slice, role or args");
+				  "; use image, kernel, module, initrd, cmdline, mem, maxmem, vcpus, cpu, cpus, prio, slice, role or args");
 	if (seen[opt] && opt != VM_OPT_MODULE)
 		return fail_token(p, "vm option ", &key, " is given twice");
 	seen[opt] = true;
@@ -844,6 +848,9 @@ static int check_vm_images(struct parser *p)
 			if (check_vm_module(p, i, "': module '",
 					    cfg->vms[i].modules[m]))
 				return -KEEL_EINVAL;
+		if (cfg->vms[i].initrd[0] &&
+		    check_vm_module(p, i, "': initrd '", cfg->vms[i].initrd))
+			return -KEEL_EINVAL;
 	}
 	return 0;
 }

@@ -104,6 +104,14 @@ int hc_check_vm_config(const struct keel_vm_config *c, uint64_t online,
 	d->slice_ms = c->slice_ms;
 	if (copy_modules(c, d, why, size))
 		return -KEEL_EINVAL;
+	_Static_assert(sizeof(d->initrd) == sizeof(c->initrd), "one layout");
+	if (!zeros_from(c->initrd, strnlen(c->initrd, KEEL_NAME_LEN),
+			KEEL_NAME_LEN)) {
+		strlcpy(why, "initrd must be a name followed only by zeros",
+			size);
+		return -KEEL_EINVAL;
+	}
+	memcpy(d->initrd, c->initrd, sizeof(d->initrd));
 	return vm_desc_check(d, online, why, size);
 }
 

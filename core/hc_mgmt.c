@@ -87,6 +87,7 @@ int64_t hc_module_info(struct vcpu *v)
 {
 	const struct boot_module *m;
 	struct keel_module_info info;
+	enum image_kind kind;
 
 	if (v->regs.rdi > UINT32_MAX)
 		return -KEEL_ENOENT;
@@ -96,21 +97,27 @@ int64_t hc_module_info(struct vcpu *v)
 	memset(&info, 0, sizeof(info));
 	strlcpy(info.name, m->name, sizeof(info.name));
 	info.size = m->size;
-	if (image_kind_of(phys_to_virt(m->phys), m->size) == IMAGE_MULTIBOOT)
+	kind = image_kind_of(phys_to_virt(m->phys), m->size);
+	if (kind == IMAGE_MULTIBOOT)
 		info.kind = KEEL_MODULE_MULTIBOOT;
+	else if (kind == IMAGE_LINUX)
+		info.kind = KEEL_MODULE_LINUX;
 	else
 		info.kind = module_is_image(m) ? KEEL_MODULE_ELF : 0;
 	return hc_copy_out(v, v->regs.rsi, v->regs.rdx, &info, sizeof(info));
 }
 
 /*
- * Before any work (§4.8): a module that names no boot module is -ENOENT,
- * as a missing image is; modules for an image that is not a Multiboot
- * kernel are -EINVAL (vm_create would refuse them after mapping memory).
+ * Before any work (§4.8): a module or initrd that names no boot module is
+ * -ENOENT, as a missing image is; modules for an image that is not a
+ * Multiboot kernel, an initrd for one that is not a Linux kernel, are
+ * -EINVAL (vm_create would refuse them after mapping memory).
  */
 static int check_modules(const struct vm_desc *d,
 			 const struct boot_module *image)
 {
+	enum image_kind kind;
+
 	for (uint32_t i = 0; i < d->module_count; i++) {
 		if (!boot_module_find(d->modules[i])) {
 			log_warn("vm %s: cannot create: module %s names no boot "
@@ -118,10 +125,20 @@ static int check_modules(const struct vm_desc *d,
 			return -KEEL_ENOENT;
 		}
 	}
-	if (d->module_count && image &&
-	    image_kind_of(phys_to_virt(image->phys), image->size) !=
-	    IMAGE_MULTIBOOT) {
+	if (d->initrd[0] && !boot_module_find(d->initrd)) {
+		log_warn("vm %s: cannot create: initrd %s names no boot "
+			 "module", d->name, d->initrd);
+		return -KEEL_ENOENT;
+	}
+	kind = image ? image_kind_of(phys_to_virt(image->phys), image->size) :
+		       IMAGE_OTHER;
+	if (d->module_count && kind != IMAGE_MULTIBOOT) {
 		log_warn("vm %s: cannot create: module= is for Multiboot "
+			 "kernels; image %s is none", d->name, d->image);
+		return -KEEL_EINVAL;
+	}
+	if (d->initrd[0] && kind != IMAGE_LINUX) {
+		log_warn("vm %s: cannot create: initrd= is for Linux "
 			 "kernels; image %s is none", d->name, d->image);
 		return -KEEL_EINVAL;
 	}

@@ -224,6 +224,12 @@ static enum msr_result msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 	case MSR_AMD_VM_CR:		/* AMD: SVM disabled and locked */
 		*value = VM_CR_LOCK | VM_CR_SVMDIS;
 		return is_intel() ? MSR_GP : MSR_OK;
+	case MSR_AMD_INT_PENDING_MSG:	/* AMD: no C1E (Linux's E400 check) */
+		*value = 0;
+		return is_intel() ? MSR_GP : MSR_OK;
+	case MSR_AMD_DE_CFG:		/* AMD: LFENCE is dispatch-serializing */
+		*value = DE_CFG_LFENCE_SERIALIZE;
+		return is_intel() ? MSR_GP : MSR_OK;
 	/* absent: CPUID hides them (core/cpuid.c) */
 	case MSR_IA32_TSC_ADJUST:
 	case MSR_IA32_SPEC_CTRL:
@@ -318,6 +324,8 @@ static enum msr_result msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 		return is_intel() ? MSR_OK : MSR_GP;
 	case MSR_AMD_SYSCFG:
 	case MSR_AMD_HWCR:
+	case MSR_AMD_INT_PENDING_MSG:
+	case MSR_AMD_DE_CFG:
 		return is_intel() ? MSR_GP : write_same(v, msr, value);
 	/* read-only, absent or locked */
 	case MSR_IA32_MTRRCAP:

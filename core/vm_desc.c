@@ -93,6 +93,11 @@ static int check_what(const struct vm_desc *d, char *why, size_t size)
 	if (d->module_count && d->entry != KEEL_ENTRY_ELF)
 		return refuse(why, size, "module= is for Multiboot kernels; a "
 			      "raw VM has none");
+	if (d->initrd[0] &&
+	    (!vm_desc_name_valid(d->initrd, sizeof(d->initrd)) ||
+	     d->entry != KEEL_ENTRY_ELF))
+		return refuse(why, size, "initrd= must name a boot module (1-31 "
+			      "of A-Z a-z 0-9 _ . -) for a Linux kernel");
 	if (!text_valid(d->args, sizeof(d->args)))
 		return refuse(why, size, "args must be printable ASCII, at most "
 			      "%d characters", KEEL_ARGS_LEN - 1);

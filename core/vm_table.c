@@ -16,6 +16,7 @@
 #include <core/config.h>
 #include <core/dev/vlapic.h>
 #include <core/load/keel_elf.h>
+#include <core/load/linux.h>
 #include <core/load/multiboot.h>
 #include <core/load/multiboot_parse.h>
 #include <core/msr_policy.h>
@@ -73,6 +74,8 @@ static int vcpu_setup(struct vcpu *v, uint32_t cpu, uint64_t rip, uint64_t rsp,
 		return ret;
 	if (vm->mb_info_gpa && v->id == 0)
 		multiboot_entry_state(&entry, rip);
+	else if (vm->linux_params_gpa && v->id == 0)
+		linux_entry_state(&entry, rip);
 	else if (vm->aps_sipi)
 		vcpu_init_startup_state(&entry, 0);	/* it waits for STARTUP */
 	else
@@ -92,6 +95,8 @@ static int vcpu_setup(struct vcpu *v, uint32_t cpu, uint64_t rip, uint64_t rsp,
 		/* the Multiboot hand-off (spec 3.2) */
 		v->regs.rax = MB_BOOT_MAGIC;
 		v->regs.rbx = vm->mb_info_gpa;
+	} else if (vm->linux_params_gpa && v->id == 0) {
+		v->regs.rsi = vm->linux_params_gpa;	/* boot.rst 64-bit */
 	} else if (vm->aps_sipi) {
 		vcpu_init_wait(v);
 	} else {
@@ -216,6 +221,7 @@ int vm_create(const struct vm_desc *d, const struct boot_module *image,
 	uint32_t cpu = first_cpu(d, mask);
 	struct vm *vm;
 	uint64_t entry_rip = 0;
+	enum image_kind kind;
 	int ret;
 
 	/* vm_desc_check said so */
@@ -264,11 +270,17 @@ int vm_create(const struct vm_desc *d, const struct boot_module *image,
 	log_debug("vm %s: stage-2 tables: %lu KiB for %lu MiB", vm->name,
 		  (uint64_t)(vm->stage2.table_count * PT_PAGE_4K / KIB),
 		  vm->mem_bytes / MIB);
-	if (image && image_kind_of(phys_to_virt(image->phys), image->size) ==
-		     IMAGE_MULTIBOOT) {
+	kind = image ? image_kind_of(phys_to_virt(image->phys), image->size) :
+		       IMAGE_OTHER;
+	if (kind == IMAGE_MULTIBOOT && !d->initrd[0]) {
 		ret = multiboot_load(vm, d, image, &entry_rip, why);
+	} else if (kind == IMAGE_LINUX && !d->module_count) {
+		ret = linux_load(vm, d, image, &entry_rip, why);
 	} else if (d->module_count) {
 		*why = "module= is for Multiboot kernels; this image is none";
+		ret = -KEEL_EINVAL;
+	} else if (d->initrd[0]) {
+		*why = "initrd= is for Linux kernels; this image is none";
 		ret = -KEEL_EINVAL;
 	} else if (image) {
 		ret = keel_elf_load(vm, image, &entry_rip, why);
@@ -282,9 +294,9 @@ int vm_create(const struct vm_desc *d, const struct boot_module *image,
 	if (ret)
 		goto fail;
 	/* an unmodified kernel starts its other vCPUs as on a PC */
-	vm->aps_sipi = vm->mb_info_gpa != 0;
-	/* a Multiboot kernel's were written by multiboot_load */
-	ret = vm->mb_info_gpa ? 0 : keel_boot_structures(vm, d);
+	vm->aps_sipi = vm->mb_info_gpa || vm->linux_params_gpa;
+	/* a Multiboot or Linux kernel's were written by its loader */
+	ret = vm->aps_sipi ? 0 : keel_boot_structures(vm, d);
 	if (ret) {
 		*why = "the VM's memory is too small for its boot structures";
 		goto fail;

@@ -11,6 +11,7 @@
 #include <arch/x86.h>
 #include <core/vm_desc.h>
 #include <core/load/elf.h>
+#include <core/load/identity_map.h>
 #include <core/load/keel_elf.h>
 #include <core/vm.h>
 #include <keel/abi.h>
@@ -19,9 +20,6 @@
 #include <lib/util.h>
 
 #define GUEST_STACK_RESERVE (64 * KIB)	/* below the top of memory, for RSP */
-#define GUEST_PTE_PRESENT   0x1ull
-#define GUEST_PTE_WRITE     0x2ull
-#define GUEST_PTE_LARGE     0x80ull
 #define GUEST_GDT_CODE64    0x00af9a000000ffffull
 #define GUEST_GDT_DATA      0x00cf92000000ffffull
 #define GUEST_SEL_CODE      0x08
@@ -29,6 +27,8 @@
 #define GUEST_SEL_TSS       0x18
 #define GUEST_TSS_LIMIT     0x67
 #define TSS_DESC_BUSY64     0x8bull
+
+_Static_assert(GUEST_PD_COUNT == IDENTITY_MAP_PDS, "one identity map");
 
 static int write_u64(struct vm *vm, uint64_t gpa, uint64_t v)
 {
@@ -64,20 +64,8 @@ int keel_boot_structures(struct vm *vm, const struct vm_desc *desc)
 	ret |= write_u64(vm, GUEST_GDT_GPA + GUEST_SEL_TSS + 8, tss >> 32);
 
 	/* identity map of the first 4 GiB with 2 MiB pages (§5) */
-	ret |= write_u64(vm, GUEST_PML4_GPA,
-			 GUEST_PDPT_GPA | GUEST_PTE_PRESENT | GUEST_PTE_WRITE);
-	for (unsigned int d = 0; d < GUEST_PD_COUNT; d++) {
-		uint64_t pd = GUEST_PD_GPA + d * PT_PAGE_4K;
-
-		ret |= write_u64(vm, GUEST_PDPT_GPA + d * 8,
-				 pd | GUEST_PTE_PRESENT | GUEST_PTE_WRITE);
-		for (unsigned int e = 0; e < PT_ENTRIES; e++) {
-			uint64_t gpa = ((uint64_t)d * PT_ENTRIES + e) * PT_PAGE_2M;
-
-			ret |= write_u64(vm, pd + e * 8, gpa | GUEST_PTE_PRESENT |
-					 GUEST_PTE_WRITE | GUEST_PTE_LARGE);
-		}
-	}
+	ret |= identity_map_write(vm, GUEST_PML4_GPA, GUEST_PDPT_GPA,
+				  GUEST_PD_GPA);
 	return ret ? -KEEL_EFAULT : 0;
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The Multiboot 1 header and the image kinds: see core/load/multiboot_parse.h. */
+#include <core/load/linux_parse.h>
 #include <core/load/multiboot_parse.h>
 #include <keel/abi.h>
 #include <lib/string.h>
@@ -114,6 +115,8 @@ enum image_kind image_kind_of(const void *file, size_t size)
 
 	if (ret != -KEEL_ENOENT)
 		return IMAGE_MULTIBOOT;	/* usable or not, it says it is one */
+	if (linux_is_bzimage(file, size))
+		return IMAGE_LINUX;
 	if (size > ELF_CLASS_OFFSET && !memcmp(p, ELF_MAGIC, 4) &&
 	    p[ELF_CLASS_OFFSET] == ELF_CLASS_64)
 		return IMAGE_KEEL_ELF;
@@ -127,6 +130,8 @@ const char *image_kind_name(enum image_kind kind)
 		return "keel-elf";
 	case IMAGE_MULTIBOOT:
 		return "multiboot";
+	case IMAGE_LINUX:
+		return "linux";
 	default:
 		return "other";
 	}

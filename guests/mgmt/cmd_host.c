@@ -121,6 +121,7 @@ void cmd_images(const struct shell_cmd *cmd)
 	for (uint32_t i = 0; (ret = hv_module_info(i, &mi)) == 0; i++) {
 		const char *kind = mi.kind == KEEL_MODULE_ELF ? "keel-elf" :
 				   mi.kind == KEEL_MODULE_MULTIBOOT ? "multiboot" :
+				   mi.kind == KEEL_MODULE_LINUX ? "linux" :
 				   "other";
 
 		mi.name[sizeof(mi.name) - 1] = '\0';

@@ -126,9 +126,25 @@ static long find_module(const char *name, struct keel_module_info *mi)
 	return ret;
 }
 
+/* What a module of this kind is called in error lines. */
+static const char *kind_words(uint32_t kind)
+{
+	switch (kind) {
+	case KEEL_MODULE_ELF:
+		return "a Keel ELF image";
+	case KEEL_MODULE_MULTIBOOT:
+		return "a Multiboot kernel";
+	case KEEL_MODULE_LINUX:
+		return "a Linux kernel";
+	default:
+		return "no kernel";
+	}
+}
+
 /*
- * IMAGE (or kernel=) among the boot modules, as a Keel image or, with
- * or without module=, a Multiboot kernel: else the error line.
+ * IMAGE (or kernel=) among the boot modules, as a Keel image, a
+ * Multiboot kernel (module= only for it) or a Linux kernel (initrd= only
+ * for it): else the error line.
  */
 static bool check_image(const struct shell_cmd *cmd)
 {
@@ -143,31 +159,44 @@ static bool check_image(const struct shell_cmd *cmd)
 		report_hv_error("listing the images", ret);
 		return false;
 	}
-	if (mi.kind != KEEL_MODULE_ELF && mi.kind != KEEL_MODULE_MULTIBOOT) {
+	if (mi.kind != KEEL_MODULE_ELF && mi.kind != KEEL_MODULE_MULTIBOOT &&
+	    mi.kind != KEEL_MODULE_LINUX) {
 		out_error("image '%s' is neither a Keel ELF image nor a "
-			  "Multiboot kernel; pick one of kind keel-elf or "
-			  "multiboot from 'images'", cmd->image);
+			  "Multiboot or Linux kernel; pick one of kind "
+			  "keel-elf, multiboot or linux from 'images'",
+			  cmd->image);
 		return false;
 	}
 	if (cmd->module_count && mi.kind != KEEL_MODULE_MULTIBOOT) {
-		out_error("module= is only for Multiboot kernels; '%s' is a "
-			  "Keel ELF image, which takes none", cmd->image);
+		out_error("module= is only for Multiboot kernels; '%s' is %s, "
+			  "which takes none", cmd->image, kind_words(mi.kind));
+		return false;
+	}
+	if (cmd->initrd[0] && mi.kind != KEEL_MODULE_LINUX) {
+		out_error("initrd= is only for Linux kernels; '%s' is %s, "
+			  "which takes none", cmd->image, kind_words(mi.kind));
 		return false;
 	}
 	return true;
 }
 
-/* Every module= names a boot module: else the error line. */
+/* Every module= and the initrd= name boot modules: else the error line. */
 static bool check_modules(const struct shell_cmd *cmd)
 {
 	struct keel_module_info mi;
 
-	for (uint32_t i = 0; i < cmd->module_count; i++) {
-		long ret = find_module(cmd->modules[i], &mi);
+	for (uint32_t i = 0; i <= cmd->module_count; i++) {
+		const char *what = i < cmd->module_count ? "module" : "initrd";
+		const char *name = i < cmd->module_count ? cmd->modules[i] :
+			           cmd->initrd;
+		long ret;
 
+		if (!name[0])
+			continue;	/* no initrd= */
+		ret = find_module(name, &mi);
 		if (ret == -KEEL_ENOENT) {
-			out_error("module=%s: no boot module named '%s'; see "
-				  "'images'", cmd->modules[i], cmd->modules[i]);
+			out_error("%s=%s: no boot module named '%s'; see "
+				  "'images'", what, name, name);
 			return false;
 		}
 		if (ret) {
@@ -259,6 +288,7 @@ static long create_vm(const struct shell_cmd *cmd)
 	strlcpy(cfg.args, cmd->args, sizeof(cfg.args));
 	for (uint32_t i = 0; i < cmd->module_count; i++)
 		strlcpy(cfg.modules[i], cmd->modules[i], sizeof(cfg.modules[i]));
+	strlcpy(cfg.initrd, cmd->initrd, sizeof(cfg.initrd));
 	snprintf(what, sizeof(what), "create %s", cmd->name);
 	id = hv_vm_create(&cfg);
 	if (id < 0) {

@@ -33,7 +33,7 @@ struct verb_spec {
 #define CREATE_OPTS (SHELL_OPT_MEM | SHELL_OPT_MAXMEM | SHELL_OPT_VCPUS | \
 		     SHELL_OPT_PRIO | SHELL_OPT_SLICE | SHELL_OPT_CPUS |    \
 		     SHELL_OPT_ARGS | SHELL_OPT_KERNEL | SHELL_OPT_MODULE | \
-		     SHELL_OPT_CMDLINE)
+		     SHELL_OPT_CMDLINE | SHELL_OPT_INITRD)
 
 static const struct verb_spec verbs[SHELL_VERB_COUNT] = {
 	[SHELL_HELP] = { "help", "help [CMD]",
@@ -50,11 +50,13 @@ static const struct verb_spec verbs[SHELL_VERB_COUNT] = {
 		"the boot modules create can use as IMAGE", { ARG_NONE }, 0,
 		SHELL_FLAG_JSON },
 	[SHELL_CREATE] = { "create",
-		"create NAME IMAGE|kernel=MODULE [module=MODULE]... [mem=SIZE] "
+		"create NAME IMAGE|kernel=MODULE [module=MODULE]... "
+		"[initrd=MODULE] [mem=SIZE] "
 		"[maxmem=SIZE] [vcpus=N] [prio=P] [slice=MS] [cpus=LIST] "
 		"[args|cmdline=\"TEXT\"]",
-		"make a VM from a boot module: a Keel image, or a Multiboot "
-		"kernel with up to 4 module= (defaults mem=16M vcpus=1 prio=8 "
+		"make a VM from a boot module: a Keel image, a Multiboot "
+		"kernel with up to 4 module=, or a Linux kernel with an "
+		"initrd= (defaults mem=16M vcpus=1 prio=8 "
 		"slice=10 cpus=all); it waits for start",
 		{ ARG_NEW_VM, ARG_IMAGE }, 1, CREATE_OPTS },
 	[SHELL_START] = { "start", "start NAME", "run a created VM",
@@ -115,6 +117,8 @@ static const struct option_spec options[] = {
 	  "(see 'images')" },
 	{ "cmdline", SHELL_OPT_CMDLINE, "cmdline=\"TEXT\" (at most 127 "
 	  "characters)" },
+	{ "initrd", SHELL_OPT_INITRD, "initrd=MODULE naming a boot module "
+	  "(see 'images')" },
 };
 
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
@@ -345,6 +349,11 @@ static int parse_option(const struct verb_spec *spec, const char *word,
 		if (ok)
 			strlcpy(cmd->modules[cmd->module_count++], val,
 				sizeof(cmd->modules[0]));
+		break;
+	case SHELL_OPT_INITRD:
+		ok = shell_valid_name(val, vlen);
+		if (ok)
+			strlcpy(cmd->initrd, val, sizeof(cmd->initrd));
 		break;
 	default:	/* SHELL_OPT_ARGS, SHELL_OPT_CMDLINE */
 		ok = vlen < sizeof(cmd->args);

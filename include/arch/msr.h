@@ -69,6 +69,9 @@
 #define MSR_AMD_SYSCFG     0xc0010010
 #define MSR_AMD_HWCR       0xc0010015
 #define  HWCR_TSC_FREQ_SEL (1ull << 24)
+#define MSR_AMD_INT_PENDING_MSG 0xc0010055	/* K8/family 10h: C1E state */
+#define MSR_AMD_DE_CFG     0xc0011029
+#define  DE_CFG_LFENCE_SERIALIZE (1ull << 1)
 #define MSR_AMD_VM_CR      0xc0010114
 #define  VM_CR_LOCK        (1ull << 3)
 #define  VM_CR_SVMDIS      (1ull << 4)

@@ -27,7 +27,11 @@
  *                            are: by the parse, and again at boot, when the
  *                            hypervisor knows which CPUs run (a cpu= or
  *                            cpus= naming one that does not keeps that VM
- *                            from being created)
+ *                            from being created). kernel= and cmdline=
+ *                            are image= and args= by their kernel names;
+ *                            module=MODULE (up to 4) is for a Multiboot
+ *                            kernel, initrd=MODULE for a Linux kernel
+ *                            (docs/guests.md)
  *   console WHERE [baud=N] [width=1|2|4]
  *                            the hypervisor's serial console. WHERE is
  *                            com1..com4, io=PORT, mmio=ADDRESS, pci=BB:DD.F

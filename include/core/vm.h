@@ -95,9 +95,14 @@ struct vm {
 	 */
 	uint64_t mb_info_gpa;
 	/*
+	 * A Linux kernel's zero page (core/load/linux.c): vCPU 0 starts in
+	 * its 64-bit entry state with it in RSI. 0: not a Linux guest.
+	 */
+	uint64_t linux_params_gpa;
+	/*
 	 * Its secondary vCPUs start the way an OS starts them, INIT and
 	 * STARTUP through the local APIC (core/vcpu_init.c), instead of
-	 * KEEL_HC_VCPU_START: Multiboot kernels. Under lock: vcpus_awake
+	 * KEEL_HC_VCPU_START: Multiboot and Linux kernels. Under lock: vcpus_awake
 	 * counts its started vCPUs that are not dormant (cli;hlt or waiting
 	 * for STARTUP); when none is, nothing can wake any and the VM
 	 * halts (all_dormant).

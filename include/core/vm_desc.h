@@ -48,6 +48,8 @@ struct vm_desc {
 	/* boot modules handed to a Multiboot kernel, in order */
 	uint32_t module_count;
 	char modules[VM_DESC_MAX_MODULES][KEEL_NAME_LEN];
+	/* a Linux kernel's initrd (a boot module); "" for none */
+	char initrd[KEEL_NAME_LEN];
 };
 
 /*

@@ -10,7 +10,7 @@
 
 /* §7: (major << 16) | minor */
 #define KEEL_ABI_MAJOR   1
-#define KEEL_ABI_MINOR   4
+#define KEEL_ABI_MINOR   5
 #define KEEL_ABI_VERSION ((KEEL_ABI_MAJOR << 16) | KEEL_ABI_MINOR)
 
 /* §2: returned negated */
@@ -112,6 +112,7 @@ enum keel_entry {
 #define KEEL_VM_FLAG_MGMT (1u << 0)
 #define KEEL_MODULE_ELF   1
 #define KEEL_MODULE_MULTIBOOT 2	/* a Multiboot 1 kernel (docs/guests.md) */
+#define KEEL_MODULE_LINUX 3	/* a Linux bzImage (1.5) */
 #define KEEL_MEM_RAM      1
 
 struct keel_vm_config {
@@ -130,6 +131,8 @@ struct keel_vm_config {
 	uint64_t reserved;
 	/* 1.4: boot modules of a Multiboot kernel, in order; unused: zero */
 	char modules[KEEL_VM_MODULES][KEEL_NAME_LEN];
+	/* 1.5: a Linux kernel's initrd, a boot module; unused: zero */
+	char initrd[KEEL_NAME_LEN];
 };
 
 struct keel_vm_info {
@@ -197,7 +200,7 @@ struct keel_chunk {
 	uint64_t head;
 };
 
-_Static_assert(sizeof(struct keel_vm_config) == 384, "ABI layout");
+_Static_assert(sizeof(struct keel_vm_config) == 416, "ABI layout");
 _Static_assert(sizeof(struct keel_vm_info) == 128, "ABI layout");
 _Static_assert(sizeof(struct keel_vcpu_stats) == 304, "ABI layout");
 _Static_assert(sizeof(struct keel_host_info) == 96, "ABI layout");

@@ -235,14 +235,29 @@ static int modules_used(const struct keel_vm_config *c)
 	return used;
 }
 
+/* §4.8 initrd (1.5): all zero, or a name with only zeros after its NUL. */
+static int initrd_used(const struct keel_vm_config *c)
+{
+	const char *r = c->initrd;
+
+	if (all_zero(r, 0, KEEL_NAME_LEN))
+		return 0;
+	if (!name_ok(r, KEEL_NAME_LEN) ||
+	    !all_zero(r, bounded_len(r, KEEL_NAME_LEN), KEEL_NAME_LEN))
+		return -1;
+	return 1;
+}
+
 /* §4.8 VM_CREATE */
 static bool config_ok(const struct keel_vm_config *c, uint64_t online)
 {
-	int used = modules_used(c);
+	int used = modules_used(c), initrd = initrd_used(c);
 
 	if (c->flags || c->reserved || !name_ok(c->name, sizeof(c->name)))
 		return false;
 	if (used < 0 || (used && c->entry != KEEL_ENTRY_ELF))
+		return false;
+	if (initrd < 0 || (initrd && c->entry != KEEL_ENTRY_ELF))
 		return false;
 	if (c->entry == KEEL_ENTRY_ELF) {
 		if (!name_ok(c->image, sizeof(c->image)) || c->entry_rip)
@@ -279,7 +294,8 @@ static void fuzz_config(const struct keel_vm_config *c, uint64_t online)
 	/* the description is the configuration, and checks the same again */
 	CHECK(!memcmp(d.name, c->name, sizeof(d.name)) &&
 	      !memcmp(d.image, c->image, sizeof(d.image)) &&
-	      !memcmp(d.args, c->args, sizeof(d.args)));
+	      !memcmp(d.args, c->args, sizeof(d.args)) &&
+	      !memcmp(d.initrd, c->initrd, sizeof(d.initrd)));
 	CHECK(d.mem == c->mem_bytes && d.entry == c->entry &&
 	      d.entry_rip == c->entry_rip && d.vcpus == c->vcpus &&
 	      d.prio == c->prio && d.slice_ms == c->slice_ms);

@@ -179,6 +179,23 @@ static void test_multiboot_vm(void **state)
 		    "module=k module=k\n", 2, "too many module=");
 }
 
+/* A Linux kernel: kernel=, initrd=, cmdline=; the initrd must be a module. */
+static void test_linux_vm(void **state)
+{
+	parse_ok("module vmlinuz /vmlinuz\nmodule initrd.img /initrd.img\n"
+		 "vm lx kernel=vmlinuz initrd=initrd.img cmdline=\"console=ttyS0\" "
+		 "vcpus=2 mem=256M\n");
+	assert_string_equal(cfg.vms[0].image, "vmlinuz");
+	assert_string_equal(cfg.vms[0].initrd, "initrd.img");
+	assert_int_equal(cfg.vms[0].module_count, 0);
+	assert_string_equal(cfg.vms[0].args, "console=ttyS0");
+	check_error("module k /k\nvm v kernel=k initrd=z\n", 2,
+		    "initrd 'z' is not a module");
+	check_error("module k /k\nvm v kernel=k initrd=k initrd=k\n", 2,
+		    "given twice");
+	check_error("module k /k\nvm v kernel=k initrd=a/b\n", 2, "initrd=");
+}
+
 static void test_module_after_vm(void **state)
 {
 	parse_ok("vm v image=late\nmodule late /late.elf\n");
@@ -612,6 +629,7 @@ int main(void)
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_module_after_vm),
 		cmocka_unit_test(test_multiboot_vm),
+		cmocka_unit_test(test_linux_vm),
 		cmocka_unit_test(test_limits_accepted),
 		cmocka_unit_test(test_null_err_allowed),
 		cmocka_unit_test(test_unknown_statement),

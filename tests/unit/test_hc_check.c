@@ -340,8 +340,10 @@ static void test_struct_len(void **state)
 		sizeof(struct keel_module_info),
 	};
 
-	/* 1.4: keel_vm_config grew by modules[4][32]; 1.3's 256 is refused */
-	assert_int_equal(sizeof(struct keel_vm_config), 384);
+	/* 1.5: keel_vm_config grew by initrd[32]; 1.4 and 1.3 sizes are refused */
+	assert_int_equal(sizeof(struct keel_vm_config), 416);
+	assert_int_equal(hc_check_struct_len(384, sizeof(struct keel_vm_config)),
+			 -KEEL_EINVAL);
 	assert_int_equal(hc_check_struct_len(256, sizeof(struct keel_vm_config)),
 			 -KEEL_EINVAL);
 
@@ -704,6 +706,30 @@ static void test_config_modules(void **state)
 	c = elf_config();
 	assert_int_equal(hc_check_vm_config(&c, ONLINE, &d, why, sizeof(why)), 0);
 	assert_int_equal(d.module_count, 0);
+}
+
+/* 1.5: a Linux kernel's initrd, a name followed only by zeros. */
+static void test_config_initrd(void **state)
+{
+	struct keel_vm_config c = elf_config();
+	char why[VM_DESC_WHY_LEN];
+	struct vm_desc d;
+
+	strcpy(c.image, "vmlinuz");
+	strcpy(c.initrd, "initrd.img");
+	assert_int_equal(hc_check_vm_config(&c, ONLINE, &d, why, sizeof(why)), 0);
+	assert_string_equal(d.initrd, "initrd.img");
+	c.initrd[sizeof(c.initrd) - 1] = 'z';
+	config_bad(&c, ONLINE);
+	memset(c.initrd, 0, sizeof(c.initrd));
+	strcpy(c.initrd, "a b");
+	config_bad(&c, ONLINE);
+	memset(c.initrd, 'a', sizeof(c.initrd));
+	config_bad(&c, ONLINE);
+	/* an initrd for a raw VM */
+	c = raw_config();
+	strcpy(c.initrd, "initrd.img");
+	config_bad(&c, ONLINE);
 }
 
 static void test_config_module_gap(void **state)
@@ -1070,6 +1096,7 @@ int main(void)
 		cmocka_unit_test(test_config_args),
 		cmocka_unit_test(test_config_modules),
 		cmocka_unit_test(test_config_module_gap),
+		cmocka_unit_test(test_config_initrd),
 		cmocka_unit_test(test_config_module_names),
 		cmocka_unit_test(test_config_why_on_every_refusal),
 		cmocka_unit_test(test_mem_target),

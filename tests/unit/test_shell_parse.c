@@ -207,6 +207,24 @@ static void test_create_multiboot(void **state)
 	assert_false(cmd.given & (SHELL_OPT_KERNEL | SHELL_OPT_MODULE));
 }
 
+/* A Linux kernel: kernel=, initrd=, cmdline=. */
+static void test_create_linux(void **state)
+{
+	parse_ok("create lx kernel=vmlinuz initrd=initrd.img "
+		 "cmdline=\"console=ttyS0 loglevel=8\" mem=256M vcpus=2");
+	assert_string_equal(cmd.image, "vmlinuz");
+	assert_string_equal(cmd.initrd, "initrd.img");
+	assert_string_equal(cmd.args, "console=ttyS0 loglevel=8");
+	assert_true(cmd.given & SHELL_OPT_INITRD);
+	parse_ok("create web hello");
+	assert_string_equal(cmd.initrd, "");
+	parse_bad("create k kernel=l initrd=a initrd=b", "initrd= is given twice");
+	parse_bad("create k kernel=l initrd=", "bad value '' for initrd=");
+	parse_bad("create k kernel=l initrd=a/b",
+		  "write initrd=MODULE naming a boot module");
+	parse_bad("start k initrd=m", "start takes no option 'initrd='");
+}
+
 static void test_create_multiboot_refused(void **state)
 {
 	parse_bad("create k mb kernel=mb", "IMAGE or kernel=MODULE, not both");
@@ -489,6 +507,7 @@ int main(void)
 		cmocka_unit_test(test_cycle),
 		cmocka_unit_test(test_create_multiboot),
 		cmocka_unit_test(test_create_multiboot_refused),
+		cmocka_unit_test(test_create_linux),
 		cmocka_unit_test(test_cycle_multiboot),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_cpulists),

@@ -22,7 +22,7 @@ UNIT_NAMES  := test_lib test_string test_config test_elf test_frame \
 	test_extents test_emul_walk test_emul_insn test_io_bus test_apic_base \
 	test_vlapic_regs test_xcr0 test_cr_rules test_multiboot test_cr_decode \
 	test_vcpu_init test_vioapic test_vuart_irq test_vpic test_vpit_count \
-	test_vrtc_regs
+	test_vrtc_regs test_linux_parse
 UNIT_BINS   := $(addprefix $(UNIT_DIR)/,$(UNIT_NAMES))
 
 # Product sources each test links against.
@@ -43,7 +43,8 @@ UNIT_SRCS_test_extents   := core/extents.c
 UNIT_SRCS_test_cr_rules  := core/cr_rules.c
 UNIT_SRCS_test_cr_decode := core/cr_decode.c
 UNIT_SRCS_test_vcpu_init := core/vcpu_init_state.c lib/string.c
-UNIT_SRCS_test_multiboot := core/load/multiboot_parse.c
+UNIT_SRCS_test_multiboot := core/load/multiboot_parse.c core/load/linux_parse.c
+UNIT_SRCS_test_linux_parse := core/load/linux_parse.c core/load/multiboot_parse.c
 # the instruction emulator, all of it, against a fake guest
 UNIT_EMUL_SRCS := $(sort $(wildcard core/emul/*.c)) tests/unit/emul_fake.c
 UNIT_SRCS_test_emul_walk := $(UNIT_EMUL_SRCS)

@@ -7,7 +7,8 @@
  * tests/fuzz/fuzz_multiboot.c). Nothing here trusts the file.
  *
  * Also what kind of image a boot module is, for the loader's choice and
- * for listings: a Multiboot kernel, a Keel ELF64 image, or other.
+ * for listings: a Multiboot kernel, a Linux bzImage, a Keel ELF64 image,
+ * or other.
  */
 #ifndef KEEL_CORE_LOAD_MULTIBOOT_PARSE_H
 #define KEEL_CORE_LOAD_MULTIBOOT_PARSE_H
@@ -53,16 +54,17 @@ enum image_kind {
 	IMAGE_OTHER,
 	IMAGE_KEEL_ELF,
 	IMAGE_MULTIBOOT,
+	IMAGE_LINUX,		/* a bzImage (core/load/linux_parse.h) */
 };
 
 /*
  * What the image is: a Multiboot header wins (such a kernel may also be
- * an ELF file), then an ELF64 header. Only the first bytes are looked
+ * an ELF file), then the bzImage signatures, then an ELF64 header. Only the first bytes are looked
  * at; loading validates the rest.
  */
 enum image_kind image_kind_of(const void *file, size_t size);
 
-/* "multiboot", "keel-elf" or "other" */
+/* "multiboot", "linux", "keel-elf" or "other" */
 const char *image_kind_name(enum image_kind kind);
 
 #endif
