@@ -6,6 +6,8 @@
  * (core/dev/vlapic_xapic.c). The page is above RAM only while the VM has
  * less RAM than APIC_BASE_DEFAULT; above that RAM hides it (docs/guests.md).
  */
+#include <core/dev/acpi_pm.h>
+#include <core/dev/acpi_tables.h>
 #include <core/dev/apic_base.h>
 #include <core/dev/io_bus.h>
 #include <core/dev/vlapic.h>
@@ -18,8 +20,19 @@ int vm_devices_init(struct vm *vm)
 
 	io_bus_init(&vm->ports);
 	io_bus_init(&vm->mmio);
+	acpi_pm_init(&vm->pm);
 	ret = io_bus_register(&vm->ports, VUART_BASE, VUART_PORTS,
 			      &vuart_bus_ops, vm, "com1");
+	if (!ret)
+		ret = io_bus_register(&vm->ports, ACPI_PM1A_EVT_PORT,
+				      ACPI_PM1_PORTS, &acpi_pm1_bus_ops, vm,
+				      "pm1a");
+	if (!ret)
+		ret = io_bus_register(&vm->ports, ACPI_RESET_PORT, 1,
+				      &acpi_rst_cnt_bus_ops, vm, "rst_cnt");
+	if (!ret)
+		ret = io_bus_register(&vm->ports, KBC_STATUS_PORT, 1,
+				      &kbc_bus_ops, vm, "kbc");
 	if (!ret)
 		ret = io_bus_register(&vm->mmio, APIC_BASE_DEFAULT,
 				      VLAPIC_MMIO_BYTES, &vlapic_mmio_ops, vm,

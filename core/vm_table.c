@@ -2,11 +2,9 @@
 /*
  * The VM table and a VM's life from creation to free: slots and ids,
  * creating a VM from its description, setting up and starting vCPUs,
- * stopping, lookup. Running VMs are controlled in core/vm_control.c.
+ * lookup (core/vm_stop.c stops them). Running VMs are controlled in core/vm_control.c.
  * See core/vm.h.
  */
-#include <stdarg.h>
-
 #include <arch/cpu.h>
 #include <arch/layout.h>
 #include <arch/vendor.h>
@@ -15,6 +13,7 @@
 #include <base/panic.h>
 #include <core/config.h>
 #include <core/dev/vlapic.h>
+#include <core/load/acpi_load.h>
 #include <core/load/keel_elf.h>
 #include <core/load/multiboot.h>
 #include <core/load/multiboot_parse.h>
@@ -279,8 +278,12 @@ int vm_create(const struct vm_desc *d, const struct boot_module *image,
 		goto fail;
 	/* an unmodified kernel starts its other vCPUs as on a PC */
 	vm->aps_sipi = vm->mb_info_gpa != 0;
-	/* a Multiboot kernel's were written by multiboot_load */
-	ret = vm->mb_info_gpa ? 0 : keel_boot_structures(vm, d);
+	/*
+	 * a Multiboot kernel's were written by multiboot_load; it finds its
+	 * machine in ACPI tables, as on a PC
+	 */
+	ret = vm->mb_info_gpa ? acpi_tables_load(vm) :
+				keel_boot_structures(vm, d);
 	if (ret) {
 		*why = "the VM's memory is too small for its boot structures";
 		goto fail;
@@ -305,25 +308,6 @@ int vm_create(const struct vm_desc *d, const struct boot_module *image,
 fail:
 	vm_free(vm);
 	return ret;
-}
-
-void vm_stop(struct vm *vm, enum vm_state state, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(vm->stop_reason, sizeof(vm->stop_reason), fmt, ap);
-	va_end(ap);
-	spin_lock(&vm->lock);
-	vm->state = state;
-	for (unsigned int i = 0; i < vm->vcpu_count; i++)
-		if (vm->vcpus[i].state != VCPU_OFFLINE)
-			vm->vcpus[i].state = VCPU_STOPPED;
-	spin_unlock(&vm->lock);
-	if (state == VM_STOPPED)
-		log_error("vm %s: %s; vm stopped", vm->name, vm->stop_reason);
-	else
-		log_info("vm %s: %s", vm->name, vm->stop_reason);
 }
 
 struct vm *vm_find(uint32_t id)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <core/vm_desc.h>
+#include <core/dev/acpi_pm.h>
 #include <core/dev/io_bus.h>
 #include <core/dev/vuart.h>
 #include <core/extents.h>
@@ -47,6 +48,7 @@ enum vm_state {
 	VM_HALTED = 4,	/* every vCPU halted with interrupts off: done */
 	VM_STOPPED = 5,	/* stopped by the hypervisor: stop_reason says why */
 	VM_DESTROYING = 6,
+	VM_OFF = 7,	/* the guest powered itself off (ACPI S5) */
 };
 
 struct vm {
@@ -105,6 +107,7 @@ struct vm {
 	/* its devices: port and MMIO ranges (core/vm_devices.c) */
 	struct io_bus ports, mmio;
 	struct vuart uart;
+	struct acpi_pm pm;		/* PM1a and reset registers, under lock */
 	uint8_t rx[KEEL_CONSOLE_INPUT_MAX];	/* COM1 input not yet read */
 	uint32_t rx_head, rx_count;
 	char line[VM_CONSOLE_LINE];	/* console output not yet printed */
@@ -146,6 +149,12 @@ int vm_start_vcpu(struct vm *vm, uint32_t id, uint64_t rip, uint64_t rsp,
  * port bus, the local APIC's xAPIC page on the MMIO bus. 0 or an error.
  */
 int vm_devices_init(struct vm *vm);
+
+/*
+ * The guest reset its machine (how: through which register): it stops
+ * (VM_STOPPED, reason "reset"). Called from the vCPU's exit.
+ */
+void vm_reset(struct vm *vm, const char *how);
 
 /* Stops every vCPU of the VM for good and logs why. */
 void vm_stop(struct vm *vm, enum vm_state state, const char *fmt, ...)

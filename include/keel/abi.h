@@ -10,7 +10,7 @@
 
 /* §7: (major << 16) | minor */
 #define KEEL_ABI_MAJOR   1
-#define KEEL_ABI_MINOR   4
+#define KEEL_ABI_MINOR   5
 #define KEEL_ABI_VERSION ((KEEL_ABI_MAJOR << 16) | KEEL_ABI_MINOR)
 
 /* §2: returned negated */
@@ -92,6 +92,7 @@ enum keel_vm_state {
 	KEEL_VM_HALTED = 4,
 	KEEL_VM_STOPPED = 5,
 	KEEL_VM_DESTROYING = 6,
+	KEEL_VM_OFF = 7,	/* 1.5: the guest powered itself off */
 };
 
 enum keel_vcpu_state {

@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IO_BUS_MAX_RANGES 8
+#define IO_BUS_MAX_RANGES 24
 
 /*
  * A device's handlers. 0 on success; a negative KEEL_E* error says the
