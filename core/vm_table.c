@@ -2,8 +2,8 @@
 /*
  * The VM table and a VM's life from creation to free: slots and ids,
  * creating a VM from its description, setting up and starting vCPUs,
- * lookup (core/vm_stop.c stops them). Running VMs are controlled in core/vm_control.c.
- * See core/vm.h.
+ * lookup. Running VMs are controlled in core/vm_control.c and stopped
+ * in core/vm_stop.c. See core/vm.h.
  */
 #include <arch/cpu.h>
 #include <arch/layout.h>
