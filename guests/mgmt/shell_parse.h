@@ -73,6 +73,7 @@ enum shell_verb {
 #define SHELL_OPT_KERNEL (1u << 9)	/* kernel=: IMAGE as an option */
 #define SHELL_OPT_MODULE (1u << 10)	/* module=, repeatable */
 #define SHELL_OPT_CMDLINE (1u << 11)	/* cmdline=: args= by its Multiboot name */
+#define SHELL_OPT_ON_REBOOT (1u << 12)	/* on_reboot=restart|stop */
 
 #define SHELL_MAX_MODULES KEEL_VM_MODULES	/* module= of one create */
 
@@ -97,6 +98,7 @@ struct shell_cmd {
 	char args[KEEL_ARGS_LEN];	/* args= or cmdline= */
 	uint32_t module_count;		/* module=, in order */
 	char modules[SHELL_MAX_MODULES][KEEL_NAME_LEN];
+	bool restart;			/* on_reboot=restart (default stop) */
 };
 
 /*
