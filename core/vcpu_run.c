@@ -169,11 +169,17 @@ static bool wake_pending(struct vcpu *v)
 		vlapic_pending(v));
 }
 
+/* The scheduler's poll: the console, and VMs that restart. */
+static uint64_t run_poll(unsigned int cpu)
+{
+	return MIN(vm_console_poll(cpu), vm_restart_poll(cpu));
+}
+
 static const struct sched_hooks run_hooks = {
 	.run = vcpu_run_turn,
 	.wake_pending = wake_pending,
 	.retire = vcpu_retire,
-	.poll = vm_console_poll,
+	.poll = run_poll,
 };
 
 void vcpu_run_init(void)

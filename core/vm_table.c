@@ -204,13 +204,63 @@ static uint32_t first_cpu(const struct vm_desc *d, uint64_t mask)
 	return cpu;
 }
 
+int vm_boot_load(struct vm *vm, const struct boot_module *image,
+		 const char **why)
+{
+	const struct vm_desc *d = &vm->desc;
+	uint64_t entry_rip = 0;
+	int ret = 0;
+
+	vm->mb_info_gpa = 0;
+	if (image && image_kind_of(phys_to_virt(image->phys), image->size) ==
+		     IMAGE_MULTIBOOT) {
+		ret = multiboot_load(vm, d, image, &entry_rip, why);
+	} else if (d->module_count) {
+		*why = "module= is for Multiboot kernels; this image is none";
+		ret = -KEEL_EINVAL;
+	} else if (image) {
+		ret = keel_elf_load(vm, image, &entry_rip, why);
+	} else if (d->entry_rip >= KEEL_GUEST_IMAGE_MIN &&
+		   d->entry_rip < vm->mem_bytes) {
+		entry_rip = d->entry_rip;	/* raw: VM_LOAD brings the code */
+	} else {
+		*why = "a raw VM's entry must lie inside its memory, above 1 MiB";
+		ret = -KEEL_EINVAL;
+	}
+	if (ret)
+		return ret;
+	/* an unmodified kernel starts its other vCPUs as on a PC */
+	vm->aps_sipi = vm->mb_info_gpa != 0;
+	/*
+	 * a Multiboot kernel's were written by multiboot_load; it finds its
+	 * machine in ACPI tables, as on a PC
+	 */
+	ret = vm->mb_info_gpa ? acpi_tables_load(vm) :
+				keel_boot_structures(vm, d);
+	if (ret) {
+		*why = "the VM's memory is too small for its boot structures";
+		return ret;
+	}
+
+	/* all of them: the management VM may add vCPUs later */
+	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++)
+		vm->vcpus[i] = (struct vcpu){ .vm = vm, .id = i,
+					      .state = VCPU_OFFLINE };
+	ret = vcpu_setup(&vm->vcpus[0], vm->first_cpu, entry_rip,
+			 vm->mem_bytes, GUEST_START_INFO_GPA);
+	if (ret)
+		*why = ret == -KEEL_ENOMEM ?
+		       "no memory for the vCPU's control structure" :
+		       "its prio=, slice= or cpus= is out of range";
+	return ret;
+}
+
 int vm_create(const struct vm_desc *d, const struct boot_module *image,
 	      uint64_t map_now, struct vm **out, const char **why)
 {
 	uint64_t mask = vm_desc_cpus(d, vm_online_cpus());
 	uint32_t cpu = first_cpu(d, mask);
 	struct vm *vm;
-	uint64_t entry_rip = 0;
 	int ret;
 
 	/* vm_desc_check said so */
@@ -221,6 +271,7 @@ int vm_create(const struct vm_desc *d, const struct boot_module *image,
 		*why = "no free VM slot or no memory for the VM's state";
 		return -KEEL_ENOMEM;
 	}
+	vm->desc = *d;
 	strlcpy(vm->name, d->name, sizeof(vm->name));
 	strlcpy(vm->image, d->image, sizeof(vm->image));
 	vm->mgmt = d->role == VM_ROLE_MGMT;
@@ -259,48 +310,9 @@ int vm_create(const struct vm_desc *d, const struct boot_module *image,
 	log_debug("vm %s: stage-2 tables: %lu KiB for %lu MiB", vm->name,
 		  (uint64_t)(vm->stage2.table_count * PT_PAGE_4K / KIB),
 		  vm->mem_bytes / MIB);
-	if (image && image_kind_of(phys_to_virt(image->phys), image->size) ==
-		     IMAGE_MULTIBOOT) {
-		ret = multiboot_load(vm, d, image, &entry_rip, why);
-	} else if (d->module_count) {
-		*why = "module= is for Multiboot kernels; this image is none";
-		ret = -KEEL_EINVAL;
-	} else if (image) {
-		ret = keel_elf_load(vm, image, &entry_rip, why);
-	} else if (d->entry_rip >= KEEL_GUEST_IMAGE_MIN &&
-		   d->entry_rip < vm->mem_bytes) {
-		entry_rip = d->entry_rip;	/* raw: VM_LOAD brings the code */
-	} else {
-		*why = "a raw VM's entry must lie inside its memory, above 1 MiB";
-		ret = -KEEL_EINVAL;
-	}
+	ret = vm_boot_load(vm, image, why);
 	if (ret)
 		goto fail;
-	/* an unmodified kernel starts its other vCPUs as on a PC */
-	vm->aps_sipi = vm->mb_info_gpa != 0;
-	/*
-	 * a Multiboot kernel's were written by multiboot_load; it finds its
-	 * machine in ACPI tables, as on a PC
-	 */
-	ret = vm->mb_info_gpa ? acpi_tables_load(vm) :
-				keel_boot_structures(vm, d);
-	if (ret) {
-		*why = "the VM's memory is too small for its boot structures";
-		goto fail;
-	}
-
-	/* all of them: the management VM may add vCPUs later */
-	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++)
-		vm->vcpus[i] = (struct vcpu){ .vm = vm, .id = i,
-					      .state = VCPU_OFFLINE };
-	ret = vcpu_setup(&vm->vcpus[0], cpu, entry_rip, vm->mem_bytes,
-			 GUEST_START_INFO_GPA);
-	if (ret) {
-		*why = ret == -KEEL_ENOMEM ?
-		       "no memory for the vCPU's control structure" :
-		       "its prio=, slice= or cpus= is out of range";
-		goto fail;
-	}
 	vm->state = VM_CREATED;
 	*out = vm;
 	return 0;
@@ -308,6 +320,50 @@ int vm_create(const struct vm_desc *d, const struct boot_module *image,
 fail:
 	vm_free(vm);
 	return ret;
+}
+
+struct vm *vm_restart_take(void)
+{
+	struct vm *found = NULL;
+
+	spin_lock(&vms_lock);
+	for (unsigned int i = 0; i < VM_MAX && !found; i++) {
+		struct vm *vm = vms[i];
+
+		if (vm && !vm->gone && !vm->restarting &&
+		    __atomic_load_n(&vm->restart_pending, __ATOMIC_ACQUIRE)) {
+			vm->restarting = true;
+			found = vm;
+		}
+	}
+	spin_unlock(&vms_lock);
+	return found;
+}
+
+void vm_restart_give_back(struct vm *vm, bool done)
+{
+	spin_lock(&vms_lock);
+	vm->restarting = false;
+	if (done && __atomic_exchange_n(&vm->restart_pending, false,
+					__ATOMIC_ACQ_REL))
+		vm_restart_requested_done();
+	spin_unlock(&vms_lock);
+}
+
+bool vm_restart_fence(struct vm *vm)
+{
+	bool fenced;
+
+	spin_lock(&vms_lock);
+	fenced = !vm->restarting;
+	if (fenced) {
+		vm->gone = true;
+		if (__atomic_exchange_n(&vm->restart_pending, false,
+					__ATOMIC_ACQ_REL))
+			vm_restart_requested_done();
+	}
+	spin_unlock(&vms_lock);
+	return fenced;
 }
 
 struct vm *vm_find(uint32_t id)

@@ -8,7 +8,10 @@ the IRQ 0 override) and the FADT to the DSDT's \\_S5, then:
   sleeper next to it runs on;
 - cmdline=cf9 resets through 0xcf9, cmdline=kbc through the keyboard
   controller (0xfe to port 0x64): the VM is `stopped` and the log says
-  "reset".
+  "reset";
+- with on_reboot=restart the reset reloads the VM from its image and
+  starts it again (mb_acpi boots, checks and resets, over and over) until
+  it is destroyed.
 
 One boot per vendor (amd: QEMU TCG SVM, intel: Bochs VMX) serves the whole
 file; each test destroys the VMs it made.
@@ -116,6 +119,33 @@ def test_reset_stops_the_vm(shell, command, how):
                      log), log[-2000:]
     assert shell.vm("alive")["state"] == "running"
     shell.destroy(name)
+
+
+def test_reset_restarts_with_on_reboot_restart(shell):
+    """on_reboot=restart: each reset reloads mb_acpi from its image and
+    starts it again (it resets at the end of every boot, so it loops);
+    destroy then ends the loop, even mid-restart, and frees everything."""
+    free = shell.mem_free()
+    shell.ok("create rstloop kernel=mb_acpi cmdline=kbc on_reboot=restart "
+             "vcpus=2 mem=8M", r"^created rstloop \(id \d+\)$")
+    shell.ok("start rstloop", r"started rstloop")
+    shown = shell.console("rstloop",
+                          r"(?:mb_acpi: started[\s\S]*?){3}DONE mb_acpi checks",
+                          timeout=300)
+    lines = [l.strip() for l in shown.splitlines()]
+    assert lines.count("mb_acpi: started") >= 3, shown
+    assert lines.count("INFO madt local APICs 00000002") >= 3, shown
+    assert not [l for l in lines if l.startswith("FAIL")], shown
+    log = shell.run("log")
+    assert re.search(r"vm rstloop: reset \(keyboard controller command "
+                     r"0xfe\); restarting \(on_reboot=restart\)", log), \
+        log[-2000:]
+    assert len(re.findall(r"vm rstloop: restarted from mb_acpi", log)) >= 2, \
+        log[-2000:]
+    assert shell.vm("alive")["state"] == "running"
+    shell.destroy("rstloop")
+    assert "rstloop" not in shell.vms()
+    assert shell.mem_free() == free
 
 
 def test_hypervisor_survives(shell):
