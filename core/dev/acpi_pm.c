@@ -39,7 +39,8 @@ uint32_t acpi_pm1_read(const struct acpi_pm *pm, uint64_t offset, size_t size)
 {
 	uint32_t value = 0;
 
-	for (size_t i = 0; i < size && offset + i < ACPI_PM1_PORTS; i++) {
+	for (size_t i = 0; i < size && i < sizeof(value) &&
+			   offset + i < ACPI_PM1_PORTS; i++) {
 		uint64_t at = offset + i;
 		uint16_t reg = pm1_reg(pm, (unsigned int)(at / 2));
 
@@ -81,7 +82,8 @@ enum acpi_pm_event acpi_pm1_write(struct acpi_pm *pm, uint64_t offset,
 	enum acpi_pm_event event = ACPI_PM_NOTHING;
 
 	/* gather the bytes per register, then write each register once */
-	for (size_t i = 0; i < size && offset + i < ACPI_PM1_PORTS; i++) {
+	for (size_t i = 0; i < size && i < sizeof(value) &&
+			   offset + i < ACPI_PM1_PORTS; i++) {
 		uint64_t at = offset + i;
 		unsigned int shift = (unsigned int)(at % 2 * 8);
 

@@ -166,11 +166,11 @@ def test_banner_help_version_info(shell, vendor):
                  "cycle"):
         assert re.search(rf"(?m)^  {verb}\b", out), f"help lacks {verb}"
     shell.ok("help resize", r"resize NAME mem=SIZE\|vcpus=N")
-    shell.ok("version", r"Keel \S+, hypercall ABI 1\.4")
+    shell.ok("version", r"Keel \S+, hypercall ABI 1\.5")
     info = shell.json("info --json")
     assert info["vendor"] == VENDOR_STRING[vendor]
     assert info["cpus"] == 2
-    assert info["abi"] == "1.4"
+    assert info["abi"] == "1.5"
     assert 0 < info["mem_free"] < info["mem_total"] <= 512 * MIB
     assert info["vm_count"] == 1
     shell.ok("info", rf"host: {VENDOR_STRING[vendor]}, 2 CPUs")
@@ -209,11 +209,11 @@ def test_line_editing_and_history(shell):
     keys("garbage", "garbage")
     keys("\x15vers", "(" + erase + "){7}vers")
     keys("\bsion", erase + "sion")
-    keys("\r", r"hypercall ABI 1\.4")
+    keys("\r", r"hypercall ABI 1\.5")
     m.expect(re.escape(PROMPT))
     # Up recalls the last line, Up Up the one before
     keys("\x1b[A", "version")
-    keys("\r", r"hypercall ABI 1\.4")
+    keys("\r", r"hypercall ABI 1\.5")
     m.expect(re.escape(PROMPT))
     keys("\x1b[A\x1b[A\r", r"MAX PRIO SLICE")
     m.expect(re.escape(PROMPT))
