@@ -17,7 +17,7 @@ OBJCOPY ?= objcopy
 
 .DEFAULT_GOAL := all
 .SECONDARY:
-.PHONY: all help clean hypervisor run test unit integration hostile image bench \
+.PHONY: all help clean hypervisor run test unit integration hostile image bench linux-image \
 	esp soak check-layers
 
 help:

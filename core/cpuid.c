@@ -4,6 +4,7 @@
  * what Keel does not virtualize, plus the hypervisor leaves.
  */
 #include <arch/guest_state.h>
+#include <arch/tsc.h>
 #include <arch/vendor.h>
 #include <arch/x86.h>
 #include <core/exit_dispatch.h>
@@ -121,13 +122,22 @@ static struct cpuid_regs policy(struct vcpu *v, uint32_t leaf,
 
 	if (leaf >= KEEL_CPUID_BASE && leaf <= LEAF_HV_LAST) {
 		if (leaf == KEEL_CPUID_BASE) {
-			r.eax = KEEL_CPUID_FEATURES;
+			r.eax = KEEL_CPUID_MAX_LEAF;
 			r.ebx = KEEL_CPUID_SIGNATURE_EBX;
 			r.ecx = KEEL_CPUID_SIGNATURE_ECX;
 			r.edx = KEEL_CPUID_SIGNATURE_EDX;
 		} else if (leaf == KEEL_CPUID_FEATURES) {
 			r.eax = vendor->hypercall_features;
 			r.ebx = KEEL_ABI_VERSION;
+		} else if (leaf == KEEL_CPUID_TIMING) {
+			/*
+			 * The frequencies VMware defined for this leaf, which
+			 * guests read instead of calibrating: the TSC's, and
+			 * the virtual LAPIC timer's at divide 1, which counts
+			 * at the TSC rate (core/dev/vlapic.h).
+			 */
+			r.eax = (uint32_t)(tsc_hz / 1000);
+			r.ebx = r.eax;
 		}
 		return r;
 	}

@@ -16,6 +16,7 @@
 #include <core/cr_decode.h>
 #include <core/cr_rules.h>
 #include <core/emul/fetch.h>
+#include <core/emulate.h>
 #include <core/exit_dispatch.h>
 #include <core/vm.h>
 #include <lib/string.h>
@@ -249,6 +250,27 @@ static uint64_t cr_source(struct vcpu *v, unsigned int gpr)
 	return vendor->guest_64bit(v) ? value : (uint32_t)value;
 }
 
+/* LMSW (SDM vol. 2): CR0 bits 3:0 from the source's, PE never cleared. */
+static uint64_t lmsw_cr0(uint64_t cr0, uint64_t src)
+{
+	return (cr0 & ~LMSW_BITS) | (cr0 & CR0_PE) | (src & LMSW_BITS);
+}
+
+/* LMSW m16: the emulator reads the operand (or raises its fault). */
+static bool lmsw_from_memory(struct vcpu *v)
+{
+	uint64_t cr0;
+	uint32_t len;
+
+	if (emulate_lmsw(v, &cr0, &len))
+		return true;	/* injected its fault, or stopped the VM */
+	if (!cr0_write(v, cr0))
+		vendor->inject_exception(v, VECTOR_GP, true, 0);
+	else
+		vendor->advance_rip(v, len);
+	return true;
+}
+
 /*
  * A CR0 or CR4 write the back-end could not decode (SVM without decode
  * assists): MOV to CR0 or CR4, CLTS, or LMSW, which sets PE, MP, EM and
@@ -269,9 +291,10 @@ static bool cr_write_decoded(struct vcpu *v, unsigned int cr)
 		return false;
 	else if (in.kind == CR_INSN_CLTS)
 		ok = cr0_write(v, cr0 & ~CR0_TS);
+	else if (in.kind == CR_INSN_LMSW && in.mem)
+		return lmsw_from_memory(v);
 	else if (in.kind == CR_INSN_LMSW)
-		ok = cr0_write(v, (cr0 & ~LMSW_BITS) | (cr0 & CR0_PE) |
-			       (gpr_read(v, in.gpr) & LMSW_BITS));
+		ok = cr0_write(v, lmsw_cr0(cr0, gpr_read(v, in.gpr)));
 	else
 		return false;
 	if (!ok)
@@ -294,8 +317,15 @@ bool cr_access_handle(struct vcpu *v, const struct vm_exit *e)
 
 	if (e->cr.decode && (e->cr.cr == 0 || e->cr.cr == 4) && e->cr.write)
 		return cr_write_decoded(v, e->cr.cr);
+	if (e->cr.lmsw && e->cr.cr == 0) {
+		if (!cr0_write(v, lmsw_cr0(vendor->get_cr0(v), e->cr.lmsw_src)))
+			vendor->inject_exception(v, VECTOR_GP, true, 0);
+		else
+			vcpu_advance_rip(v, e);
+		return true;
+	}
 	if (!e->cr.mov || e->cr.gpr > 15)
-		return false;	/* CLTS exits never (TS unmasked); LMSW: not done */
+		return false;	/* CLTS exits never (TS unmasked) */
 	switch (e->cr.cr) {
 	case 0:
 	case 3:

@@ -43,9 +43,13 @@ static bool decode_modrm(const uint8_t *bytes, size_t i, size_t len,
 	out->len = (uint8_t)(i + 1);
 	if (out->kind != CR_INSN_LMSW)
 		return true;
-	/* LMSW: /6, a register operand only (a memory one needs a fetch) */
-	return ((modrm >> 3) & 7) == GROUP7_LMSW &&
-	       (modrm >> 6) == MODRM_REG_FORM;
+	/* LMSW: /6; a memory operand is the emulator's (its length too) */
+	if (((modrm >> 3) & 7) != GROUP7_LMSW)
+		return false;
+	out->mem = (modrm >> 6) != MODRM_REG_FORM;
+	if (out->mem)
+		out->len = 0;
+	return true;
 }
 
 bool cr_decode(const uint8_t *bytes, size_t len, bool long64,
@@ -57,6 +61,7 @@ bool cr_decode(const uint8_t *bytes, size_t len, bool long64,
 
 	if (len > MAX_INSN_LEN)
 		len = MAX_INSN_LEN;
+	out->mem = false;
 	while (i < len && is_prefix(bytes[i])) {
 		lock |= bytes[i] == PREFIX_LOCK;
 		i++;

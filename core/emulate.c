@@ -42,6 +42,14 @@ static int write_gpa(void *ctx, uint64_t gpa, const void *buf, size_t len)
 	return guest_mem_write(((struct emulate_call *)ctx)->v->vm, gpa, buf, len);
 }
 
+/* Page-table A/D bits and LOCKed writes to RAM: atomic, as a CPU's are. */
+static int cmpxchg_gpa(void *ctx, uint64_t gpa, uint64_t old, uint64_t val,
+		       size_t len)
+{
+	return guest_mem_cmpxchg(((struct emulate_call *)ctx)->v->vm, gpa, old,
+				 val, len);
+}
+
 /* What is not RAM goes to the bus, which may have no device there. */
 static bool is_mmio(void *ctx, uint64_t gpa, size_t len)
 {
@@ -99,8 +107,7 @@ static void make_ops(struct emul_ops *ops, struct emulate_call *c)
 		.ctx = c,
 		.read_gpa = read_gpa,
 		.write_gpa = write_gpa,
-		/* no compare-exchange: the walker sets no A/D bits (docs/guests.md) */
-		.cmpxchg_gpa = NULL,
+		.cmpxchg_gpa = cmpxchg_gpa,
 		.is_mmio = is_mmio,
 		.mmio_read = mmio_read,
 		.mmio_write = mmio_write,
@@ -243,6 +250,11 @@ static void emulate(struct vcpu *v, const char *what)
 	}
 	r = before;
 	emul_step(&r, &ops, &insn, &res);
+	if (res.status == EMUL_OK && insn.op == EMUL_OP_LMSW) {
+		/* a CR0 write with its operand on a device: not here */
+		stop(v, &before, &ops, insn.len, what, "LMSW from a device address");
+		return;
+	}
 	switch (res.status) {
 	case EMUL_OK:
 	case EMUL_CONTINUE:
@@ -264,6 +276,39 @@ static void emulate(struct vcpu *v, const char *what)
 		     "no device answers there" : "guest memory not accessible");
 		return;
 	}
+}
+
+int emulate_lmsw(struct vcpu *v, uint64_t *cr0, uint32_t *len)
+{
+	struct emulate_call call = { .v = v };
+	struct emul_regs before, r;
+	struct emul_result res;
+	struct emul_insn insn;
+	struct emul_ops ops;
+	const char *what = "LMSW exit";
+
+	make_ops(&ops, &call);
+	if (!load_regs(v, &before)) {
+		stop(v, &before, &ops, 0, what, "virtual-8086 mode is not emulated");
+		return -1;
+	}
+	r = before;
+	emul_step(&r, &ops, &insn, &res);
+	if (res.status == EMUL_EXCEPTION) {
+		inject(v, &res);	/* RIP stays: a fault */
+		return -1;
+	}
+	if (res.status == EMUL_RETRY)
+		return -1;		/* the guest runs it again */
+	if (res.status != EMUL_OK || insn.op != EMUL_OP_LMSW) {
+		stop(v, &before, &ops, 0, what, res.status == EMUL_OK ?
+		     "not an LMSW instruction" :
+		     res.why ? res.why : "guest memory not accessible");
+		return -1;
+	}
+	*cr0 = r.cr0;
+	*len = insn.len;
+	return 0;
 }
 
 static const char *access_name(const struct vm_exit *e)

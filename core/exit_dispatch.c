@@ -11,6 +11,7 @@
 #include <core/emulate.h>
 #include <core/exit_dispatch.h>
 #include <core/msr_policy.h>
+#include <core/vcpu_hlt.h>
 #include <core/vcpu_init.h>
 #include <core/vm.h>
 #include <sched/sched.h>
@@ -67,8 +68,6 @@ static void stage2_fault(struct vcpu *v, const struct vm_exit *e)
 
 static void halt(struct vcpu *v, const struct vm_exit *e)
 {
-	uint64_t deadline, now;
-
 	vcpu_advance_rip(v, e);
 	if (!(vendor->get_rflags(v) & RFLAGS_IF)) {
 		/* an INIT may restart it (aps_sipi); else this vCPU is done */
@@ -76,13 +75,10 @@ static void halt(struct vcpu *v, const struct vm_exit *e)
 			v->state = VCPU_STOPPED;
 		return;
 	}
-	/* blocks until its interrupt is due (the virtual LAPIC timer) */
+	/* blocks until its interrupt is due (the timers: vcpu_run.c) */
 	if (vlapic_pending(v))
 		return;
-	deadline = vlapic_deadline(v);
-	now = clock_ns();
-	sched_vcpu_sleep(v, deadline == UINT64_MAX ? UINT64_MAX :
-			 deadline > now ? deadline - now : 0, true);
+	vcpu_hlt_wait(v);
 }
 
 static void fatal(struct vcpu *v, const struct vm_exit *e, const char *what)

@@ -98,6 +98,55 @@ int guest_mem_write(struct vm *vm, uint64_t gpa, const void *src, size_t len)
 	return guest_mem_copy(vm, gpa, (void *)(uintptr_t)src, len, copy_in);
 }
 
+/*
+ * The len bytes at host (1, 2, 4 or 8, inside one aligned 8-byte word)
+ * replaced by val if they are old, atomically against every other CPU:
+ * a compare-exchange on the whole word, the other bytes kept. Retried
+ * while only the other bytes change, a bounded number of times.
+ */
+#define CMPXCHG_TRIES 16
+
+static int cmpxchg_in_word(uint8_t *host, uint64_t old, uint64_t val,
+			   size_t len)
+{
+	unsigned int shift = ((uintptr_t)host & 7) * 8;
+	uint64_t *word = (uint64_t *)((uintptr_t)host & ~(uintptr_t)7);
+	uint64_t mask = (len == 8 ? ~0ull : (1ull << (len * 8)) - 1) << shift;
+	uint64_t cur = __atomic_load_n(word, __ATOMIC_ACQUIRE);
+
+	for (unsigned int i = 0; i < CMPXCHG_TRIES; i++) {
+		uint64_t next = (cur & ~mask) | ((val << shift) & mask);
+
+		if ((cur & mask) != ((old << shift) & mask))
+			return 1;
+		if (__atomic_compare_exchange_n(word, &cur, next, false,
+						__ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			return 0;
+	}
+	return 1;	/* the caller reads again and retries, also bounded */
+}
+
+int guest_mem_cmpxchg(struct vm *vm, uint64_t gpa, uint64_t old, uint64_t val,
+		      size_t len)
+{
+	uint64_t pa, page;
+	unsigned int perms;
+	int ret;
+
+	if ((len != 1 && len != 2 && len != 4 && len != 8) ||
+	    (gpa & 7) + len > 8)
+		return -KEEL_EINVAL;
+	spin_lock(&vm->mem_lock);
+	ret = hc_check_guest_range(&vm->stage2, vm->mem_bytes, gpa, len);
+	if (!ret) {
+		pt_translate(&vm->stage2, gpa, &pa, &perms, &page);
+		ret = cmpxchg_in_word(phys_to_virt(pa), old, val, len);
+	}
+	spin_unlock(&vm->mem_lock);
+	return ret;
+}
+
 int guest_mem_load(void *vm, uint64_t gpa, const void *bytes, uint64_t len)
 {
 	static const uint8_t zeros[256];

@@ -11,6 +11,7 @@
 #include <arch/tsc.h>
 #include <arch/vendor.h>
 #include <base/log.h>
+#include <core/dev/vuart.h>
 #include <core/hc_check.h>
 #include <core/hypercall.h>
 #include <core/load/elf.h>
@@ -454,7 +455,7 @@ int64_t hc_console_input(struct vcpu *v)
 	ret = hc_check_buffer(v->regs.rsi, len);
 	if (!ret)
 		ret = guest_mem_read(v->vm, v->regs.rsi, bytes, len);
-	return ret ? ret : (int64_t)vm_console_input(vm, bytes, len);
+	return ret ? ret : (int64_t)vuart_receive(vm, bytes, len);
 }
 
 int64_t hc_log_read(struct vcpu *v)

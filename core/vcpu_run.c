@@ -13,11 +13,14 @@
 #include <arch/vendor.h>
 #include <arch/x86.h>
 #include <base/log.h>
+#include <core/dev/dev_timer.h>
 #include <core/dev/vlapic.h>
+#include <core/dev/vuart.h>
 #include <core/exit_dispatch.h>
 #include <core/main.h>
 #include <core/msr_policy.h>
 #include <core/stage2_tlb.h>
+#include <core/vcpu_hlt.h>
 #include <core/vcpu_init.h>
 #include <core/vcpu_run.h>
 #include <core/vm.h>
@@ -91,10 +94,39 @@ static void enter_guest(struct vcpu *v, struct vm_exit *exit, uint64_t until)
 	__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
 }
 
+/*
+ * Must the run loop look again before the next entry? An interrupt was
+ * requested, or (the timekeeper) a device's next event came before the
+ * deadline its armed timer includes (core/dev/dev_timer.h).
+ */
+static bool must_look(const struct vcpu *v)
+{
+	return vlapic_requested(&v->lapic) ||
+	       (vcpu_is_timekeeper(v) && vm_dev_deadline(v->vm) < v->dev_armed_ns);
+}
+
+/*
+ * A vCPU woken from hlt with no interrupt for it and its own timer not
+ * due (the timekeeper woken for a device interrupt that went elsewhere,
+ * or was masked): hlt goes on, as on a CPU, which resumes only for an
+ * interrupt. Devices were serviced just before.
+ */
+static bool hlt_goes_on(struct vcpu *v, uint64_t now)
+{
+	if (!v->halted)
+		return false;
+	if (!vlapic_pending(v) && vlapic_deadline(v) > now) {
+		vcpu_hlt_wait(v);
+		return true;
+	}
+	v->halted = false;
+	return false;
+}
+
 bool vcpu_fast_reentry(struct vcpu *v)
 {
 	if (sched_resched_pending(v->cpu) || v->state != VCPU_RUNNABLE ||
-	    v->vm->paused || vlapic_requested(&v->lapic))
+	    v->vm->paused || must_look(v))
 		return false;
 	about_to_enter(v);
 	return true;
@@ -141,15 +173,26 @@ void vcpu_run_turn(struct vcpu *v, uint64_t deadline_tsc)
 		 * that came due meanwhile is a pending host interrupt: the
 		 * entry exits at once, and that exit is not fast.
 		 */
-		if (!fast || vlapic_requested(&v->lapic)) {
-			uint64_t lapic_ns;
+		if (!fast || must_look(v)) {
+			uint64_t now = clock_ns(), timer_ns;
 
 			run_until = deadline_tsc;
-			vlapic_deliver(v, clock_ns());
-			/* the guest's own timer may be due before the scheduler's */
-			lapic_ns = vlapic_deadline(v);
-			if (lapic_ns != UINT64_MAX)
-				run_until = MIN(run_until, ns_to_tsc(lapic_ns));
+			/* any vCPU passing here fires the devices' due events */
+			vm_dev_service(v->vm, now);
+			if (hlt_goes_on(v, now))
+				break;
+			vlapic_deliver(v, now);
+			/*
+			 * The guest's own timer may be due before the
+			 * scheduler's; the timekeeper's also the devices'.
+			 */
+			timer_ns = vlapic_deadline(v);
+			if (vcpu_is_timekeeper(v)) {
+				v->dev_armed_ns = vm_dev_deadline(v->vm);
+				timer_ns = MIN(timer_ns, v->dev_armed_ns);
+			}
+			if (timer_ns != UINT64_MAX)
+				run_until = MIN(run_until, ns_to_tsc(timer_ns));
 			if (run_until != armed) {
 				lapic_timer_arm(run_until);
 				armed = run_until;
@@ -169,17 +212,24 @@ static bool wake_pending(struct vcpu *v)
 		vlapic_pending(v));
 }
 
-/* The scheduler's poll: the console, and VMs that restart. */
-static uint64_t run_poll(unsigned int cpu)
+/*
+ * The scheduler's poll: the consoles, then COM1 input for an interrupt;
+ * VMs that restart (on_reboot=restart).
+ */
+static uint64_t poll(unsigned int cpu)
 {
-	return MIN(vm_console_poll(cpu), vm_restart_poll(cpu));
+	uint64_t next = vm_console_poll(cpu);
+
+	if (cpu == 0)
+		vuart_poll_console_owner();
+	return MIN(next, vm_restart_poll(cpu));
 }
 
 static const struct sched_hooks run_hooks = {
 	.run = vcpu_run_turn,
 	.wake_pending = wake_pending,
 	.retire = vcpu_retire,
-	.poll = run_poll,
+	.poll = poll,
 };
 
 void vcpu_run_init(void)

@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
- * A VM's devices on its buses (core/dev/io_bus.h). The xAPIC page is one
- * range for all vCPUs: each access reaches the local APIC of the vCPU
- * that made it, which answers only while that APIC is in xAPIC mode
- * (core/dev/vlapic_xapic.c). The page is above RAM only while the VM has
- * less RAM than APIC_BASE_DEFAULT; above that RAM hides it (docs/guests.md).
+ * A VM's devices on its buses (core/dev/io_bus.h); docs/guests.md, "The
+ * PC platform". The xAPIC page is one range for all vCPUs: each access
+ * reaches the local APIC of the vCPU that made it, which answers only
+ * while that APIC is in xAPIC mode (core/dev/vlapic_xapic.c). The page
+ * is above RAM only while the VM has less RAM than APIC_BASE_DEFAULT;
+ * above that RAM hides it (docs/guests.md); the I/O APIC's likewise.
  */
 #include <core/dev/acpi_pm.h>
 #include <core/dev/acpi_tables.h>
 #include <core/dev/apic_base.h>
 #include <core/dev/io_bus.h>
+#include <core/dev/post_port.h>
+#include <core/dev/vioapic.h>
 #include <core/dev/vlapic.h>
+#include <core/dev/vpic.h>
 #include <core/dev/vuart.h>
 #include <core/vm.h>
 
@@ -20,9 +24,35 @@ int vm_devices_init(struct vm *vm)
 
 	io_bus_init(&vm->ports);
 	io_bus_init(&vm->mmio);
+	vuart_init(&vm->uart);
+	vioapic_init(vm);
+	vpic_init(&vm->pic);
+	vpit_init(&vm->pit, vm);
+	vrtc_init(&vm->rtc, vm, vm->mem_target);
 	acpi_pm_init(&vm->pm);
 	ret = io_bus_register(&vm->ports, VUART_BASE, VUART_PORTS,
 			      &vuart_bus_ops, vm, "com1");
+	if (!ret)
+		ret = io_bus_register(&vm->ports, VPIC_MASTER_BASE, VPIC_PORTS,
+				      &vpic_bus_ops, &vm->pic.master, "pic1");
+	if (!ret)
+		ret = io_bus_register(&vm->ports, VPIC_SLAVE_BASE, VPIC_PORTS,
+				      &vpic_bus_ops, &vm->pic.slave, "pic2");
+	if (!ret)
+		ret = io_bus_register(&vm->mmio, VIOAPIC_BASE, VIOAPIC_MMIO_BYTES,
+				      &vioapic_mmio_ops, vm, "ioapic");
+	if (!ret)
+		ret = io_bus_register(&vm->ports, VPIT_BASE, VPIT_PORTS,
+				      &vpit_bus_ops, &vm->pit, "pit");
+	if (!ret)
+		ret = io_bus_register(&vm->ports, VPIT_PORTB, 1,
+				      &vpit_portb_ops, &vm->pit, "port61");
+	if (!ret)
+		ret = io_bus_register(&vm->ports, VRTC_BASE, VRTC_PORTS,
+				      &vrtc_bus_ops, &vm->rtc, "rtc");
+	if (!ret)
+		ret = io_bus_register(&vm->ports, POST_PORT, 1, &post_port_ops,
+				      NULL, "post");
 	if (!ret)
 		ret = io_bus_register(&vm->ports, ACPI_PM1A_EVT_PORT,
 				      ACPI_PM1_PORTS, &acpi_pm1_bus_ops, vm,

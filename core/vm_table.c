@@ -78,7 +78,11 @@ static int vcpu_setup(struct vcpu *v, uint32_t cpu, uint64_t rip, uint64_t rsp,
 		keel_entry_state(&entry, rip, rsp, rdi);
 	v->cpu = cpu;
 	v->wake_at_ns = UINT64_MAX;
-	vlapic_init(v);
+	/* an unmodified guest's APIC as a PC resets it: xAPIC (SDM 10.4.4) */
+	if (vm->aps_sipi)
+		vlapic_init_xapic(v);
+	else
+		vlapic_init(v);
 	msr_vcpu_reset(v);
 	/* the VM's TSC (vm_start sets it; vCPU 0 is set up before that) */
 	v->tsc_offset = vm->tsc_offset;

@@ -44,7 +44,23 @@ $(BUILD)/guests/%.bin: guests/mb/%.S guests/mb/mb.inc guests/mb/mb.ld \
 		$(BUILD)/guest-obj/mb/$*.o
 	objcopy -O binary $(BUILD)/guest-obj/mb/$*.elf $@
 
+# The same kernels built a second way, as most real Multiboot kernels
+# are: an ELF32 (i386) file whose header has no address fields (flag 16
+# clear), so the loader goes by its program headers. Linked as the flat
+# ones are, then converted (objcopy -O elf32-i386): NAME32.elf.
+MB_ELF32_NAMES := mb_modes
+MB_ELF32S := $(patsubst %,$(BUILD)/guests/%32.elf,$(MB_ELF32_NAMES))
+
+$(MB_ELF32S): $(BUILD)/guests/%32.elf: guests/mb/%.S guests/mb/mb.inc guests/mb/mb.ld \
+		$(BUILD_MAKEFILES)
+	@mkdir -p $(dir $@) $(BUILD)/guest-obj/mb
+	$(CC) $(C_DEPS) -DMB_ELF -Iguests/mb -c $< \
+		-o $(BUILD)/guest-obj/mb/$*32.o
+	$(LD) $(MB_LDFLAGS) -o $(BUILD)/guest-obj/mb/$*32.elf64 \
+		$(BUILD)/guest-obj/mb/$*32.o
+	objcopy -O elf32-i386 $(BUILD)/guest-obj/mb/$*32.elf64 $@
+
 .PHONY: guests
-guests: $(GUEST_ELFS) $(MB_BINS)
+guests: $(GUEST_ELFS) $(MB_BINS) $(MB_ELF32S)
 
 -include $(shell find $(BUILD)/guest-obj -name '*.d' 2>/dev/null)

@@ -21,6 +21,7 @@
 #include <core/vm.h>
 #include <core/vm_desc.h>
 #include <drivers/acpi.h>
+#include <drivers/cmos_rtc.h>
 #include <drivers/serial_console.h>
 #include <keel/boot_info.h>
 #include <lib/string.h>
@@ -184,6 +185,7 @@ __attribute__((noreturn)) void kmain(const struct boot_info *bi)
 	cpu_count = 1;
 	tsc_calibrate();
 	log_info("TSC: %lu MHz (%s)", (tsc_hz + 500000) / 1000000, tsc_source);
+	host_rtc_read();	/* the guests' RTCs start from it */
 	pic_disable();
 	lapic_global_init();
 	lapic_cpu_init();

@@ -216,6 +216,23 @@ void sched_vcpu_wake(struct vcpu *v)
 		poke(cpu);
 }
 
+void sched_vcpu_notify(struct vcpu *v)
+{
+	unsigned int cpu;
+
+	sched_vcpu_wake(v);
+	/*
+	 * The request is in v's IRR (a locked RMW: a full barrier) before
+	 * running is read here; its CPU stores running (seq_cst) before it
+	 * looks at the IRR. So either that CPU sees the request, or this
+	 * one sees v running there and pokes it out of the guest.
+	 */
+	cpu = __atomic_load_n(&v->cpu, __ATOMIC_ACQUIRE);
+	if (cpu != this_cpu()->index &&
+	    __atomic_load_n(&sched_of(cpu)->running, __ATOMIC_SEQ_CST) == v)
+		poke(cpu);
+}
+
 void sched_kick(unsigned int cpu)
 {
 	poke(cpu);
@@ -535,7 +552,8 @@ void sched_run(struct cpu *cpu)
 		v->stats.ran_on |= 1ull << cpu->index;
 		v->loaded = true;
 		prev = v;
-		__atomic_store_n(&cs->running, v, __ATOMIC_RELEASE);
+		/* seq_cst: before any look at its IRR (sched_vcpu_notify) */
+		__atomic_store_n(&cs->running, v, __ATOMIC_SEQ_CST);
 		hooks->run(v, deadline);
 		__atomic_store_n(&cs->running, NULL, __ATOMIC_RELEASE);
 

@@ -9,10 +9,21 @@
 #                  it to a USB stick with tools/flash, boot it with
 #                  tools/run --disk $(BUILD)/keel.img
 #   make run       boot it: VENDOR=amd|intel SMP=N MEM=SIZE ACCEL=tcg|kvm
+#                  LINUX=1 adds the Linux guest (make linux-image) as the
+#                  modules `vmlinuz` and `initrd`, for the shell's `create`
 #   make test      every test layer (tools/test); ends `N passed, N failed`
 #   make integration   only the boot tests (pytest)
+#   make linux-image  $(BUILD)/linux/{vmlinuz,initrd.img}: the Linux guest
+#                  (a Debian 12 cloud kernel and a busybox initramfs),
+#                  fetched once with apt-get download and cached
 #   make hostile   only the hostile-guest suite (docs/hostile.md), both
 #                  vendors; make test runs it with the other boot tests
+
+LINUX_DIR  := $(BUILD)/linux
+LINUX_FILES := $(LINUX_DIR)/vmlinuz $(LINUX_DIR)/initrd.img
+ifeq ($(LINUX),1)
+GUESTS += $(LINUX_FILES)
+endif
 
 ESP_DIR    := $(BUILD)/esp
 ESP_CONFIG ?= boot/keel.cfg
@@ -36,6 +47,12 @@ test:
 
 integration: all
 	KEEL_BUILD=$(BUILD) /usr/bin/python3 -m pytest tests/integration
+
+linux-image:
+	tools/linux-image $(LINUX_DIR)
+
+$(LINUX_FILES) &: tools/linux-image tools/mkcpio tests/linux/tsc.c
+	tools/linux-image $(LINUX_DIR)
 
 hostile: all
 	KEEL_BUILD=$(BUILD) /usr/bin/python3 -m pytest -v tests/integration/test_hostile.py

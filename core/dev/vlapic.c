@@ -6,6 +6,7 @@
 #include <arch/tsc.h>
 #include <arch/vendor.h>
 #include <core/dev/apic_base.h>
+#include <core/dev/vioapic.h>
 #include <core/dev/vlapic.h>
 #include <core/dev/vlapic_timer.h>
 #include <core/vcpu.h>
@@ -117,6 +118,7 @@ static void reset_registers(struct vcpu *v)
 
 	memset(&v->lapic, 0, sizeof(v->lapic));
 	v->lapic.apic_base = base;
+	v->lapic.svr = VLAPIC_SVR_RESET;
 	v->lapic.lvt_timer = LVT_MASKED;
 	v->lapic.dfr = VLAPIC_DFR_RESET;
 	v->lapic.deadline_ns = UINT64_MAX;
@@ -164,6 +166,13 @@ static bool timer_unmasked(const struct vlapic *l)
 {
 	return !(l->lvt_timer & LVT_MASKED) && (l->svr & SVR_ENABLE) &&
 	       (l->lvt_timer & LVT_VECTOR_MASK) >= FIRST_VALID_VECTOR;
+}
+
+/* Would it raise one but for its vector 0-15 (an ESR error instead)? */
+static bool timer_illegal_vector(const struct vlapic *l)
+{
+	return !(l->lvt_timer & LVT_MASKED) && (l->svr & SVR_ENABLE) &&
+	       (l->lvt_timer & LVT_VECTOR_MASK) < FIRST_VALID_VECTOR;
 }
 
 /*
@@ -242,7 +251,7 @@ int vlapic_reg_read(struct vcpu *v, unsigned int reg, uint32_t *value)
 					      divide_value(l->divide), tsc_khz());
 		return 0;
 	case REG_ESR:
-		*value = 0;
+		*value = l->esr;
 		return 0;
 	default:
 		break;
@@ -256,7 +265,7 @@ int vlapic_reg_read(struct vcpu *v, unsigned int reg, uint32_t *value)
 		return 0;
 	}
 	if (reg >= REG_TMR0 && reg < REG_TMR0 + 8) {
-		*value = 0;	/* edge-triggered only: no level interrupts yet */
+		*value = bits256_word(l->tmr, reg - REG_TMR0);
 		return 0;
 	}
 	if (is_lvt(reg)) {
@@ -284,50 +293,26 @@ int vlapic_reg_read(struct vcpu *v, unsigned int reg, uint32_t *value)
 #define ICR_SHORTHAND_ALL   (2ull << 18)
 #define ICR_SHORTHAND_OTHERS (3ull << 18)
 
-#define XAPIC_BROADCAST   0xffu		/* SDM 10.6.2.1 */
-#define X2APIC_BROADCAST  0xffffffffu	/* SDM 10.12.9 */
-#define DFR_MODEL_SHIFT   28
-#define DFR_MODEL_FLAT    0xfu		/* SDM 10.6.2.2; 0: cluster */
-#define LDR_SHIFT         24		/* xAPIC LDR: bits 31:24 */
-#define CLUSTER_SHIFT     4		/* xAPIC cluster: bits 7:4 */
-#define CLUSTER_MEMBERS   0xfu
-#define X2APIC_CLUSTER_SHIFT 16		/* x2APIC logical: cluster 31:16 */
-#define X2APIC_MEMBERS    0xffffu
-
 /*
  * Is t a destination of an IPI to dest without shorthand (SDM 10.6.2)?
- * The sender's mode decides the format: physical is the APIC ID (Keel's
- * is the vCPU's index) or the broadcast ID; logical is xAPIC flat or
- * cluster by t's LDR and DFR, or x2APIC cluster by t's ID (10.12.10.2).
+ * The sender's mode decides the format (core/dev/apic_dest.h).
  */
 static bool dest_match(const struct vcpu *from, const struct vcpu *t,
 		       bool logical, uint32_t dest)
 {
-	bool x2 = apic_base_mode(from->lapic.apic_base) == APIC_MODE_X2APIC;
-	uint32_t broadcast = x2 ? X2APIC_BROADCAST : XAPIC_BROADCAST;
-	uint32_t ldr = t->lapic.ldr >> LDR_SHIFT;
+	struct apic_dest_view view = vlapic_dest_view(t);
 
-	if (dest == broadcast)
-		return true;
-	if (!logical)
-		return dest == t->id;
-	if (x2)
-		return (dest >> X2APIC_CLUSTER_SHIFT) == (t->id >> 4) &&
-		       (dest & X2APIC_MEMBERS & (1u << (t->id & 0xf)));
-	if ((t->lapic.dfr >> DFR_MODEL_SHIFT) == DFR_MODEL_FLAT)
-		return (ldr & dest) != 0;
-	return (ldr >> CLUSTER_SHIFT) == (dest >> CLUSTER_SHIFT) &&
-	       (ldr & dest & CLUSTER_MEMBERS);
+	return apic_dest_match(&view,
+			       apic_base_mode(from->lapic.apic_base) ==
+			       APIC_MODE_X2APIC, logical, dest);
 }
 
 static void ipi_to(struct vcpu *target, unsigned int vector)
 {
 	/* not started, or its APIC off: the interrupt is lost, as on hardware */
-	if (target->state == VCPU_OFFLINE ||
-	    apic_base_mode(target->lapic.apic_base) == APIC_MODE_DISABLED)
+	if (!vlapic_dest_view(target).present)
 		return;
-	set_bit256(target->lapic.irr, vector);
-	sched_vcpu_wake(target);
+	vlapic_accept(target, vector, false);
 }
 
 int vlapic_send_ipi(struct vcpu *v, uint32_t icr, uint32_t dest)
@@ -343,12 +328,15 @@ int vlapic_send_ipi(struct vcpu *v, uint32_t icr, uint32_t dest)
 	if (mode != ICR_DELIVERY_FIXED && mode != ICR_DELIVERY_INIT &&
 	    mode != ICR_DELIVERY_STARTUP)
 		return -1;
-	if (mode == ICR_DELIVERY_FIXED && vector < FIRST_VALID_VECTOR)
-		return -1;
+	if (mode == ICR_DELIVERY_FIXED && vector < FIRST_VALID_VECTOR) {
+		/* not sent, an error in the sender's ESR (SDM 10.5.3) */
+		v->lapic.esr_found |= VLAPIC_ESR_SEND_ILLEGAL_VECTOR;
+		return 0;
+	}
 	if (shorthand == ICR_SHORTHAND_SELF) {
 		/* INIT and STARTUP to self: not a valid combination, ignored */
 		if (mode == ICR_DELIVERY_FIXED)
-			set_bit256(v->lapic.irr, vector);
+			vlapic_request(&v->lapic, vector, false);
 		return 0;
 	}
 	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
@@ -371,14 +359,21 @@ void vlapic_eoi(struct vcpu *v)
 {
 	int in_service = highest_bit256(v->lapic.isr);
 
-	if (in_service >= 0)	/* none: nothing to end, as on hardware */
-		clear_bit256(v->lapic.isr, in_service);
+	if (in_service < 0)	/* none: nothing to end, as on hardware */
+		return;
+	clear_bit256(v->lapic.isr, in_service);
+	/* a level interrupt's EOI goes to the I/O APIC (SDM 10.8.5) */
+	if (__atomic_load_n(&v->lapic.tmr[in_service / 64], __ATOMIC_ACQUIRE) &
+	    (1ull << (in_service % 64)))
+		vioapic_eoi(v->vm, (unsigned int)in_service);
 }
 
 void vlapic_self_ipi(struct vcpu *v, unsigned int vector)
 {
 	if (vector >= FIRST_VALID_VECTOR && vector <= LVT_VECTOR_MASK)
-		set_bit256(v->lapic.irr, vector);
+		vlapic_request(&v->lapic, vector, false);
+	else	/* SDM 10.5.3: as a send through the ICR */
+		v->lapic.esr_found |= VLAPIC_ESR_SEND_ILLEGAL_VECTOR;
 }
 
 int vlapic_reg_write(struct vcpu *v, unsigned int reg, uint32_t value)
@@ -409,6 +404,9 @@ int vlapic_reg_write(struct vcpu *v, unsigned int reg, uint32_t value)
 		timer_start(l, value);
 		return 0;
 	case REG_ESR:
+		/* any value: latch what was found, start again (SDM 10.5.3) */
+		l->esr = l->esr_found;
+		l->esr_found = 0;
 		return 0;
 	default:
 		break;
@@ -432,7 +430,9 @@ void vlapic_deliver(struct vcpu *v, uint64_t now_ns)
 		return;		/* nothing due, nothing requested: most entries */
 	if (now_ns >= l->deadline_ns) {
 		if (timer_unmasked(l))
-			set_bit256(l->irr, l->lvt_timer & LVT_VECTOR_MASK);
+			vlapic_request(l, l->lvt_timer & LVT_VECTOR_MASK, false);
+		else if (timer_illegal_vector(l))
+			l->esr_found |= VLAPIC_ESR_RECEIVE_ILLEGAL_VECTOR;
 		/* missed periods coalesce into this one request, in O(1) */
 		l->deadline_ns = vlapic_timer_next(l->deadline_ns, l->period_ns,
 						   now_ns);

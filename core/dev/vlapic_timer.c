@@ -1,31 +1,15 @@
 // SPDX-License-Identifier: MIT
 /* The virtual LAPIC timer's arithmetic; see core/dev/vlapic_timer.h. */
 #include <core/dev/vlapic_timer.h>
+#include <lib/muldiv.h>
 
 #define NS_PER_MS 1000000u
-
-/*
- * a * b / c without a 128-bit division (the hypervisor has no libgcc):
- * a = q * c + r, so a * b / c = q * b + r * b / c, and r * b < 2^64 as
- * r < c < 2^32. Rounded up or down; UINT64_MAX when the result does not
- * fit. c must not be 0.
- */
-static uint64_t mul_div(uint64_t a, uint32_t b, uint32_t c, bool round_up)
-{
-	uint64_t q = a / c, r = a % c, whole, part, sum;
-
-	part = ((uint64_t)r * b + (round_up ? c - 1 : 0)) / c;
-	if (__builtin_mul_overflow(q, (uint64_t)b, &whole) ||
-	    __builtin_add_overflow(whole, part, &sum))
-		return UINT64_MAX;
-	return sum;
-}
 
 uint64_t vlapic_timer_ns(uint32_t count, unsigned int divide,
 			 uint32_t tsc_khz, bool periodic)
 {
 	uint64_t ns = tsc_khz ?
-		      mul_div((uint64_t)count * divide, NS_PER_MS, tsc_khz, true) :
+		      mul_div_u64((uint64_t)count * divide, NS_PER_MS, tsc_khz, true) :
 		      0;
 
 	if (periodic && ns < VLAPIC_MIN_PERIOD_NS)
@@ -58,7 +42,7 @@ uint32_t vlapic_timer_current(uint64_t deadline_ns, uint64_t now_ns,
 
 	if (deadline_ns == UINT64_MAX || now_ns >= deadline_ns || !divide)
 		return 0;
-	ticks = mul_div(deadline_ns - now_ns, tsc_khz, NS_PER_MS, false) /
+	ticks = mul_div_u64(deadline_ns - now_ns, tsc_khz, NS_PER_MS, false) /
 		divide;
 	return ticks < initial ? (uint32_t)ticks : initial;
 }

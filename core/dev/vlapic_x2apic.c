@@ -12,6 +12,7 @@
 #define REG_ID       0x02
 #define REG_EOI      0x0b
 #define REG_LDR      0x0d
+#define REG_ESR      0x28
 #define REG_ICR      0x30
 #define REG_SELF_IPI 0x3f
 #define ICR_DEST_SHIFT 32
@@ -76,6 +77,10 @@ int vlapic_write(struct vcpu *v, uint32_t msr, uint64_t value)
 	case REG_SELF_IPI:
 		vlapic_self_ipi(v, value & SELF_IPI_VECTOR);
 		return 0;
+	case REG_ESR:
+		if (value)
+			return -1;	/* SDM 10.12.1.2: only 0 may be written */
+		break;
 	default:
 		break;
 	}

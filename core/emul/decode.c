@@ -236,6 +236,16 @@ static enum emul_decode_status decode_0f(struct cursor *c,
 		return c->status;
 	in->opcode = (uint16_t)(0x0f00 | b);
 	switch (b) {
+	case 0x01:
+		/* group 7: LMSW r/m16 (/6) only */
+		if (!modrm(c, in))
+			return c->status;
+		if (((in->modrm >> 3) & 7) != 6)
+			return EMUL_DECODE_UNSUPPORTED;
+		in->op = EMUL_OP_LMSW;
+		in->opsize = 2;
+		in->src = modrm_rm(in, 2);
+		return EMUL_DECODE_OK;
 	case 0xb6: case 0xb7: case 0xbe: case 0xbf:
 		/* MOVZX, MOVSX r, r/m8 or r/m16 */
 		if (!modrm(c, in))

@@ -228,6 +228,34 @@ static void exec_simple(struct exec *x)
 	advance(x);
 }
 
+/*
+ * LMSW (SDM vol. 2): CR0 bits 3:0 (PE, MP, EM, TS) from the operand's,
+ * PE set but never cleared; the caller applies r->cr0.
+ */
+#define CR0_MSW_BITS 0xfull
+
+static void exec_lmsw(struct exec *x)
+{
+	const struct emul_insn *in = x->in;
+	const struct emul_opnd *s = &in->src;
+	struct emul_mem_ref ref;
+	uint64_t sv, la;
+
+	if (s->kind == EMUL_OPND_MEM) {
+		if (!emul_linear(x->r, in->ea.seg, emul_effective(in, x->r),
+				 s->size, &la, x->res) ||
+		    !emul_mem_prepare(x->r, x->ops, la, s->size,
+				      EMUL_ACCESS_READ, &ref, x->res) ||
+		    !emul_mem_read(x->ops, &ref, &sv, x->res))
+			return;
+	} else {
+		sv = opnd_get(x, s);
+	}
+	x->r->cr0 = (x->r->cr0 & ~CR0_MSW_BITS) | (sv & CR0_MSW_BITS) |
+		    (x->r->cr0 & EMUL_CR0_PE);
+	advance(x);
+}
+
 /* One iteration of a string instruction; step: +-element size */
 static bool string_once(struct exec *x, uint64_t step)
 {
@@ -349,6 +377,9 @@ void emul_execute(const struct emul_insn *in, struct emul_regs *r,
 	case EMUL_OP_INS:
 	case EMUL_OP_OUTS:
 		exec_string(&x);
+		break;
+	case EMUL_OP_LMSW:
+		exec_lmsw(&x);
 		break;
 	default:
 		exec_simple(&x);

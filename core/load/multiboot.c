@@ -92,7 +92,11 @@ static bool fits(const struct vm *vm, uint64_t lo, uint64_t hi)
 	return lo >= MB_HIGH_START && hi >= lo && hi <= vm->mem_bytes;
 }
 
-/* The kernel by its address fields (flag 16) or its ELF64 headers. */
+/*
+ * The kernel by its address fields (flag 16) or else by its ELF32 or
+ * ELF64 program headers, each segment at its p_paddr and the entry point
+ * e_entry moved by its segment's p_paddr - p_vaddr, as GRUB loads one.
+ */
 static int load_kernel(struct vm *vm, const struct boot_module *image,
 		       const struct mb_header *h, uint64_t *entry,
 		       uint64_t *end, const char **why)
@@ -114,15 +118,16 @@ static int load_kernel(struct vm *vm, const struct boot_module *image,
 		*end = h->bss_end;
 		return 0;
 	}
-	if (elf_parse(file, image->size, &img, why))
-		return -KEEL_ENOEXEC;	/* ELF32 kernels need flag 16 today */
-	if (!fits(vm, img.paddr_lo, img.paddr_hi) || img.entry > UINT32_MAX) {
+	if (elf_parse_any(file, image->size, &img, why))
+		return -KEEL_ENOEXEC;
+	if (!fits(vm, img.paddr_lo, img.paddr_hi) ||
+	    img.entry_paddr > UINT32_MAX) {
 		*why = "the Multiboot kernel does not fit the VM's memory above 1 MiB";
 		return -KEEL_ENOEXEC;
 	}
 	if (elf_load(&img, file, guest_mem_load, vm))
 		return -KEEL_ENOEXEC;
-	*entry = img.entry;
+	*entry = img.entry_paddr;
 	*end = img.paddr_hi;
 	return 0;
 }

@@ -389,7 +389,7 @@ const struct hostile_case hostile_cases[] = {
 	  "read of the host LAPIC (0xfee00000): stage-2 violation, only this VM stopped",
 	  case_probe_lapic },
 	{ "probe_ioapic", "probe_ioapic",
-	  "read of the host I/O APIC (0xfec00000): stage-2 violation, only this VM stopped",
+	  "0xfec00000 is the VM's own I/O APIC (version 0x11), not the host's; a read of the page after it (0xfec01000): stage-2 violation, only this VM stopped",
 	  case_probe_ioapic },
 	{ "probe_exec", "probe_exec",
 	  "execute past RAM: stage-2 violation, only this VM stopped",

@@ -214,9 +214,24 @@ void case_probe_lapic(void)
 	probe_read(0xfee00000ull, "the host's local APIC");
 }
 
+/*
+ * 0xfec00000 is the VM's own virtual I/O APIC (core/dev/vioapic.c), never
+ * the host's: its version register answers. The page after it is no
+ * device's.
+ */
 void case_probe_ioapic(void)
 {
-	probe_read(0xfec00000ull, "the host's I/O APIC");
+	volatile uint32_t *ioapic = (volatile uint32_t *)0xfec00000ull;
+	uint32_t version;
+
+	ioapic[0] = 1;			/* IOREGSEL: the version register */
+	version = ioapic[4];		/* IOWIN */
+	if (version != 0x00170011) {
+		fail("0xfec00000 is not the VM's own I/O APIC: version %#x",
+		     version);
+		return;
+	}
+	probe_read(0xfec01000ull, "the page after the VM's I/O APIC");
 }
 
 void case_probe_exec(void)

@@ -4,8 +4,10 @@
  * protected mode (guests/devtest does the same from 64-bit mode):
  *   1. REP OUTSB of a string longer than the emulator's 64 iterations per
  *      exit to COM1, with paging off and then with 32-bit paging (4 MiB
- *      pages, CR4.PSE) from an alias of the buffer at 0x40000000;
- *   2. the local APIC's xAPIC page (after x2APIC -> disabled -> xAPIC):
+ *      pages, CR4.PSE) from an alias of the buffer at 0x40000000, whose
+ *      PDE the emulator's walk marks accessed (and dirty after an INSB);
+ *   2. the local APIC's reset state (xAPIC, SVR 0xff, ESR), then its
+ *      xAPIC page (after xAPIC -> x2APIC -> disabled -> xAPIC):
  *      version with MOV, moffs MOV and MOVZX byte/word, ID, TPR written
  *      and read back, SVR enabled with an OR on memory, the timer
  *      periodic on VEC_TIMER whose handler counts and writes EOI through
@@ -24,12 +26,19 @@
 #define REG_TPR        0x80
 #define REG_EOI        0xb0
 #define REG_SVR        0xf0
+#define REG_ESR        0x280
+#define REG_ICR_LOW    0x300
+#define REG_ICR_HIGH   0x310
 #define REG_LVT_TIMER  0x320
 #define REG_TIMER_INIT 0x380
 #define REG_TIMER_CUR  0x390
 #define REG_TIMER_DIV  0x3e0
 #define APIC_VERSION   0x00050014	/* version 0x14, 6 LVTs (max LVT 5) */
 #define SVR_ENABLE     0x100
+#define SVR_RESET      0xff
+#define ESR_SEND_ILLEGAL (1 << 5)
+#define ICR_SELF       (1 << 18)	/* shorthand self, fixed */
+#define APIC_BASE_RESET_BSP 0xfee00900
 #define LVT_MASKED     (1 << 16)
 #define LVT_PERIODIC   (1 << 17)
 #define DIVIDE_BY_1    0xb
@@ -43,6 +52,8 @@
 #define CR4_PSE        (1 << 4)
 #define PDE_4M         0x83		/* present, writable, 4 MiB page */
 #define PDE_UC         0x18		/* PCD | PWT */
+#define PDE_A          0x20
+#define PDE_D          0x40
 #define RAM_ALIAS      0x40000000	/* maps guest-physical 0-4 MiB */
 #define APIC_ALIAS     0x80000000	/* maps 0xfec00000-0xfeffffff */
 #define APIC_ALIAS_REG (APIC_ALIAS + (APIC_MMIO - 0xfec00000))
@@ -92,6 +103,7 @@ _start:
 	RESULT z, "rep outsb with paging: ECX 0"
 	cmp $(RAM_ALIAS + aliased_text_end), %esi
 	RESULT e, "rep outsb with paging: ESI past the string"
+	call accessed_dirty
 	mov $APIC_ALIAS_REG, %ebx
 	SAY32 "INFO apic pass: paging on, alias 0x80200000\n"
 	call apic_pass
@@ -111,8 +123,11 @@ _start:
 	jmp 1b
 
 /*
- * x2APIC (as Keel starts vCPU 0) -> disabled -> xAPIC, the legal way
- * (SDM 10.12.5); already in xAPIC mode it only checks that.
+ * The local APIC as a PC hands it to the BSP (SDM 10.4.4, 10.4.7.1):
+ * IA32_APIC_BASE 0xfee00900 (xAPIC, enabled, BSP), SVR 0xff, ESR 0. An
+ * illegal vector sent latches ESR's "send illegal vector" at the next ESR
+ * write (SDM 10.5.3). Then the modes an OS may go through (SDM 10.12.5):
+ * xAPIC -> x2APIC -> disabled -> xAPIC, where it must be again.
  */
 to_xapic:
 	mov $MSR_APIC_BASE, %ecx
@@ -120,13 +135,38 @@ to_xapic:
 	SAY32 "INFO apic_base=0x"
 	call puthex32
 	SAY32 "\n"
+	cmp $APIC_BASE_RESET_BSP, %eax
+	jne 1f
+	test %edx, %edx
+1:	RESULT e, "APIC_BASE at reset 0xfee00900 (xAPIC, enabled, BSP)"
+	cmpl $SVR_RESET, APIC_MMIO + REG_SVR
+	RESULT e, "SVR at reset 0xff"
+	movl $0, APIC_MMIO + REG_ESR
+	cmpl $0, APIC_MMIO + REG_ESR
+	RESULT e, "ESR at reset 0"
+	movl $0, APIC_MMIO + REG_ICR_HIGH
+	movl $(ICR_SELF | 0x05), APIC_MMIO + REG_ICR_LOW	/* vector 5 */
+	cmpl $0, APIC_MMIO + REG_ESR
+	RESULT e, "ESR unchanged until written"
+	movl $0, APIC_MMIO + REG_ESR
+	cmpl $ESR_SEND_ILLEGAL, APIC_MMIO + REG_ESR
+	RESULT e, "ESR send illegal vector after a self IPI with vector 5"
+	movl $0, APIC_MMIO + REG_ESR
+	cmpl $0, APIC_MMIO + REG_ESR
+	RESULT e, "ESR cleared by the next write"
+	/* xAPIC -> x2APIC -> disabled -> xAPIC */
+	mov $MSR_APIC_BASE, %ecx
+	rdmsr
+	or $BASE_EXTD, %eax
+	wrmsr
+	rdmsr
 	test $BASE_EXTD, %eax
-	jz 1f
+	RESULT nz, "APIC_BASE xAPIC -> x2APIC"
 	and $~(BASE_EN | BASE_EXTD), %eax
 	wrmsr
 	or $BASE_EN, %eax
 	wrmsr
-1:	rdmsr
+	rdmsr
 	and $(0xfffff000 | BASE_EN | BASE_EXTD), %eax
 	cmp $(APIC_MMIO | BASE_EN), %eax
 	RESULT e, "APIC_BASE xAPIC mode at 0xfee00000"
@@ -242,6 +282,26 @@ setup_idt:
 	ret
 
 /*
+ * The emulator's page walk sets accessed and dirty bits as the CPU does
+ * (SDM 4.8): the alias's PDE was written without them, and only the
+ * emulator reaches memory through it (the string operand of OUTS/INS,
+ * whose port I/O exits first). The OUTS before set A; an INS writes
+ * through the alias and sets D.
+ */
+accessed_dirty:
+	testl $PDE_A, page_dir + (RAM_ALIAS >> 22) * 4
+	RESULT nz, "emulated read through the alias: PDE accessed"
+	testl $PDE_D, page_dir + (RAM_ALIAS >> 22) * 4
+	RESULT z, "emulated read through the alias: PDE not dirty"
+	mov $(RAM_ALIAS + ins_buf), %edi
+	mov $4, %ecx
+	mov $(COM1 + 5), %dx		/* the line status register */
+	rep insb
+	testl $PDE_D, page_dir + (RAM_ALIAS >> 22) * 4
+	RESULT nz, "emulated write through the alias: PDE dirty"
+	ret
+
+/*
  * 32-bit paging with 4 MiB pages: an identity map of all 4 GiB (the
  * APIC's 4 MiB uncached), RAM_ALIAS -> 0 and APIC_ALIAS -> 0xfec00000.
  */
@@ -298,6 +358,8 @@ t0_hi:    .long 0
 	.balign 4096
 page_dir:
 	.skip 4096
+ins_buf:
+	.skip 16
 	.balign 8
 idt_dev:
 	.skip (VEC_TIMER + 1) * 8

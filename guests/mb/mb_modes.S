@@ -6,7 +6,8 @@
  * (flags, memory, memory map, command line, module 0, which must begin
  * with "KEELMOD!"), then PAE paging, twice long mode and back (EFER.LME,
  * CR0.PG, a far jump to 64-bit code, compatibility mode, paging off,
- * LME off), CR0.WP / CR4.PGE / CR4.OSFXSR toggles, and #GP for illegal
+ * LME off), CR0.WP / CR4.PGE / CR4.OSFXSR toggles, LMSW from memory,
+ * and #GP for illegal
  * writes: CR0.NW without CD, CR4 reserved and VMXE
  * bits, paging with LME but without PAE, LME changed while paging, and
  * in 64-bit mode clearing CR4.PAE, CR0.PG or EFER.LME, and last CR0.PG
@@ -291,6 +292,32 @@ toggles:
 	TOGGLE cr4, CR4_PGE, "toggle CR4.PGE"
 	TOGGLE cr4, CR4_OSFXSR, "toggle CR4.OSFXSR"
 	TOGGLE cr0, CR0_CD, "toggle CR0.CD"
+	call lmsw_memory
+	ret
+
+/*
+ * LMSW with a memory operand (SVM intercepts it and the emulator reads
+ * the word): CR0 bits 3:0 from it, MP and TS set, PE kept though the
+ * word has it clear; then EM from a second word, and CR0 restored.
+ */
+lmsw_memory:
+	mov %cr0, %eax
+	mov %eax, saved_cr0
+	movw $(CR0_MP | CR0_TS), msw_word
+	lmsw msw_word
+	mov %cr0, %eax
+	and $0xf, %eax
+	cmp $(CR0_PE | CR0_MP | CR0_TS), %eax
+	RESULT e, "lmsw from memory: MP and TS set, PE kept"
+	movw $CR0_EM, msw_word
+	mov $msw_word - 0x10, %ebx
+	lmsw 0x10(%ebx)
+	mov %cr0, %eax
+	and $0xf, %eax
+	cmp $(CR0_PE | CR0_EM), %eax
+	RESULT e, "lmsw from memory (base + disp8): EM only"
+	mov saved_cr0, %eax
+	mov %eax, %cr0
 	ret
 
 	.data
@@ -298,6 +325,8 @@ boot_eax: .long 0
 boot_ebx: .long 0
 rounds:   .long 0
 probe:    .long 0
+saved_cr0: .long 0
+msw_word: .word 0
 
 	.bss
 	.balign 4096

@@ -67,7 +67,7 @@ _start:
 	cmpl $0, ap_total
 	RESULT ne, "there are APs to start"
 
-	/* x2APIC (as Keel starts vCPU 0) -> disabled -> xAPIC */
+	/* off and on again, as an OS resetting its APIC: -> disabled -> xAPIC */
 	mov $MSR_APIC_BASE, %ecx
 	rdmsr
 	and $~(BASE_EN | BASE_EXTD), %eax

@@ -229,6 +229,7 @@
 #define CR_QUAL_TYPE_LMSW         3
 #define CR_QUAL_GPR_SHIFT         8
 #define CR_QUAL_GPR_MASK          0xfull
+#define CR_QUAL_LMSW_SRC_SHIFT    16	/* bits 31:16: LMSW source data */
 
 /* pending debug exceptions (25.4.2) */
 #define PENDING_DBG_BS            (1ull << 14)

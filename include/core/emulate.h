@@ -24,4 +24,13 @@ void emulate_mmio(struct vcpu *v, const struct vm_exit *e);
 /* INS or OUTS (with or without REP): emulated, the ports on the registry. */
 void emulate_string_io(struct vcpu *v, const struct vm_exit *e);
 
+/*
+ * LMSW at RIP, which the exit does not decode (SVM without decode
+ * assists, a memory operand): the CR0 it asks for (its operand read
+ * through the guest's paging and segments, bits 3:0, PE not cleared) and
+ * its length; nothing written back. 0, or -1 when it is taken care of:
+ * the exception it raised injected, or the VM stopped.
+ */
+int emulate_lmsw(struct vcpu *v, uint64_t *cr0, uint32_t *len);
+
 #endif

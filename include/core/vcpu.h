@@ -102,7 +102,14 @@ struct vcpu {
 	enum vcpu_state state;
 	struct sched_entity se;		/* its place in the CPU's run queue */
 	uint64_t wake_at_ns;		/* BLOCKED: when to wake, or never */
-	bool halted;			/* BLOCKED in hlt: an interrupt ends it */
+	/*
+	 * BLOCKED in hlt: an interrupt ends it. Stays set after the wake
+	 * until the vCPU enters its guest again (vcpu_run.c: a wake with no
+	 * interrupt for it halts it again).
+	 */
+	bool halted;
+	/* the VM's device deadline its armed timer includes (timekeeper) */
+	uint64_t dev_armed_ns;
 	struct vcpu *sleep_next;	/* the CPU's sleeper list */
 	struct vlapic lapic;		/* its virtual local APIC */
 	struct vcpu_init init;		/* INIT/STARTUP, under its VM's lock */

@@ -13,6 +13,10 @@
 #include <core/vm_desc.h>
 #include <core/dev/acpi_pm.h>
 #include <core/dev/io_bus.h>
+#include <core/dev/vpit.h>
+#include <core/dev/vrtc.h>
+#include <core/dev/vioapic.h>
+#include <core/dev/vpic.h>
 #include <core/dev/vuart.h>
 #include <core/extents.h>
 #include <core/vcpu.h>
@@ -115,6 +119,10 @@ struct vm {
 	/* its devices: port and MMIO ranges (core/vm_devices.c) */
 	struct io_bus ports, mmio;
 	struct vuart uart;
+	struct vpit pit;		/* and port 0x61 */
+	struct vrtc rtc;
+	struct vioapic ioapic;
+	struct vpic pic;
 	struct acpi_pm pm;		/* PM1a and reset registers, under lock */
 	uint8_t rx[KEEL_CONSOLE_INPUT_MAX];	/* COM1 input not yet read */
 	uint32_t rx_head, rx_count;
@@ -153,8 +161,9 @@ int vm_start_vcpu(struct vm *vm, uint32_t id, uint64_t rip, uint64_t rsp,
 		  uint64_t arg);
 
 /*
- * Puts the VM's devices on its buses (core/vm_devices.c): COM1 on the
- * port bus, the local APIC's xAPIC page on the MMIO bus. 0 or an error.
+ * Puts the VM's devices on its buses (core/vm_devices.c): COM1 and the
+ * 8259 pair on the port bus, the I/O APIC and the local APIC's xAPIC page
+ * on the MMIO bus. 0 or an error.
  */
 int vm_devices_init(struct vm *vm);
 
@@ -208,6 +217,16 @@ int guest_mem_read(struct vm *vm, uint64_t gpa, void *dst, size_t len);
 /* The same checks without copying: 0 if [gpa, gpa+len) is the VM's RAM. */
 int guest_mem_check(struct vm *vm, uint64_t gpa, size_t len);
 int guest_mem_write(struct vm *vm, uint64_t gpa, const void *src, size_t len);
+/*
+ * Replaces the len-byte (1, 2, 4 or 8) little-endian value at gpa by val
+ * if it is old, atomically against the VM's vCPUs running on other CPUs
+ * (a LOCK CMPXCHG on the host frame): 0 done, 1 it was different (or
+ * kept changing), -KEEL_EINVAL for a value not inside one aligned 8-byte
+ * word, else the errors of guest_mem_read. The instruction emulator sets
+ * accessed and dirty bits in the guest's page tables with it.
+ */
+int guest_mem_cmpxchg(struct vm *vm, uint64_t gpa, uint64_t old, uint64_t val,
+		      size_t len);
 /*
  * An image loader's writer (elf_load's callback, vm a struct vm): len
  * bytes, or len zeros when bytes is NULL (a segment's bss).

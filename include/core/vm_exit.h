@@ -63,6 +63,10 @@ struct vm_exit {
 			/* the back-end cannot tell (SVM without decode
 			   assists): core decodes the instruction */
 			bool decode;
+			/* LMSW whose source the back-end gives (VMX exit
+			   qualification, register or memory operand) */
+			bool lmsw;
+			uint16_t lmsw_src;
 		} cr;
 	};
 };

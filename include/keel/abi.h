@@ -218,6 +218,9 @@ _Static_assert(sizeof(struct keel_chunk) == 16, "ABI layout");
 /* §6: CPUID */
 #define KEEL_CPUID_BASE          0x40000000u
 #define KEEL_CPUID_FEATURES      0x40000001u
+/* EAX: the TSC's rate in kHz; EBX: the local APIC timer's at divide 1 */
+#define KEEL_CPUID_TIMING        0x40000010u
+#define KEEL_CPUID_MAX_LEAF      KEEL_CPUID_TIMING	/* 0x40000000 EAX */
 #define KEEL_CPUID_SIGNATURE_EBX 0x6c65654bu	/* "Keel" */
 #define KEEL_CPUID_SIGNATURE_ECX 0x6c65654bu
 #define KEEL_CPUID_SIGNATURE_EDX 0x6c65654bu

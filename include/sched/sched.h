@@ -46,6 +46,13 @@ void sched_vcpu_sleep(struct vcpu *v, uint64_t ns, bool halted);
 void sched_vcpu_wake(struct vcpu *v);
 
 /*
+ * An interrupt was made pending for v (in its IRR): wake it if it halts,
+ * and if it runs on another CPU, make that CPU take it out of the guest
+ * (the reschedule IPI) so that it sees the request now.
+ */
+void sched_vcpu_notify(struct vcpu *v);
+
+/*
  * New affinity. A vCPU outside it is moved to the first CPU it allows:
  * at once if it is not running, else when its turn ends (after VMCLEAR
  * on VMX). 0 or -KEEL_EINVAL (empty mask).

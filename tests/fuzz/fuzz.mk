@@ -20,7 +20,7 @@ FUZZ_RUNS   ?= 1000000
 FUZZ_TIME   ?= 20
 
 FUZZ_NAMES  := fuzz_config fuzz_elf fuzz_spcr fuzz_shell fuzz_hypercall \
-	fuzz_emul fuzz_multiboot fuzz_acpi_pm
+	fuzz_emul fuzz_multiboot fuzz_platform fuzz_timers fuzz_acpi_pm
 FUZZ_BINS   := $(addprefix $(FUZZ_DIR)/,$(FUZZ_NAMES))
 
 FUZZ_SRCS_fuzz_config := core/config.c core/vm_desc.c lib/parse.c \
@@ -33,6 +33,11 @@ FUZZ_SRCS_fuzz_hypercall := core/hc_check.c core/vm_desc.c mm/pagetable.c \
 	lib/parse.c tests/unit/compat.c
 FUZZ_SRCS_fuzz_shell  := guests/mgmt/shell_parse.c guests/mgmt/lineedit.c \
 	guests/mgmt/detach.c guests/mgmt/show.c lib/parse.c tests/unit/compat.c
+FUZZ_SRCS_fuzz_platform := core/dev/vioapic_regs.c core/dev/apic_dest.c \
+	core/dev/vpic.c core/dev/vuart_irq.c
+FUZZ_SRCS_fuzz_timers := core/dev/vpit.c core/dev/vpit_count.c \
+	core/dev/vpit_portb.c core/dev/vrtc.c core/dev/vrtc_regs.c \
+	lib/civil_time.c
 FUZZ_SRCS_fuzz_emul   := $(sort $(wildcard core/emul/*.c))
 FUZZ_HDRS_fuzz_emul   := $(wildcard include/core/emul/*.h)
 FUZZ_FLAGS_fuzz_shell := -Iguests/mgmt

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * libFuzzer target for elf_parse and elf_load. A parsed image is loaded
+ * libFuzzer target for elf_parse, elf32_parse (both through elf_parse_any,
+ * which picks one by the class byte) and elf_load. A parsed image is loaded
  * into a buffer the size of its declared physical span (when that is
  * small enough to allocate), and every write must stay inside the span;
- * the sanitizers catch any read outside the input.
+ * the sanitizers catch any read outside the input. An ELF32 image stays
+ * below 4 GiB, and the entry's physical address is inside a segment.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -51,10 +53,10 @@ static int write_span(void *ctx, uint64_t addr, const void *bytes,
 	return 0;
 }
 
-static void check_image(const struct elf_image *img)
+static void check_image(const struct elf_image *img, int elf32)
 {
 	uint64_t total = 0;
-	int entry_ok = 0;
+	int entry_ok = 0, entry_paddr_ok = 0;
 
 	CHECK(img->segment_count >= 1 && img->segment_count <= ELF_MAX_SEGMENTS);
 	CHECK(img->vaddr_lo < img->vaddr_hi && img->paddr_lo < img->paddr_hi);
@@ -68,9 +70,14 @@ static void check_image(const struct elf_image *img)
 		if ((s->flags & ELF_SEG_X) && img->entry >= s->vaddr &&
 		    img->entry - s->vaddr < s->memsz)
 			entry_ok = 1;
+		if ((s->flags & ELF_SEG_X) && img->entry_paddr >= s->paddr &&
+		    img->entry_paddr - s->paddr < s->memsz)
+			entry_paddr_ok = 1;
 		total += s->memsz;
 	}
-	CHECK(entry_ok);
+	CHECK(entry_ok && entry_paddr_ok);
+	if (elf32)
+		CHECK(img->vaddr_hi <= UINT32_MAX && img->paddr_hi <= UINT32_MAX);
 	/* segments do not overlap, so they fit in their span */
 	CHECK(total <= img->paddr_hi - img->paddr_lo);
 }
@@ -86,12 +93,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t total = 0;
 	int rc;
 
-	rc = elf_parse(data, size, &img, &why);
+	rc = elf_parse_any(data, size, &img, &why);
 	if (rc) {
 		CHECK(rc == -KEEL_ENOEXEC && why != NULL);
 		return 0;
 	}
-	check_image(&img);
+	check_image(&img, data[4] == 1);	/* parsed, so size > 4 */
 	if (img.paddr_hi - img.paddr_lo <= LOAD_BUFFER_MAX) {
 		t.mem = malloc(img.paddr_hi - img.paddr_lo);
 		CHECK(t.mem != NULL);

@@ -44,7 +44,8 @@ def shell(vendor, tmp_path_factory):
     guests = harness.build_dir() / "guests"
     esp = harness.make_esp(tmp / "esp", CONFIG,
                            modules=[guests / "mgmt.elf", guests / "hello.elf",
-                                    guests / "mb_modes.bin", mod])
+                                    guests / "mb_modes.bin",
+                                    guests / "mb_modes32.elf", mod])
     with harness.Machine(vendor, esp, smp=2, mem="512M",
                          timeout=harness.DEFAULT_TIMEOUT[vendor],
                          logfile=tmp / "serial.log") as m:
@@ -57,6 +58,8 @@ def test_images_kinds(shell):
     images = {i["name"]: i["kind"]
               for i in shell.json("images --json")["images"]}
     assert images["mb_modes"] == "multiboot"
+    # an ELF32 file whose Multiboot header has no address fields
+    assert images["mb_modes32"] == "multiboot"
     assert images["hello"] == "keel-elf"
     assert images["mbmod"] not in ("multiboot", "keel-elf")
     shell.ok("help create", r"create NAME IMAGE\|kernel=MODULE "

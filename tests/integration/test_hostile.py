@@ -301,7 +301,7 @@ CASES = [
     ("probe_lapic", "probe_lapic",
      "read of the host LAPIC (0xfee00000): stage-2 violation, only this VM stopped"),
     ("probe_ioapic", "probe_ioapic",
-     "read of the host I/O APIC (0xfec00000): stage-2 violation, only this VM stopped"),
+     "0xfec00000 is the VM's own I/O APIC (version 0x11), not the host's; a read of the page after it (0xfec01000): stage-2 violation, only this VM stopped"),
     ("probe_exec", "probe_exec",
      "execute past RAM: stage-2 violation, only this VM stopped"),
     ("triple_fault", "triple_fault",
@@ -339,7 +339,7 @@ FATAL = {
     "probe_hv_read": r"stage-2 violation: read at guest-physical {addr} ",
     "probe_hv_write": r"stage-2 violation: write at guest-physical {addr} ",
     "probe_lapic": r"stage-2 violation: read at guest-physical 0xfee00000 ",
-    "probe_ioapic": r"stage-2 violation: read at guest-physical 0xfec00000 ",
+    "probe_ioapic": r"stage-2 violation: read at guest-physical 0xfec01000 ",
     "probe_exec": r"stage-2 violation: execute at guest-physical {addr} ",
     "triple_fault": r"triple fault ",
 }

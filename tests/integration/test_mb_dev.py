@@ -31,12 +31,22 @@ RUN_TIMEOUT = {"amd": 120, "intel": 400}
 ONCE = (
     "rep outsb without paging: ECX 0",
     "rep outsb without paging: ESI past the string",
+    "APIC_BASE at reset 0xfee00900 (xAPIC, enabled, BSP)",
+    "SVR at reset 0xff",
+    "ESR at reset 0",
+    "ESR unchanged until written",
+    "ESR send illegal vector after a self IPI with vector 5",
+    "ESR cleared by the next write",
+    "APIC_BASE xAPIC -> x2APIC",
     "APIC_BASE xAPIC mode at 0xfee00000",
     "moffs mov version",
     "orl on absolute SVR",
     "32-bit paging on (4 MiB pages)",
     "rep outsb with paging: ECX 0",
     "rep outsb with paging: ESI past the string",
+    "emulated read through the alias: PDE accessed",
+    "emulated read through the alias: PDE not dirty",
+    "emulated write through the alias: PDE dirty",
     "paging on: identity-mapped version",
 )
 TWICE = (

@@ -34,8 +34,8 @@ static const struct row rows[] = {
 	{ { 0x0f, 0x06 }, 2, false, true, CR_INSN_CLTS, 0, 0, 2 },
 	/* lmsw %ax */
 	{ { 0x0f, 0x01, 0xf0 }, 3, false, true, CR_INSN_LMSW, 6, 0, 3 },
-	/* lmsw (%eax): a memory operand, refused */
-	{ { 0x0f, 0x01, 0x30 }, 3, false, false, CR_INSN_LMSW, 0, 0, 0 },
+	/* lmsw (%eax): a memory operand, recognised only (no length) */
+	{ { 0x0f, 0x01, 0x30 }, 3, false, true, CR_INSN_LMSW, 0, 0, 0 },
 	/* lgdt (0F 01 /2): not a CR instruction */
 	{ { 0x0f, 0x01, 0xd0 }, 3, false, false, CR_INSN_LMSW, 0, 0, 0 },
 	/* cut short */
@@ -58,6 +58,8 @@ static void test_table(void **state)
 			continue;
 		assert_int_equal(in.kind, r->kind);
 		assert_int_equal(in.len, r->len);
+		/* only LMSW's memory form has no length */
+		assert_int_equal(in.mem, r->kind == CR_INSN_LMSW && !r->len);
 		if (r->kind == CR_INSN_MOV_TO || r->kind == CR_INSN_MOV_FROM) {
 			assert_int_equal(in.cr, r->cr);
 			assert_int_equal(in.gpr, r->gpr);

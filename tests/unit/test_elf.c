@@ -152,6 +152,7 @@ static void test_valid_load(void **state)
 	build_valid();
 	assert_int_equal(parse_size(sizeof(image), &why), 0);
 	assert_int_equal(img.entry, TEXT_VA + 0x10);
+	assert_int_equal(img.entry_paddr, TEXT_PA + 0x10);
 	assert_int_equal(img.segment_count, 2);
 	assert_int_equal(img.segments[0].vaddr, TEXT_VA);
 	assert_int_equal(img.segments[0].paddr, TEXT_PA);
@@ -398,6 +399,225 @@ static void test_truncated(void **state)
 	}
 }
 
+/* ---------------------------------------------------------------- ELF32 */
+
+#define EHDR32_SIZE 52
+#define PHDR32_SIZE 32
+#define TEXT32_VA   0xc0100000ULL	/* a higher-half kernel's link address */
+
+static void put_phdr32(unsigned int i, const struct seg *s)
+{
+	unsigned char *p = image + EHDR32_SIZE + i * PHDR32_SIZE;
+
+	put(p + 0, s->type, 4);
+	put(p + 4, s->offset, 4);
+	put(p + 8, s->vaddr, 4);
+	put(p + 12, s->paddr, 4);
+	put(p + 16, s->filesz, 4);
+	put(p + 20, s->memsz, 4);
+	put(p + 24, s->flags, 4);
+	put(p + 28, 0x1000, 4);
+}
+
+/* An i386 ET_EXEC header with program headers at 52, segments given. */
+static void build32(uint64_t entry, const struct seg *segs, unsigned int n)
+{
+	memset(image, 0, sizeof(image));
+	memcpy(image, "\x7f" "ELF", 4);
+	image[4] = 1;	/* ELFCLASS32 */
+	image[5] = 1;	/* ELFDATA2LSB */
+	image[6] = 1;	/* EV_CURRENT */
+	put(image + 16, 2, 2);	/* ET_EXEC */
+	put(image + 18, 3, 2);	/* EM_386 */
+	put(image + 20, 1, 4);
+	put(image + 24, entry, 4);
+	put(image + 28, EHDR32_SIZE, 4);
+	put(image + 40, EHDR32_SIZE, 2);
+	put(image + 42, PHDR32_SIZE, 2);
+	put(image + 44, n, 2);
+	for (unsigned int i = 0; i < n; i++)
+		put_phdr32(i, &segs[i]);
+	for (unsigned int i = TEXT_OFF; i < IMAGE_SIZE; i++)
+		image[i] = (unsigned char)(i * 7 + 1);
+}
+
+static const struct seg text32 = {
+	PT_LOAD, PF_R | PF_X, TEXT_OFF, TEXT32_VA, TEXT_PA, TEXT_SIZE, TEXT_SIZE,
+};
+static const struct seg data32 = {
+	PT_LOAD, PF_R | PF_W, DATA_OFF, TEXT32_VA + 0x1000, TEXT_PA + 0x1000,
+	DATA_FILE, DATA_MEM,
+};
+
+static void build32_valid(void)
+{
+	const struct seg segs[] = { text32, data32 };
+
+	build32(TEXT32_VA + 0x10, segs, 2);
+}
+
+static void expect_reject32(const char *fragment)
+{
+	const char *why = NULL;
+
+	assert_int_equal(elf32_parse(image, sizeof(image), &img, &why),
+			 -KEEL_ENOEXEC);
+	assert_non_null(why);
+	if (!strstr(why, fragment))
+		fail_msg("want '%s', got '%s'", fragment, why);
+	assert_int_equal(elf_parse_any(image, sizeof(image), &img, NULL),
+			 -KEEL_ENOEXEC);
+}
+
+static void test_elf32_valid_load(void **state)
+{
+	struct load_target *t = calloc(1, sizeof(*t));
+	const char *why = NULL;
+
+	build32_valid();
+	assert_int_equal(elf32_parse(image, sizeof(image), &img, &why), 0);
+	assert_int_equal(img.entry, TEXT32_VA + 0x10);
+	/* the entry by its segment's physical address, as GRUB takes it */
+	assert_int_equal(img.entry_paddr, TEXT_PA + 0x10);
+	assert_int_equal(img.segment_count, 2);
+	assert_int_equal(img.segments[0].vaddr, TEXT32_VA);
+	assert_int_equal(img.segments[0].paddr, TEXT_PA);
+	assert_int_equal(img.segments[0].offset, TEXT_OFF);
+	assert_int_equal(img.segments[0].flags, ELF_SEG_R | ELF_SEG_X);
+	assert_int_equal(img.segments[1].filesz, DATA_FILE);
+	assert_int_equal(img.segments[1].memsz, DATA_MEM);
+	assert_int_equal(img.segments[1].flags, ELF_SEG_R | ELF_SEG_W);
+	assert_int_equal(img.paddr_lo, TEXT_PA);
+	assert_int_equal(img.paddr_hi, TEXT_PA + 0x1000 + DATA_MEM);
+	assert_int_equal(img.vaddr_hi, TEXT32_VA + 0x1000 + DATA_MEM);
+
+	memset(t->mem, 0xee, sizeof(t->mem));
+	assert_int_equal(elf_load(&img, image, write_mem, t), 0);
+	assert_int_equal(t->calls, 3);
+	assert_memory_equal(t->mem, image + TEXT_OFF, TEXT_SIZE);
+	assert_int_equal(t->mem[TEXT_SIZE], 0xee);
+	assert_memory_equal(t->mem + 0x1000, image + DATA_OFF, DATA_FILE);
+	for (unsigned int i = 0x1000 + DATA_FILE; i < LOAD_SIZE; i++)
+		assert_int_equal(t->mem[i], 0);
+	/* elf_parse_any picks the class */
+	memset(&img, 0, sizeof(img));
+	assert_int_equal(elf_parse_any(image, sizeof(image), &img, NULL), 0);
+	assert_int_equal(img.entry_paddr, TEXT_PA + 0x10);
+	build_valid();
+	assert_int_equal(elf_parse_any(image, sizeof(image), &img, NULL), 0);
+	assert_int_equal(img.entry, TEXT_VA + 0x10);
+	free(t);
+}
+
+static void test_elf32_class_and_machine(void **state)
+{
+	const char *why = NULL;
+
+	/* each parser takes its own class only */
+	build32_valid();
+	expect_reject("not a 64-bit");
+	build_valid();
+	assert_int_equal(elf32_parse(image, sizeof(image), &img, &why),
+			 -KEEL_ENOEXEC);
+	assert_non_null(strstr(why, "not a 32-bit"));
+	build32_valid();
+	put(image + 18, 62, 2);	/* EM_X86_64 in a 32-bit file */
+	expect_reject32("not an i386");
+	build32_valid();
+	put(image + 16, 3, 2);	/* ET_DYN */
+	expect_reject32("not an executable");
+	build32_valid();
+	image[5] = 2;
+	expect_reject32("not a little-endian");
+	build32_valid();
+	put(image + 42, 56, 2);	/* an Elf64_Phdr size */
+	expect_reject32("program header size");
+	build32_valid();
+	put(image + 28, IMAGE_SIZE - PHDR32_SIZE, 4);
+	expect_reject32("program headers lie outside");
+	build32_valid();
+	put(image + 44, 0xffff, 2);
+	expect_reject32("program headers lie outside");
+	/* too short for either header */
+	assert_int_equal(elf_parse_any(image, 4, &img, &why), -KEEL_ENOEXEC);
+	assert_int_equal(elf32_parse(image, EHDR32_SIZE - 1, &img, &why),
+			 -KEEL_ENOEXEC);
+	assert_non_null(strstr(why, "shorter than an ELF header"));
+}
+
+static void test_elf32_segments(void **state)
+{
+	struct seg s = text32;
+	struct seg segs[2];
+
+	/* file range, sizes */
+	s.offset = IMAGE_SIZE - TEXT_SIZE + 1;
+	build32(TEXT32_VA, &s, 1);
+	expect_reject32("segment data lies outside");
+	s = text32;
+	s.offset = 0xffffff80;	/* offset + filesz past 4 GiB and the file */
+	build32(TEXT32_VA, &s, 1);
+	expect_reject32("segment data lies outside");
+	s = text32;
+	s.memsz = s.filesz - 1;
+	build32(TEXT32_VA, &s, 1);
+	expect_reject32("file size exceeds");
+	/* no segment reaches 2^32: widened sums must not slip past */
+	s = text32;
+	s.vaddr = 0x100000000ULL - TEXT_SIZE;
+	build32(s.vaddr, &s, 1);
+	expect_reject32("address range overflows");
+	s = text32;
+	s.paddr = 0xffffff80;
+	build32(TEXT32_VA, &s, 1);
+	expect_reject32("address range overflows");
+	s = text32;
+	s.memsz = 0xffffffff;
+	build32(TEXT32_VA, &s, 1);
+	expect_reject32("address range overflows");
+	/* ending one byte short of 4 GiB is fine */
+	s = text32;
+	s.vaddr = s.paddr = 0xffffffffULL - TEXT_SIZE;
+	build32(s.vaddr, &s, 1);
+	assert_int_equal(elf32_parse(image, sizeof(image), &img, NULL), 0);
+	assert_int_equal(img.paddr_hi, 0xffffffffULL);
+	/* overlap, entry outside an executable segment, none to load */
+	segs[0] = text32;
+	segs[1] = data32;
+	segs[1].paddr = text32.paddr;
+	build32(TEXT32_VA, segs, 2);
+	expect_reject32("segments overlap");
+	segs[1] = data32;
+	build32(TEXT32_VA + 0x1000, segs, 2);
+	expect_reject32("entry point");
+	build32(TEXT_PA, segs, 2);	/* the physical address is not e_entry */
+	expect_reject32("entry point");
+	build32(TEXT32_VA, NULL, 0);
+	expect_reject32("no loadable segment");
+}
+
+static void test_elf32_truncated(void **state)
+{
+	size_t needed = DATA_OFF + DATA_FILE;
+
+	build32_valid();
+	for (size_t len = 0; len <= sizeof(image); len++) {
+		unsigned char *copy = malloc(len ? len : 1);
+		const char *why = NULL;
+		int rc;
+
+		memcpy(copy, image, len);
+		rc = elf_parse_any(copy, len, &img, &why);
+		if (len < needed) {
+			assert_int_equal(rc, -KEEL_ENOEXEC);
+			assert_non_null(why);
+		} else {
+			assert_int_equal(rc, 0);
+		}
+		free(copy);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -415,6 +635,10 @@ int main(void)
 		cmocka_unit_test(test_no_load_segment),
 		cmocka_unit_test(test_entry_outside_exec),
 		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_elf32_valid_load),
+		cmocka_unit_test(test_elf32_class_and_machine),
+		cmocka_unit_test(test_elf32_segments),
+		cmocka_unit_test(test_elf32_truncated),
 	};
 
 	return cmocka_run_group_tests_name("elf", tests, NULL, NULL);

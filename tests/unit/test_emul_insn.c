@@ -1212,6 +1212,49 @@ static void test_ports(void **state)
 	assert_true(fk.log[2].port && !fk.log[2].write);
 }
 
+/* LMSW: CR0 bits 3:0 from a register or memory, PE never cleared */
+static void test_lmsw(void **state)
+{
+	struct emul_regs r;
+	struct emul_result res;
+	struct emul_insn in;
+
+	init_regs(&r, M32);
+	r.cr0 = EMUL_CR0_PE | 0x10 | EMUL_CR0_WP;
+	put_code(CODE_LA, "\x0f\x01\x33", 3);	/* lmsw (%ebx) */
+	r.gpr[EMUL_RBX] = 0x8000;
+	fake_put(&fk, 0x8000, 2, 0xfff6);		/* MP, TS; PE clear */
+	emul_step(&r, &ops, &in, &res);
+	assert_int_equal(res.status, EMUL_OK);
+	assert_int_equal(in.op, EMUL_OP_LMSW);
+	assert_int_equal(in.len, 3);
+	assert_int_equal(r.cr0, EMUL_CR0_PE | 0x10 | EMUL_CR0_WP | 0x6);
+	assert_int_equal(r.rip, CODE_LA + 3);
+	/* the register form, in real mode: sets PE */
+	init_regs(&r, REAL);
+	put_code(CODE_LA, "\x0f\x01\xf0", 3);	/* lmsw %ax */
+	r.gpr[EMUL_RAX] = 0x1;
+	emul_step(&r, &ops, NULL, &res);
+	assert_int_equal(res.status, EMUL_OK);
+	assert_int_equal(r.cr0, EMUL_CR0_PE);
+	/* past the segment limit: #GP, nothing changed */
+	init_regs(&r, M32);
+	put_code(CODE_LA, "\x0f\x01\x33", 3);
+	r.seg[EMUL_DS].limit = 0x7fff;
+	r.gpr[EMUL_RBX] = 0x8000;
+	emul_step(&r, &ops, NULL, &res);
+	assert_int_equal(res.status, EMUL_EXCEPTION);
+	assert_int_equal(res.vector, EMUL_VEC_GP);
+	assert_int_equal(r.cr0, EMUL_CR0_PE);
+	assert_int_equal(r.rip, CODE_LA);
+	/* other group-7 forms (lgdt) are not the emulator's */
+	assert_int_equal(emul_decode((const uint8_t *)"\x0f\x01\x10", 3, M32,
+				     &in), EMUL_DECODE_UNSUPPORTED);
+	/* LOCK LMSW: #UD */
+	assert_int_equal(emul_decode((const uint8_t *)"\xf0\x0f\x01\x33", 4,
+				     M32, &in), EMUL_DECODE_UD);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1235,6 +1278,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_lock_race, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ports, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lmsw, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -300,6 +300,40 @@ static void test_hypervisor_range_reported(void **state)
 	vm_set_hypervisor_range(0, 0);
 }
 
+static void test_cmpxchg(void **state)
+{
+	struct vm *vm = *state;
+	uint64_t q = 0x1122334455667788ull, got;
+	uint32_t d;
+
+	assert_int_equal(vm_grow(vm, 4 * MIB, UINT64_MAX), 0);
+	assert_int_equal(guest_mem_write(vm, 2 * MIB + 0x100, &q, 8), 0);
+	/* the whole word: done when old matches, else 1 and unchanged */
+	assert_int_equal(guest_mem_cmpxchg(vm, 2 * MIB + 0x100, q, 7, 8), 0);
+	assert_int_equal(guest_mem_read(vm, 2 * MIB + 0x100, &got, 8), 0);
+	assert_int_equal(got, 7);
+	assert_int_equal(guest_mem_cmpxchg(vm, 2 * MIB + 0x100, q, 9, 8), 1);
+	assert_int_equal(guest_mem_read(vm, 2 * MIB + 0x100, &got, 8), 0);
+	assert_int_equal(got, 7);
+	/* a part of a word (a 32-bit page-table entry): the rest is kept */
+	assert_int_equal(guest_mem_write(vm, 0x1000, &q, 8), 0);
+	assert_int_equal(guest_mem_cmpxchg(vm, 0x1004, 0x11223344, 0x11223364,
+					   4), 0);
+	assert_int_equal(guest_mem_read(vm, 0x1000, &got, 8), 0);
+	assert_int_equal(got, 0x1122336455667788ull);
+	assert_int_equal(guest_mem_cmpxchg(vm, 0x1003, 0x55, 0xaa, 1), 0);
+	assert_int_equal(guest_mem_cmpxchg(vm, 0x1001, 0x6677, 0, 2), 0);
+	assert_int_equal(guest_mem_read(vm, 0x1000, &got, 8), 0);
+	assert_int_equal(got, 0x11223364aa000088ull);
+	assert_int_equal(guest_mem_cmpxchg(vm, 0x1000, 0x87, 0, 1), 1);
+	/* across an 8-byte boundary, other sizes, outside RAM: refused */
+	assert_int_equal(guest_mem_cmpxchg(vm, 0x1006, 0, 0, 4), -KEEL_EINVAL);
+	assert_int_equal(guest_mem_cmpxchg(vm, 0x1000, 0, 0, 3), -KEEL_EINVAL);
+	assert_true(guest_mem_cmpxchg(vm, 4 * MIB, 0, 0, 4) < 0);
+	assert_int_equal(guest_mem_read(vm, 0x1000, &d, 4), 0);
+	assert_int_equal(d, 0xaa000088);
+}
+
 int main(void)
 {
 #define T(t) cmocka_unit_test_setup_teardown(t, vm_setup, vm_teardown)
@@ -309,6 +343,7 @@ int main(void)
 		T(test_grow_out_of_frames),
 		T(test_copies_cross_extents),
 		T(test_copy_outside_is_refused_whole),
+		T(test_cmpxchg),
 		T(test_shrink_unmaps_scrubs_and_frees),
 		T(test_shrink_keeps_budget),
 		T(test_audit_finds_foreign_frames),

@@ -134,6 +134,12 @@ static void test_kinds(void **state)
 	assert_int_equal(image_kind_of(file, sizeof(file)), IMAGE_KEEL_ELF);
 	file[4] = 1;	/* ELF32 without a Multiboot header */
 	assert_int_equal(image_kind_of(file, sizeof(file)), IMAGE_OTHER);
+	/* an ELF32 (or ELF64) file with a header: Multiboot, flag 16 or not */
+	put_header(0x1000, 2, false);
+	memcpy(file, "\x7f" "ELF\x01", 5);
+	assert_int_equal(image_kind_of(file, sizeof(file)), IMAGE_MULTIBOOT);
+	file[4] = 2;
+	assert_int_equal(image_kind_of(file, sizeof(file)), IMAGE_MULTIBOOT);
 	assert_int_equal(image_kind_of(file, 0), IMAGE_OTHER);
 	assert_string_equal(image_kind_name(IMAGE_MULTIBOOT), "multiboot");
 	assert_string_equal(image_kind_name(IMAGE_KEEL_ELF), "keel-elf");

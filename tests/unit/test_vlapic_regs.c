@@ -33,9 +33,18 @@ uint64_t clock_ns(void)
 	return 1000000;
 }
 
-void sched_vcpu_wake(struct vcpu *v)
+void sched_vcpu_notify(struct vcpu *v)
 {
 	wakes++;
+}
+
+/* EOIs of level-triggered vectors broadcast to the I/O APIC */
+static unsigned int eoi_broadcasts, eoi_vector;
+
+void vioapic_eoi(struct vm *vm, unsigned int vector)
+{
+	eoi_broadcasts++;
+	eoi_vector = vector;
 }
 
 /* INIT and STARTUP, by target: bit 0 INIT, bit 1 STARTUP; the vector */
@@ -281,6 +290,47 @@ static void test_xapic_destinations(void **state)
 	assert_int_equal(reached(0x40), 0xe);
 }
 
+/*
+ * A level interrupt sets its TMR bit (read back through both forms);
+ * its EOI goes to the I/O APIC; an edge one's EOI does not, and an edge
+ * acceptance of the vector clears TMR again.
+ */
+static void test_tmr_and_eoi_broadcast(void **state)
+{
+	struct vcpu *v = setup(2);
+	uint64_t value;
+
+	eoi_broadcasts = 0;
+	vlapic_accept(v, 0x61, true);
+	assert_int_equal(wakes, 1);
+	assert_int_equal(vlapic_read(v, 0x81b, &value), 0);	/* TMR 127:96 */
+	assert_int_equal(value, 1u << 1);
+	assert_int_equal(vlapic_read(v, 0x823, &value), 0);	/* IRR 127:96 */
+	assert_int_equal(value, 1u << 1);
+	/* as if injected: in service; its EOI is broadcast */
+	v->lapic.irr[1] = 0;
+	v->lapic.isr[1] = 1ull << 33;
+	assert_int_equal(vlapic_write(v, 0x80b, 0), 0);
+	assert_int_equal(eoi_broadcasts, 1);
+	assert_int_equal(eoi_vector, 0x61);
+	assert_int_equal(v->lapic.isr[1], 0);
+	/* an edge one: no broadcast, TMR cleared */
+	vlapic_accept(v, 0x61, false);
+	assert_int_equal(vlapic_read(v, 0x81b, &value), 0);
+	assert_int_equal(value, 0);
+	v->lapic.isr[1] = 1ull << 33;
+	assert_int_equal(vlapic_write(v, 0x80b, 0), 0);
+	assert_int_equal(eoi_broadcasts, 1);
+	/* xAPIC form: TMR at 0x180 + 16n, EOI at 0xb0 */
+	to_xapic(v);
+	vlapic_accept(v, 0x22, true);
+	assert_int_equal(mmio_read(v, 0x190, 4), 1u << 2);
+	v->lapic.isr[0] = 1ull << 0x22;
+	mmio_write(v, 0xb0, 4, 0);
+	assert_int_equal(eoi_broadcasts, 2);
+	assert_int_equal(eoi_vector, 0x22);
+}
+
 static void test_init_and_startup(void **state)
 {
 	struct vcpu *v = setup(4);
@@ -313,6 +363,57 @@ static void test_init_and_startup(void **state)
 	assert_int_equal(vlapic_write(v, 0x830, (1ull << 32) | 0x0100 | 0x30), -1);
 }
 
+static void test_reset_for_unmodified_guests(void **state)
+{
+	struct vcpu *v = setup(2);
+	uint64_t value;
+
+	/* a PC's reset state (SDM 10.4.4, 10.4.7.1): xAPIC, BSP on vCPU 0 */
+	vlapic_init_xapic(v);
+	vlapic_init_xapic(&vm.vcpus[1]);
+	assert_int_equal(vlapic_apic_base(v), 0xfee00900ull);
+	assert_int_equal(vlapic_apic_base(&vm.vcpus[1]), 0xfee00800ull);
+	assert_int_equal(vlapic_read(v, 0x80f, &value), -1);	/* no MSRs */
+	assert_int_equal(mmio_read(v, 0xf0, 4), 0xff);		/* SVR */
+	assert_int_equal(mmio_read(v, 0x320, 4), 1u << 16);	/* masked */
+	assert_int_equal(mmio_read(v, 0xe0, 4), 0xffffffff);	/* DFR */
+	assert_int_equal(mmio_read(v, 0xd0, 4), 0);		/* LDR */
+	assert_int_equal(mmio_read(v, 0x280, 4), 0);		/* ESR */
+	assert_int_equal(mmio_read(&vm.vcpus[1], 0x20, 4), 1u << 24);
+	/* and in x2APIC mode, as Keel's own guests start: SVR 0xff too */
+	v = setup(1);
+	assert_int_equal(vlapic_read(v, 0x80f, &value), 0);
+	assert_int_equal(value, 0xff);
+}
+
+static void test_esr(void **state)
+{
+	struct vcpu *v = setup(2);
+	uint64_t value;
+
+	vlapic_init_xapic(v);
+	/* a fixed IPI with a vector 0-15 is not sent; ESR shows it once written */
+	xapic_ipi(v, 0x05, 1);
+	assert_int_equal(reached(0x05), 0);
+	assert_int_equal(mmio_read(v, 0x280, 4), 0);
+	mmio_write(v, 0x280, 4, 0x1234);	/* any value latches */
+	assert_int_equal(mmio_read(v, 0x280, 4), VLAPIC_ESR_SEND_ILLEGAL_VECTOR);
+	mmio_write(v, 0x280, 4, 0);
+	assert_int_equal(mmio_read(v, 0x280, 4), 0);
+	/* x2APIC: only 0 may be written; SELF IPI vector 3 is an error too */
+	v = setup(1);
+	assert_int_equal(vlapic_write(v, 0x828, 1), -1);
+	assert_int_equal(vlapic_write(v, 0x83f, 0x03), 0);
+	assert_int_equal(vlapic_write(v, 0x830, 0x0f | (1u << 18)), 0);
+	assert_int_equal(v->lapic.irr[0], 0);
+	assert_int_equal(vlapic_write(v, 0x828, 0), 0);
+	assert_int_equal(vlapic_read(v, 0x828, &value), 0);
+	assert_int_equal(value, VLAPIC_ESR_SEND_ILLEGAL_VECTOR);
+	/* disabling the APIC clears it */
+	assert_int_equal(vlapic_set_apic_base(v, OFF_BASE, PHYS), 0);
+	assert_int_equal(v->lapic.esr, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,7 +424,10 @@ int main(void)
 		cmocka_unit_test(test_xapic_icr_and_eoi),
 		cmocka_unit_test(test_x2apic_unchanged),
 		cmocka_unit_test(test_xapic_destinations),
+		cmocka_unit_test(test_tmr_and_eoi_broadcast),
 		cmocka_unit_test(test_init_and_startup),
+		cmocka_unit_test(test_reset_for_unmodified_guests),
+		cmocka_unit_test(test_esr),
 	};
 
 	return cmocka_run_group_tests_name("vlapic_regs", tests, NULL, NULL);

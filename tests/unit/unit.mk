@@ -21,7 +21,8 @@ UNIT_NAMES  := test_lib test_string test_config test_elf test_frame \
 	test_hc_check test_vm_desc test_vmx_timer test_guest_mem test_vlapic_timer \
 	test_extents test_emul_walk test_emul_insn test_io_bus test_apic_base \
 	test_vlapic_regs test_xcr0 test_cr_rules test_multiboot test_cr_decode \
-	test_vcpu_init test_acpi_tables test_acpi_pm
+	test_vcpu_init test_vioapic test_vuart_irq test_vpic test_vpit_count \
+	test_vrtc_regs test_acpi_tables test_acpi_pm
 UNIT_BINS   := $(addprefix $(UNIT_DIR)/,$(UNIT_NAMES))
 
 # Product sources each test links against.
@@ -53,13 +54,20 @@ UNIT_SRCS_test_smp_plan  := arch/x86/smp_plan.c
 UNIT_SRCS_test_tsc_freq  := arch/x86/tsc_freq.c
 UNIT_SRCS_test_vlapic_timer := core/dev/vlapic_timer.c
 UNIT_SRCS_test_io_bus    := core/dev/io_bus.c
+UNIT_SRCS_test_vpit_count := core/dev/vpit_count.c
+UNIT_SRCS_test_vrtc_regs := core/dev/vrtc_regs.c lib/civil_time.c
 UNIT_SRCS_test_acpi_tables := core/dev/acpi_tables.c drivers/acpi.c
 UNIT_SRCS_test_acpi_pm   := core/dev/acpi_pm.c
 UNIT_SRCS_test_apic_base := core/dev/apic_base.c
 UNIT_SRCS_test_xcr0       := arch/x86/xcr0_rules.c
 # the local APIC's register file and both access forms, the hypervisor stubbed
 UNIT_SRCS_test_vlapic_regs := core/dev/vlapic.c core/dev/vlapic_x2apic.c \
-	core/dev/vlapic_xapic.c core/dev/apic_base.c core/dev/vlapic_timer.c
+	core/dev/vlapic_xapic.c core/dev/apic_base.c core/dev/vlapic_timer.c \
+	core/dev/vlapic_accept.c core/dev/apic_dest.c
+# the I/O APIC's register file and routing; the 16550's interrupt logic; the 8259
+UNIT_SRCS_test_vioapic   := core/dev/vioapic_regs.c core/dev/apic_dest.c
+UNIT_SRCS_test_vuart_irq := core/dev/vuart_irq.c
+UNIT_SRCS_test_vpic      := core/dev/vpic.c
 UNIT_SRCS_test_sched_policy := sched/policy.c
 UNIT_SRCS_test_sched_sim    := sched/policy.c tests/unit/sched_sim.c
 # The management VM's shell: its pure parts (guests/mgmt)

@@ -296,6 +296,7 @@ static void decode_cr_write(const struct vmcb *vmcb, struct vm_exit *e,
 	e->cr.mov = has_decode_assists && (info1 & SVM_CR_INFO_MOV);
 	e->cr.gpr = (uint8_t)(info1 & SVM_CR_INFO_GPR);
 	e->cr.decode = !e->cr.mov;
+	e->cr.lmsw = false;	/* core decodes it: no source data here */
 	e->insn_len = has_nrips && vmcb->control.next_rip > vmcb->save.rip ?
 		      (uint32_t)(vmcb->control.next_rip - vmcb->save.rip) : 0;
 }

@@ -576,10 +576,12 @@ static void decode_cr(struct vm_exit *e, uint64_t qual)
 	e->cr.cr = qual & CR_QUAL_NUMBER_MASK;
 	e->cr.gpr = (qual >> CR_QUAL_GPR_SHIFT) & CR_QUAL_GPR_MASK;
 	e->cr.mov = type == CR_QUAL_TYPE_MOV_TO || type == CR_QUAL_TYPE_MOV_FROM;
-	/* LMSW (when it changes PE, the only masked bit it reaches): core
-	   decodes it, as it does on SVM */
-	e->cr.decode = type == CR_QUAL_TYPE_LMSW;
-	e->cr.write = type == CR_QUAL_TYPE_MOV_TO || e->cr.decode;
+	/* LMSW (when it changes PE, the only masked bit it reaches): its
+	   source, register or memory, is in the qualification */
+	e->cr.decode = false;
+	e->cr.lmsw = type == CR_QUAL_TYPE_LMSW;
+	e->cr.lmsw_src = (uint16_t)(qual >> CR_QUAL_LMSW_SRC_SHIFT);
+	e->cr.write = type == CR_QUAL_TYPE_MOV_TO || e->cr.lmsw;
 }
 
 static void decode_exit(struct vm_exit *e)

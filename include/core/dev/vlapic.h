@@ -17,21 +17,36 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <core/dev/apic_dest.h>
 #include <core/dev/io_bus.h>
 
 #define VLAPIC_MSR_FIRST 0x800
 #define VLAPIC_MSR_LAST  0x8ff
 #define VLAPIC_DFR_RESET 0xffffffffu	/* flat model (SDM 10.6.2.2) */
+#define VLAPIC_SVR_RESET 0xffu		/* vector 0xff, APIC software-disabled */
+#define VLAPIC_ESR_SEND_ILLEGAL_VECTOR    (1u << 5)
+#define VLAPIC_ESR_RECEIVE_ILLEGAL_VECTOR (1u << 6)
 
 struct vlapic {
 	uint64_t apic_base;	/* IA32_APIC_BASE: the mode */
 	uint32_t tpr, svr, lvt_timer, divide, initial_count;
 	uint32_t ldr, dfr;	/* xAPIC form only: x2APIC derives LDR from the ID */
+	/*
+	 * ESR (SDM 10.5.3): what a read shows, latched by the last write,
+	 * and the errors found since then (VLAPIC_ESR_*). Only the vCPU
+	 * itself finds them, on its own CPU: no atomics.
+	 */
+	uint32_t esr, esr_found;
 	uint64_t icr;		/* the last ICR written (xAPIC: high << 32 | low) */
 	uint64_t deadline_ns;	/* next timer expiry, UINT64_MAX: none */
 	/* periodic mode: re-arm with this (>= VLAPIC_MIN_PERIOD_NS), else 0 */
 	uint64_t period_ns;
 	uint64_t irr[4], isr[4];	/* 256-bit request / in-service */
+	/*
+	 * Trigger mode of each accepted vector (SDM 10.8.4): set for a level
+	 * interrupt, so its EOI is broadcast to the I/O APIC.
+	 */
+	uint64_t tmr[4];
 };
 
 struct vcpu;
@@ -54,7 +69,8 @@ void vlapic_init(struct vcpu *v);
 /*
  * Reset as INIT or power-up leaves it for an unmodified guest (SDM
  * 10.4.7.1, table 9-1): xAPIC mode, enabled, at 0xfee00000, the BSP
- * flag on vCPU 0.
+ * flag on vCPU 0 (IA32_APIC_BASE 0xfee00900 there, 0xfee00800 on the
+ * others), SVR 0xff.
  */
 void vlapic_init_xapic(struct vcpu *v);
 
@@ -90,9 +106,23 @@ void vlapic_eoi(struct vcpu *v);
 void vlapic_self_ipi(struct vcpu *v, unsigned int vector);
 /*
  * ICR bits 31:0 to dest (the sender's mode gives its format): fixed,
- * INIT or STARTUP; -1: a kind Keel does not send (#GP).
+ * INIT or STARTUP; -1: a kind Keel does not send (#GP). A fixed IPI with
+ * a vector 0-15 is not sent: 0, and an error in the sender's ESR.
  */
 int vlapic_send_ipi(struct vcpu *v, uint32_t icr, uint32_t dest);
+
+/*
+ * An interrupt message t accepts (an IPI, or the I/O APIC's): into its
+ * IRR, TMR set for level and cleared for edge, and t woken if it halts
+ * or made to leave the guest if it runs on another CPU. Any CPU.
+ * core/dev/vlapic_accept.c, apart from the register file so that the
+ * I/O APIC, which vlapic_eoi calls, does not call back into it.
+ */
+void vlapic_accept(struct vcpu *t, unsigned int vector, bool level);
+/* Into IRR, with its trigger mode in TMR; no wake-up (the vCPU's own). */
+void vlapic_request(struct vlapic *l, unsigned int vector, bool level);
+/* What an interrupt message's destination is compared with (apic_dest.h). */
+struct apic_dest_view vlapic_dest_view(const struct vcpu *t);
 
 /* Before entry: timer expiry to the IRR, then inject or ask for a window. */
 void vlapic_deliver(struct vcpu *v, uint64_t now_ns);

@@ -20,6 +20,8 @@
  *   BT BTS BTR BTC   0F A3 AB B3 BB (r/m,r), 0F BA /4-/7 (r/m,imm8)
  *   strings  MOVS A4 A5, STOS AA AB, LODS AC AD, INS 6C 6D, OUTS 6E 6F,
  *            with REP (F3, or F2 which they treat the same)
+ *   LMSW     0F 01 /6 (r/m16): a CR0 write, for the control-register
+ *            exits that do not give its operand (core/cr_access.c)
  * Everything else is EMUL_DECODE_UNSUPPORTED. F2/F3 on the others are
  * ignored (they only hint there).
  */
@@ -41,6 +43,7 @@ enum emul_op {
 	EMUL_OP_MOV, EMUL_OP_MOVZX, EMUL_OP_MOVSX, EMUL_OP_XCHG,
 	EMUL_OP_BT, EMUL_OP_BTS, EMUL_OP_BTR, EMUL_OP_BTC,
 	EMUL_OP_MOVS, EMUL_OP_STOS, EMUL_OP_LODS, EMUL_OP_INS, EMUL_OP_OUTS,
+	EMUL_OP_LMSW,
 };
 
 enum emul_opnd_kind {

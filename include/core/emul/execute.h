@@ -23,6 +23,9 @@
  * ops->cmpxchg_gpa when there is one (atomic against other vCPUs),
  * otherwise and for devices it is a read then a write.
  *
+ * LMSW changes r->cr0 (bits 3:0, PE never cleared) and nothing else: the
+ * caller decides what a CR0 write does.
+ *
  * Not checked here because the CPU checked them before the exit: I/O
  * permission (CPL, IOPL, the TSS bitmap) of INS and OUTS, segment types
  * and null selectors, alignment (#AC). 64-bit port accesses do not exist

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ELF64 executable parsing and loading, shared by the UEFI loader (the
- * hypervisor image) and the hypervisor (guest images). Nothing here
+ * ELF64 and ELF32 executable parsing and loading, shared by the UEFI
+ * loader (the hypervisor image) and the hypervisor (guest images; ELF32
+ * for Multiboot kernels). Nothing here
  * trusts the file: every offset and size is checked against the buffer
  * and for overflow before it is used.
  */
@@ -27,7 +28,8 @@ struct elf_segment {
 };
 
 struct elf_image {
-	uint64_t entry;
+	uint64_t entry;			/* e_entry, a virtual address */
+	uint64_t entry_paddr;		/* the same byte by the segment's paddr */
 	unsigned int segment_count;	/* PT_LOAD segments, in file order */
 	struct elf_segment segments[ELF_MAX_SEGMENTS];
 	uint64_t vaddr_lo, vaddr_hi;	/* span of all segments [lo, hi) */
@@ -44,6 +46,19 @@ struct elf_image {
  */
 int elf_parse(const void *file, size_t size, struct elf_image *img,
 	      const char **why);
+
+/*
+ * The same for an ELF32 little-endian i386 (EM_386) ET_EXEC image, its
+ * fields widened into *img, with the same checks; no segment may reach
+ * past 4 GiB - 1 (a range ending exactly at 2^32 is refused, as one
+ * ending at 2^64 is for ELF64).
+ */
+int elf32_parse(const void *file, size_t size, struct elf_image *img,
+		const char **why);
+
+/* elf32_parse for an ELFCLASS32 file, else elf_parse. */
+int elf_parse_any(const void *file, size_t size, struct elf_image *img,
+		  const char **why);
 
 /*
  * Writes each segment through write(ctx, address, bytes, len) where
