@@ -197,7 +197,7 @@ static bool restart_vm(struct vm *vm)
 	const struct boot_module *image = boot_module_find(vm->desc.image);
 	const char *why = "";
 	bool all_off = true;
-	int ret;
+	int ret = 0;
 
 	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++)
 		if (!vcpu_take_offline(&vm->vcpus[i]))
@@ -216,15 +216,13 @@ static bool restart_vm(struct vm *vm)
 	vm->vcpus_awake = 0;
 	vm->all_dormant = false;
 	vm->paused = false;
-	ret = vm_devices_init(vm);
-	if (ret)
-		why = "its devices do not fit on its buses";
-	else if (!image)
-		why = "its image is no longer a boot module";
-	else
+	vm_devices_reset(vm);
+	if (image)
 		ret = vm_boot_load(vm, image, &why);
+	else
+		why = "its image is no longer a boot module";
 	vm_mem_unclaim(vm);
-	if (ret || !image) {
+	if (!image || ret) {
 		vm_stop(vm, VM_STOPPED, "restart failed: %s", why);
 		return true;
 	}

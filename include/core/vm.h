@@ -166,6 +166,12 @@ int vm_start_vcpu(struct vm *vm, uint32_t id, uint64_t rip, uint64_t rsp,
  * on the MMIO bus. 0 or an error.
  */
 int vm_devices_init(struct vm *vm);
+/*
+ * A restart: every device back to its reset state (vm->vcpu_count and
+ * mem_target as the VM restarts with), the bus ranges kept; each device
+ * is reset under its own lock. No vCPU of the VM may run.
+ */
+void vm_devices_reset(struct vm *vm);
 
 /*
  * The guest reset its machine (how: through which register). With
