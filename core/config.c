@@ -412,6 +412,7 @@ enum vm_option {
 	VM_OPT_CMDLINE,		/* args= likewise */
 	VM_OPT_MODULE,		/* may be given up to VM_DESC_MAX_MODULES times */
 	VM_OPT_INITRD,		/* a Linux kernel's initrd */
+	VM_OPT_ON_REBOOT,
 	VM_OPT_COUNT,
 };
 
@@ -430,6 +431,7 @@ static const char *const vm_option_names[VM_OPT_COUNT] = {
 	[VM_OPT_CMDLINE] = "cmdline",
 	[VM_OPT_MODULE] = "module",
 	[VM_OPT_INITRD] = "initrd",
+	[VM_OPT_ON_REBOOT] = "on_reboot",
 };
 
 /* A Multiboot kernel's module=, in the order given. */
@@ -457,6 +459,23 @@ static int vm_set_role(struct parser *p, struct vm_desc *vm,
 	}
 	return fail_value(p, "role=", value,
 			  " is not a role; write role=mgmt or role=guest");
+}
+
+/* What a guest's reset does (docs/guests.md, "Power"). */
+static int vm_set_on_reboot(struct parser *p, struct vm_desc *vm,
+			    const struct token *value)
+{
+	if (token_is(value, "restart")) {
+		vm->on_reboot = VM_ON_REBOOT_RESTART;
+		return 0;
+	}
+	if (token_is(value, "stop")) {
+		vm->on_reboot = VM_ON_REBOOT_STOP;
+		return 0;
+	}
+	return fail_value(p, "on_reboot=", value,
+			  " is not a choice; write on_reboot=restart or "
+			  "on_reboot=stop");
 }
 
 static int vm_set_option(struct parser *p, struct vm_desc *vm,
@@ -492,6 +511,8 @@ static int vm_set_option(struct parser *p, struct vm_desc *vm,
 				  &vm->vcpus);
 	case VM_OPT_ROLE:
 		return vm_set_role(p, vm, value);
+	case VM_OPT_ON_REBOOT:
+		return vm_set_on_reboot(p, vm, value);
 	default:
 		return take_text(p, value, vm->args, CONFIG_ARGS_LEN, "args");
 	}
@@ -505,14 +526,14 @@ static int vm_parse_option(struct parser *p, struct vm_desc *vm,
 
 	if (!split_option(*word, &key, &value))
 		return fail_token(p, "", word, " is not an option; "
-				  "write image=, kernel=, module=, initrd=, cmdline=, mem=, maxmem=, vcpus=, cpu=, cpus=, prio=, slice=, role= or args=");
+				  "write image=, kernel=, module=, initrd=, cmdline=, mem=, maxmem=, vcpus=, cpu=, cpus=, prio=, slice=, role=, on_reboot= or args=");
 	for (opt = 0; opt < VM_OPT_COUNT; opt++) {
 		if (token_is(&key, vm_option_names[opt]))
 			break;
 	}
 	if (opt == VM_OPT_COUNT)
 		return fail_token(p, "unknown vm option ", &key,
-				  "; use image, kernel, module, initrd, cmdline, mem, maxmem, vcpus, cpu, cpus, prio, slice, role or args");
+				  "; use image, kernel, module, initrd, cmdline, mem, maxmem, vcpus, cpu, cpus, prio, slice, role, on_reboot or args");
 	if (seen[opt] && opt != VM_OPT_MODULE)
 		return fail_token(p, "vm option ", &key, " is given twice");
 	seen[opt] = true;

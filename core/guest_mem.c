@@ -194,6 +194,13 @@ static void free_frames(void *ctx, uint64_t hpa, uint64_t bytes)
 	}
 }
 
+void vm_mem_scrub(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->extents.count; i++)
+		memset(phys_to_virt(vm->extents.ext[i].hpa), 0,
+		       vm->extents.ext[i].bytes);
+}
+
 /* Nothing maps the VM's memory any more (create failed, or destroyed). */
 void vm_free_memory(struct vm *vm)
 {

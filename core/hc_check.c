@@ -85,7 +85,7 @@ int hc_check_vm_config(const struct keel_vm_config *c, uint64_t online,
 		       sizeof(d->image) == sizeof(c->image) &&
 		       sizeof(d->args) == sizeof(c->args), "one layout of names");
 	memset(d, 0, sizeof(*d));
-	if (c->flags || c->reserved) {
+	if ((c->flags & ~KEEL_VM_CFG_RESTART) || c->reserved) {
 		strlcpy(why, "reserved fields must be zero", size);
 		return -KEEL_EINVAL;
 	}
@@ -102,6 +102,8 @@ int hc_check_vm_config(const struct keel_vm_config *c, uint64_t online,
 	d->vcpus = c->vcpus;
 	d->prio = c->prio;
 	d->slice_ms = c->slice_ms;
+	d->on_reboot = (c->flags & KEEL_VM_CFG_RESTART) ?
+		       VM_ON_REBOOT_RESTART : VM_ON_REBOOT_STOP;
 	if (copy_modules(c, d, why, size))
 		return -KEEL_EINVAL;
 	_Static_assert(sizeof(d->initrd) == sizeof(c->initrd), "one layout");

@@ -330,7 +330,7 @@ static int64_t set_mem_claimed(struct vm *vm, uint64_t target_bytes,
 	int64_t ret;
 
 	if (vm->state == VM_HALTED || vm->state == VM_STOPPED ||
-	    vm->state == VM_DESTROYING)
+	    vm->state == VM_OFF || vm->state == VM_DESTROYING)
 		return -KEEL_EBUSY;
 	ret = hc_check_mem_target(target_bytes, vm->mem_max, flags);
 	if (ret)

@@ -214,14 +214,17 @@ static bool wake_pending(struct vcpu *v)
 		vlapic_pending(v));
 }
 
-/* The scheduler's poll: the consoles, then COM1 input for an interrupt. */
+/*
+ * The scheduler's poll: the consoles, then COM1 input for an interrupt;
+ * VMs that restart (on_reboot=restart).
+ */
 static uint64_t poll(unsigned int cpu)
 {
 	uint64_t next = vm_console_poll(cpu);
 
 	if (cpu == 0)
 		vuart_poll_console_owner();
-	return next;
+	return MIN(next, vm_restart_poll(cpu));
 }
 
 static const struct sched_hooks run_hooks = {

@@ -9,6 +9,7 @@
 #include <arch/x86.h>
 #include <base/log.h>
 #include <core/main.h>
+#include <core/vm_desc.h>
 #include <core/stage2_tlb.h>
 #include <core/vm.h>
 #include <keel/abi.h>
@@ -141,6 +142,9 @@ int64_t vm_destroy(struct vm *vm)
 	} else {
 		spin_unlock(&vm->lock);
 	}
+	/* a restart under way finishes first (it sees DESTROYING and ends) */
+	if (!vm_restart_fence(vm))
+		return (int64_t)MAX(vm->mem_bytes, 1ull);	/* call again */
 	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++)
 		if (!vcpu_take_offline(&vm->vcpus[i]))
 			all_off = false;
@@ -166,6 +170,91 @@ int64_t vm_destroy(struct vm *vm)
 	log_info("vm %s: destroyed", vm->name);
 	vm_free(vm);
 	return 0;
+}
+
+/* How soon a CPU looks again at a restart that has to wait. */
+#define RESTART_RETRY_NS (1000 * 1000)
+
+static bool destroying(struct vm *vm)
+{
+	bool yes;
+
+	spin_lock(&vm->lock);
+	yes = vm->state == VM_DESTROYING;
+	spin_unlock(&vm->lock);
+	return yes;
+}
+
+/*
+ * The VM as it was created, from its image again: every vCPU off its
+ * CPU first (false: not yet, call again), then under the memory claim
+ * its memory zeroed, its devices reset, the image and boot structures
+ * loaded, and started. true when done, or given up (a destroy came, or
+ * the image cannot be loaded: the VM stays stopped with the reason).
+ */
+static bool restart_vm(struct vm *vm)
+{
+	const struct boot_module *image = boot_module_find(vm->desc.image);
+	const char *why = "";
+	bool all_off = true;
+	int ret = 0;
+
+	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++)
+		if (!vcpu_take_offline(&vm->vcpus[i]))
+			all_off = false;
+	if (!all_off || !vm_mem_claim(vm))
+		return false;
+	if (destroying(vm)) {
+		vm_mem_unclaim(vm);
+		return true;
+	}
+	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++)
+		vendor->vcpu_destroy(&vm->vcpus[i]);
+	vm_mem_scrub(vm);
+	vm->vcpu_count = vm->desc.vcpus;
+	vm->vcpu_entry.rip = 0;
+	vm->vcpus_awake = 0;
+	vm->all_dormant = false;
+	vm->paused = false;
+	vm_devices_reset(vm);
+	if (image)
+		ret = vm_boot_load(vm, image, &why);
+	else
+		why = "its image is no longer a boot module";
+	vm_mem_unclaim(vm);
+	if (!image || ret) {
+		vm_stop(vm, VM_STOPPED, "restart failed: %s", why);
+		return true;
+	}
+	spin_lock(&vm->lock);
+	if (vm->state == VM_DESTROYING) {
+		spin_unlock(&vm->lock);
+		return true;
+	}
+	vm->state = VM_CREATED;
+	spin_unlock(&vm->lock);
+	ret = vm_start(vm);
+	if (ret)
+		vm_stop(vm, VM_STOPPED, "restart failed: it did not start (%d)",
+			ret);
+	else
+		log_info("vm %s: restarted from %s", vm->name, vm->desc.image);
+	return true;
+}
+
+uint64_t vm_restart_poll(unsigned int cpu)
+{
+	struct vm *vm;
+	bool done;
+
+	if (!vm_restarts_requested())
+		return UINT64_MAX;
+	vm = vm_restart_take();
+	if (!vm)
+		return RESTART_RETRY_NS;	/* another CPU has it */
+	done = restart_vm(vm);
+	vm_restart_give_back(vm, done);
+	return RESTART_RETRY_NS;
 }
 
 /* The CPU a new vCPU starts on: its VM's CPUs, round robin. */

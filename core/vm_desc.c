@@ -98,6 +98,12 @@ static int check_what(const struct vm_desc *d, char *why, size_t size)
 	     d->entry != KEEL_ENTRY_ELF))
 		return refuse(why, size, "initrd= must name a boot module (1-31 "
 			      "of A-Z a-z 0-9 _ . -) for a Linux kernel");
+	if (d->on_reboot != VM_ON_REBOOT_STOP &&
+	    d->on_reboot != VM_ON_REBOOT_RESTART)
+		return refuse(why, size, "on_reboot must be restart or stop");
+	if (d->on_reboot == VM_ON_REBOOT_RESTART && d->entry != KEEL_ENTRY_ELF)
+		return refuse(why, size, "on_reboot=restart needs an image to "
+			      "reload; a raw VM has none");
 	if (!text_valid(d->args, sizeof(d->args)))
 		return refuse(why, size, "args must be printable ASCII, at most "
 			      "%d characters", KEEL_ARGS_LEN - 1);

@@ -2,11 +2,9 @@
 /*
  * The VM table and a VM's life from creation to free: slots and ids,
  * creating a VM from its description, setting up and starting vCPUs,
- * stopping, lookup. Running VMs are controlled in core/vm_control.c.
- * See core/vm.h.
+ * lookup. Running VMs are controlled in core/vm_control.c and stopped
+ * in core/vm_stop.c. See core/vm.h.
  */
-#include <stdarg.h>
-
 #include <arch/cpu.h>
 #include <arch/layout.h>
 #include <arch/vendor.h>
@@ -15,6 +13,7 @@
 #include <base/panic.h>
 #include <core/config.h>
 #include <core/dev/vlapic.h>
+#include <core/load/acpi_load.h>
 #include <core/load/keel_elf.h>
 #include <core/load/linux.h>
 #include <core/load/multiboot.h>
@@ -214,14 +213,72 @@ static uint32_t first_cpu(const struct vm_desc *d, uint64_t mask)
 	return cpu;
 }
 
+int vm_boot_load(struct vm *vm, const struct boot_module *image,
+		 const char **why)
+{
+	const struct vm_desc *d = &vm->desc;
+	uint64_t entry_rip = 0;
+	int ret = 0;
+
+	enum image_kind kind = image ?
+		image_kind_of(phys_to_virt(image->phys), image->size) :
+		IMAGE_OTHER;
+
+	vm->mb_info_gpa = 0;
+	vm->linux_params_gpa = 0;
+	if (kind == IMAGE_MULTIBOOT && !d->initrd[0]) {
+		ret = multiboot_load(vm, d, image, &entry_rip, why);
+	} else if (kind == IMAGE_LINUX && !d->module_count) {
+		ret = linux_load(vm, d, image, &entry_rip, why);
+	} else if (d->module_count) {
+		*why = "module= is for Multiboot kernels; this image is none";
+		ret = -KEEL_EINVAL;
+	} else if (d->initrd[0]) {
+		*why = "initrd= is for Linux kernels; this image is none";
+		ret = -KEEL_EINVAL;
+	} else if (image) {
+		ret = keel_elf_load(vm, image, &entry_rip, why);
+	} else if (d->entry_rip >= KEEL_GUEST_IMAGE_MIN &&
+		   d->entry_rip < vm->mem_bytes) {
+		entry_rip = d->entry_rip;	/* raw: VM_LOAD brings the code */
+	} else {
+		*why = "a raw VM's entry must lie inside its memory, above 1 MiB";
+		ret = -KEEL_EINVAL;
+	}
+	if (ret)
+		return ret;
+	/* an unmodified kernel starts its other vCPUs as on a PC */
+	vm->aps_sipi = vm->mb_info_gpa || vm->linux_params_gpa;
+	/*
+	 * a Multiboot or Linux kernel's were written by its loader; it finds
+	 * its machine in ACPI tables, as on a PC
+	 */
+	ret = vm->aps_sipi ? acpi_tables_load(vm) :
+			     keel_boot_structures(vm, d);
+	if (ret) {
+		*why = "the VM's memory is too small for its boot structures";
+		return ret;
+	}
+
+	/* all of them: the management VM may add vCPUs later */
+	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++)
+		vm->vcpus[i] = (struct vcpu){ .vm = vm, .id = i,
+					      .state = VCPU_OFFLINE };
+	ret = vcpu_setup(&vm->vcpus[0], vm->first_cpu, entry_rip,
+			 vm->mem_bytes, GUEST_START_INFO_GPA);
+	if (ret)
+		*why = ret == -KEEL_ENOMEM ?
+		       "no memory for the vCPU's control structure" :
+		       "its prio=, slice= or cpus= is out of range";
+	return ret;
+}
+
 int vm_create(const struct vm_desc *d, const struct boot_module *image,
 	      uint64_t map_now, struct vm **out, const char **why)
 {
 	uint64_t mask = vm_desc_cpus(d, vm_online_cpus());
 	uint32_t cpu = first_cpu(d, mask);
 	struct vm *vm;
-	uint64_t entry_rip = 0;
-	enum image_kind kind;
 	int ret;
 
 	/* vm_desc_check said so */
@@ -232,6 +289,7 @@ int vm_create(const struct vm_desc *d, const struct boot_module *image,
 		*why = "no free VM slot or no memory for the VM's state";
 		return -KEEL_ENOMEM;
 	}
+	vm->desc = *d;
 	strlcpy(vm->name, d->name, sizeof(vm->name));
 	strlcpy(vm->image, d->image, sizeof(vm->image));
 	vm->mgmt = d->role == VM_ROLE_MGMT;
@@ -270,50 +328,9 @@ int vm_create(const struct vm_desc *d, const struct boot_module *image,
 	log_debug("vm %s: stage-2 tables: %lu KiB for %lu MiB", vm->name,
 		  (uint64_t)(vm->stage2.table_count * PT_PAGE_4K / KIB),
 		  vm->mem_bytes / MIB);
-	kind = image ? image_kind_of(phys_to_virt(image->phys), image->size) :
-		       IMAGE_OTHER;
-	if (kind == IMAGE_MULTIBOOT && !d->initrd[0]) {
-		ret = multiboot_load(vm, d, image, &entry_rip, why);
-	} else if (kind == IMAGE_LINUX && !d->module_count) {
-		ret = linux_load(vm, d, image, &entry_rip, why);
-	} else if (d->module_count) {
-		*why = "module= is for Multiboot kernels; this image is none";
-		ret = -KEEL_EINVAL;
-	} else if (d->initrd[0]) {
-		*why = "initrd= is for Linux kernels; this image is none";
-		ret = -KEEL_EINVAL;
-	} else if (image) {
-		ret = keel_elf_load(vm, image, &entry_rip, why);
-	} else if (d->entry_rip >= KEEL_GUEST_IMAGE_MIN &&
-		   d->entry_rip < vm->mem_bytes) {
-		entry_rip = d->entry_rip;	/* raw: VM_LOAD brings the code */
-	} else {
-		*why = "a raw VM's entry must lie inside its memory, above 1 MiB";
-		ret = -KEEL_EINVAL;
-	}
+	ret = vm_boot_load(vm, image, why);
 	if (ret)
 		goto fail;
-	/* an unmodified kernel starts its other vCPUs as on a PC */
-	vm->aps_sipi = vm->mb_info_gpa || vm->linux_params_gpa;
-	/* a Multiboot or Linux kernel's were written by its loader */
-	ret = vm->aps_sipi ? 0 : keel_boot_structures(vm, d);
-	if (ret) {
-		*why = "the VM's memory is too small for its boot structures";
-		goto fail;
-	}
-
-	/* all of them: the management VM may add vCPUs later */
-	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++)
-		vm->vcpus[i] = (struct vcpu){ .vm = vm, .id = i,
-					      .state = VCPU_OFFLINE };
-	ret = vcpu_setup(&vm->vcpus[0], cpu, entry_rip, vm->mem_bytes,
-			 GUEST_START_INFO_GPA);
-	if (ret) {
-		*why = ret == -KEEL_ENOMEM ?
-		       "no memory for the vCPU's control structure" :
-		       "its prio=, slice= or cpus= is out of range";
-		goto fail;
-	}
 	vm->state = VM_CREATED;
 	*out = vm;
 	return 0;
@@ -323,23 +340,48 @@ fail:
 	return ret;
 }
 
-void vm_stop(struct vm *vm, enum vm_state state, const char *fmt, ...)
+struct vm *vm_restart_take(void)
 {
-	va_list ap;
+	struct vm *found = NULL;
 
-	va_start(ap, fmt);
-	vsnprintf(vm->stop_reason, sizeof(vm->stop_reason), fmt, ap);
-	va_end(ap);
-	spin_lock(&vm->lock);
-	vm->state = state;
-	for (unsigned int i = 0; i < vm->vcpu_count; i++)
-		if (vm->vcpus[i].state != VCPU_OFFLINE)
-			vm->vcpus[i].state = VCPU_STOPPED;
-	spin_unlock(&vm->lock);
-	if (state == VM_STOPPED)
-		log_error("vm %s: %s; vm stopped", vm->name, vm->stop_reason);
-	else
-		log_info("vm %s: %s", vm->name, vm->stop_reason);
+	spin_lock(&vms_lock);
+	for (unsigned int i = 0; i < VM_MAX && !found; i++) {
+		struct vm *vm = vms[i];
+
+		if (vm && !vm->gone && !vm->restarting &&
+		    __atomic_load_n(&vm->restart_pending, __ATOMIC_ACQUIRE)) {
+			vm->restarting = true;
+			found = vm;
+		}
+	}
+	spin_unlock(&vms_lock);
+	return found;
+}
+
+void vm_restart_give_back(struct vm *vm, bool done)
+{
+	spin_lock(&vms_lock);
+	vm->restarting = false;
+	if (done && __atomic_exchange_n(&vm->restart_pending, false,
+					__ATOMIC_ACQ_REL))
+		vm_restart_requested_done();
+	spin_unlock(&vms_lock);
+}
+
+bool vm_restart_fence(struct vm *vm)
+{
+	bool fenced;
+
+	spin_lock(&vms_lock);
+	fenced = !vm->restarting;
+	if (fenced) {
+		vm->gone = true;
+		if (__atomic_exchange_n(&vm->restart_pending, false,
+					__ATOMIC_ACQ_REL))
+			vm_restart_requested_done();
+	}
+	spin_unlock(&vms_lock);
+	return fenced;
 }
 
 struct vm *vm_find(uint32_t id)

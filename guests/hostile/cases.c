@@ -230,7 +230,7 @@ const struct hostile_case hostile_cases[] = {
 	  "16-bit IN keeps RAX[63:16]",
 	  case_port_in16_merges },
 	{ "port_reset_ignored", "main",
-	  "OUT to 0xcf9, 0x64, 0x92 (host reset) ignored",
+	  "OUT to 0x92 (fast reset) ignored; 0xcf9, 0x64 reset only the VM",
 	  case_port_reset_ignored },
 	{ "port_exit_ignored", "main",
 	  "OUT to QEMU debug-exit, Bochs shutdown, ACPI PM ports ignored",

@@ -118,7 +118,7 @@ static void resize_mem(const struct shell_cmd *cmd,
 
 	show_size(size, sizeof(size), cmd->mem);
 	if (vi->state == KEEL_VM_HALTED || vi->state == KEEL_VM_STOPPED ||
-	    vi->state == KEEL_VM_DESTROYING) {
+	    vi->state == KEEL_VM_OFF || vi->state == KEEL_VM_DESTROYING) {
 		out_error("%s is %s; its memory no longer changes (destroy it "
 			  "instead)", cmd->name, show_vm_state(vi->state));
 		return;

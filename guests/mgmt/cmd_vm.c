@@ -286,6 +286,7 @@ static long create_vm(const struct shell_cmd *cmd)
 	cfg.slice_ms = cmd->slice_ms;
 	cfg.entry = KEEL_ENTRY_ELF;
 	strlcpy(cfg.args, cmd->args, sizeof(cfg.args));
+	cfg.flags = cmd->restart ? KEEL_VM_CFG_RESTART : 0;
 	for (uint32_t i = 0; i < cmd->module_count; i++)
 		strlcpy(cfg.modules[i], cmd->modules[i], sizeof(cfg.modules[i]));
 	strlcpy(cfg.initrd, cmd->initrd, sizeof(cfg.initrd));

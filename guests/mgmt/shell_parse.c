@@ -33,7 +33,7 @@ struct verb_spec {
 #define CREATE_OPTS (SHELL_OPT_MEM | SHELL_OPT_MAXMEM | SHELL_OPT_VCPUS | \
 		     SHELL_OPT_PRIO | SHELL_OPT_SLICE | SHELL_OPT_CPUS |    \
 		     SHELL_OPT_ARGS | SHELL_OPT_KERNEL | SHELL_OPT_MODULE | \
-		     SHELL_OPT_CMDLINE | SHELL_OPT_INITRD)
+		     SHELL_OPT_CMDLINE | SHELL_OPT_INITRD | SHELL_OPT_ON_REBOOT)
 
 static const struct verb_spec verbs[SHELL_VERB_COUNT] = {
 	[SHELL_HELP] = { "help", "help [CMD]",
@@ -53,7 +53,7 @@ static const struct verb_spec verbs[SHELL_VERB_COUNT] = {
 		"create NAME IMAGE|kernel=MODULE [module=MODULE]... "
 		"[initrd=MODULE] [mem=SIZE] "
 		"[maxmem=SIZE] [vcpus=N] [prio=P] [slice=MS] [cpus=LIST] "
-		"[args|cmdline=\"TEXT\"]",
+		"[args|cmdline=\"TEXT\"] [on_reboot=restart|stop]",
 		"make a VM from a boot module: a Keel image, a Multiboot "
 		"kernel with up to 4 module=, or a Linux kernel with an "
 		"initrd= (defaults mem=16M vcpus=1 prio=8 "
@@ -119,6 +119,8 @@ static const struct option_spec options[] = {
 	  "characters)" },
 	{ "initrd", SHELL_OPT_INITRD, "initrd=MODULE naming a boot module "
 	  "(see 'images')" },
+	{ "on_reboot", SHELL_OPT_ON_REBOOT, "on_reboot=restart or "
+	  "on_reboot=stop" },
 };
 
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
@@ -354,6 +356,10 @@ static int parse_option(const struct verb_spec *spec, const char *word,
 		ok = shell_valid_name(val, vlen);
 		if (ok)
 			strlcpy(cmd->initrd, val, sizeof(cmd->initrd));
+		break;
+	case SHELL_OPT_ON_REBOOT:
+		cmd->restart = !strcmp(val, "restart");
+		ok = cmd->restart || !strcmp(val, "stop");
 		break;
 	default:	/* SHELL_OPT_ARGS, SHELL_OPT_CMDLINE */
 		ok = vlen < sizeof(cmd->args);

@@ -74,6 +74,7 @@ enum shell_verb {
 #define SHELL_OPT_MODULE (1u << 10)	/* module=, repeatable */
 #define SHELL_OPT_CMDLINE (1u << 11)	/* cmdline=: args= by its Multiboot name */
 #define SHELL_OPT_INITRD (1u << 12)	/* initrd=: a Linux kernel's initrd */
+#define SHELL_OPT_ON_REBOOT (1u << 13)	/* on_reboot=restart|stop */
 
 #define SHELL_MAX_MODULES KEEL_VM_MODULES	/* module= of one create */
 
@@ -99,6 +100,7 @@ struct shell_cmd {
 	uint32_t module_count;		/* module=, in order */
 	char modules[SHELL_MAX_MODULES][KEEL_NAME_LEN];
 	char initrd[KEEL_NAME_LEN];	/* initrd=; "" for none */
+	bool restart;			/* on_reboot=restart (default stop) */
 };
 
 /*

@@ -17,7 +17,7 @@ const char *show_vm_state(uint32_t state)
 		[KEEL_VM_CREATED] = "created", [KEEL_VM_RUNNING] = "running",
 		[KEEL_VM_PAUSED] = "paused", [KEEL_VM_HALTED] = "halted",
 		[KEEL_VM_STOPPED] = "stopped",
-		[KEEL_VM_DESTROYING] = "destroying",
+		[KEEL_VM_DESTROYING] = "destroying", [KEEL_VM_OFF] = "off",
 	};
 
 	if (state < sizeof(names) / sizeof(names[0]) && names[state])

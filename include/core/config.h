@@ -10,6 +10,7 @@
  *   module NAME PATH         a boot module: a file the loader brings along
  *   vm NAME image=MODULE [mem=SIZE] [maxmem=SIZE] [vcpus=N] [cpu=N]
  *          [cpus=LIST] [prio=P] [slice=MS] [role=mgmt|guest] [args="TEXT"]
+ *          [on_reboot=restart|stop]
  *                            a guest started at boot from a module; vcpus
  *                            1-8 (default 1; the guest starts the others
  *                            with KEEL_HC_VCPU_START); cpus
@@ -22,7 +23,9 @@
  *                            one): started first, it owns the console,
  *                            and its prio defaults to 31 (it sleeps
  *                            between keys; a busy guest must not lock
- *                            the operator out). The values are checked by
+ *                            the operator out); on_reboot what a reset
+ *                            of the guest's machine does (default stop;
+ *                            restart reloads it from its image). The values are checked by
  *                            vm_desc_check (core/vm_desc.h), as VM_CREATE's
  *                            are: by the parse, and again at boot, when the
  *                            hypervisor knows which CPUs run (a cpu= or

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <core/vm_desc.h>
+#include <core/dev/acpi_pm.h>
 #include <core/dev/io_bus.h>
 #include <core/dev/vpit.h>
 #include <core/dev/vrtc.h>
@@ -51,6 +52,7 @@ enum vm_state {
 	VM_HALTED = 4,	/* every vCPU halted with interrupts off: done */
 	VM_STOPPED = 5,	/* stopped by the hypervisor: stop_reason says why */
 	VM_DESTROYING = 6,
+	VM_OFF = 7,	/* the guest powered itself off (ACPI S5) */
 };
 
 struct vm {
@@ -61,6 +63,14 @@ struct vm {
 	struct spinlock lock;
 
 	bool mgmt;			/* role=mgmt: may make management calls */
+	struct vm_desc desc;		/* what it was made from: a restart's */
+	/*
+	 * on_reboot=restart (core/vm_control.c): a reset sets restart_pending;
+	 * a CPU's scheduler poll claims the restart (restarting) under the VM
+	 * table's lock, and destroy marks the VM gone under it, so that no
+	 * restart begins on a VM being freed and no VM is freed mid-restart.
+	 */
+	bool restart_pending, restarting, gone;
 	volatile bool paused;		/* its vCPUs stay off the CPUs */
 	char image[VM_NAME_LEN];
 
@@ -118,6 +128,7 @@ struct vm {
 	struct vrtc rtc;
 	struct vioapic ioapic;
 	struct vpic pic;
+	struct acpi_pm pm;		/* PM1a and reset registers, under lock */
 	uint8_t rx[KEEL_CONSOLE_INPUT_MAX];	/* COM1 input not yet read */
 	uint32_t rx_head, rx_count;
 	char line[VM_CONSOLE_LINE];	/* console output not yet printed */
@@ -160,6 +171,53 @@ int vm_start_vcpu(struct vm *vm, uint32_t id, uint64_t rip, uint64_t rsp,
  * on the MMIO bus. 0 or an error.
  */
 int vm_devices_init(struct vm *vm);
+/*
+ * A restart: every device back to its reset state (vm->vcpu_count and
+ * mem_target as the VM restarts with), the bus ranges kept; each device
+ * is reset under its own lock. No vCPU of the VM may run.
+ */
+void vm_devices_reset(struct vm *vm);
+
+/*
+ * The guest reset its machine (how: through which register). With
+ * on_reboot=stop it stops (VM_STOPPED, reason "reset"); with restart
+ * its vCPUs stop and a restart is requested, which a CPU's scheduler
+ * poll does (vm_restart_poll). Called from the vCPU's exit.
+ */
+void vm_reset(struct vm *vm, const char *how);
+/* Restarts requested and not yet taken up (core/vm_stop.c). */
+uint32_t vm_restarts_requested(void);
+void vm_restart_requested_done(void);
+
+/*
+ * The scheduler's poll hook's part (core/vm_control.c): restarts one VM
+ * whose restart was requested once none of its vCPUs is on a CPU any
+ * more: memory zeroed, devices reset, the image reloaded, started. In
+ * how many ns to call again (UINT64_MAX: nothing to do).
+ */
+uint64_t vm_restart_poll(unsigned int cpu);
+
+/*
+ * The VM table's part of a restart (core/vm_table.c), under its lock: a
+ * VM whose restart is requested and not taken, now taken (restarting
+ * set), or NULL; a taken restart given back (done: no longer requested);
+ * destroy's fence, false while a restart runs (call again), else the VM
+ * is gone for restarts.
+ */
+struct vm *vm_restart_take(void);
+void vm_restart_give_back(struct vm *vm, bool done);
+bool vm_restart_fence(struct vm *vm);
+
+/*
+ * What vm_create and a restart share (core/vm_table.c): image (NULL for
+ * a raw VM) loaded into the VM's zeroed memory by vm->desc, its boot
+ * structures or ACPI tables written, its vCPUs reset and vCPU 0 set up
+ * on vm->first_cpu. 0, or an error with *why.
+ */
+int vm_boot_load(struct vm *vm, const struct boot_module *image,
+		 const char **why);
+/* Zeroes all of the VM's memory; the caller holds the memory claim. */
+void vm_mem_scrub(struct vm *vm);
 
 /* Stops every vCPU of the VM for good and logs why. */
 void vm_stop(struct vm *vm, enum vm_state state, const char *fmt, ...)

@@ -25,6 +25,12 @@
 #define VM_DESC_WHY_LEN   96		/* a refusal's message fits this */
 #define VM_DESC_MAX_MODULES KEEL_VM_MODULES	/* module= of a Multiboot kernel */
 
+/* What a guest's reset (0xcf9, the keyboard controller) does. */
+enum vm_on_reboot {
+	VM_ON_REBOOT_STOP = 0,		/* the VM stops, reason "reset" */
+	VM_ON_REBOOT_RESTART = 1,	/* reloaded from its image, started */
+};
+
 enum vm_role {
 	VM_ROLE_GUEST = 0,
 	VM_ROLE_MGMT = 1,	/* the management VM: management calls, console */
@@ -50,6 +56,7 @@ struct vm_desc {
 	char modules[VM_DESC_MAX_MODULES][KEEL_NAME_LEN];
 	/* a Linux kernel's initrd (a boot module); "" for none */
 	char initrd[KEEL_NAME_LEN];
+	uint32_t on_reboot;		/* enum vm_on_reboot */
 };
 
 /*

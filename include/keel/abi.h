@@ -92,6 +92,7 @@ enum keel_vm_state {
 	KEEL_VM_HALTED = 4,
 	KEEL_VM_STOPPED = 5,
 	KEEL_VM_DESTROYING = 6,
+	KEEL_VM_OFF = 7,	/* 1.5: the guest powered itself off */
 };
 
 enum keel_vcpu_state {
@@ -110,6 +111,8 @@ enum keel_entry {
 #define KEEL_VENDOR_SVM 1
 #define KEEL_VENDOR_VMX 2
 #define KEEL_VM_FLAG_MGMT (1u << 0)
+/* keel_vm_config.flags (1.5): a reset reloads and restarts the VM */
+#define KEEL_VM_CFG_RESTART (1ull << 0)
 #define KEEL_MODULE_ELF   1
 #define KEEL_MODULE_MULTIBOOT 2	/* a Multiboot 1 kernel (docs/guests.md) */
 #define KEEL_MODULE_LINUX 3	/* a Linux bzImage (1.5) */
@@ -127,7 +130,7 @@ struct keel_vm_config {
 	uint32_t entry;
 	uint64_t entry_rip;
 	char args[KEEL_ARGS_LEN];	/* a Multiboot kernel's command line */
-	uint64_t flags;
+	uint64_t flags;			/* KEEL_VM_CFG_*; others zero */
 	uint64_t reserved;
 	/* 1.4: boot modules of a Multiboot kernel, in order; unused: zero */
 	char modules[KEEL_VM_MODULES][KEEL_NAME_LEN];

@@ -20,7 +20,8 @@ FUZZ_RUNS   ?= 1000000
 FUZZ_TIME   ?= 20
 
 FUZZ_NAMES  := fuzz_config fuzz_elf fuzz_spcr fuzz_shell fuzz_hypercall \
-	fuzz_emul fuzz_multiboot fuzz_platform fuzz_timers fuzz_linux
+	fuzz_emul fuzz_multiboot fuzz_platform fuzz_timers fuzz_linux \
+	fuzz_acpi_pm
 FUZZ_BINS   := $(addprefix $(FUZZ_DIR)/,$(FUZZ_NAMES))
 
 FUZZ_SRCS_fuzz_config := core/config.c core/vm_desc.c lib/parse.c \
@@ -29,6 +30,7 @@ FUZZ_SRCS_fuzz_elf    := core/load/elf.c
 FUZZ_SRCS_fuzz_multiboot := core/load/multiboot_parse.c core/load/linux_parse.c \
 	core/cr_decode.c
 FUZZ_SRCS_fuzz_linux := core/load/linux_parse.c core/load/multiboot_parse.c
+FUZZ_SRCS_fuzz_acpi_pm := core/dev/acpi_pm.c
 FUZZ_SRCS_fuzz_spcr   := drivers/spcr.c drivers/serial_select.c drivers/acpi.c
 FUZZ_SRCS_fuzz_hypercall := core/hc_check.c core/vm_desc.c mm/pagetable.c \
 	lib/parse.c tests/unit/compat.c

@@ -253,11 +253,15 @@ static bool config_ok(const struct keel_vm_config *c, uint64_t online)
 {
 	int used = modules_used(c), initrd = initrd_used(c);
 
-	if (c->flags || c->reserved || !name_ok(c->name, sizeof(c->name)))
+	if ((c->flags & ~KEEL_VM_CFG_RESTART) || c->reserved ||
+	    !name_ok(c->name, sizeof(c->name)))
 		return false;
 	if (used < 0 || (used && c->entry != KEEL_ENTRY_ELF))
 		return false;
 	if (initrd < 0 || (initrd && c->entry != KEEL_ENTRY_ELF))
+		return false;
+	/* 1.5: on_reboot=restart reloads an image; a raw VM has none */
+	if ((c->flags & KEEL_VM_CFG_RESTART) && c->entry != KEEL_ENTRY_ELF)
 		return false;
 	if (c->entry == KEEL_ENTRY_ELF) {
 		if (!name_ok(c->image, sizeof(c->image)) || c->entry_rip)
@@ -300,6 +304,8 @@ static void fuzz_config(const struct keel_vm_config *c, uint64_t online)
 	      d.entry_rip == c->entry_rip && d.vcpus == c->vcpus &&
 	      d.prio == c->prio && d.slice_ms == c->slice_ms);
 	CHECK(d.cpu == VM_DESC_CPU_ANY && d.role == VM_ROLE_GUEST);
+	CHECK(d.on_reboot == ((c->flags & KEEL_VM_CFG_RESTART) ?
+			      VM_ON_REBOOT_RESTART : VM_ON_REBOOT_STOP));
 	CHECK((int)d.module_count == modules_used(c));
 	CHECK(!memcmp(d.modules, c->modules, sizeof(d.modules)));
 	CHECK(vm_desc_check(&d, online, why, sizeof(why)) == 0);

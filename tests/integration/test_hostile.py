@@ -195,7 +195,7 @@ CASES = [
     ("port_in16_merges", "main",
      "16-bit IN keeps RAX[63:16]"),
     ("port_reset_ignored", "main",
-     "OUT to 0xcf9, 0x64, 0x92 (host reset) ignored"),
+     "OUT to 0x92 (fast reset) ignored; 0xcf9, 0x64 reset only the VM"),
     ("port_exit_ignored", "main",
      "OUT to QEMU debug-exit, Bochs shutdown, ACPI PM ports ignored"),
     ("port_pci_config", "main",

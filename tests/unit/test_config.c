@@ -171,6 +171,14 @@ static void test_multiboot_vm(void **state)
 	assert_string_equal(cfg.vms[0].modules[1], "b");
 	assert_string_equal(cfg.vms[0].args, "x=1 y");
 	check_error("module k /k\nvm v kernel=k image=k\n", 2, "give one");
+	/* on_reboot=: stop by default, restart, nothing else */
+	assert_int_equal(cfg.vms[0].on_reboot, VM_ON_REBOOT_STOP);
+	parse_ok("module k /k\nvm v kernel=k on_reboot=restart\n");
+	assert_int_equal(cfg.vms[0].on_reboot, VM_ON_REBOOT_RESTART);
+	parse_ok("module k /k\nvm v kernel=k on_reboot=stop\n");
+	assert_int_equal(cfg.vms[0].on_reboot, VM_ON_REBOOT_STOP);
+	check_error("module k /k\nvm v kernel=k on_reboot=poweroff\n", 2,
+		    "write on_reboot=restart or on_reboot=stop");
 	check_error("module k /k\nvm v kernel=k args=a cmdline=b\n", 2,
 		    "give one");
 	check_error("module k /k\nvm v kernel=k module=z\n", 2,

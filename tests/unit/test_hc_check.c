@@ -446,10 +446,17 @@ static void test_config_reserved(void **state)
 {
 	struct keel_vm_config c = elf_config();
 
-	c.flags = 1;
+	c.flags = 2;
 	config_bad(&c, ONLINE);
 	c.flags = 1ULL << 63;
 	config_bad(&c, ONLINE);
+	/* 1.5: bit 0 is on_reboot=restart, for an image; not a raw VM's */
+	c.flags = KEEL_VM_CFG_RESTART;
+	config_ok(&c, ONLINE);
+	c = raw_config();
+	c.flags = KEEL_VM_CFG_RESTART;
+	config_bad(&c, ONLINE);
+	c = elf_config();
 	c = elf_config();
 	c.reserved = 1;
 	config_bad(&c, ONLINE);

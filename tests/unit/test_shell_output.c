@@ -91,6 +91,7 @@ static void test_names(void **state)
 	assert_string_equal(show_vm_state(KEEL_VM_RUNNING), "running");
 	assert_string_equal(show_vm_state(KEEL_VM_PAUSED), "paused");
 	assert_string_equal(show_vm_state(KEEL_VM_HALTED), "halted");
+	assert_string_equal(show_vm_state(KEEL_VM_OFF), "off");
 	assert_string_equal(show_vm_state(KEEL_VM_STOPPED), "stopped");
 	assert_string_equal(show_vm_state(KEEL_VM_DESTROYING), "destroying");
 	assert_string_equal(show_vm_state(0), "unknown");

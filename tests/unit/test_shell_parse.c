@@ -188,6 +188,13 @@ static void test_create_multiboot(void **state)
 	assert_true(cmd.given & SHELL_OPT_CMDLINE);
 	assert_false(cmd.given & SHELL_OPT_ARGS);
 	assert_int_equal(cmd.mem, 16 * MIB);
+	assert_false(cmd.restart);		/* on_reboot=stop by default */
+	parse_ok("create r kernel=mb on_reboot=restart");
+	assert_true(cmd.restart);
+	parse_ok("create r kernel=mb on_reboot=stop");
+	assert_false(cmd.restart);
+	parse_bad("create r kernel=mb on_reboot=halt",
+		  "write on_reboot=restart or on_reboot=stop");
 	/* four modules, in order; the positional IMAGE takes them too */
 	parse_ok("create k mb module=a module=b.img module=c-1 module=d_2");
 	assert_string_equal(cmd.image, "mb");
