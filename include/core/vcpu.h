@@ -103,6 +103,8 @@ struct vcpu {
 	struct sched_entity se;		/* its place in the CPU's run queue */
 	uint64_t wake_at_ns;		/* BLOCKED: when to wake, or never */
 	bool halted;			/* BLOCKED in hlt: an interrupt ends it */
+	/* BLOCKED in a console sleep (KEEL_SLEEP_CONSOLE): input ends it */
+	bool console_wait;
 	struct vcpu *sleep_next;	/* the CPU's sleeper list */
 	struct vlapic lapic;		/* its virtual local APIC */
 	struct vcpu_init init;		/* INIT/STARTUP, under its VM's lock */

@@ -190,6 +190,13 @@ void vm_release_console(struct vm *vm);
  * sends queued console output; in how many ns to call again on cpu.
  */
 uint64_t vm_console_poll(unsigned int cpu);
+/*
+ * The host UART's receive interrupt handler (init/main.c sets it for
+ * VECTOR_HOST_UART); once it is routed, vm_console_rx_interrupt_on ends
+ * CPU 0's periodic poll of the UART.
+ */
+void vm_console_rx_interrupt(void);
+void vm_console_rx_interrupt_on(void);
 
 /* The VM with this id, or NULL; vm_ids lists them (at most max), in order. */
 struct vm *vm_find(uint32_t id);

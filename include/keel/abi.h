@@ -10,7 +10,7 @@
 
 /* §7: (major << 16) | minor */
 #define KEEL_ABI_MAJOR   1
-#define KEEL_ABI_MINOR   4
+#define KEEL_ABI_MINOR   5
 #define KEEL_ABI_VERSION ((KEEL_ABI_MAJOR << 16) | KEEL_ABI_MINOR)
 
 /* §2: returned negated */
@@ -61,6 +61,8 @@
 
 #define KEEL_CONSOLE_WRITE_MAX 4096
 #define KEEL_SLEEP_MAX_NS      (3600ull * 1000000000ull)	/* one hour */
+/* SLEEP flags (1.5): end the sleep early when console input is waiting */
+#define KEEL_SLEEP_CONSOLE     (1ull << 0)
 
 /* §4.6-4.8: limits */
 #define KEEL_MAX_VMS          64
