@@ -21,7 +21,6 @@
 #include <mm/pagetable.h>
 
 /* The ABI's limits (keel/abi.h), under the names the hypervisor uses. */
-#define VM_MAX          KEEL_MAX_VMS
 #define VM_MAX_VCPUS    KEEL_MAX_VCPUS
 #define VM_NAME_LEN     KEEL_NAME_LEN
 #define VM_MAX_EXTENTS  1024
@@ -198,10 +197,15 @@ uint64_t vm_console_poll(unsigned int cpu);
 void vm_console_rx_interrupt(void);
 void vm_console_rx_interrupt_on(void);
 
-/* The VM with this id, or NULL; vm_ids lists them (at most max), in order. */
+/*
+ * The VM with this id, or NULL; vm_ids lists them (at most max), in order
+ * of their ids, and returns how many there are; vm_ids_from those with an
+ * id >= first.
+ */
 struct vm *vm_find(uint32_t id);
 struct vm *vm_find_name(const char *name);
 unsigned int vm_ids(uint32_t *ids, unsigned int max);
+unsigned int vm_ids_from(uint32_t first, uint32_t *ids, unsigned int max);
 unsigned int vm_count_live(void);
 
 /*

@@ -65,7 +65,9 @@
 #define KEEL_SLEEP_CONSOLE     (1ull << 0)
 
 /* §4.6-4.8: limits */
-#define KEEL_MAX_VMS          64
+/* 1.5: VMs are limited by memory only; VM_LIST pages through them */
+#define KEEL_VM_LIST_MAX      64	/* ids one VM_LIST call returns at most */
+#define KEEL_MAX_VMS          KEEL_VM_LIST_MAX	/* its name before 1.5 */
 #define KEEL_MAX_VCPUS        8
 #define KEEL_NAME_LEN         32
 #define KEEL_ARGS_LEN         128
