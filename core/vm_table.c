@@ -209,6 +209,39 @@ static unsigned int vms_lower_bound(uint32_t id)
 	return lo;
 }
 
+/*
+ * Room for the extents of mem_max: every extent is at least 2 MiB, so a
+ * small VM's fit inline; a big VM's slots come from the frame pool.
+ */
+static int extents_alloc(struct vm *vm)
+{
+	uint64_t unit = FRAME_SIZE << FRAME_ORDER_2M;
+	uint64_t units = MIN((vm->mem_max + unit - 1) / unit,
+			     (uint64_t)VM_MAX_EXTENTS);
+	uint64_t pa;
+
+	if (units <= VM_INLINE_EXTENTS) {
+		vm->extents = (struct extent_list){ .max = VM_INLINE_EXTENTS,
+						    .ext = vm->extent_inline };
+		return 0;
+	}
+	if (frames_alloc(order_for_bytes(units * sizeof(struct vm_extent)), &pa))
+		return -KEEL_ENOMEM;
+	vm->extents = (struct extent_list){ .max = (unsigned int)units,
+					    .ext = phys_to_virt(pa) };
+	return 0;
+}
+
+static void extents_release(struct vm *vm)
+{
+	struct extent_list *l = &vm->extents;
+
+	if (l->ext && l->ext != vm->extent_inline)
+		frames_free(virt_to_phys(l->ext),
+			    order_for_bytes(l->max * sizeof(struct vm_extent)));
+	*l = (struct extent_list){ 0 };
+}
+
 static struct vm *vm_alloc_slot(void)
 {
 	unsigned int order = order_for_bytes(sizeof(struct vm));
@@ -288,10 +321,10 @@ int vm_create(const struct vm_desc *d, const struct boot_module *image,
 		ret = -KEEL_ENOSPC;
 		goto fail;
 	}
-	vm->extents = (struct extent_list){ .max = VM_MAX_EXTENTS,
-					    .ext = vm->extent_slots };
 	*why = "not enough free memory: lower mem= or start fewer guests";
-	ret = pt_init(&vm->stage2, vendor->stage2_kind, vendor->stage2_1g(),
+	ret = extents_alloc(vm);
+	if (!ret)
+		ret = pt_init(&vm->stage2, vendor->stage2_kind, vendor->stage2_1g(),
 		      &frames_pt_memory);
 	if (!ret) {
 		/* not visible to other CPUs yet (VM_FREE): the claim is free */
@@ -439,5 +472,6 @@ void vm_free(struct vm *vm)
 	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++)
 		vendor->vcpu_destroy(&vm->vcpus[i]);
 	vm_free_memory(vm);
+	extents_release(vm);
 	vm_release_slot(vm);
 }

@@ -24,6 +24,7 @@
 #define VM_MAX_VCPUS    KEEL_MAX_VCPUS
 #define VM_NAME_LEN     KEEL_NAME_LEN
 #define VM_MAX_EXTENTS  1024
+#define VM_INLINE_EXTENTS 32	/* up to 64 MiB of mem_max */
 #define VM_CONSOLE_RING KEEL_CONSOLE_RING
 #define VM_CONSOLE_LINE 160
 
@@ -71,8 +72,13 @@ struct vm {
 	uint64_t mem_target;		/* what the management VM asked for */
 	uint64_t mem_max;		/* the hard cap */
 	struct page_table stage2;
+	/*
+	 * extents.ext: extent_inline for a VM of up to VM_INLINE_EXTENTS
+	 * 2 MiB units of mem_max, else frames of their own (vm_table.c):
+	 * a small VM's state stays small (issue 14, density).
+	 */
 	struct extent_list extents;
-	struct vm_extent extent_slots[VM_MAX_EXTENTS];
+	struct vm_extent extent_inline[VM_INLINE_EXTENTS];
 
 	unsigned int vcpu_count;
 	struct vcpu vcpus[VM_MAX_VCPUS];
