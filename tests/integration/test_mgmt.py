@@ -499,16 +499,16 @@ def test_bad_input_is_one_error_and_changes_nothing(shell):
     shell.destroy("keep")
 
 
-def test_a_full_vm_table_is_one_error(shell):
+def test_more_vms_than_one_list_call(shell):
+    # no table limit (issue 14): more VMs than the 64 ids VM_LIST returns
+    # at once, all listed (the shell pages through them), all freed
     free = shell.mem_free()
-    room = 64 - len(shell.vms())
+    room = 66 - len(shell.vms())
     for i in range(room):
         shell.ok(f"create f{i} hello mem=2M", rf"^created f{i} ")
-    before = shell.stable_vms()
-    shell.error("create one-too-many hello mem=2M",
-                "no free slot (at most 64 VMs, 8 vCPUs each); destroy a VM "
-                "first (ENOSPC)")
-    assert shell.stable_vms() == before
+    names = shell.vms().keys()
+    assert len(names) == 66
+    assert all(f"f{i}" in names for i in range(room))
     for i in range(room):
         shell.destroy(f"f{i}")
     assert shell.mem_free() == free
