@@ -108,6 +108,12 @@ static size_t rx_push(struct vm *vm, const uint8_t *bytes, size_t len)
  */
 static void console_wake(struct vm *vm)
 {
+	/*
+	 * The input's stores before the console_wait loads: a sleeper that
+	 * set console_wait after this looks for the input under its CPU's
+	 * lock in settle (wake_pending), so one of the two sees the other.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (unsigned int i = 0; i < vm->vcpu_count; i++)
 		if (__atomic_load_n(&vm->vcpus[i].console_wait, __ATOMIC_ACQUIRE))
 			sched_vcpu_wake(&vm->vcpus[i]);

@@ -496,8 +496,11 @@ static void watch_others(struct cpu_sched *cs, unsigned int self, uint64_t now)
  */
 static void share_work(unsigned int self)
 {
-	uint64_t idle = __atomic_load_n(&idle_cpus, __ATOMIC_SEQ_CST) &
-			~(1ull << self);
+	uint64_t idle;
+
+	/* the queue's stores before the load (x86 lets a load pass them) */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	idle = __atomic_load_n(&idle_cpus, __ATOMIC_SEQ_CST) & ~(1ull << self);
 
 	if (idle)
 		poke((unsigned int)__builtin_ctzll(idle));
