@@ -181,6 +181,8 @@ void vm_console_rx_interrupt(void)
 void vm_console_rx_interrupt_on(void)
 {
 	__atomic_store_n(&rx_interrupt, true, __ATOMIC_RELEASE);
+	if (__atomic_load_n(&console_owner, __ATOMIC_ACQUIRE))
+		uart_rx_interrupt(true);
 }
 
 /*
@@ -214,6 +216,13 @@ void vm_take_console(struct vm *vm)
 		 vm->name);
 	log_console_handover();
 	__atomic_store_n(&console_owner, vm, __ATOMIC_RELEASE);
+	/*
+	 * Input is read only while a VM owns the line: only then does the
+	 * UART interrupt (a QEMU run with the interrupt on and no owner
+	 * showed guests' timer wake-ups on the other CPU late by ms).
+	 */
+	if (__atomic_load_n(&rx_interrupt, __ATOMIC_ACQUIRE))
+		uart_rx_interrupt(true);
 }
 
 void vm_release_console(struct vm *vm)
@@ -221,6 +230,7 @@ void vm_release_console(struct vm *vm)
 	if (__atomic_load_n(&console_owner, __ATOMIC_ACQUIRE) != vm)
 		return;
 	__atomic_store_n(&console_owner, NULL, __ATOMIC_RELEASE);
+	uart_rx_interrupt(false);
 	log_console_takeback();
 	log_warn("vm %s: the management VM has stopped; the serial console is the hypervisor's again",
 		 vm->name);

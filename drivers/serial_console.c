@@ -185,7 +185,6 @@ bool serial_console_rx_interrupt(const struct madt_info *madt,
 			 (unsigned long)base, irq);
 		return false;
 	}
-	uart_rx_interrupt_enable();
 	log_info("console: receive interrupt IRQ %d (GSI %u) to CPU 0", irq,
 		 gsi);
 	return true;

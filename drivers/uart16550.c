@@ -161,11 +161,11 @@ void uart_poll(void)
 		rx_drain();
 }
 
-void uart_rx_interrupt_enable(void)
+void uart_rx_interrupt(bool on)
 {
 	/* OUT2 (uart_init) gates the interrupt line on PC compatibles */
 	if (uart.space != UART_NONE)
-		reg_write(&uart, UART_IER, IER_RX_DATA);
+		reg_write(&uart, UART_IER, on ? IER_RX_DATA : 0);
 }
 
 bool uart_rx_pending(void)

@@ -37,7 +37,7 @@ struct madt_info;
 /*
  * Routes the console UART's receive interrupt as vector to the CPU with
  * apic_id through the host I/O APIC (madt NULL: no ACPI MADT, the PC
- * defaults) and turns it on. False when the UART has no known ISA IRQ or
+ * defaults); uart_rx_interrupt turns it on. False when the UART has no known ISA IRQ or
  * no I/O APIC answers: then it stays polled.
  */
 bool serial_console_rx_interrupt(const struct madt_info *madt,

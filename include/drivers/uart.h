@@ -68,10 +68,10 @@ int uart_getc(void);
 /* Moves received bytes from the UART's FIFO into the driver's buffer. */
 void uart_poll(void);
 /*
- * Turns on the receive interrupt (IER bit 0): the UART raises its line
- * while received bytes wait; uart_poll in the handler takes them.
+ * Turns the receive interrupt (IER bit 0) on or off: on, the UART raises
+ * its line while received bytes wait; uart_poll in the handler takes them.
  */
-void uart_rx_interrupt_enable(void);
+void uart_rx_interrupt(bool on);
 /* Whether received bytes wait in the driver's ring (a lock-free hint). */
 bool uart_rx_pending(void);
 
