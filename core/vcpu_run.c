@@ -74,22 +74,20 @@ void vcpu_retire(struct vcpu *v)
  * this exit, or this entry sees the new generation and flushes first
  * (stage2_shootdown).
  */
-static inline void about_to_enter(struct vcpu *v)
+static inline void about_to_enter(struct vcpu *v, struct cpu *cpu)
 {
-	struct cpu *cpu;
 	uint64_t gen;
 
 	v->stats.entries++;
 	__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
 	gen = __atomic_load_n(&stage2_generation, __ATOMIC_SEQ_CST);
-	cpu = this_cpu();
 	if (cpu->stage2_gen != gen)
 		stage2_catch_up(cpu, v, gen);
 }
 
 static void enter_guest(struct vcpu *v, struct vm_exit *exit, uint64_t until)
 {
-	about_to_enter(v);
+	about_to_enter(v, this_cpu());
 	vendor->vcpu_run(v, exit, until);
 	__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
 }
@@ -123,12 +121,18 @@ static bool hlt_goes_on(struct vcpu *v, uint64_t now)
 	return false;
 }
 
+/*
+ * v runs on the calling CPU (v->cpu), so its need_resched is this CPU's:
+ * one %gs load rather than indexing cpus[] by v->cpu.
+ */
 bool vcpu_fast_reentry(struct vcpu *v)
 {
-	if (sched_resched_pending(v->cpu) || v->state != VCPU_RUNNABLE ||
+	struct cpu *cpu = this_cpu();
+
+	if (cpu->need_resched || v->state != VCPU_RUNNABLE ||
 	    v->vm->paused || must_look(v))
 		return false;
-	about_to_enter(v);
+	about_to_enter(v, cpu);
 	return true;
 }
 

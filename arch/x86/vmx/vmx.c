@@ -435,6 +435,7 @@ static int vmx_vcpu_create(struct vcpu *v, const struct vcpu_entry_state *s,
 	if (guest_state_init(&v->gstate))
 		return -KEEL_ENOMEM;
 	memset(&v->vmx.sw, 0, sizeof(v->vmx.sw));
+	v->vmx.host_cpu = 0;	/* a new VMCS: no host state yet */
 	v->vmx.sw.dr6 = DR6_INIT;
 	if (frames_alloc_zeroed(0, &v->vmx.vmcs_pa)) {
 		guest_state_free(&v->gstate);
@@ -543,7 +544,10 @@ static void vmx_load(struct vcpu *v)
 	if (cpu->loaded_vcpu == v)
 		return;
 	vmptrld(v->vmx.vmcs_pa);
-	write_host_state(cpu);
+	if (v->vmx.host_cpu != cpu->index + 1) {
+		write_host_state(cpu);
+		v->vmx.host_cpu = cpu->index + 1;
+	}
 	load_sw_state(v);
 	vmwrite(VMCS_TSC_OFFSET, v->tsc_offset);
 	cpu->loaded_vcpu = v;

@@ -13,6 +13,13 @@
 struct vmx_vcpu {
 	uint64_t vmcs_pa;		/* this vCPU's VMCS */
 	bool vmcs_launched;
+	/*
+	 * 1 + the index of the CPU whose host state the VMCS holds, 0 for
+	 * none: the host fields are the same on every load on one CPU (its
+	 * control registers, EFER, PAT and tables are set once at boot), so
+	 * vmx_load writes them only when v comes from another CPU.
+	 */
+	uint32_t host_cpu;
 	struct {			/* switched by software too */
 		uint64_t cr2, dr6;
 		uint64_t star, lstar, cstar, sfmask, kernel_gs_base;
