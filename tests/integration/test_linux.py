@@ -4,19 +4,17 @@ x86 boot protocol (core/load/linux.c, docs/guests.md "Linux").
 
 The admin shell's `create NAME kernel=vmlinuz initrd=initrd cmdline=...`
 makes the VM through VM_CREATE (ABI 1.5, keel_vm_config.initrd); the
-kernel enters at its 64-bit entry with the zero page Keel built. The test
-asserts the furthest milestone the platform reaches today, on both vendors:
-the kernel's banner with Keel's E820 map, command line and initrd, and
-"Run /init as init process" (the initramfs unpacked, user space started).
-What stops it later (no MADT yet, so the PIT and COM1 go through the 8259,
-which reaches no local APIC: the TSC rate comes from tsc_early_khz=, read
-from the hypervisor, and user-space output through the tty layer does
-not drain, so the initramfs's KEEL-LINUX-READY is not seen) is
-docs/guests.md's to say.
+kernel enters at its 64-bit entry with the zero page Keel built. With the ACPI tables
+(MADT, FADT) it finds the I/O APIC and both vCPUs: the tests boot it to
+the initramfs's busybox shell (KEEL-LINUX-READY cpus=2) without
+tsc_early_khz=, type nproc and cat /proc/interrupts into it through
+`console`, reboot it with on_reboot=restart, power it off, and destroy
+it. test_debian_kernel_reaches_user_space keeps the earlier check of what
+Keel hands over (E820, command line, initrd) with tsc_early_khz=.
 
 Needs build/linux/vmlinuz and build/linux/initrd.img (`make linux-image`);
-skipped without them. About 2-2.5 minutes per vendor (QEMU TCG: SVM,
-Bochs: VMX), most of it the kernel's boot.
+skipped without them. About 30 s on QEMU TCG (SVM), 4 minutes on Bochs
+(VMX), most of it the kernel's boots.
 """
 
 import re
