@@ -49,6 +49,10 @@ static int parse_layout(const uint8_t *p, size_t size, struct linux_header *h,
 	uint32_t sects = p[LINUX_SETUP_SECTS];
 	uint64_t kernel;
 
+	if (size < LINUX_VERSION + 2) {
+		*why = "the Linux setup header does not fit its setup sectors or the file";
+		return -KEEL_ENOEXEC;
+	}
 	h->version = u16_at(p, LINUX_VERSION);
 	if (h->version < LINUX_VERSION_MIN) {
 		*why = "the Linux kernel's boot protocol is older than 2.12 (no 64-bit entry)";
