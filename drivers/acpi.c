@@ -1,38 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* RSDP/XSDT/RSDT walking and MADT parsing (ACPI 6.5 sections 5.2.5-5.2.12). */
 #include <drivers/acpi.h>
+#include <drivers/acpi_layout.h>
 #include <keel/abi.h>
 #include <lib/string.h>
-
-struct __attribute__((packed)) acpi_rsdp {
-	char signature[8];
-	uint8_t checksum;
-	char oem_id[6];
-	uint8_t revision;
-	uint32_t rsdt;
-	uint32_t length;	/* revision >= 2 from here on */
-	uint64_t xsdt;
-	uint8_t ext_checksum;
-	uint8_t reserved[3];
-};
-
-struct __attribute__((packed)) acpi_header {
-	char signature[4];
-	uint32_t length;
-	uint8_t revision;
-	uint8_t checksum;
-	char oem_id[6];
-	char oem_table_id[8];
-	uint32_t oem_revision;
-	uint32_t creator_id;
-	uint32_t creator_revision;
-};
-
-struct __attribute__((packed)) madt_header {
-	struct acpi_header h;
-	uint32_t lapic_base;
-	uint32_t flags;
-};
 
 #define MADT_LAPIC         0
 #define MADT_LAPIC_ADDR    5
@@ -68,13 +39,13 @@ static void madt_add_cpu(struct madt_info *out, uint32_t apic_id, uint32_t flags
 
 int madt_parse(const void *table, size_t len, struct madt_info *out)
 {
-	const struct madt_header *m = table;
+	const struct acpi_madt *m = table;
 	const uint8_t *p, *end;
 
 	memset(out, 0, sizeof(*out));
 	if (len < sizeof(*m) || m->h.length < sizeof(*m) || m->h.length > len)
 		return -KEEL_EINVAL;
-	out->lapic_base = m->lapic_base;
+	out->lapic_base = m->lapic_addr;
 	p = (const uint8_t *)table + sizeof(*m);
 	end = (const uint8_t *)table + m->h.length;
 	while (p + 2 <= end) {

@@ -12,6 +12,7 @@
  * OSes, the RSDT for readers of ACPI 1.0 (both list FADT and MADT).
  */
 #include <core/dev/acpi_tables.h>
+#include <drivers/acpi_layout.h>
 #include <lib/string.h>
 
 #define RSDP_V1_LENGTH  20	/* the part the first checksum covers */
@@ -65,32 +66,6 @@
 #define ISA_BUS             0
 #define ISA_IRQ_PIT         0
 #define MPS_INTI_CONFORMS   0	/* polarity and trigger as the bus says */
-
-struct __attribute__((packed)) acpi_rsdp {
-	char signature[8];
-	uint8_t checksum;
-	char oem_id[6];
-	uint8_t revision;
-	uint32_t rsdt;
-	uint32_t length;
-	uint64_t xsdt;
-	uint8_t ext_checksum;
-	uint8_t reserved[3];
-};
-_Static_assert(sizeof(struct acpi_rsdp) == 36, "ACPI 5.2.5.3");
-
-struct __attribute__((packed)) acpi_header {
-	char signature[4];
-	uint32_t length;
-	uint8_t revision;
-	uint8_t checksum;
-	char oem_id[6];
-	char oem_table_id[8];
-	uint32_t oem_revision;
-	char creator_id[4];
-	uint32_t creator_revision;
-};
-_Static_assert(sizeof(struct acpi_header) == 36, "ACPI 5.2.6");
 
 struct __attribute__((packed)) acpi_gas {
 	uint8_t space_id;
@@ -151,12 +126,6 @@ struct __attribute__((packed)) acpi_facs {
 	uint8_t reserved1[24];
 };
 _Static_assert(sizeof(struct acpi_facs) == 64, "ACPI 5.2.10");
-
-struct __attribute__((packed)) acpi_madt {
-	struct acpi_header h;
-	uint32_t lapic_addr;
-	uint32_t flags;
-};
 
 /*
  * The DSDT's AML (ACPI 6.5 chapter 20), after its header:
