@@ -12,8 +12,11 @@ void vcpu_hlt_wait(struct vcpu *v)
 {
 	uint64_t deadline = vlapic_deadline(v), now = clock_ns();
 
-	if (vcpu_is_timekeeper(v))
-		deadline = MIN(deadline, vm_dev_deadline(v->vm));
+	if (vcpu_is_timekeeper(v)) {
+		uint64_t dev = vm_dev_deadline(v->vm);
+
+		deadline = MIN(deadline, dev);
+	}
 	sched_vcpu_sleep(v, deadline == UINT64_MAX ? UINT64_MAX :
 			 deadline > now ? deadline - now : 0, true);
 }

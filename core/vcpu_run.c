@@ -224,11 +224,12 @@ static bool wake_pending(struct vcpu *v)
  */
 static uint64_t poll(unsigned int cpu)
 {
-	uint64_t next = vm_console_poll(cpu);
+	uint64_t next = vm_console_poll(cpu), restart;
 
 	if (cpu == 0)
 		vuart_poll_console_owner();
-	return MIN(next, vm_restart_poll(cpu));
+	restart = vm_restart_poll(cpu);	/* once: MIN evaluates it twice */
+	return MIN(next, restart);
 }
 
 static const struct sched_hooks run_hooks = {
