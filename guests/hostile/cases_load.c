@@ -76,6 +76,60 @@ void case_timer_storm(void)
 		judge_sleep("a sub-microsecond periodic timer", took);
 }
 
+/*
+ * The PIT's channel 0 at its shortest period (count 1 in mode 2: 838 ns)
+ * through the VM's own I/O APIC to this vCPU: the device timer's minimum
+ * period holds it to at most one interrupt per 200 us (docs/isolation.md,
+ * "device deadline"), the guest progresses and a 1 s sleep takes 1 s.
+ */
+#define IOAPIC_BASE  0xfec00000ull
+#define IOAPIC_REDIR(pin) (0x10 + 2 * (pin))
+#define IOAPIC_MASKED (1u << 16)
+#define GSI_PIT_PIN  2
+#define PIT_CTRL     0x43
+#define PIT_CH0      0x40
+#define PIT_CH0_RATE 0x34	/* channel 0, low then high byte, mode 2 */
+#define PIT_CH0_ONESHOT 0x30	/* mode 0 with no count: stops it */
+#define DEV_MIN_PERIOD_US 200
+
+static void ioapic_write(unsigned int reg, uint32_t value)
+{
+	volatile uint32_t *ioapic = (volatile uint32_t *)IOAPIC_BASE;
+
+	ioapic[0] = reg;
+	ioapic[4] = value;
+}
+
+void case_device_irq_storm(void)
+{
+	uint64_t took, ticks, most = STORM_MS * 1000 / DEV_MIN_PERIOD_US;
+
+	wrmsr(X2_SVR, SVR_ENABLE | 0xff);
+	ioapic_write(IOAPIC_REDIR(GSI_PIT_PIN) + 1, 0);	/* APIC ID 0 */
+	ioapic_write(IOAPIC_REDIR(GSI_PIT_PIN), STORM_VECTOR);	/* edge, fixed */
+	trap.ticks = 0;
+	outb(PIT_CTRL, PIT_CH0_RATE);
+	outb(PIT_CH0, 1);
+	outb(PIT_CH0, 0);
+	__asm__ volatile("sti");
+	spin_ms(STORM_MS);
+	ticks = trap.ticks;
+	took = timed_sleep_ms(1000);
+	__asm__ volatile("cli");
+	outb(PIT_CTRL, PIT_CH0_ONESHOT);
+	ioapic_write(IOAPIC_REDIR(GSI_PIT_PIN), IOAPIC_MASKED);
+	gprintf("hostile: device_irq_storm: PIT count 1: %lu interrupts in %u ms (at most %lu); 1 s sleep took %lu ms\n",
+		ticks, STORM_MS, most, took);
+	if (ticks < 10)
+		fail("the PIT at count 1 fired %lu times in %u ms", ticks,
+		     STORM_MS);
+	else if (ticks > most + most / 10)
+		fail("the PIT fired %lu times in %u ms: above the %u us minimum period",
+		     ticks, STORM_MS, DEV_MIN_PERIOD_US);
+	else
+		judge_sleep("a PIT at its shortest period", took);
+}
+
 void case_ipi_storm(void)
 {
 	uint64_t end, sent = 0, took;
