@@ -89,9 +89,9 @@ def shell(vendor, tmp_path_factory):
         yield s
 
 
-def create_linux(shell, name, vcpus, mem):
+def create_linux(shell, name, vcpus, mem, cmdline=LX_CMDLINE):
     shell.ok(f'create {name} kernel=vmlinuz initrd=initrd '
-             f'cmdline="{LX_CMDLINE}" mem={mem} vcpus={vcpus}',
+             f'cmdline="{cmdline}" mem={mem} vcpus={vcpus}',
              rf"^created {name} \(id \d+\)$")
 
 
@@ -102,7 +102,8 @@ def keel_ns(shell):
 def test_destroy_while_booting_returns_every_frame(shell, vendor):
     """Destroyed after its banner, before /init: every frame comes back."""
     free = shell.mem_free()
-    create_linux(shell, "lx0", 2, "256M")
+    # loglevel=6: the banner is printed (LX_CMDLINE's loglevel=4 hides it)
+    create_linux(shell, "lx0", 2, "256M", "console=ttyS0 loglevel=6")
     shell.ok("start lx0", r"started lx0")
     shown = shell.console("lx0", BANNER, timeout=BOOT_TIMEOUT[vendor])
     assert "KEEL-LINUX-READY" not in shown
@@ -143,20 +144,22 @@ def test_linux_clocksource(shell, vendor):
     """With the PM timer in the FADT Linux registers the acpi_pm
     clocksource; what it then does with the TSC is printed."""
     out = in_guest(shell, "lx1",
-                   "dmesg | grep -iE 'clocksource|tsc|pm-timer|pmtmr|"
-                   "calibrat|hpet' ; echo END-$((1+1))",
-                   r"\nEND-2\r?\n")
+                   "dmesg | grep -iE 'clocks|tsc|pm-t|calib'; echo E-$((1+1))",
+                   r"\nE-2\r?\n")
     print(f"\n{vendor}: Linux's clock lines:\n{out}")
     cur = in_guest(shell, "lx1",
-                   "cat /sys/devices/system/clocksource/clocksource0/"
-                   "current_clocksource /sys/devices/system/clocksource/"
-                   "clocksource0/available_clocksource; echo END-$((2+1))",
-                   r"\nEND-3\r?\n")
-    print(f"{vendor}: current, available:\n{cur}")
-    assert re.search(r"clocksource: acpi_pm: mask: 0xffffffff", out), out
+                   "cat /sys/devices/system/clocksource/*/[ac]*_clocksource; "
+                   "echo E-$((2+1))", r"\nE-3\r?\n")
+    print(f"{vendor}: available, current:\n{cur}")
+    # Linux's acpi_pm driver uses 24 bits even with TMR_VAL_EXT
+    assert re.search(r"clocksource: acpi_pm: mask: 0xffffff ", out), out
     assert "acpi_pm" in cur, cur
     assert "PM-Timer failed consistency check" not in out
     assert "PM-Timer had inconsistent results" not in out
+
+
+# Typed commands stay under 70 characters: busybox's line editing redraws
+# a line longer than the terminal, and the echo no longer matches.
 
 
 def read_guest_clock(shell, name, tag):
@@ -170,9 +173,9 @@ def read_guest_clock(shell, name, tag):
     shell.m.expect(rf"attached to {re.escape(name)}; Enter ~ \. detaches\n")
     shell.m.send("\r")
     shell.m.expect(re.escape(GUEST_PROMPT), 60)
-    shell.type(f"echo {tag} $(date +%s) $(cut -d' ' -f1 /proc/uptime)")
+    shell.type(f"echo {tag} $(date +%s) $(cat /proc/uptime)")
     shell.m.send("\r")
-    m = shell.m.expect(rf"\n{tag} (\d+) (\d+\.\d\d)\r?\n", 60)
+    m = shell.m.expect(rf"\n{tag} (\d+) (\d+\.\d\d) ", 60)
     wall = time.monotonic()
     shell.detach(name)
     after = keel_ns(shell) / 1e9
@@ -212,13 +215,12 @@ def test_known_sleep_across_the_console(shell, vendor):
     shell.m.expect(r"attached to lx1; Enter ~ \. detaches\n")
     shell.m.send("\r")
     shell.m.expect(re.escape(GUEST_PROMPT), 60)
-    shell.type("echo SLEPT0 $(cut -d' ' -f1 /proc/uptime); "
-               f"sleep {KNOWN_SLEEP}; "
-               "echo SLEPT1 $(cut -d' ' -f1 /proc/uptime)")
+    shell.type(f"echo S0 $(cat /proc/uptime);sleep {KNOWN_SLEEP};"
+               "echo S1 $(cat /proc/uptime)")
     shell.m.send("\r")
-    a = shell.m.expect(r"\nSLEPT0 (\d+\.\d\d)\r?\n", 60)
+    a = shell.m.expect(r"\nS0 (\d+\.\d\d) ", 60)
     wa = time.monotonic()
-    b = shell.m.expect(r"\nSLEPT1 (\d+\.\d\d)\r?\n", KNOWN_SLEEP * 10)
+    b = shell.m.expect(r"\nS1 (\d+\.\d\d) ", KNOWN_SLEEP * 10)
     wb = time.monotonic()
     shell.detach("lx1")
     after = keel_ns(shell) / 1e9
@@ -243,7 +245,7 @@ def test_hostile_guest_stopped_beside_linux(shell):
                  rf"^created {name} \(id \d+\)$")
         shell.ok(f"start {name}", rf"started {name}")
         shell.wait_state(name, "stopped", timeout=120)
-        log = shell.ok("log")
+        log = shell.run("log")  # its "keel: error:" line is expected
         assert re.search(rf"vm {name}: {reason}", log), log
     vms = shell.vms()
     assert vms["lx1"]["state"] == "running", vms
