@@ -169,7 +169,8 @@ void vm_release_console(struct vm *vm)
 		return;
 	__atomic_store_n(&console_owner, NULL, __ATOMIC_RELEASE);
 	log_console_takeback();
-	log_warn("vm %s: the management VM has stopped; the serial console is the hypervisor's again",
-		 vm->name);
+	/* its stop reason went to the log ring, which nobody reads now */
+	log_warn("vm %s: the management VM has stopped (%s); the serial console is the hypervisor's again",
+		 vm->name, vm->stop_reason[0] ? vm->stop_reason : "halted");
 }
 

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include <core/dev/acpi_pm.h>
+#include <core/dev/acpi_pm_timer.h>
 #include <core/dev/acpi_tables.h>
 #include <core/dev/apic_base.h>
 #include <core/dev/io_bus.h>
@@ -61,6 +62,10 @@ int vm_devices_init(struct vm *vm)
 		ret = io_bus_register(&vm->ports, ACPI_PM1A_EVT_PORT,
 				      ACPI_PM1_PORTS, &acpi_pm1_bus_ops, vm,
 				      "pm1a");
+	if (!ret)
+		ret = io_bus_register(&vm->ports, ACPI_PM_TMR_PORT,
+				      ACPI_PM_TMR_LEN, &acpi_pm_timer_bus_ops,
+				      vm, "pm_tmr");
 	if (!ret)
 		ret = io_bus_register(&vm->ports, ACPI_RESET_PORT, 1,
 				      &acpi_rst_cnt_bus_ops, vm, "rst_cnt");

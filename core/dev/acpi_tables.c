@@ -4,8 +4,9 @@
  * They describe the PC of docs/guests.md: one local APIC per vCPU, the
  * I/O APIC, the PIT's IRQ 0 -> GSI 2 override, the 8259 pair present
  * (PCAT_COMPAT), the PM1a event and control blocks with the SCI on IRQ 9,
- * the reset register, and a DSDT with nothing but \_S5. ACPI is always on
- * (no SMI_CMD): an OS finds SCI_EN set and never switches modes.
+ * the 32-bit PM timer, the reset register, and a DSDT with nothing but
+ * \_S5. ACPI is always on (no SMI_CMD): an OS finds SCI_EN set and never
+ * switches modes.
  *
  * Order in the area: RSDP, XSDT, RSDT, FADT, FACS, DSDT, MADT. The RSDP
  * is ACPI 2.0+ (revision 2) and names both roots: the XSDT for today's
@@ -37,6 +38,7 @@
 #define GAS_SYSTEM_IO   1
 #define GAS_ACCESS_BYTE 1
 #define GAS_ACCESS_WORD 2
+#define GAS_ACCESS_DWORD 3
 
 /* FADT fields (5.2.9) */
 #define PM_PROFILE_UNSPECIFIED 0
@@ -52,6 +54,7 @@
 #define FADT_PROC_C1       (1u << 2)
 #define FADT_PWR_BUTTON    (1u << 4)	/* set: no fixed power button */
 #define FADT_SLP_BUTTON    (1u << 5)	/* set: no fixed sleep button */
+#define FADT_TMR_VAL_EXT   (1u << 8)	/* the PM timer has 32 bits */
 #define FADT_RESET_REG_SUP (1u << 10)
 
 /* MADT (5.2.12) */
@@ -267,13 +270,15 @@ static void write_fadt(uint8_t *at, uint64_t base, const struct layout *l)
 	f->pm1a_evt_blk = ACPI_PM1A_EVT_PORT;
 	f->pm1a_cnt_blk = ACPI_PM1A_CNT_PORT;
 	f->pm1_evt_len = ACPI_PM1_EVT_LEN;
+	f->pm_tmr_blk = ACPI_PM_TMR_PORT;
 	f->pm1_cnt_len = ACPI_PM1_CNT_LEN;
+	f->pm_tmr_len = ACPI_PM_TMR_LEN;
 	f->p_lvl2_lat = C2_NOT_SUPPORTED;
 	f->p_lvl3_lat = C3_NOT_SUPPORTED;
 	/* 0x64 takes only the reset command: no keyboard controller */
 	f->iapc_boot_arch = BOOT_LEGACY_DEVICES | BOOT_NO_VGA | BOOT_NO_MSI;
 	f->flags = FADT_WBINVD | FADT_PROC_C1 | FADT_PWR_BUTTON |
-		   FADT_SLP_BUTTON | FADT_RESET_REG_SUP;
+		   FADT_SLP_BUTTON | FADT_TMR_VAL_EXT | FADT_RESET_REG_SUP;
 	f->reset_reg = io_gas(ACPI_RESET_PORT, 1, GAS_ACCESS_BYTE);
 	f->reset_value = ACPI_RESET_VALUE;
 	f->minor_version = FADT_MINOR;
@@ -281,6 +286,8 @@ static void write_fadt(uint8_t *at, uint64_t base, const struct layout *l)
 				   GAS_ACCESS_WORD);
 	f->x_pm1a_cnt_blk = io_gas(ACPI_PM1A_CNT_PORT, ACPI_PM1_CNT_LEN,
 				   GAS_ACCESS_WORD);
+	f->x_pm_tmr_blk = io_gas(ACPI_PM_TMR_PORT, ACPI_PM_TMR_LEN,
+				 GAS_ACCESS_DWORD);
 	seal(f);
 }
 

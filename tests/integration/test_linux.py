@@ -125,8 +125,9 @@ def test_debian_kernel_reaches_user_space(shell, vendor):
 # The initramfs's line once busybox init runs its rc script.
 READY = r"KEEL-LINUX-READY (\S+) cpus=(\d+) tsc=(\d+)"
 GUEST_PROMPT = "/ # "
-# No tsc_early_khz=: with the MADT and the I/O APIC the PIT ticks, so the
-# kernel boots on jiffies even though its PIT calibration of the TSC fails.
+# No tsc_early_khz=: with the MADT and the I/O APIC the PIT ticks and the
+# FADT's PM timer is its clocksource (acpi_pm), even though its calibration
+# of the TSC fails under emulation (test_linux_multi.py prints it).
 LX_CMDLINE = "console=ttyS0 loglevel=4"
 
 

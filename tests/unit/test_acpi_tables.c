@@ -4,8 +4,9 @@
  * for guest memory at ACPI_TABLES_GPA and read back as an OS would: the
  * RSDP found by the legacy scan, its checksums, XSDT and RSDT to every
  * table, each table's signature, length and checksum, the FADT's fixed
- * hardware, the DSDT's \_S5, the MADT's entries (also through the
- * hypervisor's own MADT parser, drivers/acpi.c) for 1 and 8 vCPUs.
+ * hardware (PM1a, the 32-bit PM timer, reset), the DSDT's \_S5, the
+ * MADT's entries (also through the hypervisor's own MADT parser,
+ * drivers/acpi.c) for 1 and 8 vCPUs.
  * Where iasl (Debian acpica-tools) is installed, it disassembles the
  * tables too, as an extra check; without it that part is skipped.
  */
@@ -183,16 +184,17 @@ static void test_fadt(void **state)
 	assert_int_equal(u32(f + 56), 0x600);		/* PM1a_EVT_BLK */
 	assert_int_equal(u32(f + 64), 0x604);		/* PM1a_CNT_BLK */
 	assert_int_equal(u32(f + 60) | u32(f + 68), 0);	/* no PM1b */
-	assert_int_equal(u32(f + 76), 0);		/* no PM timer */
+	assert_int_equal(u32(f + 76), 0x608);		/* PM_TMR_BLK */
 	assert_int_equal(f[88], 4);			/* PM1_EVT_LEN */
 	assert_int_equal(f[89], 2);			/* PM1_CNT_LEN */
-	assert_int_equal(f[91], 0);			/* PM_TMR_LEN */
+	assert_int_equal(f[91], 4);			/* PM_TMR_LEN */
 	assert_true(u16(f + 96) > 100 && u16(f + 98) > 1000);	/* no C2/C3 */
 	/* IAPC_BOOT_ARCH: no 8042 (port 0x64 only resets), RTC present */
 	assert_int_equal(u16(f + 109) & (1u << 1), 0);
 	assert_int_equal(u16(f + 109) & (1u << 5), 0);
-	/* flags: RESET_REG_SUP, not HW_REDUCED_ACPI */
+	/* flags: RESET_REG_SUP, TMR_VAL_EXT, not HW_REDUCED_ACPI */
 	assert_true(u32(f + 112) & (1u << 10));
+	assert_true(u32(f + 112) & (1u << 8));
 	assert_int_equal(u32(f + 112) & (1u << 20), 0);
 	/* RESET_REG: system I/O, 8 bits, byte access, port 0xcf9; value 6 */
 	assert_int_equal(f[116], 1);
@@ -207,7 +209,12 @@ static void test_fadt(void **state)
 	assert_int_equal(f[172], 1);
 	assert_int_equal(f[173], 16);
 	assert_int_equal(u64(f + 176), 0x604);
-	assert_int_equal(u64(f + 208 + 4), 0);		/* X_PM_TMR_BLK */
+	/* X_PM_TMR_BLK: system I/O, 32 bits, dword access, port 0x608 */
+	assert_int_equal(f[208], 1);
+	assert_int_equal(f[209], 32);
+	assert_int_equal(f[210], 0);
+	assert_int_equal(f[211], 3);
+	assert_int_equal(u64(f + 208 + 4), 0x608);
 }
 
 static void test_dsdt_s5(void **state)

@@ -22,7 +22,8 @@ UNIT_NAMES  := test_lib test_string test_config test_elf test_frame \
 	test_extents test_emul_walk test_emul_insn test_io_bus test_apic_base \
 	test_vlapic_regs test_xcr0 test_cr_rules test_multiboot test_cr_decode \
 	test_vcpu_init test_vioapic test_vuart_irq test_vpic test_vpit_count \
-	test_vrtc_regs test_linux_parse test_acpi_tables test_acpi_pm
+	test_vrtc_regs test_linux_parse test_acpi_tables test_acpi_pm \
+	test_acpi_pm_timer
 UNIT_BINS   := $(addprefix $(UNIT_DIR)/,$(UNIT_NAMES))
 
 # Product sources each test links against.
@@ -59,6 +60,7 @@ UNIT_SRCS_test_vpit_count := core/dev/vpit_count.c
 UNIT_SRCS_test_vrtc_regs := core/dev/vrtc_regs.c lib/civil_time.c
 UNIT_SRCS_test_acpi_tables := core/dev/acpi_tables.c drivers/acpi.c
 UNIT_SRCS_test_acpi_pm   := core/dev/acpi_pm.c
+UNIT_SRCS_test_acpi_pm_timer := core/dev/acpi_pm_timer.c
 UNIT_SRCS_test_apic_base := core/dev/apic_base.c
 UNIT_SRCS_test_xcr0       := arch/x86/xcr0_rules.c
 # the local APIC's register file and both access forms, the hypervisor stubbed

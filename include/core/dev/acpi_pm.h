@@ -51,6 +51,8 @@
 struct acpi_pm {
 	uint16_t sts, en, cnt;	/* PM1a; cnt without the write-only bits */
 	uint8_t rst_cnt;
+	/* the PM timer's highest count shown (acpi_pm_timer.h), atomic */
+	uint64_t tmr_last;
 };
 
 /* What a write asks of the VM. */

@@ -24,6 +24,8 @@
 #define ACPI_PM1_EVT_LEN    4
 #define ACPI_PM1A_CNT_PORT  0x604
 #define ACPI_PM1_CNT_LEN    2
+#define ACPI_PM_TMR_PORT    0x608	/* the 32-bit PM timer (read-only) */
+#define ACPI_PM_TMR_LEN     4
 #define ACPI_SCI_IRQ        9
 #define ACPI_RESET_PORT     0xcf9	/* the PCI reset control register */
 #define ACPI_RESET_VALUE    0x06	/* SYS_RST | RST_CPU: a hard reset */
