@@ -126,10 +126,11 @@ include tests/bench/bench.mk
 
 all: $(HV_ELF) $(LOADER_EFI) guests esp
 
-# Instruction counts of exit and switch paths on both vendors (not timings).
-bench: all bench-build
+# Instruction counts of exit and switch paths and of a Linux guest's boot
+# on both vendors (not timings). BENCH_ARGS="--only linux_boot" runs a part.
+bench: all bench-build $(LINUX_FILES)
 	tools/install-deps
-	KEEL_BUILD=$(BUILD) /usr/bin/python3 tests/bench/run.py
+	KEEL_BUILD=$(BUILD) /usr/bin/python3 tests/bench/run.py $(BENCH_ARGS)
 
 # Create/start/destroy cycles through the management VM's shell (the
 # `cycle` command); fails unless mem_free comes back exactly.

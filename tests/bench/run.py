@@ -15,7 +15,13 @@ Writes build/bench/results.json, build/bench/performance.md (the table
 for docs/performance.md), build/bench/shares-{svm,vmx}.png and prints
 the table.
 
-    run.py [--quick] [--vendor amd|intel]... [--out DIR]
+    run.py [--quick] [--vendor amd|intel]... [--only PART]... [--out DIR]
+
+PART: `paths` (exits, switches, IPIs, VM life cycle, boot, floor,
+scheduling decision) or `linux_boot` (a Debian kernel's boot as a Keel
+guest and bare, tests/bench/linux_boot.py; needs make linux-image);
+default both. A run of some parts keeps the other parts' results from
+an earlier results.json.
 
 --quick: few samples, short runs and no 1 GiB VM on Bochs (the
 regression check in make test uses it; its numbers are not the
@@ -34,6 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 import harness  # noqa: E402
+import linux_boot  # noqa: E402
 
 ICOUNT_SHIFT = 7
 SECTION = {"amd": "svm", "intel": "vmx"}
@@ -314,6 +321,8 @@ def text_bytes(elf):
     return int(re.search(r"^\.text\s+(\d+)", size, re.M).group(1))
 
 
+PARTS = ("paths", "linux_boot")
+
 TARGETS = {"hypercall_null": 150, "exit_cpuid": 200, "vcpu_switch": 1500,
            "stage2_bytes_per_gib": 8192, "text_bytes": 96 * 1024}
 
@@ -365,25 +374,37 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--vendor", action="append", choices=("amd", "intel"))
+    ap.add_argument("--only", action="append", choices=PARTS)
     ap.add_argument("--out", type=Path, default=harness.build_dir() / "bench")
     args = ap.parse_args()
     vendors = args.vendor or ["amd", "intel"]
+    parts = args.only or list(PARTS)
     params = QUICK if args.quick else FULL
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
 
     results = {"units": "instructions unless the name says bytes"}
-    for vendor in vendors:
-        section = results.setdefault(SECTION[vendor], {})
-        section.update(measure_vendor(vendor, params[vendor], out))
-    results["baseline"] = {SECTION[v]: measure_baseline(v, out)
-                           for v in vendors}
-    results["host"] = sched_decision(out)
-    results["text_bytes"] = text_bytes(harness.build_dir() / "keel.elf")
-    results["quick"] = args.quick
+    old = out / "results.json"
+    if set(parts) != set(PARTS) and old.is_file():
+        results = json.loads(old.read_text())
+    if "paths" in parts:
+        for vendor in vendors:
+            section = results.setdefault(SECTION[vendor], {})
+            section.update(measure_vendor(vendor, params[vendor], out))
+        results["baseline"] = {SECTION[v]: measure_baseline(v, out)
+                               for v in vendors}
+        results["host"] = sched_decision(out)
+        results["text_bytes"] = text_bytes(harness.build_dir() / "keel.elf")
+        results["quick"] = args.quick
+    if "linux_boot" in parts:
+        results["linux_boot"] = linux_boot.measure(vendors, out)
 
     (out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    table = markdown(results)
+    table = ""
+    if "text_bytes" in results:
+        table = markdown(results)
+    if "linux_boot" in results:
+        table += "\n" + linux_boot.markdown(results["linux_boot"])
     (out / "performance.md").write_text(table)
     print(table)
     print(f"written: {out / 'results.json'}, {out / 'performance.md'}")
