@@ -45,7 +45,9 @@ LINUX_SHIFT = 3
 VCPUS = 1
 MEM = "256M"
 CMDLINE = "console=ttyS0 loglevel=4"
-READY = r"KEEL-LINUX-READY (\S+) cpus=(\d+) tsc=(\d+)\r?\n"
+# The whole TSC: the line ends (QEMU's serial gives "\r\r\n", Bochs's can
+# arrive in pieces, so the digits must be followed by the end of the line).
+READY = r"KEEL-LINUX-READY (\S+) cpus=(\d+) tsc=(\d+)\r*\n"
 PROMPT = "keel> "
 TIMEOUT = {"amd": 1200, "intel": 2400, "bare": 1200}
 
