@@ -18,6 +18,8 @@
 #define LEAF_PERFMON       0x0000000au
 #define LEAF_TOPOLOGY      0x0000000bu
 #define LEAF_XSAVE         0x0000000du
+#define LEAF_TSC_CRYSTAL   0x00000015u
+#define LEAF_FREQUENCY     0x00000016u
 #define LEAF_TOPOLOGY_V2   0x0000001fu
 #define LEAF_HV_LAST       0x4fffffffu
 #define LEAF_EXT_FEATURES  0x80000001u
@@ -115,6 +117,34 @@ static void xsave_leaf(struct cpuid_regs *r, uint32_t subleaf)
 	}
 }
 
+/*
+ * Leaves 0x15 and 0x16 (Intel) describe the TSC Keel measured, not the
+ * host's nominal rates: a guest's TSC and local APIC timer run at tsc_hz
+ * (they differ where the host's CPUID is wrong, as Bochs's 3500 MHz for a
+ * 50 MHz TSC). 0x15: the "crystal" is the TSC itself (ECX Hz, ratio 1/1),
+ * which is also the clock the virtual LAPIC timer counts at divide 1, as
+ * a crystal drives the LAPIC timer on the CPUs that report it; a rate
+ * above 2^32 - 1 Hz gives ECX 0 (no crystal: the guest calibrates). 0x16:
+ * base and maximum MHz the TSC's, bus MHz the LAPIC timer's. Only where
+ * the host has the leaf: the guest sees the host's highest basic leaf.
+ */
+static void tsc_leaf(struct cpuid_regs *r, uint32_t leaf)
+{
+	uint32_t mhz = (uint32_t)(tsc_hz / 1000000);
+
+	if (leaf == LEAF_TSC_CRYSTAL) {
+		r->eax = 1;
+		r->ebx = 1;
+		r->ecx = tsc_hz <= UINT32_MAX ? (uint32_t)tsc_hz : 0;
+		r->edx = 0;
+	} else {
+		r->eax = mhz;
+		r->ebx = mhz;
+		r->ecx = mhz;
+		r->edx = 0;
+	}
+}
+
 static struct cpuid_regs policy(struct vcpu *v, uint32_t leaf,
 				uint32_t subleaf)
 {
@@ -182,6 +212,11 @@ static struct cpuid_regs policy(struct vcpu *v, uint32_t leaf,
 		break;
 	case LEAF_XSAVE:
 		xsave_leaf(&r, subleaf);
+		break;
+	case LEAF_TSC_CRYSTAL:
+	case LEAF_FREQUENCY:
+		if (cpuid(0, 0).eax >= leaf)
+			tsc_leaf(&r, leaf);
 		break;
 	case LEAF_EXT_FEATURES:
 		r.ecx &= ~(CPUID_80000001_ECX_SVM | EXT1_ECX_HIDDEN);

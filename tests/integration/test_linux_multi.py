@@ -156,6 +156,15 @@ def test_linux_clocksource(shell, vendor):
     assert "acpi_pm" in cur, cur
     assert "PM-Timer failed consistency check" not in out
     assert "PM-Timer had inconsistent results" not in out
+    # Where the host CPU has CPUID leaf 0x15 (Bochs's Intel model) Linux
+    # takes its TSC rate from it: Keel's measured rate, not the host's
+    # nominal 3500 MHz (docs/cpuid.md)
+    m = re.search(r"tsc: Detected (\d+)\.(\d+) MHz TSC", out)
+    if vendor == "intel":
+        assert m, out
+        khz = int(m.group(1)) * 1000 + int(m.group(2))
+        keel_khz = shell.json("info --json")["tsc_khz"]
+        assert abs(khz - keel_khz) <= keel_khz // 1000, (khz, keel_khz)
 
 
 # Typed commands stay under 70 characters: busybox's line editing redraws
