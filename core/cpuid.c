@@ -22,6 +22,7 @@
 #define LEAF_FREQUENCY     0x00000016u
 #define LEAF_TOPOLOGY_V2   0x0000001fu
 #define LEAF_HV_LAST       0x4fffffffu
+#define LEAF_EXT_BASE      0x80000000u
 #define LEAF_EXT_FEATURES  0x80000001u
 #define LEAF_SVM           0x8000000au
 #define LEAF_EXT_ADDRESS   0x80000008u
@@ -238,13 +239,74 @@ struct cpuid_regs cpuid_policy(struct vcpu *v, uint32_t leaf,
 	return policy(v, leaf, subleaf);
 }
 
+/*
+ * Leaves whose answer depends on neither the vCPU, nor the subleaf, nor
+ * the guest's state: the vendor and highest leaf (0), the cache
+ * descriptors (2, 3), the hypervisor's leaves and the extended leaves up
+ * to the address sizes (0x80000000-0x80000008). policy() computes each
+ * at the first exit that asks for it, and later exits copy it from here
+ * (issue 14: about 30 instructions less per such CPUID exit). Any CPU
+ * may fill a slot: all compute the same answer (every CPU of the machine
+ * reports the same for these leaves), and the slot is marked valid only
+ * after its registers are written.
+ */
+#define FIXED_BASIC_COUNT 4u		/* leaves 0-3, without leaf 1 */
+#define FIXED_HV_COUNT    (KEEL_CPUID_MAX_LEAF - KEEL_CPUID_BASE + 1)
+#define FIXED_EXT_COUNT   (LEAF_EXT_ADDRESS - LEAF_EXT_BASE + 1)
+#define FIXED_COUNT       (FIXED_BASIC_COUNT + FIXED_HV_COUNT + FIXED_EXT_COUNT)
+
+struct fixed_leaf {
+	struct cpuid_regs r;
+	bool valid;
+};
+
+static struct fixed_leaf fixed[FIXED_COUNT];
+
+/* The leaf's slot in fixed[], or FIXED_COUNT if it is computed each time. */
+static unsigned int fixed_slot(uint32_t leaf)
+{
+	if (leaf < FIXED_BASIC_COUNT)
+		return leaf == LEAF_FEATURES ? FIXED_COUNT : leaf;
+	if (leaf - KEEL_CPUID_BASE < FIXED_HV_COUNT)
+		return FIXED_BASIC_COUNT + (leaf - KEEL_CPUID_BASE);
+	if (leaf - LEAF_EXT_BASE < FIXED_EXT_COUNT)
+		return FIXED_BASIC_COUNT + FIXED_HV_COUNT + (leaf - LEAF_EXT_BASE);
+	return FIXED_COUNT;
+}
+
+static void set_regs(struct vcpu *v, const struct cpuid_regs *r)
+{
+	v->regs.rax = r->eax;
+	v->regs.rbx = r->ebx;
+	v->regs.rcx = r->ecx;
+	v->regs.rdx = r->edx;
+}
+
+/* A leaf not in fixed[] yet, or never: policy(), and the slot filled. */
+static __attribute__((noinline)) void
+cpuid_computed(struct vcpu *v, const struct vm_exit *e, uint32_t leaf,
+	       unsigned int slot)
+{
+	struct cpuid_regs r = policy(v, leaf, (uint32_t)v->regs.rcx);
+
+	if (slot < FIXED_COUNT) {
+		fixed[slot].r = r;
+		__atomic_store_n(&fixed[slot].valid, true, __ATOMIC_RELEASE);
+	}
+	set_regs(v, &r);
+	vcpu_advance_rip(v, e);
+}
+
 void cpuid_handle(struct vcpu *v, const struct vm_exit *e)
 {
-	struct cpuid_regs r = policy(v, (uint32_t)v->regs.rax, (uint32_t)v->regs.rcx);
+	uint32_t leaf = (uint32_t)v->regs.rax;
+	unsigned int slot = fixed_slot(leaf);
 
-	v->regs.rax = r.eax;
-	v->regs.rbx = r.ebx;
-	v->regs.rcx = r.ecx;
-	v->regs.rdx = r.edx;
+	if (slot >= FIXED_COUNT ||
+	    !__atomic_load_n(&fixed[slot].valid, __ATOMIC_ACQUIRE)) {
+		cpuid_computed(v, e, leaf, slot);
+		return;
+	}
+	set_regs(v, &fixed[slot].r);
 	vcpu_advance_rip(v, e);
 }

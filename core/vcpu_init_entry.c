@@ -46,18 +46,14 @@ void vcpu_init_wait(struct vcpu *v)
 	reset_core_state(v);
 }
 
-bool vcpu_init_enter(struct vcpu *v)
+/* vcpu_init_enter when something is posted, or the VM stops. */
+static __attribute__((noinline)) bool init_act(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	enum vcpu_init_action act;
 	uint8_t vector = 0;
 	bool was, halts, stop;
 
-	/* most entries: a running vCPU with nothing posted */
-	if (v->init.mode == VCPU_INIT_RUNNING &&
-	    !vcpu_init_pending(&v->init) &&
-	    !__atomic_load_n(&vm->all_dormant, __ATOMIC_ACQUIRE))
-		return true;
 	spin_lock(&vm->lock);
 	was = vcpu_init_dormant(&v->init);
 	do {
@@ -85,4 +81,18 @@ bool vcpu_init_enter(struct vcpu *v)
 		return false;
 	}
 	return true;
+}
+
+/*
+ * The check apart from the work (init_act), so that the common case, on
+ * every pass of the run loop, sets up no stack frame.
+ */
+bool vcpu_init_enter(struct vcpu *v)
+{
+	/* most entries: a running vCPU with nothing posted */
+	if (v->init.mode == VCPU_INIT_RUNNING &&
+	    !vcpu_init_pending(&v->init) &&
+	    !__atomic_load_n(&v->vm->all_dormant, __ATOMIC_ACQUIRE))
+		return true;
+	return init_act(v);
 }

@@ -23,11 +23,6 @@ bool vcpu_init_post_sipi(struct vcpu_init *s, uint8_t vector)
 	return true;
 }
 
-bool vcpu_init_pending(const struct vcpu_init *s)
-{
-	return s->init_pending || s->sipi_pending;
-}
-
 bool vcpu_init_dormant(const struct vcpu_init *s)
 {
 	return s->mode != VCPU_INIT_RUNNING && !vcpu_init_pending(s);

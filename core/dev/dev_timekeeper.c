@@ -13,8 +13,10 @@ void vm_dev_deadline_moved(struct vm *vm, void *caller)
 	struct vcpu *keeper = &vm->vcpus[VM_TIMEKEEPER_VCPU];
 
 	/* the timekeeper's own access: its next entry looks (vcpu_run.c) */
-	if (caller == keeper)
+	if (caller == keeper) {
+		keeper->dev_moved = true;
 		return;
+	}
 	/* halted: it wakes, finds nothing for itself and sleeps again */
 	sched_vcpu_wake(keeper);
 	/*

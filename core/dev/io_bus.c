@@ -36,8 +36,9 @@ int io_bus_register(struct io_bus *bus, uint64_t base, uint64_t len,
 	return 0;
 }
 
-const struct io_bus_range *io_bus_find(const struct io_bus *bus,
-				       uint64_t addr, size_t size)
+/* Inlined into io_bus_read and io_bus_write: every port I/O exit. */
+static inline const struct io_bus_range *find(const struct io_bus *bus,
+					      uint64_t addr, size_t size)
 {
 	if (!size || addr + size < addr)
 		return NULL;
@@ -52,10 +53,16 @@ const struct io_bus_range *io_bus_find(const struct io_bus *bus,
 	return NULL;
 }
 
+const struct io_bus_range *io_bus_find(const struct io_bus *bus,
+				       uint64_t addr, size_t size)
+{
+	return find(bus, addr, size);
+}
+
 int io_bus_read(const struct io_bus *bus, void *caller, uint64_t addr,
 		size_t size, uint64_t *value)
 {
-	const struct io_bus_range *r = io_bus_find(bus, addr, size);
+	const struct io_bus_range *r = find(bus, addr, size);
 
 	if (!r)
 		return -KEEL_ENOENT;
@@ -65,7 +72,7 @@ int io_bus_read(const struct io_bus *bus, void *caller, uint64_t addr,
 int io_bus_write(const struct io_bus *bus, void *caller, uint64_t addr,
 		 size_t size, uint64_t value)
 {
-	const struct io_bus_range *r = io_bus_find(bus, addr, size);
+	const struct io_bus_range *r = find(bus, addr, size);
 
 	if (!r)
 		return -KEEL_ENOENT;

@@ -110,6 +110,12 @@ struct vcpu {
 	bool halted;
 	/* the VM's device deadline its armed timer includes (timekeeper) */
 	uint64_t dev_armed_ns;
+	/*
+	 * The timekeeper's own device access moved that deadline earlier
+	 * (vm_dev_deadline_moved): its next entry looks. Only its own CPU
+	 * writes it, in its exit; the slow path before the entry clears it.
+	 */
+	bool dev_moved;
 	struct vcpu *sleep_next;	/* the CPU's sleeper list */
 	struct vlapic lapic;		/* its virtual local APIC */
 	struct vcpu_init init;		/* INIT/STARTUP, under its VM's lock */

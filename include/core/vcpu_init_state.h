@@ -47,8 +47,14 @@ enum vcpu_init_action {
 void vcpu_init_post_init(struct vcpu_init *s);
 /* Sender side: a STARTUP; true if taken (else ignored, as on a CPU). */
 bool vcpu_init_post_sipi(struct vcpu_init *s, uint8_t vector);
-/* Is there something for the vCPU to act on (it must not stay blocked)? */
-bool vcpu_init_pending(const struct vcpu_init *s);
+/*
+ * Is there something for the vCPU to act on (it must not stay blocked)?
+ * Inline: the run loop asks before every slow-path entry.
+ */
+static inline bool vcpu_init_pending(const struct vcpu_init *s)
+{
+	return s->init_pending || s->sipi_pending;
+}
 /* Waiting, and nothing pending: only another vCPU's INIT can end it. */
 bool vcpu_init_dormant(const struct vcpu_init *s);
 /* The vCPU's side, before an entry; *vector for VCPU_INIT_DO_START. */

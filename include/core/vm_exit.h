@@ -41,7 +41,8 @@ struct vm_exit {
 	uint32_t insn_len;	/* bytes of the exiting instruction, 0 if n/a */
 	uint8_t cpl;		/* the guest's CPL: set for EXIT_HYPERCALL only */
 	uint64_t qualification;	/* vendor detail for the log; not set for
-				   the fast path's CPUID and hypercalls */
+				   the fast path's exits (hypercall, CPUID,
+				   MSR on both, port I/O on SVM) */
 	bool handled;		/* exit_fast did it: exit_dispatch need not */
 	union {
 		struct {

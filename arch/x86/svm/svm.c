@@ -301,6 +301,19 @@ static void decode_cr_write(const struct vmcb *vmcb, struct vm_exit *e,
 		      (uint32_t)(vmcb->control.next_rip - vmcb->save.rip) : 0;
 }
 
+static void decode_ioio(const struct vmcb *vmcb, struct vm_exit *e,
+			uint64_t info1, uint64_t info2)
+{
+	/* EXITINFO2 holds the next RIP even without NRIPS (APM 15.10.2) */
+	e->reason = EXIT_IO;
+	e->insn_len = (uint32_t)(info2 - vmcb->save.rip);
+	e->io.port = (uint16_t)(info1 >> SVM_IOIO_PORT_SHIFT);
+	e->io.size = ioio_size(info1);
+	e->io.in = info1 & SVM_IOIO_IN;
+	e->io.string = info1 & SVM_IOIO_STR;
+	e->io.rep = info1 & SVM_IOIO_REP;
+}
+
 static void svm_decode_exit(const struct vmcb *vmcb, struct vm_exit *e)
 {
 	uint64_t code = vmcb->control.exit_code;
@@ -310,7 +323,7 @@ static void svm_decode_exit(const struct vmcb *vmcb, struct vm_exit *e)
 	/* each field is set (the union's for its reason): no memset here */
 	e->raw_code = code;
 	e->handled = false;
-	/* the fast path's exits first, without the switch */
+	/* the fast path's exits (exit_fast) without the switch and its defaults */
 	if (code == SVM_EXIT_VMMCALL) {
 		e->reason = EXIT_HYPERCALL;
 		e->insn_len = insn_len(vmcb, SVM_LEN_VMMCALL);
@@ -322,6 +335,15 @@ static void svm_decode_exit(const struct vmcb *vmcb, struct vm_exit *e)
 		e->insn_len = insn_len(vmcb, SVM_LEN_CPUID);
 		return;
 	}
+	if (code == SVM_EXIT_IOIO) {
+		decode_ioio(vmcb, e, info1, info2);
+		return;
+	}
+	if (code == SVM_EXIT_MSR) {
+		e->reason = info1 ? EXIT_MSR_WRITE : EXIT_MSR_READ;
+		e->insn_len = insn_len(vmcb, SVM_LEN_MSR);
+		return;
+	}
 	e->reason = EXIT_UNKNOWN;
 	e->insn_len = 0;
 	e->qualification = 0;
@@ -330,32 +352,9 @@ static void svm_decode_exit(const struct vmcb *vmcb, struct vm_exit *e)
 		return;
 	}
 	switch (code) {
-	case SVM_EXIT_CPUID:
-		e->reason = EXIT_CPUID;
-		e->insn_len = insn_len(vmcb, SVM_LEN_CPUID);
-		break;
 	case SVM_EXIT_HLT:
 		e->reason = EXIT_HLT;
 		e->insn_len = insn_len(vmcb, SVM_LEN_HLT);
-		break;
-	case SVM_EXIT_VMMCALL:
-		e->reason = EXIT_HYPERCALL;
-		e->insn_len = insn_len(vmcb, SVM_LEN_VMMCALL);
-		e->cpl = vmcb->save.cpl;
-		break;
-	case SVM_EXIT_MSR:
-		e->reason = info1 ? EXIT_MSR_WRITE : EXIT_MSR_READ;
-		e->insn_len = insn_len(vmcb, SVM_LEN_MSR);
-		break;
-	case SVM_EXIT_IOIO:
-		/* EXITINFO2 holds the next RIP even without NRIPS (APM 15.10.2) */
-		e->reason = EXIT_IO;
-		e->insn_len = (uint32_t)(info2 - vmcb->save.rip);
-		e->io.port = (uint16_t)(info1 >> SVM_IOIO_PORT_SHIFT);
-		e->io.size = ioio_size(info1);
-		e->io.in = info1 & SVM_IOIO_IN;
-		e->io.string = info1 & SVM_IOIO_STR;
-		e->io.rep = info1 & SVM_IOIO_REP;
 		break;
 	case SVM_EXIT_NPF:
 		e->reason = EXIT_STAGE2_FAULT;

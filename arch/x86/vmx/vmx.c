@@ -598,7 +598,7 @@ static void decode_exit(struct vm_exit *e)
 	e->raw_code = raw;
 	e->handled = false;
 	e->insn_len = (uint32_t)vmread(VMCS_EXIT_INSN_LEN);
-	/* the fast path's exits first, without the switch */
+	/* the fast path's exits (exit_fast) without the switch and its defaults */
 	if (basic == VMX_EXIT_VMCALL) {
 		e->reason = EXIT_HYPERCALL;
 		e->cpl = guest_cpl();
@@ -608,29 +608,22 @@ static void decode_exit(struct vm_exit *e)
 		e->reason = EXIT_CPUID;
 		return;
 	}
+	if (basic == VMX_EXIT_RDMSR || basic == VMX_EXIT_WRMSR) {
+		e->reason = basic == VMX_EXIT_RDMSR ? EXIT_MSR_READ :
+						      EXIT_MSR_WRITE;
+		return;
+	}
 	qual = vmread(VMCS_EXIT_QUALIFICATION);
-	e->reason = EXIT_UNKNOWN;
 	e->qualification = qual;
+	if (basic == VMX_EXIT_IO) {
+		decode_io(e, qual);
+		return;
+	}
+	e->reason = EXIT_UNKNOWN;
 
 	switch (basic) {
-	case VMX_EXIT_CPUID:
-		e->reason = EXIT_CPUID;
-		break;
 	case VMX_EXIT_HLT:
 		e->reason = EXIT_HLT;
-		break;
-	case VMX_EXIT_VMCALL:
-		e->reason = EXIT_HYPERCALL;
-		e->cpl = guest_cpl();
-		break;
-	case VMX_EXIT_RDMSR:
-		e->reason = EXIT_MSR_READ;
-		break;
-	case VMX_EXIT_WRMSR:
-		e->reason = EXIT_MSR_WRITE;
-		break;
-	case VMX_EXIT_IO:
-		decode_io(e, qual);
 		break;
 	case VMX_EXIT_EPT_VIOLATION:
 		e->reason = EXIT_STAGE2_FAULT;
