@@ -48,10 +48,18 @@ static int64_t hc_yield(struct vcpu *v)
 /* §4.4 */
 static int64_t hc_sleep(struct vcpu *v)
 {
-	uint64_t ns = v->regs.rdi;
+	uint64_t ns = v->regs.rdi, flags = v->regs.rsi;
 
-	if (ns > KEEL_SLEEP_MAX_NS)
+	if (ns > KEEL_SLEEP_MAX_NS || (flags & ~KEEL_SLEEP_CONSOLE))
 		return -KEEL_EINVAL;
+	if (flags & KEEL_SLEEP_CONSOLE) {
+		if (vm_console_has_input(v->vm))
+			return 0;	/* nothing to wait for */
+		v->console_wait = true;
+		/* "halted": a wake-up (vm_console_wake) may end it early */
+		sched_vcpu_sleep(v, ns, true);
+		return 0;
+	}
 	sched_vcpu_sleep(v, ns, false);
 	return 0;
 }

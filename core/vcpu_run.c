@@ -169,6 +169,8 @@ void vcpu_run_turn(struct vcpu *v, uint64_t deadline_tsc)
 
 	/* before vlapic_deliver: the vendor accessors need v loaded here */
 	vendor->vcpu_load(v);
+	/* a console sleep (KEEL_SLEEP_CONSOLE) is over when it runs */
+	__atomic_store_n(&v->console_wait, false, __ATOMIC_RELEASE);
 	while (!sched_resched_pending(v->cpu) && v->state == VCPU_RUNNABLE &&
 	       !v->vm->paused) {
 		if (!vcpu_init_enter(v))
@@ -209,13 +211,17 @@ void vcpu_run_turn(struct vcpu *v, uint64_t deadline_tsc)
 	}
 }
 
-/* Only hlt ends at a pending interrupt; a sleep hypercall lasts its time. */
+/*
+ * Only hlt and a console sleep end at a pending interrupt; a console
+ * sleep also at console input; a plain sleep hypercall lasts its time.
+ */
 static bool wake_pending(struct vcpu *v)
 {
 	/* a vCPU waiting for INIT or STARTUP takes no interrupt */
 	return vcpu_init_wake_pending(v) ||
 	       (v->halted && v->init.mode == VCPU_INIT_RUNNING &&
-		vlapic_pending(v));
+		vlapic_pending(v)) ||
+	       (v->halted && v->console_wait && vm_console_has_input(v->vm));
 }
 
 /*

@@ -110,6 +110,8 @@ struct vcpu {
 	bool halted;
 	/* the VM's device deadline its armed timer includes (timekeeper) */
 	uint64_t dev_armed_ns;
+	/* BLOCKED in a console sleep (KEEL_SLEEP_CONSOLE): input ends it */
+	bool console_wait;
 	struct vcpu *sleep_next;	/* the CPU's sleeper list */
 	struct vlapic lapic;		/* its virtual local APIC */
 	struct vcpu_init init;		/* INIT/STARTUP, under its VM's lock */
