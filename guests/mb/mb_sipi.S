@@ -147,6 +147,12 @@ _start:
 	wrmsr
 	mov $INIT_WAIT, %eax
 	call delay
+	/*
+	 * An AP of round 3 counts in before it prints: one whose vCPU waited
+	 * for a host CPU may still hold print_lock when INIT resets it, and
+	 * every AP of this round would spin on it for ever. No AP runs now.
+	 */
+	movl $0, print_lock
 	xor %edx, %edx
 	mov $MSR_X2APIC_ICR, %ecx
 	mov $(ICR_STARTUP | ICR_OTHERS | SIPI_VECTOR), %eax
