@@ -5,6 +5,7 @@
  */
 #include <arch/guest_state.h>
 #include <arch/tsc.h>
+#include <arch/tsc_freq.h>
 #include <arch/vendor.h>
 #include <arch/x86.h>
 #include <core/exit_dispatch.h>
@@ -18,8 +19,6 @@
 #define LEAF_PERFMON       0x0000000au
 #define LEAF_TOPOLOGY      0x0000000bu
 #define LEAF_XSAVE         0x0000000du
-#define LEAF_TSC_CRYSTAL   0x00000015u
-#define LEAF_FREQUENCY     0x00000016u
 #define LEAF_TOPOLOGY_V2   0x0000001fu
 #define LEAF_HV_LAST       0x4fffffffu
 #define LEAF_EXT_BASE      0x80000000u
@@ -133,7 +132,7 @@ static void tsc_leaf(struct cpuid_regs *r, uint32_t leaf)
 {
 	uint32_t mhz = (uint32_t)(tsc_hz / 1000000);
 
-	if (leaf == LEAF_TSC_CRYSTAL) {
+	if (leaf == CPUID_LEAF_TSC) {
 		r->eax = 1;
 		r->ebx = 1;
 		r->ecx = tsc_hz <= UINT32_MAX ? (uint32_t)tsc_hz : 0;
@@ -214,8 +213,8 @@ static struct cpuid_regs policy(struct vcpu *v, uint32_t leaf,
 	case LEAF_XSAVE:
 		xsave_leaf(&r, subleaf);
 		break;
-	case LEAF_TSC_CRYSTAL:
-	case LEAF_FREQUENCY:
+	case CPUID_LEAF_TSC:
+	case CPUID_LEAF_FREQ:
 		if (cpuid(0, 0).eax >= leaf)
 			tsc_leaf(&r, leaf);
 		break;
