@@ -78,6 +78,7 @@ void case_port_in32_zero_extends(void);
 void case_port_in16_merges(void);
 void case_port_reset_ignored(void);
 void case_port_exit_ignored(void);
+void case_port_pm_timer(void);
 void case_port_pci_config(void);
 void case_port_pic_pit_ignored(void);
 void case_low_mem_own(void);

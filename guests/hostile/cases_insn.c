@@ -544,6 +544,41 @@ void case_port_exit_ignored(void)
 	sleep_ns(1000000);
 }
 
+/*
+ * The VM's ACPI PM timer (0x608-0x60b, 3.579545 MHz, read-only): writes
+ * of every size change nothing, it never goes back, a byte read agrees
+ * with the 32-bit value, a read that runs past the block is nobody's (all
+ * ones), and 10 ms of sleep advance it by at least 9 ms of ticks.
+ */
+void case_port_pm_timer(void)
+{
+	uint32_t a, b, hi;
+	uint64_t rax = 0;
+
+	outl(0x608, 0);
+	outw(0x60a, 0xffff);
+	outb(0x60b, 0x80);
+	a = inl(0x608);
+	for (int i = 0; i < 100; i++) {
+		b = inl(0x608);
+		if (b < a)
+			fail("PM timer went back: %#x after %#x", b, a);
+		a = b;
+	}
+	hi = inb(0x60b);
+	b = inl(0x608);
+	if (hi > b >> 24 || (b >> 24) - hi > 1)
+		fail("PM timer byte 3 %#x against the 32-bit value %#x", hi, b);
+	__asm__ volatile("inl %%dx, %%eax" : "+a"(rax) : "d"(0x60a));
+	if (rax != 0xffffffffull)
+		fail("inl 0x60a (past the block) read %#lx, want all ones", rax);
+	a = inl(0x608);
+	sleep_ns(10000000);
+	b = inl(0x608);
+	if (b - a < 3579545u / 1000 * 9)
+		fail("PM timer advanced %u ticks over a 10 ms sleep", b - a);
+}
+
 void case_port_pci_config(void)
 {
 	outl(0xcf8, 0x80000000u);	/* bus 0, device 0: the host bridge */

@@ -198,6 +198,8 @@ CASES = [
      "OUT to 0x92 (fast reset) ignored; 0xcf9, 0x64 reset only the VM"),
     ("port_exit_ignored", "main",
      "OUT to QEMU debug-exit, Bochs shutdown, ACPI PM ports ignored"),
+    ("port_pm_timer", "main",
+     "ACPI PM timer: writes ignored, monotonic, bytes agree, a straddling read is all ones, it advances"),
     ("port_pci_config", "main",
      "host PCI config space (0xcf8/0xcfc) reads all ones"),
     ("port_pic_pit_ignored", "main",
