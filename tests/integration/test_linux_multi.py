@@ -206,12 +206,16 @@ def test_guest_clock_follows_the_host(shell, vendor):
     time.sleep(INTERVAL)
     d1, u1, w1, k1a, k1b = read_guest_clock(shell, "lx1", "CLK1")
     guest = u1 - u0
-    assert guest >= INTERVAL * (1 - DRIFT), (u0, u1)
-    # Keel's clock: the readings lie inside [before, after] of each visit
+    # Keel's clock: the readings lie inside [before, after] of each visit.
+    # On Bochs the emulated seconds of INTERVAL wall seconds are fewer
+    # when the host is busy (15.4 once): long enough to judge 1 % is all
+    # that is asked of the interval there.
+    assert k1a - k0b >= INTERVAL / 4, (k0b, k1a)
     check_rate(f"{vendor} uptime vs Keel", guest, k1a - k0b, k1b - k0a)
     # date +%s has whole seconds: the same interval, +-1 s
     assert abs((d1 - d0) - guest) <= 1.01, (d0, d1, u0, u1)
     if WALL_CLOCK_IS_EMULATED_TIME[vendor]:
+        assert guest >= INTERVAL * (1 - DRIFT), (u0, u1)
         check_rate(f"{vendor} uptime vs wall", guest, w1 - w0, w1 - w0)
 
 
