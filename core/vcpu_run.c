@@ -112,17 +112,13 @@ must_look(const struct vcpu *v)
  * A vCPU woken from hlt with no interrupt for it and its own timer not
  * due (the timekeeper woken for a device interrupt that went elsewhere,
  * or was masked): hlt goes on, as on a CPU, which resumes only for an
- * interrupt. Devices were serviced just before. A console sleep (also
- * "halted") has its own rule: input or its end also end it.
+ * interrupt. Devices were serviced just before.
  */
-static bool hlt_goes_on(struct vcpu *v, uint64_t now, bool console)
+static bool hlt_goes_on(struct vcpu *v, uint64_t now)
 {
 	if (!v->halted)
 		return false;
-	if (console) {
-		if (vcpu_console_wait_goes_on(v, now))
-			return true;
-	} else if (!vlapic_pending(v) && vlapic_deadline(v) > now) {
+	if (!vlapic_pending(v) && vlapic_deadline(v) > now) {
 		vcpu_hlt_wait(v);
 		return true;
 	}
@@ -174,15 +170,10 @@ void vcpu_run_turn(struct vcpu *v, uint64_t deadline_tsc)
 {
 	uint64_t armed = deadline_tsc, run_until = deadline_tsc;
 	struct vm_exit exit;
-	bool fast = false, console;
+	bool fast = false;
 
 	/* before vlapic_deliver: the vendor accessors need v loaded here */
 	vendor->vcpu_load(v);
-	/*
-	 * Was v in a console sleep (KEEL_SLEEP_CONSOLE)? It is not while it
-	 * runs; hlt_goes_on decides whether it goes on.
-	 */
-	console = __atomic_exchange_n(&v->console_wait, false, __ATOMIC_ACQ_REL);
 	while (!sched_resched_pending(v->cpu) && v->state == VCPU_RUNNABLE &&
 	       !v->vm->paused) {
 		if (!vcpu_init_enter(v))
@@ -199,7 +190,7 @@ void vcpu_run_turn(struct vcpu *v, uint64_t deadline_tsc)
 			run_until = deadline_tsc;
 			/* any vCPU passing here fires the devices' due events */
 			vm_dev_service(v->vm, now);
-			if (hlt_goes_on(v, now, console))
+			if (hlt_goes_on(v, now))
 				break;
 			vlapic_deliver(v, now);
 			/*
@@ -224,17 +215,13 @@ void vcpu_run_turn(struct vcpu *v, uint64_t deadline_tsc)
 	}
 }
 
-/*
- * Only hlt and a console sleep end at a pending interrupt; a console
- * sleep also at console input; a plain sleep hypercall lasts its time.
- */
+/* Only hlt ends at a pending interrupt; a sleep hypercall lasts its time. */
 static bool wake_pending(struct vcpu *v)
 {
 	/* a vCPU waiting for INIT or STARTUP takes no interrupt */
 	return vcpu_init_wake_pending(v) ||
 	       (v->halted && v->init.mode == VCPU_INIT_RUNNING &&
-		vlapic_pending(v)) ||
-	       (v->halted && v->console_wait && vm_console_has_input(v->vm));
+		vlapic_pending(v));
 }
 
 /*
