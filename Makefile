@@ -18,7 +18,7 @@ OBJCOPY ?= objcopy
 .DEFAULT_GOAL := all
 .SECONDARY:
 .PHONY: all help clean hypervisor run test unit integration hostile image bench linux-image \
-	esp soak check-layers
+	esp soak density check-layers
 
 help:
 	@echo "make            build the loader, hypervisor and guests into $(BUILD)/"
@@ -34,6 +34,7 @@ help:
 	@echo "                (tools/layers.txt, docs/architecture.md)"
 	@echo "make hostile    the hostile-guest suite on both vendors (docs/hostile.md)"
 	@echo "make bench      instruction counts of exit/switch paths -> $(BUILD)/bench"
+	@echo "make density    200 small VMs on QEMU: overhead and create/destroy cost"
 	@echo "make soak       10,000 create/start/destroy cycles through the management"
 	@echo "                VM; free memory must come back exactly (VENDOR=amd|intel,"
 	@echo "                SOAK_CYCLES=N)"
@@ -139,6 +140,12 @@ soak: all
 	tools/install-deps
 	KEEL_BUILD=$(BUILD) /usr/bin/python3 tests/integration/soak.py \
 		--vendor $(VENDOR) --cycles $(SOAK_CYCLES)
+
+# 200 VMs of 4 MiB on a 2-CPU, 2 GiB QEMU machine (issue 14): overhead per
+# VM, create/destroy cost at 10/100/200 VMs -> $(BUILD)/density
+density: all
+	tools/install-deps
+	KEEL_BUILD=$(BUILD) /usr/bin/python3 tests/integration/density.py
 
 clean:
 	rm -rf $(BUILD)

@@ -4,9 +4,11 @@
  * says: CPL, call number, privilege, arguments; guest memory is copied in
  * once, then validated, then used.
  */
+#include <arch/tsc.h>
 #include <arch/vendor.h>
 #include <core/exit_dispatch.h>
 #include <core/hypercall.h>
+#include <core/vcpu_hlt.h>
 #include <core/vm.h>
 #include <keel/abi.h>
 #include <lib/util.h>
@@ -48,10 +50,18 @@ static int64_t hc_yield(struct vcpu *v)
 /* §4.4 */
 static int64_t hc_sleep(struct vcpu *v)
 {
-	uint64_t ns = v->regs.rdi;
+	uint64_t ns = v->regs.rdi, flags = v->regs.rsi, now;
 
-	if (ns > KEEL_SLEEP_MAX_NS)
+	if (ns > KEEL_SLEEP_MAX_NS || (flags & ~KEEL_SLEEP_CONSOLE))
 		return -KEEL_EINVAL;
+	if (flags & KEEL_SLEEP_CONSOLE) {
+		if (vm_console_has_input(v->vm))
+			return 0;	/* nothing to wait for */
+		now = clock_ns();
+		/* "halted": input or an interrupt may end it early */
+		vcpu_console_wait(v, now + ns < now ? UINT64_MAX : now + ns);
+		return 0;
+	}
 	sched_vcpu_sleep(v, ns, false);
 	return 0;
 }

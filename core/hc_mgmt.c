@@ -176,8 +176,6 @@ int64_t hc_vm_create(struct vcpu *v)
 	ret = check_modules(&d, image);
 	if (ret)
 		return ret;
-	if (vm_count_live() >= VM_MAX)
-		return -KEEL_ENOSPC;
 	if (d.mem > frames_free_bytes())
 		return -KEEL_ENOMEM;
 	/* bounded work: the rest is mapped by VM_SET_MEM before VM_START */
@@ -256,14 +254,16 @@ int64_t hc_vm_destroy(struct vcpu *v)
 
 int64_t hc_vm_list(struct vcpu *v)
 {
-	uint32_t ids[VM_MAX];
-	uint64_t max = v->regs.rsi;
+	uint32_t ids[KEEL_VM_LIST_MAX];
+	uint64_t max = v->regs.rsi, first = v->regs.rdx;
 	unsigned int n;
 	int ret;
 
-	if (max > KEEL_MAX_VMS)
+	if (max > KEEL_VM_LIST_MAX)
 		return -KEEL_E2BIG;
-	n = vm_ids(ids, VM_MAX);
+	if (first > UINT32_MAX)
+		return 0;	/* no id is that big */
+	n = vm_ids_from((uint32_t)first, ids, KEEL_VM_LIST_MAX);
 	ret = hc_check_buffer(v->regs.rdi, max * sizeof(uint32_t));
 	if (!ret && max)
 		ret = guest_mem_write(v->vm, v->regs.rdi, ids,

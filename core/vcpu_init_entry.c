@@ -64,6 +64,8 @@ static __attribute__((noinline)) bool init_act(struct vcpu *v)
 		} else if (act == VCPU_INIT_DO_START) {
 			reset_vendor_state(v, vector);
 			v->halted = false;
+			__atomic_store_n(&v->console_wait, false,
+					 __ATOMIC_RELEASE);
 		}
 	} while (act == VCPU_INIT_DO_RESET);
 	halts = vcpu_init_account(v, was);

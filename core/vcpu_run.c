@@ -112,16 +112,26 @@ must_look(const struct vcpu *v)
  * A vCPU woken from hlt with no interrupt for it and its own timer not
  * due (the timekeeper woken for a device interrupt that went elsewhere,
  * or was masked): hlt goes on, as on a CPU, which resumes only for an
- * interrupt. Devices were serviced just before.
+ * interrupt. Devices were serviced just before. A console sleep (also
+ * "halted") has its own rule: input or its end also end it.
  */
 static bool hlt_goes_on(struct vcpu *v, uint64_t now)
 {
 	if (!v->halted)
 		return false;
-	if (!vlapic_pending(v) && vlapic_deadline(v) > now) {
+	if (__atomic_load_n(&v->console_wait, __ATOMIC_ACQUIRE)) {
+		if (vcpu_console_wait_goes_on(v, now))
+			return true;
+	} else if (!vlapic_pending(v) && vlapic_deadline(v) > now) {
 		vcpu_hlt_wait(v);
 		return true;
 	}
+	/*
+	 * The sleep ends here and only here: a turn that never reaches this
+	 * (a reschedule pending at its start) leaves v asleep as it was, its
+	 * console flag too, so console_wake still finds it.
+	 */
+	__atomic_store_n(&v->console_wait, false, __ATOMIC_RELEASE);
 	v->halted = false;
 	return false;
 }
@@ -215,13 +225,17 @@ void vcpu_run_turn(struct vcpu *v, uint64_t deadline_tsc)
 	}
 }
 
-/* Only hlt ends at a pending interrupt; a sleep hypercall lasts its time. */
+/*
+ * Only hlt and a console sleep end at a pending interrupt; a console
+ * sleep also at console input; a plain sleep hypercall lasts its time.
+ */
 static bool wake_pending(struct vcpu *v)
 {
 	/* a vCPU waiting for INIT or STARTUP takes no interrupt */
 	return vcpu_init_wake_pending(v) ||
 	       (v->halted && v->init.mode == VCPU_INIT_RUNNING &&
-		vlapic_pending(v));
+		vlapic_pending(v)) ||
+	       (v->halted && v->console_wait && vm_console_has_input(v->vm));
 }
 
 /*

@@ -87,7 +87,8 @@ size_t vm_console_read(struct vm *vm, uint64_t *from, uint64_t *head,
 	return n;
 }
 
-size_t vm_console_input(struct vm *vm, const uint8_t *bytes, size_t len)
+/* Queues input for the guest's COM1; how many bytes fit. No wake-up. */
+static size_t rx_push(struct vm *vm, const uint8_t *bytes, size_t len)
 {
 	size_t n = 0;
 
@@ -97,6 +98,33 @@ size_t vm_console_input(struct vm *vm, const uint8_t *bytes, size_t len)
 		vm->rx_count++;
 	}
 	spin_unlock(&vm->lock);
+	return n;
+}
+
+/*
+ * Its vCPUs asleep for console input (KEEL_SLEEP_CONSOLE) wake up. Not
+ * under a scheduler lock: sched_vcpu_wake takes it. A vCPU that has not
+ * settled yet sees the input in wake_pending (core/vcpu_run.c) instead.
+ */
+static void console_wake(struct vm *vm)
+{
+	/*
+	 * The input's stores before the console_wait loads: a sleeper that
+	 * set console_wait after this looks for the input under its CPU's
+	 * lock in settle (wake_pending), so one of the two sees the other.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (unsigned int i = 0; i < vm->vcpu_count; i++)
+		if (__atomic_load_n(&vm->vcpus[i].console_wait, __ATOMIC_ACQUIRE))
+			sched_vcpu_wake(&vm->vcpus[i]);
+}
+
+size_t vm_console_input(struct vm *vm, const uint8_t *bytes, size_t len)
+{
+	size_t n = rx_push(vm, bytes, len);
+
+	if (n)
+		console_wake(vm);
 	return n;
 }
 
@@ -111,7 +139,7 @@ static void pull_physical_input(struct vm *vm)
 	if (c >= 0) {
 		uint8_t b = (uint8_t)c;
 
-		vm_console_input(vm, &b, 1);
+		rx_push(vm, &b, 1);
 	}
 }
 
@@ -136,20 +164,47 @@ int vm_console_getc(struct vm *vm)
 	return c;
 }
 
+/* The host UART's receive interrupt raised it (or not: it is polled). */
+static bool rx_interrupt;
+
 /*
- * The scheduler's poll hook. The serial line has no interrupt: while a VM
- * has the console every scheduler pass empties the UART's FIFO, and CPU 0
- * passes at least every SCHED_POLL_NS (16 bytes last 1.4 ms at 115200
- * baud), whatever runs, so typing is never lost to an overrun. Then the
- * queued console output goes on (console_tick, base/log.c).
+ * The host UART's receive interrupt (arch/x86/interrupt.h), on CPU 0 in
+ * root mode: the bytes go to the driver's ring at once, so the FIFO does
+ * not overrun; the scheduler pass it asks for hands them on (poll hook).
+ */
+void vm_console_rx_interrupt(void)
+{
+	uart_poll();
+	sched_kick(0);
+}
+
+void vm_console_rx_interrupt_on(void)
+{
+	__atomic_store_n(&rx_interrupt, true, __ATOMIC_RELEASE);
+	if (__atomic_load_n(&console_owner, __ATOMIC_ACQUIRE))
+		uart_rx_interrupt(true);
+}
+
+/*
+ * The scheduler's poll hook. While a VM has the console every scheduler
+ * pass empties the UART's FIFO and wakes the owner's vCPUs waiting for
+ * input. With the receive interrupt, an arriving byte makes CPU 0 pass
+ * (vm_console_rx_interrupt); without it, CPU 0 passes at least every
+ * SCHED_POLL_NS (16 bytes last 1.4 ms at 115200 baud), whatever runs, so
+ * typing is never lost to an overrun. Then the queued console output
+ * goes on (console_tick, base/log.c).
  */
 uint64_t vm_console_poll(unsigned int cpu)
 {
+	struct vm *owner = __atomic_load_n(&console_owner, __ATOMIC_ACQUIRE);
 	uint64_t next = UINT64_MAX;
 
-	if (console_owner) {
+	if (owner) {
 		uart_poll();	/* typing must not overrun the UART */
-		if (cpu == 0)
+		if (uart_rx_pending() ||
+		    __atomic_load_n(&owner->rx_count, __ATOMIC_RELAXED))
+			console_wake(owner);
+		if (cpu == 0 && !__atomic_load_n(&rx_interrupt, __ATOMIC_ACQUIRE))
 			next = SCHED_POLL_NS;
 	}
 	return MIN(next, console_tick());
@@ -161,6 +216,13 @@ void vm_take_console(struct vm *vm)
 		 vm->name);
 	log_console_handover();
 	__atomic_store_n(&console_owner, vm, __ATOMIC_RELEASE);
+	/*
+	 * Input is read only while a VM owns the line: only then does the
+	 * UART interrupt (a QEMU run with the interrupt on and no owner
+	 * showed guests' timer wake-ups on the other CPU late by ms).
+	 */
+	if (__atomic_load_n(&rx_interrupt, __ATOMIC_ACQUIRE))
+		uart_rx_interrupt(true);
 }
 
 void vm_release_console(struct vm *vm)
@@ -168,6 +230,7 @@ void vm_release_console(struct vm *vm)
 	if (__atomic_load_n(&console_owner, __ATOMIC_ACQUIRE) != vm)
 		return;
 	__atomic_store_n(&console_owner, NULL, __ATOMIC_RELEASE);
+	uart_rx_interrupt(false);
 	log_console_takeback();
 	/* its stop reason went to the log ring, which nobody reads now */
 	log_warn("vm %s: the management VM has stopped (%s); the serial console is the hypervisor's again",

@@ -42,11 +42,20 @@ _Static_assert(KEEL_SLICE_MIN_MS * SCHED_NS_PER_MS == SCHED_SLICE_MIN_NS &&
 	       "one slice range");
 _Static_assert(KEEL_MAX_CPUS == SCHED_MAX_CPUS && MAX_CPUS <= KEEL_MAX_CPUS,
 	       "a CPU mask covers every CPU");
-_Static_assert(CONFIG_MAX_VMS <= VM_MAX, "keel.cfg cannot ask for more VMs");
 _Static_assert(sizeof(((struct vm_desc *)0)->name) == VM_NAME_LEN,
 	       "one name length");
 
-static struct vm *vms[VM_MAX];
+/*
+ * The VMs, in id order (ids only grow, so a new VM goes at the end): a
+ * lookup by id is a binary search, VM_LIST a copy. The array grows by
+ * doubling, from the frame pool, so VMs are limited by memory, not by a
+ * table; removing one moves the pointers after it down (a few hundred
+ * bytes even with hundreds of VMs).
+ */
+#define VMS_FIRST_CAPACITY (FRAME_SIZE / sizeof(struct vm *))
+
+static struct vm **vms;
+static unsigned int vm_count, vms_capacity;
 static struct spinlock vms_lock = SPINLOCK_INIT;
 static uint32_t next_vm_id = 1;
 
@@ -170,33 +179,107 @@ int vm_start_waiting_vcpus(struct vm *vm)
 	return 0;
 }
 
+/* Lock held. Room for one more VM; false when the pool has none. */
+static bool vms_reserve(void)
+{
+	unsigned int cap = vms_capacity ? vms_capacity * 2 : VMS_FIRST_CAPACITY;
+	struct vm **grown;
+	uint64_t pa;
+
+	if (vm_count < vms_capacity)
+		return true;
+	if (frames_alloc(order_for_bytes(cap * sizeof(*vms)), &pa))
+		return false;
+	grown = phys_to_virt(pa);
+	if (vm_count)
+		memcpy(grown, vms, vm_count * sizeof(*vms));
+	if (vms)
+		frames_free(virt_to_phys(vms),
+			    order_for_bytes(vms_capacity * sizeof(*vms)));
+	vms = grown;
+	vms_capacity = cap;
+	return true;
+}
+
+/* Lock held. The index of the first VM with an id >= id (vm_count: none). */
+static unsigned int vms_lower_bound(uint32_t id)
+{
+	unsigned int lo = 0, hi = vm_count;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (vms[mid]->id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Room for the extents of mem_max: every extent is at least 2 MiB, so a
+ * small VM's fit inline; a big VM's slots come from the frame pool.
+ */
+static int extents_alloc(struct vm *vm)
+{
+	uint64_t unit = FRAME_SIZE << FRAME_ORDER_2M;
+	uint64_t units = MIN((vm->mem_max + unit - 1) / unit,
+			     (uint64_t)VM_MAX_EXTENTS);
+	uint64_t pa;
+
+	if (units <= VM_INLINE_EXTENTS) {
+		vm->extents = (struct extent_list){ .max = VM_INLINE_EXTENTS,
+						    .ext = vm->extent_inline };
+		return 0;
+	}
+	if (frames_alloc(order_for_bytes(units * sizeof(struct vm_extent)), &pa))
+		return -KEEL_ENOMEM;
+	vm->extents = (struct extent_list){ .max = (unsigned int)units,
+					    .ext = phys_to_virt(pa) };
+	return 0;
+}
+
+static void extents_release(struct vm *vm)
+{
+	struct extent_list *l = &vm->extents;
+
+	if (l->ext && l->ext != vm->extent_inline)
+		frames_free(virt_to_phys(l->ext),
+			    order_for_bytes(l->max * sizeof(struct vm_extent)));
+	*l = (struct extent_list){ 0 };
+}
+
 static struct vm *vm_alloc_slot(void)
 {
 	unsigned int order = order_for_bytes(sizeof(struct vm));
 	struct vm *vm = NULL;
 	uint64_t pa;
 
+	if (frames_alloc_zeroed(order, &pa))
+		return NULL;
 	spin_lock(&vms_lock);
-	for (unsigned int i = 0; i < VM_MAX; i++) {
-		if (vms[i])
-			continue;
-		if (frames_alloc_zeroed(order, &pa))
-			break;
+	if (vms_reserve()) {
 		vm = phys_to_virt(pa);
 		vm->id = next_vm_id++;
-		vms[i] = vm;
-		break;
+		vms[vm_count++] = vm;
 	}
 	spin_unlock(&vms_lock);
+	if (!vm)
+		frames_free(pa, order);
 	return vm;
 }
 
 static void vm_release_slot(struct vm *vm)
 {
+	unsigned int i;
+
 	spin_lock(&vms_lock);
-	for (unsigned int i = 0; i < VM_MAX; i++)
-		if (vms[i] == vm)
-			vms[i] = NULL;
+	i = vms_lower_bound(vm->id);
+	if (i < vm_count && vms[i] == vm) {
+		memmove(&vms[i], &vms[i + 1], (vm_count - i - 1) * sizeof(*vms));
+		vm_count--;
+	}
 	spin_unlock(&vms_lock);
 	frames_free(virt_to_phys(vm), order_for_bytes(sizeof(struct vm)));
 }
@@ -306,10 +389,10 @@ int vm_create(const struct vm_desc *d, const struct boot_module *image,
 		ret = -KEEL_ENOSPC;
 		goto fail;
 	}
-	vm->extents = (struct extent_list){ .max = VM_MAX_EXTENTS,
-					    .ext = vm->extent_slots };
 	*why = "not enough free memory: lower mem= or start fewer guests";
-	ret = pt_init(&vm->stage2, vendor->stage2_kind, vendor->stage2_1g(),
+	ret = extents_alloc(vm);
+	if (!ret)
+		ret = pt_init(&vm->stage2, vendor->stage2_kind, vendor->stage2_1g(),
 		      &frames_pt_memory);
 	if (!ret) {
 		/* not visible to other CPUs yet (VM_FREE): the claim is free */
@@ -345,7 +428,7 @@ struct vm *vm_restart_take(void)
 	struct vm *found = NULL;
 
 	spin_lock(&vms_lock);
-	for (unsigned int i = 0; i < VM_MAX && !found; i++) {
+	for (unsigned int i = 0; i < vm_count && !found; i++) {
 		struct vm *vm = vms[i];
 
 		if (vm && !vm->gone && !vm->restarting &&
@@ -387,11 +470,12 @@ bool vm_restart_fence(struct vm *vm)
 struct vm *vm_find(uint32_t id)
 {
 	struct vm *found = NULL;
+	unsigned int i;
 
 	spin_lock(&vms_lock);
-	for (unsigned int i = 0; i < VM_MAX; i++)
-		if (vms[i] && vms[i]->id == id)
-			found = vms[i];
+	i = vms_lower_bound(id);
+	if (i < vm_count && vms[i]->id == id)
+		found = vms[i];
 	spin_unlock(&vms_lock);
 	return found;
 }
@@ -401,39 +485,34 @@ struct vm *vm_find_name(const char *name)
 	struct vm *found = NULL;
 
 	spin_lock(&vms_lock);
-	for (unsigned int i = 0; i < VM_MAX; i++)
-		if (vms[i] && !strcmp(vms[i]->name, name))
+	for (unsigned int i = 0; i < vm_count && !found; i++)
+		if (!strcmp(vms[i]->name, name))
 			found = vms[i];
 	spin_unlock(&vms_lock);
 	return found;
 }
 
-unsigned int vm_ids(uint32_t *ids, unsigned int max)
+unsigned int vm_ids_from(uint32_t first, uint32_t *ids, unsigned int max)
 {
-	uint32_t all[VM_MAX];
-	unsigned int n = 0;
+	unsigned int i, n;
 
 	spin_lock(&vms_lock);
-	for (unsigned int i = 0; i < VM_MAX; i++)
-		if (vms[i])
-			all[n++] = vms[i]->id;
+	i = vms_lower_bound(first);
+	n = vm_count - i;
+	for (unsigned int k = 0; k < n && k < max; k++)
+		ids[k] = vms[i + k]->id;
 	spin_unlock(&vms_lock);
-	/* slots are reused, ids are not: sort to list in creation order */
-	for (unsigned int i = 1; i < n; i++)
-		for (unsigned int j = i; j > 0 && all[j - 1] > all[j]; j--) {
-			uint32_t t = all[j];
-
-			all[j] = all[j - 1];
-			all[j - 1] = t;
-		}
-	for (unsigned int i = 0; i < n && i < max; i++)
-		ids[i] = all[i];
 	return n;
+}
+
+unsigned int vm_ids(uint32_t *ids, unsigned int max)
+{
+	return vm_ids_from(0, ids, max);
 }
 
 unsigned int vm_count_live(void)
 {
-	return vm_ids(NULL, 0);
+	return __atomic_load_n(&vm_count, __ATOMIC_RELAXED);
 }
 
 uint64_t vm_online_cpus(void)
@@ -451,5 +530,6 @@ void vm_free(struct vm *vm)
 	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++)
 		vendor->vcpu_destroy(&vm->vcpus[i]);
 	vm_free_memory(vm);
+	extents_release(vm);
 	vm_release_slot(vm);
 }

@@ -6,6 +6,8 @@
 #include <lib/string.h>
 
 #define MADT_LAPIC         0
+#define MADT_IOAPIC        1
+#define MADT_ISO           2	/* interrupt source override */
 #define MADT_LAPIC_ADDR    5
 #define MADT_X2APIC        9
 #define MADT_ENABLED       (1u << 0)
@@ -46,6 +48,8 @@ int madt_parse(const void *table, size_t len, struct madt_info *out)
 	if (len < sizeof(*m) || m->h.length < sizeof(*m) || m->h.length > len)
 		return -KEEL_EINVAL;
 	out->lapic_base = m->lapic_addr;
+	for (unsigned int i = 0; i < ACPI_ISA_IRQS; i++)
+		out->isa_gsi[i] = i;
 	p = (const uint8_t *)table + sizeof(*m);
 	end = (const uint8_t *)table + m->h.length;
 	while (p + 2 <= end) {
@@ -64,6 +68,18 @@ int madt_parse(const void *table, size_t len, struct madt_info *out)
 			memcpy(&id, p + 4, sizeof(id));
 			memcpy(&flags, p + 8, sizeof(flags));
 			madt_add_cpu(out, id, flags);
+		} else if (type == MADT_IOAPIC && elen >= 12) {
+			uint32_t addr, gsi_base;
+
+			memcpy(&addr, p + 4, sizeof(addr));
+			memcpy(&gsi_base, p + 8, sizeof(gsi_base));
+			if (gsi_base == 0)
+				out->ioapic_base = addr;
+		} else if (type == MADT_ISO && elen >= 10 && p[2] == 0 &&
+			   p[3] < ACPI_ISA_IRQS) {
+			/* bus 0 is ISA (ACPI 6.5 5.2.12.5) */
+			memcpy(&out->isa_gsi[p[3]], p + 4, sizeof(uint32_t));
+			memcpy(&out->isa_flags[p[3]], p + 8, sizeof(uint16_t));
 		} else if (type == MADT_LAPIC_ADDR && elen >= 12) {
 			memcpy(&out->lapic_base, p + 4, sizeof(uint64_t));
 		}

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 
 #include <base/log.h>
+#include <drivers/acpi.h>
+#include <drivers/host_ioapic.h>
 #include <drivers/pci.h>
 #include <drivers/serial_console.h>
 #include <drivers/serial_select.h>
@@ -147,4 +149,43 @@ void serial_console_panic(void)
 	if (!chosen || !io || !uart_init(&choice.uart))
 		uart_init(&com1);
 	log_console_panic();
+}
+
+/* The ISA IRQ of a UART at a legacy port (PC/AT: COM1 4, COM2 3), or -1. */
+static int legacy_irq(const struct uart_config *u)
+{
+	if (u->space != UART_IO || u->pci.present)
+		return -1;
+	if (u->address == UART_COM1_PORT)
+		return 4;
+	if (u->address == UART_COM2_PORT)
+		return 3;
+	return -1;
+}
+
+bool serial_console_rx_interrupt(const struct madt_info *madt,
+				 uint8_t vector, uint8_t apic_id)
+{
+	int irq = uart_ready() ? legacy_irq(&choice.uart) : -1;
+	uint64_t base = madt && madt->ioapic_base ? madt->ioapic_base :
+			HOST_IOAPIC_DEFAULT_BASE;
+	uint32_t gsi;
+	uint16_t inti;
+
+	if (irq < 0) {
+		log_info("console: no interrupt known for this UART; it is polled");
+		return false;
+	}
+	/* without a MADT (Bochs's OVMF) the ISA IRQs are the first inputs */
+	gsi = madt && madt->ioapic_base ? madt->isa_gsi[irq] : (uint32_t)irq;
+	inti = madt && madt->ioapic_base ? madt->isa_flags[irq] : 0;
+	if (!host_ioapic_init(base) ||
+	    !host_ioapic_route(gsi, ioapic_isa_entry(vector, apic_id, inti))) {
+		log_info("console: no I/O APIC at %#lx for IRQ %d; the UART is polled",
+			 (unsigned long)base, irq);
+		return false;
+	}
+	log_info("console: receive interrupt IRQ %d (GSI %u) to CPU 0", irq,
+		 gsi);
+	return true;
 }

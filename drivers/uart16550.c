@@ -161,6 +161,18 @@ void uart_poll(void)
 		rx_drain();
 }
 
+void uart_rx_interrupt(bool on)
+{
+	/* OUT2 (uart_init) gates the interrupt line on PC compatibles */
+	if (uart.space != UART_NONE)
+		reg_write(&uart, UART_IER, on ? IER_RX_DATA : 0);
+}
+
+bool uart_rx_pending(void)
+{
+	return __atomic_load_n(&rx_count, __ATOMIC_ACQUIRE) != 0;
+}
+
 int uart_getc(void)
 {
 	int c = -1;

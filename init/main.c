@@ -142,16 +142,26 @@ static bool find_cpus(const struct boot_info *bi, struct madt_info *cpus_found)
 	return false;
 }
 
+/* the firmware's ACPI MADT; without one, no I/O APIC in it (PC defaults) */
+static struct madt_info madt;
+
 /* Starts the other CPUs; returns how many the firmware lists (not started). */
 static unsigned int start_cpus(const struct boot_info *bi)
 {
-	static struct madt_info madt;
-
 	if (!find_cpus(bi, &madt))
 		return 1;
 	if (madt.cpu_count > 1)
 		smp_start_aps(&madt, bi->trampoline_phys);
 	return MAX(madt.cpu_count + madt.cpus_skipped, 1u);
+}
+
+/* Input on the serial line interrupts CPU 0 instead of being polled. */
+static void console_rx_interrupt_init(void)
+{
+	interrupt_set_handler(VECTOR_HOST_UART, vm_console_rx_interrupt);
+	if (serial_console_rx_interrupt(&madt, VECTOR_HOST_UART,
+					(uint8_t)cpus[0].apic_id))
+		vm_console_rx_interrupt_on();
 }
 
 __attribute__((noreturn)) void kmain(const struct boot_info *bi)
@@ -211,6 +221,7 @@ __attribute__((noreturn)) void kmain(const struct boot_info *bi)
 	log_debug("boot: the loader started at TSC %lu", bi->loader_tsc);
 
 	interrupt_set_timer_hook(sched_timer_interrupt);
+	console_rx_interrupt_init();
 	vcpu_run_init();
 	for (unsigned int i = 0; i < cpu_count; i++)
 		sched_cpu_init(i);

@@ -27,8 +27,14 @@ struct cpu_sched {
 	uint64_t warned_at_ns;		/* heartbeat already reported, or 0 */
 };
 
-/* An idle CPU looks for work to pull, a busy one at its queue, this often. */
+/*
+ * A busy CPU looks at its queue at least this often. An idle one does not
+ * wake to look for work: a CPU with work waiting wakes it (share_work).
+ */
 #define IDLE_BALANCE_NS (10 * SCHED_NS_PER_MS)
+
+/* CPUs halted in their loop with nothing to run: bit per CPU index */
+static uint64_t idle_cpus;
 
 static struct cpu_sched cpu_scheds[MAX_CPUS];
 static struct sched_rq *all_rqs[MAX_CPUS];
@@ -483,6 +489,7 @@ static void watch_others(struct cpu_sched *cs, unsigned int self, uint64_t now)
 		uint64_t beat = __atomic_load_n(&o->heartbeat_ns, __ATOMIC_ACQUIRE);
 		struct vcpu *v;
 
+		/* an idle CPU's beat is when it wakes next, 0: never */
 		if (c == self || !beat || now < beat + WATCHDOG_NS ||
 		    __atomic_exchange_n(&o->warned_at_ns, beat, __ATOMIC_ACQ_REL) == beat)
 			continue;
@@ -498,15 +505,45 @@ static void watch_others(struct cpu_sched *cs, unsigned int self, uint64_t now)
 	}
 }
 
+/*
+ * Work waits on this CPU's queue behind what it runs: an idle CPU the
+ * work may go to wakes and pulls it (pull_work). The queue is published
+ * (under its lock) before idle_cpus is read, and an idle CPU sets its bit
+ * before it looks for work, so one of the two sees the other.
+ */
+static void share_work(unsigned int self)
+{
+	uint64_t idle;
+
+	/* the queue's stores before the load (x86 lets a load pass them) */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	idle = __atomic_load_n(&idle_cpus, __ATOMIC_SEQ_CST) & ~(1ull << self);
+
+	if (idle)
+		poke((unsigned int)__builtin_ctzll(idle));
+}
+
+/* Halts until an interrupt: the timer, an IPI, a device. */
+static void idle_halt(struct cpu_sched *cs, uint64_t next)
+{
+	/* the watchdog's view: not stuck before its next event */
+	__atomic_store_n(&cs->heartbeat_ns, next == UINT64_MAX ? 0 : next,
+			 __ATOMIC_RELEASE);
+	/* STI's one-instruction shadow: no interrupt slips in before HLT */
+	__asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
 void sched_run(struct cpu *cpu)
 {
 	struct cpu_sched *cs = sched_of(cpu->index);
+	uint64_t me = 1ull << cpu->index;
 	struct vcpu *prev = NULL;
 
 	lapic_timer_cpu_init();
 	for (;;) {
 		uint64_t now = clock_ns(), next, deadline, poll_next;
 		struct sched_entity *se;
+		bool waiting;
 		struct vcpu *v;
 
 		watch_others(cs, cpu->index, now);
@@ -522,16 +559,25 @@ void sched_run(struct cpu *cpu)
 		}
 		next = next_deadline(cs, now);
 		cpu->need_resched = false;
+		waiting = cs->rq.nr_queued != 0;
+		if (!se)	/* before pull_work looks: see share_work */
+			__atomic_or_fetch(&idle_cpus, me, __ATOMIC_SEQ_CST);
 		spin_unlock(&cs->lock);
 
-		if (!se && pull_work(cs, cpu->index))
+		if (se && waiting)
+			share_work(cpu->index);
+		if (!se && pull_work(cs, cpu->index)) {
+			__atomic_and_fetch(&idle_cpus, ~me, __ATOMIC_SEQ_CST);
 			continue;
+		}
 		/*
-		 * Look again at least this often: Bochs exits on an interrupt
-		 * only while the guest has IF set, so a reschedule IPI may not
-		 * end a turn there until the next deadline.
+		 * A busy CPU looks again at least this often: Bochs exits on
+		 * an interrupt only while the guest has IF set, so a
+		 * reschedule IPI may not end a turn there until the next
+		 * deadline.
 		 */
-		next = MIN(next, now + IDLE_BALANCE_NS);
+		if (se)
+			next = MIN(next, now + IDLE_BALANCE_NS);
 		/* the poll hook's wish for this CPU */
 		next = MIN(next, poll_next);
 
@@ -542,9 +588,9 @@ void sched_run(struct cpu *cpu)
 			lapic_timer_arm(deadline);
 		if (!se) {
 			/* idle until the timer or another interrupt */
-			irq_enable();
-			cpu_halt();
-			irq_disable();
+			if (!cpu->need_resched)
+				idle_halt(cs, next);
+			__atomic_and_fetch(&idle_cpus, ~me, __ATOMIC_SEQ_CST);
 			continue;
 		}
 		v = container_of(se, struct vcpu, se);

@@ -2,8 +2,8 @@
 /*
  * Root-mode interrupt dispatch. Exceptions in the hypervisor are bugs and
  * panic. The LAPIC timer tells the scheduler (through the timer hook) a
- * decision is due; other
- * interrupts are only counted and acknowledged.
+ * decision is due; a device interrupt goes to the handler set for its
+ * vector; all are counted and acknowledged.
  */
 #include <arch/cpu.h>
 #include <arch/interrupt.h>
@@ -12,10 +12,16 @@
 
 static uint64_t irq_counts[MAX_CPUS];
 static void (*timer_hook)(void);
+static void (*handlers[256])(void);
 
 void interrupt_set_timer_hook(void (*hook)(void))
 {
 	timer_hook = hook;
+}
+
+void interrupt_set_handler(uint8_t vector, void (*handler)(void))
+{
+	__atomic_store_n(&handlers[vector], handler, __ATOMIC_RELEASE);
 }
 
 void interrupt_dispatch(struct interrupt_frame *frame)
@@ -28,5 +34,7 @@ void interrupt_dispatch(struct interrupt_frame *frame)
 	if ((frame->vector == LAPIC_TIMER_VECTOR ||
 	    frame->vector == LAPIC_RESCHED_VECTOR) && timer_hook)
 		timer_hook();
+	else if (handlers[frame->vector])
+		handlers[frame->vector]();
 	lapic_eoi();
 }

@@ -49,6 +49,8 @@ long vcpu_entry_register(void *stacks, uint64_t stack_bytes);
 
 /* KEEL_HC_SLEEP / KEEL_HC_YIELD */
 long sleep_ns(uint64_t ns);
+/* sleep_ns that ends early when console input is waiting (ABI 1.5) */
+long sleep_console_ns(uint64_t ns);
 long yield(void);
 
 /* The guest's IDT: handlers are __attribute__((interrupt)) functions. */

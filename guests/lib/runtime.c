@@ -182,6 +182,11 @@ long sleep_ns(uint64_t ns)
 	return hypercall(KEEL_HC_SLEEP, ns, 0);
 }
 
+long sleep_console_ns(uint64_t ns)
+{
+	return hypercall(KEEL_HC_SLEEP, ns, KEEL_SLEEP_CONSOLE);
+}
+
 long yield(void)
 {
 	return hypercall(KEEL_HC_YIELD, 0, 0);

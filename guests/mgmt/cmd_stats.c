@@ -142,7 +142,7 @@ static const struct keel_vm_info *by_id(const struct keel_vm_info *vis,
 
 void cmd_top(const struct shell_cmd *cmd)
 {
-	static struct keel_vm_info before[KEEL_MAX_VMS], after[KEEL_MAX_VMS];
+	static struct keel_vm_info before[VMS_MAX], after[VMS_MAX];
 	struct keel_host_info h0, h1;
 	uint64_t elapsed;
 	int n0, n1;

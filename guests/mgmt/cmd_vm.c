@@ -51,7 +51,7 @@ static void list_json(const struct keel_vm_info *vis, int n)
 
 void cmd_list(const struct shell_cmd *cmd)
 {
-	static struct keel_vm_info vis[KEEL_MAX_VMS];
+	static struct keel_vm_info vis[VMS_MAX];
 	int n = vms_snapshot(vis);
 
 	if (n < 0)

@@ -45,9 +45,9 @@ long hv_vm_destroy(uint32_t id)
 	return hypercall4(KEEL_HC_VM_DESTROY, id, 0, 0, 0);
 }
 
-long hv_vm_list(uint32_t *ids, uint32_t max)
+long hv_vm_list(uint32_t first, uint32_t *ids, uint32_t max)
 {
-	return hypercall4(KEEL_HC_VM_LIST, GPA(ids), max, 0, 0);
+	return hypercall4(KEEL_HC_VM_LIST, GPA(ids), max, first, 0);
 }
 
 long hv_vm_info(uint32_t id, struct keel_vm_info *vi)

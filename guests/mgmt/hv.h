@@ -21,7 +21,8 @@ long hv_vm_start(uint32_t id);
 long hv_vm_pause(uint32_t id);
 long hv_vm_resume(uint32_t id);
 long hv_vm_destroy(uint32_t id);
-long hv_vm_list(uint32_t *ids, uint32_t max);
+/* the ids >= first (ABI 1.5), at most max; how many there are */
+long hv_vm_list(uint32_t first, uint32_t *ids, uint32_t max);
 long hv_vm_info(uint32_t id, struct keel_vm_info *vi);
 long hv_vcpu_stats(uint32_t id, uint32_t vcpu, struct keel_vcpu_stats *st);
 long hv_vm_set_mem(uint32_t id, uint64_t target, uint64_t flags);

@@ -3,8 +3,9 @@
  * mgmt: the management VM (role=mgmt in keel.cfg). It owns the serial
  * console (docs/hypercalls.md §4.9) and runs the admin shell on it: read
  * a line (lineedit.c), parse it (shell_parse.c), run it (commands.c).
- * The shell waits for keys with 1 ms sleeps, so an idle shell costs its
- * CPU almost nothing.
+ * The shell waits for keys in a console sleep (KEEL_SLEEP_CONSOLE): its
+ * vCPU is off the CPU until a key arrives, so an idle shell costs the
+ * host nothing.
  */
 #include "commands.h"
 #include "guest.h"
@@ -44,6 +45,16 @@ static void run_line(const char *line)
 
 #define IDLE_POLL_MAX_MS 8
 
+/* Until a key may be there: a console sleep, else (ABI < 1.5) a poll. */
+static void wait_for_key(uint64_t *idle_ms)
+{
+	if (!sleep_console_ns(KEEL_SLEEP_MAX_NS))
+		return;
+	/* the hypervisor keeps what arrives meanwhile (1 KiB) */
+	sleep_ns(*idle_ms * NS_PER_MS);
+	*idle_ms = *idle_ms < IDLE_POLL_MAX_MS ? *idle_ms * 2 : *idle_ms;
+}
+
 void guest_main(void)
 {
 	uint64_t idle_ms = 1;
@@ -55,13 +66,8 @@ void guest_main(void)
 	out_puts(PROMPT);
 	for (;;) {
 		if (!console_getc(&c)) {
-			/*
-			 * Poll less often the longer nobody types: the
-			 * hypervisor keeps what arrives meanwhile (1 KiB).
-			 */
 			out_flush();
-			sleep_ns(idle_ms * NS_PER_MS);
-			idle_ms = idle_ms < IDLE_POLL_MAX_MS ? idle_ms * 2 : idle_ms;
+			wait_for_key(&idle_ms);
 			continue;
 		}
 		idle_ms = 1;

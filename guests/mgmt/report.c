@@ -24,8 +24,8 @@ static const char *advice(long err)
 	case KEEL_EEXIST:
 		return "the name is taken; pick another (see 'list')";
 	case KEEL_ENOSPC:
-		return "no free slot (at most 64 VMs, 8 vCPUs each); destroy "
-		       "a VM first";
+		return "no free slot (at most 8 vCPUs a VM; the number of "
+		       "VMs is limited by memory only)";
 	case KEEL_ENOSYS:
 		return "the hypervisor does not implement this call; see "
 		       "'version'";

@@ -9,27 +9,35 @@
 
 int vms_snapshot(struct keel_vm_info *vis)
 {
-	static uint32_t ids[KEEL_MAX_VMS];
-	long count = hv_vm_list(ids, KEEL_MAX_VMS);
+	static uint32_t ids[KEEL_VM_LIST_MAX];
+	uint32_t first = 0;
 	int n = 0;
 
-	if (count < 0) {
-		report_hv_error("listing the VMs", count);
-		return -1;
-	}
-	if (count > KEEL_MAX_VMS)
-		count = KEEL_MAX_VMS;
-	for (long i = 0; i < count; i++) {
-		/* a VM destroyed since the list is simply left out */
-		if (hv_vm_info(ids[i], &vis[n]) == 0)
-			n++;
+	/* a page of ids at a time, each page from the id after the last */
+	while (n < VMS_MAX) {
+		long count = hv_vm_list(first, ids, KEEL_VM_LIST_MAX);
+
+		if (count < 0) {
+			report_hv_error("listing the VMs", count);
+			return -1;
+		}
+		if (count > KEEL_VM_LIST_MAX)
+			count = KEEL_VM_LIST_MAX;
+		for (long i = 0; i < count && n < VMS_MAX; i++) {
+			/* a VM destroyed since the list is simply left out */
+			if (hv_vm_info(ids[i], &vis[n]) == 0)
+				n++;
+		}
+		if (count < KEEL_VM_LIST_MAX || ids[count - 1] == UINT32_MAX)
+			break;
+		first = ids[count - 1] + 1;
 	}
 	return n;
 }
 
 static int lookup(const char *name, struct keel_vm_info *vi)
 {
-	static struct keel_vm_info vis[KEEL_MAX_VMS];
+	static struct keel_vm_info vis[VMS_MAX];
 	int n = vms_snapshot(vis);
 
 	for (int i = 0; i < n; i++) {

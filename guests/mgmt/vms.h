@@ -11,7 +11,13 @@
 
 #include <keel/abi.h>
 
-/* Every VM, in id order, into vis[KEEL_MAX_VMS]; the count or -1. */
+/*
+ * The most VMs the shell shows (the hypervisor has no limit but memory:
+ * 1024 VMs' descriptions are 128 KiB of this VM's memory).
+ */
+#define VMS_MAX 1024
+
+/* Every VM, in id order, into vis[VMS_MAX]; the count or -1. */
 int vms_snapshot(struct keel_vm_info *vis);
 /* The VM named name into *vi: true, or "error: no VM named ..." and false. */
 bool vms_find(const char *name, struct keel_vm_info *vi);

@@ -16,6 +16,8 @@ struct interrupt_frame {
 
 #define VECTOR_FIRST_IRQ    32
 #define VECTOR_SPURIOUS     0xff
+/* The host console UART's receive interrupt (drivers/host_ioapic.h) */
+#define VECTOR_HOST_UART    0x40
 
 void interrupt_dispatch(struct interrupt_frame *frame);
 
@@ -24,5 +26,11 @@ void interrupt_dispatch(struct interrupt_frame *frame);
  * scheduler registers sched_timer_interrupt; arch/x86 cannot call up).
  */
 void interrupt_set_timer_hook(void (*hook)(void));
+
+/*
+ * A device interrupt's hook: called in root mode with interrupts off,
+ * before the EOI (the console UART's: core/vm_console.c). One per vector.
+ */
+void interrupt_set_handler(uint8_t vector, void (*handler)(void));
 
 #endif

@@ -116,6 +116,14 @@ struct vcpu {
 	 * writes it, in its exit; the slow path before the entry clears it.
 	 */
 	bool dev_moved;
+	/*
+	 * BLOCKED in a console sleep (KEEL_SLEEP_CONSOLE), with halted:
+	 * input ends it too. Cleared only when that sleep ends (vcpu_run.c's
+	 * hlt_goes_on), at a plain hlt and at STARTUP; a wake with nothing
+	 * that ends it sleeps v again until its end.
+	 */
+	bool console_wait;
+	uint64_t console_end_ns;	/* when that sleep ends (clock_ns) */
 	struct vcpu *sleep_next;	/* the CPU's sleeper list */
 	struct vlapic lapic;		/* its virtual local APIC */
 	struct vcpu_init init;		/* INIT/STARTUP, under its VM's lock */

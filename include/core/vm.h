@@ -26,10 +26,10 @@
 #include <mm/pagetable.h>
 
 /* The ABI's limits (keel/abi.h), under the names the hypervisor uses. */
-#define VM_MAX          KEEL_MAX_VMS
 #define VM_MAX_VCPUS    KEEL_MAX_VCPUS
 #define VM_NAME_LEN     KEEL_NAME_LEN
 #define VM_MAX_EXTENTS  1024
+#define VM_INLINE_EXTENTS 32	/* up to 64 MiB of mem_max */
 #define VM_CONSOLE_RING KEEL_CONSOLE_RING
 #define VM_CONSOLE_LINE 160
 
@@ -86,8 +86,13 @@ struct vm {
 	uint64_t mem_target;		/* what the management VM asked for */
 	uint64_t mem_max;		/* the hard cap */
 	struct page_table stage2;
+	/*
+	 * extents.ext: extent_inline for a VM of up to VM_INLINE_EXTENTS
+	 * 2 MiB units of mem_max, else frames of their own (vm_table.c):
+	 * a small VM's state stays small (issue 14, density).
+	 */
 	struct extent_list extents;
-	struct vm_extent extent_slots[VM_MAX_EXTENTS];
+	struct vm_extent extent_inline[VM_INLINE_EXTENTS];
 
 	unsigned int vcpu_count;
 	struct vcpu vcpus[VM_MAX_VCPUS];
@@ -272,11 +277,23 @@ void vm_release_console(struct vm *vm);
  * sends queued console output; in how many ns to call again on cpu.
  */
 uint64_t vm_console_poll(unsigned int cpu);
+/*
+ * The host UART's receive interrupt handler (init/main.c sets it for
+ * VECTOR_HOST_UART); once it is routed, vm_console_rx_interrupt_on ends
+ * CPU 0's periodic poll of the UART.
+ */
+void vm_console_rx_interrupt(void);
+void vm_console_rx_interrupt_on(void);
 
-/* The VM with this id, or NULL; vm_ids lists them (at most max), in order. */
+/*
+ * The VM with this id, or NULL; vm_ids lists them (at most max), in order
+ * of their ids, and returns how many there are; vm_ids_from those with an
+ * id >= first.
+ */
 struct vm *vm_find(uint32_t id);
 struct vm *vm_find_name(const char *name);
 unsigned int vm_ids(uint32_t *ids, unsigned int max);
+unsigned int vm_ids_from(uint32_t first, uint32_t *ids, unsigned int max);
 unsigned int vm_count_live(void);
 
 /*

@@ -7,12 +7,18 @@
 #include <stdint.h>
 
 #define ACPI_MAX_CPUS 256
+#define ACPI_ISA_IRQS 16
 
 struct madt_info {
 	uint64_t lapic_base;		/* from the MADT header */
 	unsigned int cpu_count;		/* enabled or online-capable CPUs */
 	uint32_t apic_ids[ACPI_MAX_CPUS];
 	unsigned int cpus_skipped;	/* more than ACPI_MAX_CPUS listed */
+	/* the I/O APIC whose inputs start at GSI 0 (0: none listed) */
+	uint64_t ioapic_base;
+	/* ISA IRQ n arrives at GSI isa_gsi[n] (identity unless overridden) */
+	uint32_t isa_gsi[ACPI_ISA_IRQS];
+	uint16_t isa_flags[ACPI_ISA_IRQS];	/* MPS INTI flags, 0: bus default */
 };
 
 /*

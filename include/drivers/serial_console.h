@@ -8,6 +8,9 @@
 #ifndef KEEL_DRIVERS_SERIAL_CONSOLE_H
 #define KEEL_DRIVERS_SERIAL_CONSOLE_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include <core/config.h>
 #include <keel/boot_info.h>
 
@@ -29,5 +32,15 @@ void serial_console_late(void);
  * I/O port, else COM1) and prints the lines kept so far. No locks.
  */
 void serial_console_panic(void);
+
+struct madt_info;
+/*
+ * Routes the console UART's receive interrupt as vector to the CPU with
+ * apic_id through the host I/O APIC (madt NULL: no ACPI MADT, the PC
+ * defaults); uart_rx_interrupt turns it on. False when the UART has no known ISA IRQ or
+ * no I/O APIC answers: then it stays polled.
+ */
+bool serial_console_rx_interrupt(const struct madt_info *madt,
+				 uint8_t vector, uint8_t apic_id);
 
 #endif

@@ -67,6 +67,13 @@ size_t uart_write_ready(const char *s, size_t len);
 int uart_getc(void);
 /* Moves received bytes from the UART's FIFO into the driver's buffer. */
 void uart_poll(void);
+/*
+ * Turns the receive interrupt (IER bit 0) on or off: on, the UART raises
+ * its line while received bytes wait; uart_poll in the handler takes them.
+ */
+void uart_rx_interrupt(bool on);
+/* Whether received bytes wait in the driver's ring (a lock-free hint). */
+bool uart_rx_pending(void);
 
 /*
  * The divisor latch value for baud from an input clock of clock_hz (0:

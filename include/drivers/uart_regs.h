@@ -21,6 +21,7 @@
 #define LCR_8N1  0x03
 #define LCR_DLAB 0x80
 #define FCR_ENABLE_CLEAR 0x07
+#define IER_RX_DATA      0x01	/* received data available (PC16550D IER bit 0) */
 #define MCR_DTR_RTS_OUT2 0x0b
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY  0x20

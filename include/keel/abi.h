@@ -61,9 +61,13 @@
 
 #define KEEL_CONSOLE_WRITE_MAX 4096
 #define KEEL_SLEEP_MAX_NS      (3600ull * 1000000000ull)	/* one hour */
+/* SLEEP flags (1.5): end the sleep early when console input is waiting */
+#define KEEL_SLEEP_CONSOLE     (1ull << 0)
 
 /* §4.6-4.8: limits */
-#define KEEL_MAX_VMS          64
+/* 1.5: VMs are limited by memory only; VM_LIST pages through them */
+#define KEEL_VM_LIST_MAX      64	/* ids one VM_LIST call returns at most */
+#define KEEL_MAX_VMS          KEEL_VM_LIST_MAX	/* its name before 1.5 */
 #define KEEL_MAX_VCPUS        8
 #define KEEL_NAME_LEN         32
 #define KEEL_ARGS_LEN         128

@@ -31,11 +31,13 @@ the programs it runs are always build/bench's, from make bench-build).
 
 import argparse
 import json
+import os
 import re
 import shutil
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
@@ -85,6 +87,15 @@ cmdline loglevel=debug
 module bench /keel/guests/bench.elf
 vm mgmt image=bench role=mgmt cpus=all args="mode=mgmt count={vms}"
 """
+
+# The admin shell idle at its prompt, no other guest: the emulator's own
+# CPU time over IDLE_SECONDS of wall time (no -icount: real time).
+IDLE_CONFIG = """\
+cmdline loglevel=info
+vm mgmt image=mgmt mem=16M role=mgmt
+"""
+IDLE_SECONDS = 30
+IDLE_SETTLE_SECONDS = 3
 
 EXIT_METRICS = ("hypercall_null", "exit_cpuid", "exit_io", "exit_msr")
 LOADER_TSC = re.compile(r"^keel: debug: boot: the loader started at TSC (\d+)$",
@@ -281,6 +292,39 @@ def measure_vendor(vendor, p, out):
     return values
 
 
+def proc_cpu_seconds(pid):
+    """utime + stime of a process (/proc/PID/stat fields 14 and 15)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure_idle(vendor, out, seconds=IDLE_SECONDS):
+    """idle_cpu_pct: the emulator's CPU use, in % of one host CPU, while
+    the management VM waits at its prompt with no other guest (2 CPUs).
+    Only QEMU's is the hypervisor's: an idle vCPU thread of QEMU sleeps
+    while its CPU halts. Bochs (clock: sync=none) emulates every CPU
+    flat out, halted or not, so its process always uses a whole CPU:
+    for VMX the number is not measured (None)."""
+    if vendor != "amd":
+        return None
+    build = harness.build_dir()
+    esp = harness.make_esp(out / f"esp-idle-{vendor}", IDLE_CONFIG,
+                           modules=[build / "guests" / "mgmt.elf"])
+    with harness.Machine(vendor, esp, smp=2, mem="512M",
+                         logfile=out / f"serial-idle-{vendor}.log") as m:
+        m.expect("keel> ")
+        pid = m._child.pid
+        time.sleep(IDLE_SETTLE_SECONDS)
+        t0, c0 = time.monotonic(), proc_cpu_seconds(pid)
+        time.sleep(seconds)
+        t1, c1 = time.monotonic(), proc_cpu_seconds(pid)
+        m.sendline("list")
+        m.expect("mgmt")
+    shutil.rmtree(esp, ignore_errors=True)
+    return round(100 * (c1 - c0) / (t1 - t0), 2)
+
+
 def measure_baseline(vendor, out):
     """The same measuring code without Keel: an EFI app under OVMF."""
     log = boot(vendor, out, "baseline", "", until=r"bench: baseline done",
@@ -323,7 +367,8 @@ def text_bytes(elf):
 
 PARTS = ("paths", "linux_boot")
 
-TARGETS = {"hypercall_null": 150, "exit_cpuid": 200, "vcpu_switch": 1500,
+TARGETS = {"idle_cpu_pct": 1, "hypercall_null": 150, "exit_cpuid": 200,
+           "vcpu_switch": 1500,
            "stage2_bytes_per_gib": 8192, "text_bytes": 96 * 1024}
 
 DESCRIPTION = {
@@ -340,6 +385,7 @@ DESCRIPTION = {
     "vm_create_16m": "VM_CREATE + VM_START of a 16 MiB guest, from the management VM",
     "vm_destroy_16m": "VM_DESTROY of it until done (unmap, scrub, free)",
     "boot_to_shell": "loader entry to the management VM's first instruction",
+    "idle_cpu_pct": "QEMU's CPU use over 30 s, admin shell idle, no guest (% of one CPU; wall clock, no -icount)",
 }
 
 
@@ -376,6 +422,9 @@ def main():
     ap.add_argument("--vendor", action="append", choices=("amd", "intel"))
     ap.add_argument("--only", action="append", choices=PARTS)
     ap.add_argument("--out", type=Path, default=harness.build_dir() / "bench")
+    ap.add_argument("--idle-only", action="store_true",
+                    help="measure only idle_cpu_pct (printed; results.json "
+                    "is left alone)")
     args = ap.parse_args()
     vendors = args.vendor or ["amd", "intel"]
     # --quick (make test's regression check) leaves out the Linux boot:
@@ -385,6 +434,11 @@ def main():
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
 
+    if args.idle_only:
+        for vendor in vendors:
+            print(f"{SECTION[vendor]} idle_cpu_pct: "
+                  f"{measure_idle(vendor, out)}")
+        return
     results = {"units": "instructions unless the name says bytes"}
     old = out / "results.json"
     if set(parts) != set(PARTS) and old.is_file():
@@ -393,6 +447,11 @@ def main():
         for vendor in vendors:
             section = results.setdefault(SECTION[vendor], {})
             section.update(measure_vendor(vendor, params[vendor], out))
+            # --quick: a shorter window, the same measurement
+            idle = measure_idle(vendor, out,
+                                10 if args.quick else IDLE_SECONDS)
+            if idle is not None:
+                section["idle_cpu_pct"] = idle
         results["baseline"] = {SECTION[v]: measure_baseline(v, out)
                                for v in vendors}
         results["host"] = sched_decision(out)

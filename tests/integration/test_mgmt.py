@@ -12,6 +12,7 @@ VMs it made.
 """
 
 import json
+import random
 import re
 import time
 
@@ -39,6 +40,12 @@ TYPE_CHUNK = 8
 CYCLES = 100
 
 VENDOR_STRING = {"amd": "svm", "intel": "vmx"}
+
+# The ABI version the shell reports: the one include/keel/abi.h defines.
+_ABI_H = (harness.REPO / "include" / "keel" / "abi.h").read_text()
+ABI = ".".join(re.search(rf"#define KEEL_ABI_{part}\s+(\d+)", _ABI_H).group(1)
+               for part in ("MAJOR", "MINOR"))
+ABI_RE = re.escape(ABI)
 
 # Fields of `list --json` that only an action changes (run_ns always moves).
 STABLE = ("id", "name", "state", "vcpus", "mem_max", "mem_target",
@@ -166,11 +173,11 @@ def test_banner_help_version_info(shell, vendor):
                  "cycle"):
         assert re.search(rf"(?m)^  {verb}\b", out), f"help lacks {verb}"
     shell.ok("help resize", r"resize NAME mem=SIZE\|vcpus=N")
-    shell.ok("version", r"Keel \S+, hypercall ABI 1\.5")
+    shell.ok("version", rf"Keel \S+, hypercall ABI {ABI_RE}")
     info = shell.json("info --json")
     assert info["vendor"] == VENDOR_STRING[vendor]
     assert info["cpus"] == 2
-    assert info["abi"] == "1.5"
+    assert info["abi"] == ABI
     assert 0 < info["mem_free"] < info["mem_total"] <= 512 * MIB
     assert info["vm_count"] == 1
     shell.ok("info", rf"host: {VENDOR_STRING[vendor]}, 2 CPUs")
@@ -209,11 +216,11 @@ def test_line_editing_and_history(shell):
     keys("garbage", "garbage")
     keys("\x15vers", "(" + erase + "){7}vers")
     keys("\bsion", erase + "sion")
-    keys("\r", r"hypercall ABI 1\.5")
+    keys("\r", rf"hypercall ABI {ABI_RE}")
     m.expect(re.escape(PROMPT))
     # Up recalls the last line, Up Up the one before
     keys("\x1b[A", "version")
-    keys("\r", r"hypercall ABI 1\.5")
+    keys("\r", rf"hypercall ABI {ABI_RE}")
     m.expect(re.escape(PROMPT))
     keys("\x1b[A\x1b[A\r", r"MAX PRIO SLICE")
     m.expect(re.escape(PROMPT))
@@ -319,6 +326,34 @@ def test_pause_resume_top_stats(shell):
     vm = shell.vm("busy")
     assert (vm["prio"], vm["slice_ms"]) == (3, 25)
     shell.destroy("busy")
+
+
+def test_keys_one_at_a_time_while_cpu1_switches_every_ms(shell, vendor):
+    # Two 1 ms spinners on CPU 1: its scheduler passes every millisecond,
+    # polls the UART and wakes the management VM (in a console sleep) on
+    # CPU 0 the moment a key arrives, as CPU 0 may be picking it for the
+    # same key; a third may run on either CPU, beside the shell. Every
+    # key is echoed: a console sleep outlives a turn that ends before
+    # its guest runs (a reschedule already pending), where once its flag
+    # was lost and the shell slept for ever. Keys one at a time, at
+    # uneven gaps.
+    spinners = (("s1", "1"), ("s2", "1"), ("s3", "all"))
+    for name, cpus in spinners:
+        shell.ok(f'create {name} spin mem=2M slice=1 cpus={cpus} '
+                 f'args="run=100000000 report=0"')
+        shell.ok(f"start {name}")
+    rng = random.Random(14)
+    lines = 30 if vendor == "amd" else 10
+    for _ in range(lines):
+        for ch in "version":
+            time.sleep(rng.uniform(0, 0.004))
+            shell.m.send(ch)
+            shell.m.expect(re.escape(ch), timeout=30)
+        shell.m.send("\r")
+        shell.m.expect(rf"Keel \S+, hypercall ABI {ABI_RE}\b", timeout=30)
+        shell.m.expect(re.escape(PROMPT), timeout=30)
+    for name, _ in spinners:
+        shell.destroy(name)
 
 
 def test_memory_resize_seen_from_inside(shell):
@@ -493,16 +528,16 @@ def test_bad_input_is_one_error_and_changes_nothing(shell):
     shell.destroy("keep")
 
 
-def test_a_full_vm_table_is_one_error(shell):
+def test_more_vms_than_one_list_call(shell):
+    # no table limit (issue 14): more VMs than the 64 ids VM_LIST returns
+    # at once, all listed (the shell pages through them), all freed
     free = shell.mem_free()
-    room = 64 - len(shell.vms())
+    room = 66 - len(shell.vms())
     for i in range(room):
         shell.ok(f"create f{i} hello mem=2M", rf"^created f{i} ")
-    before = shell.stable_vms()
-    shell.error("create one-too-many hello mem=2M",
-                "no free slot (at most 64 VMs, 8 vCPUs each); destroy a VM "
-                "first (ENOSPC)")
-    assert shell.stable_vms() == before
+    names = shell.vms().keys()
+    assert len(names) == 66
+    assert all(f"f{i}" in names for i in range(room))
     for i in range(room):
         shell.destroy(f"f{i}")
     assert shell.mem_free() == free

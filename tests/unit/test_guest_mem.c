@@ -111,12 +111,15 @@ static const struct pt_memory tables = {
 static int vm_setup(void **state)
 {
 	struct vm *vm = calloc(1, sizeof(*vm));
+	struct vm_extent *slots = calloc(VM_MAX_EXTENTS, sizeof(*slots));
 
 	assert_non_null(vm);
+	assert_non_null(slots);
 	memset(&pool, 0, sizeof(pool));
 	pool.fail_after = UINT32_MAX;
+	/* a big VM's extent slots, as vm_table.c gives them */
 	vm->extents = (struct extent_list){ .max = VM_MAX_EXTENTS,
-					    .ext = vm->extent_slots };
+					    .ext = slots };
 	assert_int_equal(pt_init(&vm->stage2, PT_EPT, false, &tables), 0);
 	vm_set_hypervisor_range(0, 0);
 	*state = vm;
@@ -130,6 +133,7 @@ static int vm_teardown(void **state)
 	vm_free_memory(vm);
 	assert_int_equal(pool.live, 0);
 	assert_int_equal(pool.freed_dirty, 0);
+	free(vm->extents.ext);
 	free(vm);
 	return 0;
 }

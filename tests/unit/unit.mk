@@ -23,7 +23,7 @@ UNIT_NAMES  := test_lib test_string test_config test_elf test_frame \
 	test_vlapic_regs test_xcr0 test_cr_rules test_multiboot test_cr_decode \
 	test_vcpu_init test_vioapic test_vuart_irq test_vpic test_vpit_count \
 	test_vrtc_regs test_linux_parse test_acpi_tables test_acpi_pm \
-	test_acpi_pm_timer
+	test_acpi_pm_timer test_host_irq
 UNIT_BINS   := $(addprefix $(UNIT_DIR)/,$(UNIT_NAMES))
 
 # Product sources each test links against.
@@ -53,6 +53,7 @@ UNIT_SRCS_test_emul_insn := $(UNIT_EMUL_SRCS)
 UNIT_SRCS_test_spcr      := drivers/spcr.c drivers/serial_select.c \
 	drivers/acpi.c
 UNIT_SRCS_test_smp_plan  := arch/x86/smp_plan.c
+UNIT_SRCS_test_host_irq  := drivers/acpi.c
 UNIT_SRCS_test_tsc_freq  := arch/x86/tsc_freq.c
 UNIT_SRCS_test_vlapic_timer := core/dev/vlapic_timer.c
 UNIT_SRCS_test_io_bus    := core/dev/io_bus.c
