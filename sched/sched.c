@@ -90,8 +90,12 @@ static void arrive(struct vcpu *v);
 /*
  * An idle CPU takes a queued vCPU from the busiest CPU its affinity
  * allows. The candidate is a lock-free hint; sched_dequeue under the
- * source's lock says whether it is still there. Queued vCPUs are never
- * loaded on any CPU (vcpu_put on switch-out), so it may run here at once.
+ * source's lock says whether it is still there. A queued vCPU may still
+ * be loaded on its CPU: it blocked there, and another CPU woke it before
+ * that CPU's next pick put it (vcpu_put, under the same lock). It stays
+ * then: taken, it would run here while its CPU saves its state (on VMX,
+ * VMCLEARs its VMCS) behind it. The source's next pass puts it and
+ * pokes an idle CPU again (share_work).
  */
 static bool pull_work(struct cpu_sched *cs, unsigned int me)
 {
@@ -107,7 +111,8 @@ static bool pull_work(struct cpu_sched *cs, unsigned int me)
 		return false;
 	v = container_of(se, struct vcpu, se);
 	spin_lock(&src->lock);
-	ret = se->rq == &src->rq && se->state == SCHED_RUNNABLE ?
+	ret = se->rq == &src->rq && se->state == SCHED_RUNNABLE &&
+	      !__atomic_load_n(&v->loaded, __ATOMIC_ACQUIRE) ?
 	      sched_dequeue(&src->rq, se, clock_ns()) : -KEEL_ENOENT;
 	if (!ret) {
 		v->moving = true;
