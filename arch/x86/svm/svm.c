@@ -213,6 +213,7 @@ static int svm_vcpu_create(struct vcpu *v, const struct vcpu_entry_state *s,
 	v->svm.asid = 1 + (v->vm->id % (asid_count > 1 ? asid_count - 1 : 1));
 	vmcb->control.guest_asid = v->svm.asid;
 	vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
+	v->svm.last_cpu = UINT32_MAX;
 	vmcb->control.vintr = SVM_VINTR_MASKING;
 	vmcb->control.np_control = SVM_NP_ENABLE;
 	vmcb->control.n_cr3 = stage2_root;
@@ -458,11 +459,15 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit,
 	/*
 	 * VMs can share an ASID (QEMU TCG has 16), so a CPU that ran another
 	 * VMCB since this one may hold that guest's translations under the
-	 * same ASID: flush them before this guest runs (APM 15.16).
+	 * same ASID: flush them before this guest runs (APM 15.16). So may
+	 * a CPU this vCPU comes back to after running elsewhere: what it
+	 * left here predates whatever its guest changed and flushed there.
 	 */
-	if (cpu->svm.last_vmcb_pa != v->svm.vmcb_pa) {
+	if (cpu->svm.last_vmcb_pa != v->svm.vmcb_pa ||
+	    v->svm.last_cpu != cpu->index) {
 		vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
 		cpu->svm.last_vmcb_pa = v->svm.vmcb_pa;
+		v->svm.last_cpu = cpu->index;
 	}
 	svm_vcpu_load(v);
 	vmcb->save.rax = v->regs.rax;

@@ -13,6 +13,12 @@ struct svm_vcpu {
 	uint64_t vmcb_pa;		/* this vCPU's VMCB */
 	uint32_t asid;
 	/*
+	 * The CPU it ran on last (UINT32_MAX: none yet). Translations it
+	 * left on another CPU under its ASID may be stale when it comes
+	 * back there: its guest may have changed its page tables meanwhile.
+	 */
+	uint32_t last_cpu;
+	/*
 	 * EFER as the guest wrote it. The VMCB holds LME only while CR0.PG
 	 * is set: QEMU TCG hangs on a VMRUN with LME set and paging off, so
 	 * LME reaches the VMCB with the CR0 write that sets PG (svm.c).
