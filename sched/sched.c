@@ -534,8 +534,7 @@ static void idle_halt(struct cpu_sched *cs, uint64_t next)
 	/* the watchdog's view: not stuck before its next event */
 	__atomic_store_n(&cs->heartbeat_ns, next == UINT64_MAX ? 0 : next,
 			 __ATOMIC_RELEASE);
-	/* STI's one-instruction shadow: no interrupt slips in before HLT */
-	__asm__ volatile("sti; hlt; cli" ::: "memory");
+	cpu_halt_until_interrupt();
 }
 
 void sched_run(struct cpu *cpu)

@@ -165,6 +165,16 @@ static inline void cpu_halt(void)
 	__asm__ volatile("hlt" ::: "memory");
 }
 
+/*
+ * Halts with interrupts on until one comes, then turns them off again.
+ * STI's one-instruction shadow: no interrupt slips in between STI and
+ * HLT, so one that is due is taken by the HLT, not lost before it.
+ */
+static inline void cpu_halt_until_interrupt(void)
+{
+	__asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
 static inline void invlpg(uint64_t va)
 {
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
