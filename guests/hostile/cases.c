@@ -254,7 +254,7 @@ const struct hostile_case hostile_cases[] = {
 	  "buffers in the hypervisor's image: -EFAULT (console_write, self_info, mem_map)",
 	  case_hc_console_hv },
 	{ "hc_sleep_bad", "main",
-	  "SLEEP over 3600 s: -EINVAL; SLEEP 0 and YIELD with junk: 0",
+	  "SLEEP over 3600 s or a reserved flag: -EINVAL; console sleep, no input: 0 at its end; SLEEP 0, YIELD with junk: 0",
 	  case_hc_sleep_bad },
 	{ "hc_vcpu_start_bad", "main",
 	  "VCPU_START id 0, 8, 2^32+1, rip past RAM: -EINVAL; a started one: -EBUSY",

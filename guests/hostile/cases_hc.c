@@ -50,6 +50,16 @@ void case_hc_sleep_bad(void)
 		  -KEEL_EINVAL);
 	expect_hc("sleep ~0", hc(KEEL_HC_SLEEP, ~0ul, 0, 0, 0), -KEEL_EINVAL);
 	expect_hc("sleep 0", hc(KEEL_HC_SLEEP, 0, 0, 0, 0), 0);
+	expect_hc("sleep with a reserved flag", hc(KEEL_HC_SLEEP, 0, 2, 0, 0),
+		  -KEEL_EINVAL);
+	expect_hc("sleep with every flag", hc(KEEL_HC_SLEEP, 0, ~0ul, 0, 0),
+		  -KEEL_EINVAL);
+	expect_hc("console sleep over an hour",
+		  hc(KEEL_HC_SLEEP, KEEL_SLEEP_MAX_NS + 1, KEEL_SLEEP_CONSOLE, 0, 0),
+		  -KEEL_EINVAL);
+	/* no input ever comes for this VM: the sleep ends at its time */
+	expect_hc("console sleep of 1 ms, no input",
+		  hc(KEEL_HC_SLEEP, 1000000, KEEL_SLEEP_CONSOLE, 0, 0), 0);
 	expect_hc("yield with junk arguments", hc(KEEL_HC_YIELD, ~0ul, ~0ul, ~0ul, ~0ul), 0);
 }
 

@@ -211,7 +211,7 @@ CASES = [
     ("hc_console_hv", "main",
      "buffers in the hypervisor's image: -EFAULT (console_write, self_info, mem_map)"),
     ("hc_sleep_bad", "main",
-     "SLEEP over 3600 s: -EINVAL; SLEEP 0 and YIELD with junk: 0"),
+     "SLEEP over 3600 s or a reserved flag: -EINVAL; console sleep, no input: 0 at its end; SLEEP 0, YIELD with junk: 0"),
     ("hc_vcpu_start_bad", "main",
      "VCPU_START id 0, 8, 2^32+1, rip past RAM: -EINVAL; a started one: -EBUSY"),
     ("hc_self_info_bad", "main",
