@@ -10,8 +10,9 @@
  *   round 3: x2APIC, logical (cluster 0) destination; the APs stay
  *            running afterwards (a pause loop instead of hlt);
  *   round 4: x2APIC, all excluding self: INIT resets the running APs.
- * After each round it checks the count, waits, and checks that no second
- * STARTUP started an AP twice. The number of vCPUs comes from CPUID 1
+ * After each round it waits until every AP counted in and finished its
+ * line (so the BSP's lines never interleave with theirs), waits, and
+ * checks that no second STARTUP started an AP twice. The number of vCPUs comes from CPUID 1
  * EBX[23:16]. PASS/FAIL lines on COM1, then "DONE mb_sipi" and cli;hlt:
  * with every vCPU halted the VM halts.
  */
@@ -148,9 +149,10 @@ _start:
 	mov $INIT_WAIT, %eax
 	call delay
 	/*
-	 * An AP of round 3 counts in before it prints: one whose vCPU waited
-	 * for a host CPU may still hold print_lock when INIT resets it, and
-	 * every AP of this round would spin on it for ever. No AP runs now.
+	 * check_round waited for round 3's lines, but only until its timeout:
+	 * an AP whose vCPU waited longer for a host CPU may still have held
+	 * print_lock when INIT reset it, and every AP of this round would spin
+	 * on it for ever. No AP runs now.
 	 */
 	movl $0, print_lock
 	xor %edx, %edx
@@ -191,8 +193,11 @@ delay:
 	ret
 
 /*
- * check_round: waits until EAX * ap_total APs counted in (or a timeout),
- * then a while longer; ZF set if the count is exactly that.
+ * check_round: waits until EAX * ap_total APs counted in and as many
+ * finished their line (or a timeout), then a while longer; ZF set if the
+ * count is exactly that. An AP counts in before it prints, and the BSP
+ * prints without print_lock, so without the second wait its INFO line
+ * could land in the middle of a slow AP's line.
  */
 check_round:
 	push %ebx
@@ -208,7 +213,13 @@ check_round:
 	rdtsc
 	cmp %esi, %edx
 	jb 1b
-2:	mov $INIT_WAIT, %eax	/* a late second start would show now */
+2:	cmp %ebx, ap_printed
+	jae 3f
+	pause
+	rdtsc
+	cmp %esi, %edx
+	jb 2b
+3:	mov $INIT_WAIT, %eax	/* a late second start would show now */
 	call delay
 	SAY32 "INFO count="
 	mov ap_count, %eax
@@ -249,6 +260,7 @@ ap_entry32:
 	outb %al, %dx
 	SAY32 " up\n"
 	movl $0, print_lock
+	lock incl ap_printed
 	cmpl $0, ap_spin
 	jne 4f
 	cli
@@ -282,6 +294,8 @@ ap_total:
 ap_count:
 	.long 0
 print_lock:
+	.long 0
+ap_printed:
 	.long 0
 x2_dest:
 	.long 0
