@@ -337,3 +337,8 @@ struct sched_entity *sched_pull_candidate(struct sched_rq *const *rqs,
 	}
 	return best;
 }
+
+bool sched_has_queued_for(const struct sched_rq *rq, unsigned int cpu)
+{
+	return first_allowed(rq, cpu) != NULL;
+}

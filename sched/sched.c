@@ -514,18 +514,26 @@ static void watch_others(struct cpu_sched *cs, unsigned int self, uint64_t now)
  * Work waits on this CPU's queue behind what it runs: an idle CPU the
  * work may go to wakes and pulls it (pull_work). The queue is published
  * (under its lock) before idle_cpus is read, and an idle CPU sets its bit
- * before it looks for work, so one of the two sees the other.
+ * before it looks for work, so one of the two sees the other. Lock held:
+ * an idle CPU that nothing queued here may run on is left asleep, so
+ * vCPUs pinned to this CPU do not wake the others every pass. Returns the
+ * CPU to poke, or SCHED_CPU_NONE.
  */
-static void share_work(unsigned int self)
+static unsigned int share_work(struct cpu_sched *cs, unsigned int self)
 {
 	uint64_t idle;
 
 	/* the queue's stores before the load (x86 lets a load pass them) */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	idle = __atomic_load_n(&idle_cpus, __ATOMIC_SEQ_CST) & ~(1ull << self);
+	while (idle) {
+		unsigned int c = (unsigned int)__builtin_ctzll(idle);
 
-	if (idle)
-		poke((unsigned int)__builtin_ctzll(idle));
+		if (sched_has_queued_for(&cs->rq, c))
+			return c;
+		idle &= idle - 1;
+	}
+	return SCHED_CPU_NONE;
 }
 
 /* Halts until an interrupt: the timer, an IPI, a device. */
@@ -547,7 +555,7 @@ void sched_run(struct cpu *cpu)
 	for (;;) {
 		uint64_t now = clock_ns(), next, deadline, poll_next;
 		struct sched_entity *se;
-		bool waiting;
+		unsigned int helper;
 		struct vcpu *v;
 
 		watch_others(cs, cpu->index, now);
@@ -563,13 +571,14 @@ void sched_run(struct cpu *cpu)
 		}
 		next = next_deadline(cs, now);
 		cpu->need_resched = false;
-		waiting = cs->rq.nr_queued != 0;
+		helper = se && cs->rq.nr_queued ?
+			 share_work(cs, cpu->index) : SCHED_CPU_NONE;
 		if (!se)	/* before pull_work looks: see share_work */
 			__atomic_or_fetch(&idle_cpus, me, __ATOMIC_SEQ_CST);
 		spin_unlock(&cs->lock);
 
-		if (se && waiting)
-			share_work(cpu->index);
+		if (helper != SCHED_CPU_NONE)
+			poke(helper);
 		if (!se && pull_work(cs, cpu->index)) {
 			__atomic_and_fetch(&idle_cpus, ~me, __ATOMIC_SEQ_CST);
 			continue;

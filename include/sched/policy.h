@@ -213,4 +213,11 @@ int sched_set_affinity(struct sched_entity *e, uint64_t affinity);
 struct sched_entity *sched_pull_candidate(struct sched_rq *const *rqs,
 					  unsigned int n, unsigned int dst_cpu);
 
+/*
+ * True if rq has a queued entity that may run on cpu: the one test a busy
+ * CPU makes before it wakes an idle cpu to pull from it (entities pinned
+ * away from cpu would only wake it for nothing).
+ */
+bool sched_has_queued_for(const struct sched_rq *rq, unsigned int cpu);
+
 #endif

@@ -508,6 +508,36 @@ static void test_pull_candidate(void **state)
 	assert_ptr_equal(sched_pull_candidate(rqs, 1, 1), &e[2]);
 }
 
+static void test_has_queued_for(void **state)
+{
+	struct sched_rq rq;
+	struct sched_entity run, a, b;
+
+	rq_new(&rq, 1);
+	entity_new(&run, 5, 10 * MS);
+	entity_new(&a, 5, 10 * MS);
+	entity_new(&b, 3, 10 * MS);
+
+	/* empty, then only the running entity: nothing to give */
+	assert_false(sched_has_queued_for(&rq, 0));
+	assert_int_equal(sched_enqueue(&rq, &run, 0), 0);
+	assert_ptr_equal(sched_pick(&rq, 0), &run);
+	assert_false(sched_has_queued_for(&rq, 0));
+
+	/* queued but pinned to CPU 1: no use to CPU 0 */
+	assert_int_equal(sched_set_affinity(&a, 1u << 1), 0);
+	assert_int_equal(sched_enqueue(&rq, &a, 0), 0);
+	assert_false(sched_has_queued_for(&rq, 0));
+	assert_true(sched_has_queued_for(&rq, 1));
+
+	/* one on a lower level that CPU 0 may run: found behind the pinned */
+	assert_int_equal(sched_set_affinity(&b, 1u << 0 | 1u << 1), 0);
+	assert_int_equal(sched_enqueue(&rq, &b, 0), 0);
+	assert_true(sched_has_queued_for(&rq, 0));
+	assert_false(sched_has_queued_for(&rq, 2));
+	check_rq(&rq);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -521,6 +551,7 @@ int main(void)
 		cmocka_unit_test(test_accounting),
 		cmocka_unit_test(test_set_params),
 		cmocka_unit_test(test_pull_candidate),
+		cmocka_unit_test(test_has_queued_for),
 	};
 
 	return cmocka_run_group_tests_name("sched_policy", tests, NULL, NULL);
