@@ -32,6 +32,19 @@ vm mgmt image=mgmt mem=16M role=mgmt cpus=0
 SETTLE_SECONDS = 3
 
 
+def qemu_pid(pid):
+    """pid itself if it is QEMU, else its first descendant that is (the
+    harness may start QEMU through tools/run)."""
+    todo = [pid]
+    while todo:
+        p = todo.pop(0)
+        if Path(f"/proc/{p}/comm").read_text().startswith("qemu"):
+            return p
+        for task in Path(f"/proc/{p}/task").iterdir():
+            todo += [int(c) for c in (task / "children").read_text().split()]
+    raise SystemExit(f"pinned_idle: no QEMU process under pid {pid}")
+
+
 def thread_cpu_seconds(pid, name):
     """utime + stime of the thread of pid called name."""
     for task in Path(f"/proc/{pid}/task").iterdir():
@@ -60,14 +73,16 @@ def main():
     esp = harness.make_esp(tmp / "esp", CONFIG,
                            modules=[build / "guests" / f"{g}.elf"
                                     for g in ("mgmt", "spin")])
+    # debug-threads: QEMU names its vCPU threads "CPU N/TCG"
     with harness.Machine("amd", esp, smp=2, mem="512M", timeout=120,
+                         extra_args=("-name", "keel,debug-threads=on"),
                          logfile=tmp / "serial.log") as m:
         m.expect(re.escape(PROMPT))
         for name in ("p1", "p2"):
             run(m, f'create {name} spin mem=2M slice=1 cpus=1 '
                    f'args="run=100000000 report=0"')
             run(m, f"start {name}")
-        pid = m._child.pid
+        pid = qemu_pid(m._child.pid)
         time.sleep(SETTLE_SECONDS)
         t0 = time.monotonic()
         c0 = thread_cpu_seconds(pid, "CPU 0/TCG")
