@@ -12,9 +12,9 @@
  *   round 4: x2APIC, all excluding self: INIT resets the running APs.
  * After each round it waits until every AP counted in and finished its
  * line (so the BSP's lines never interleave with theirs), waits, and
- * checks that no second STARTUP started an AP twice. The number of vCPUs comes from CPUID 1
- * EBX[23:16]. PASS/FAIL lines on COM1, then "DONE mb_sipi" and cli;hlt:
- * with every vCPU halted the VM halts.
+ * checks that no second STARTUP started an AP twice. The number of vCPUs
+ * comes from CPUID 1 EBX[23:16]. PASS/FAIL lines on COM1, then "DONE
+ * mb_sipi" and cli;hlt: with every vCPU halted the VM halts.
  */
 #include "mb.inc"
 
