@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 import harness  # noqa: E402
+from density import PROMPT, run  # noqa: E402
 
-PROMPT = "keel> "
 CONFIG = """\
 cmdline loglevel=info
 vm mgmt image=mgmt mem=16M role=mgmt cpus=0
@@ -46,7 +46,8 @@ def qemu_pid(pid):
 
 
 def thread_cpu_seconds(pid, name):
-    """utime + stime of the thread of pid called name."""
+    """utime + stime of the thread of pid called name (its own
+    /proc/PID/task/TID/stat: /proc/TID/stat counts the whole process)."""
     for task in Path(f"/proc/{pid}/task").iterdir():
         if (task / "comm").read_text().strip() == name:
             stat = (task / "stat").read_text()
@@ -54,14 +55,6 @@ def thread_cpu_seconds(pid, name):
             return (int(fields[11]) + int(fields[12])) / \
                 os.sysconf("SC_CLK_TCK")
     raise SystemExit(f"pinned_idle: QEMU has no thread {name!r}")
-
-
-def run(m, line):
-    m.send(line + "\r")
-    got = m.expect(r"(?s)" + re.escape(line) + r"[\r\n]+(.*?)" +
-                   re.escape(PROMPT), 60)
-    if "error:" in got.group(1):
-        raise SystemExit(f"pinned_idle: {line!r}: {got.group(1).strip()}")
 
 
 def main():
