@@ -10,10 +10,11 @@ the initramfs's busybox shell (KEEL-LINUX-READY cpus=2) without
 tsc_early_khz=, type nproc and cat /proc/interrupts into it through
 `console`, reboot it with on_reboot=restart, power it off, and destroy
 it. test_debian_kernel_reaches_user_space keeps the earlier check of what
-Keel hands over (E820, command line, initrd) with tsc_early_khz=.
+Keel hands over (E820, command line, initrd) with tsc_early_khz=; on
+Bochs it stops once the initramfs is unpacked (see HANDED_OVER).
 
 Needs build/linux/vmlinuz and build/linux/initrd.img (`make linux-image`);
-skipped without them. About 30 s on QEMU TCG (SVM), 4 minutes on Bochs
+skipped without them. About 30 s on QEMU TCG (SVM), 3 minutes on Bochs
 (VMX), most of it the kernel's boots.
 """
 
@@ -36,6 +37,13 @@ vm mgmt image=mgmt mem=16M role=mgmt
 # The milestones, in boot order, with how long each may take (s).
 BANNER = r"Linux version \d+\.\d+"
 USER_SPACE = r"Run /init as init process"
+# The last line of what test_debian_kernel_reaches_user_space checks, about
+# a sixth of the way to /init. On Bochs (VMX) the boot to user space costs
+# a minute more, and test_linux_ready_two_cpus makes it with the same kernel
+# and initrd, so there that test stops here: Keel's hand-over is what it
+# is about.
+INITRAMFS = r"Freeing initrd memory"
+HANDED_OVER = {"amd": USER_SPACE, "intel": INITRAMFS}
 
 pytestmark = pytest.mark.skipif(
     not (KERNEL.is_file() and INITRD.is_file()),
@@ -104,7 +112,8 @@ def test_debian_kernel_reaches_user_space(shell, vendor):
     shell.ok(f'create lx kernel=vmlinuz initrd=initrd cmdline="{cmdline}" '
              "mem=256M vcpus=2", r"^created lx \(id \d+\)$")
     shell.ok("start lx", r"started lx")
-    shown = shell.console("lx", USER_SPACE, timeout=BOOT_TIMEOUT[vendor])
+    shown = shell.console("lx", HANDED_OVER[vendor],
+                          timeout=BOOT_TIMEOUT[vendor])
     assert re.search(BANNER, shown), shown
     # what Keel handed over: its E820 map, the command line, the initrd
     assert "BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable" \
@@ -116,7 +125,8 @@ def test_debian_kernel_reaches_user_space(shell, vendor):
     assert f"Command line: {cmdline}" in shown
     assert re.search(r"RAMDISK: \[mem 0x0f[0-9a-f]{6}-0x0fffffff\]", shown)
     assert "Trying to unpack rootfs image as initramfs" in shown
-    assert "Kernel panic" not in shown.split(USER_SPACE)[0]
+    assert "Initramfs unpacking failed" not in shown
+    assert "Kernel panic" not in shown
     shell.destroy("lx")
     assert shell.mem_free() == free
 
