@@ -31,7 +31,7 @@ int vm_devices_init(struct vm *vm)
 	io_bus_init(&vm->mmio);
 	vuart_init(&vm->uart);
 	vioapic_init(vm);
-	vpic_init(&vm->pic);
+	vpic_init(&vm->pic, vm);
 	vpit_init(&vm->pit, vm);
 	vrtc_init(&vm->rtc, vm, vm->mem_target);
 	acpi_pm_init(&vm->pm);
@@ -39,10 +39,10 @@ int vm_devices_init(struct vm *vm)
 			      &vuart_bus_ops, vm, "com1");
 	if (!ret)
 		ret = io_bus_register(&vm->ports, VPIC_MASTER_BASE, VPIC_PORTS,
-				      &vpic_bus_ops, &vm->pic.master, "pic1");
+				      &vpic_master_ops, &vm->pic, "pic1");
 	if (!ret)
 		ret = io_bus_register(&vm->ports, VPIC_SLAVE_BASE, VPIC_PORTS,
-				      &vpic_bus_ops, &vm->pic.slave, "pic2");
+				      &vpic_slave_ops, &vm->pic, "pic2");
 	if (!ret)
 		ret = io_bus_register(&vm->mmio, VIOAPIC_BASE, VIOAPIC_MMIO_BYTES,
 				      &vioapic_mmio_ops, vm, "ioapic");
@@ -95,7 +95,7 @@ static void reset_holding_lock(struct spinlock *lock, void *dev,
 
 _Static_assert(offsetof(struct vuart, lock) == 0 &&
 	       offsetof(struct vioapic, lock) == 0 &&
-	       offsetof(struct vpic_chip, lock) == 0 &&
+	       offsetof(struct vpic, lock) == 0 &&
 	       offsetof(struct vpit, lock) == 0 &&
 	       offsetof(struct vrtc, lock) == 0, "each device's lock comes first");
 
@@ -112,11 +112,9 @@ void vm_devices_reset(struct vm *vm)
 	vioapic_regs_reset(&ioapic.regs, vm->vcpu_count);
 	reset_holding_lock(&vm->ioapic.lock, &vm->ioapic, &ioapic,
 			   sizeof(ioapic));
-	vpic_init(&pic);
-	reset_holding_lock(&vm->pic.master.lock, &vm->pic.master, &pic.master,
-			   sizeof(pic.master));
-	reset_holding_lock(&vm->pic.slave.lock, &vm->pic.slave, &pic.slave,
-			   sizeof(pic.slave));
+	vpic_init(&pic, vm);
+	reset_holding_lock(&vm->pic.lock, &vm->pic, &pic, sizeof(pic));
+	vlapic_set_extint(&vm->vcpus[0].lapic, false);	/* the reset pair's INTR */
 	vpit_init(&pit, vm);
 	reset_holding_lock(&vm->pit.lock, &vm->pit, &pit, sizeof(pit));
 	vrtc_init(&rtc, vm, vm->mem_target);

@@ -11,6 +11,7 @@
 #include <core/dev/irq.h>
 #include <core/dev/vioapic.h>
 #include <core/dev/vlapic.h>
+#include <core/dev/vpic.h>
 #include <core/vm.h>
 #include <keel/abi.h>
 
@@ -76,10 +77,24 @@ static void deliver(struct vm *vm, uint32_t fired)
 	}
 }
 
+/* The 8259 input of a GSI: ISA IRQ n is GSI n, but IRQ 0 is GSI 2. */
+static int isa_irq(unsigned int gsi)
+{
+	if (gsi == GSI_PIT)
+		return 0;
+	return gsi && gsi < 16 ? (int)gsi : -1;
+}
+
 void vm_irq_set(struct vm *vm, unsigned int gsi, bool high)
 {
+	int irq;
+
 	if (gsi >= VIOAPIC_PINS)
 		return;
+	/* the ISA lines reach both, as on a PC (core/dev/vpic.h) */
+	irq = isa_irq(gsi);
+	if (irq >= 0)
+		vpic_set_irq(&vm->pic, (unsigned int)irq, high);
 	spin_lock(&vm->ioapic.lock);
 	deliver(vm, vioapic_regs_set_line(&vm->ioapic.regs, gsi, high));
 	spin_unlock(&vm->ioapic.lock);

@@ -9,6 +9,7 @@
 #include <core/dev/vioapic.h>
 #include <core/dev/vlapic.h>
 #include <core/dev/vlapic_timer.h>
+#include <core/dev/vpic.h>
 #include <core/vcpu.h>
 #include <core/vcpu_init.h>
 #include <core/vm.h>
@@ -31,6 +32,8 @@
 #define REG_ESR       0x28
 #define REG_LVT_CMCI  0x2f
 #define REG_LVT_TIMER 0x32	/* the first after the ICR (0x30, 0x31) */
+#define REG_LVT_LINT0 0x35
+#define REG_LVT_LINT1 0x36
 #define REG_LVT_LAST  0x37	/* error */
 #define REG_TIMER_INITIAL 0x38
 #define REG_TIMER_CURRENT 0x39
@@ -41,6 +44,11 @@
 #define SVR_WRITABLE    0x3ffu	/* vector, enable, focus (SDM 10.9) */
 #define LVT_MASKED      (1u << 16)
 #define LVT_VECTOR_MASK 0xffu
+#define LVT_DELIVERY_MASK   (7u << 8)
+#define LVT_DELIVERY_EXTINT (7u << 8)
+/* vector, delivery mode, polarity, trigger mode, mask (SDM figure 10-8) */
+#define LVT_LINT_WRITABLE (LVT_VECTOR_MASK | LVT_DELIVERY_MASK | (1u << 13) | \
+			   (1u << 15) | LVT_MASKED)
 #define TIMER_MODE_MASK (3u << 17)
 #define TIMER_PERIODIC  (1u << 17)
 /* vector, mask, one-shot/periodic: no TSC-deadline mode (docs/cpuid.md) */
@@ -115,11 +123,15 @@ static int deliverable_vector(const struct vlapic *l)
 static void reset_registers(struct vcpu *v)
 {
 	uint64_t base = v->lapic.apic_base;
+	uint64_t extint = __atomic_load_n(&v->lapic.extint, __ATOMIC_RELAXED);
 
 	memset(&v->lapic, 0, sizeof(v->lapic));
 	v->lapic.apic_base = base;
+	v->lapic.extint = extint;	/* the pin is outside the APIC */
 	v->lapic.svr = VLAPIC_SVR_RESET;
 	v->lapic.lvt_timer = LVT_MASKED;
+	v->lapic.lint0 = LVT_MASKED;
+	v->lapic.lint1 = LVT_MASKED;
 	v->lapic.dfr = VLAPIC_DFR_RESET;
 	v->lapic.deadline_ns = UINT64_MAX;
 }
@@ -140,6 +152,8 @@ void vlapic_init_xapic(struct vcpu *v)
 	v->lapic.apic_base = APIC_BASE_DEFAULT | APIC_BASE_EN |
 			     (v->id == 0 ? APIC_BASE_BSP : 0);
 	reset_registers(v);
+	if (v->id == 0)
+		v->lapic.lint0 = LVT_DELIVERY_EXTINT;	/* the virtual wire */
 }
 
 uint64_t vlapic_apic_base(const struct vcpu *v)
@@ -268,6 +282,10 @@ int vlapic_reg_read(struct vcpu *v, unsigned int reg, uint32_t *value)
 		*value = bits256_word(l->tmr, reg - REG_TMR0);
 		return 0;
 	}
+	if (reg == REG_LVT_LINT0 || reg == REG_LVT_LINT1) {
+		*value = reg == REG_LVT_LINT0 ? l->lint0 : l->lint1;
+		return 0;
+	}
 	if (is_lvt(reg)) {
 		*value = LVT_MASKED;	/* nothing behind the other LVTs */
 		return 0;
@@ -386,8 +404,21 @@ int vlapic_reg_write(struct vcpu *v, unsigned int reg, uint32_t value)
 		return 0;
 	case REG_SVR:
 		l->svr = value & SVR_WRITABLE;
+		if (!(l->svr & SVR_ENABLE)) {	/* SDM 10.4.7.2 */
+			l->lvt_timer |= LVT_MASKED;
+			l->lint0 |= LVT_MASKED;
+			l->lint1 |= LVT_MASKED;
+		}
+		return 0;
+	case REG_LVT_LINT0:
+	case REG_LVT_LINT1:
+		value &= LVT_LINT_WRITABLE;
 		if (!(l->svr & SVR_ENABLE))
-			l->lvt_timer |= LVT_MASKED;	/* SDM 10.4.7.2 */
+			value |= LVT_MASKED;	/* stays masked */
+		if (reg == REG_LVT_LINT0)
+			l->lint0 = value;
+		else
+			l->lint1 = value;
 		return 0;
 	case REG_LVT_TIMER:
 		l->lvt_timer = value & LVT_TIMER_WRITABLE;
@@ -416,9 +447,37 @@ int vlapic_reg_write(struct vcpu *v, unsigned int reg, uint32_t value)
 	return -1;
 }
 
+/* Is the 8259's INTR raised and let through to the core? */
+static bool extint_taken(const struct vlapic *l)
+{
+	if (!__atomic_load_n(&l->extint, __ATOMIC_ACQUIRE))
+		return false;
+	return apic_base_mode(l->apic_base) == APIC_MODE_DISABLED ||
+	       (l->lint0 & (LVT_MASKED | LVT_DELIVERY_MASK)) ==
+	       LVT_DELIVERY_EXTINT;
+}
+
 bool vlapic_pending(const struct vcpu *v)
 {
-	return deliverable_vector(&v->lapic) >= 0;
+	return deliverable_vector(&v->lapic) >= 0 || extint_taken(&v->lapic);
+}
+
+/*
+ * ExtINT: the vector comes from the 8259 pair's INTA, and neither IRR nor
+ * ISR nor the TPR take part (SDM 10.5.1). The pair may have lowered INTR
+ * since (a mask written by another vCPU): then there is nothing to take.
+ */
+static void deliver_extint(struct vcpu *v)
+{
+	int vector;
+
+	if (!vendor->interruptible(v)) {
+		vendor->interrupt_window(v, true);
+		return;
+	}
+	vector = vpic_intack(&v->vm->pic);
+	if (vector >= 0)
+		vendor->inject_interrupt(v, (uint8_t)vector);
 }
 
 void vlapic_deliver(struct vcpu *v, uint64_t now_ns)
@@ -438,8 +497,12 @@ void vlapic_deliver(struct vcpu *v, uint64_t now_ns)
 						   now_ns);
 	}
 	vector = deliverable_vector(l);
-	if (vector < 0)
-		return;		/* nothing, or held back by TPR or ISR */
+	if (vector < 0) {
+		/* nothing, or held back by TPR or ISR; the 8259 may have one */
+		if (extint_taken(l))
+			deliver_extint(v);
+		return;
+	}
 	if (!vendor->interruptible(v)) {
 		vendor->interrupt_window(v, true);
 		return;

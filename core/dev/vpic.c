@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The 8259A pair's register state (Intel 8259A datasheet: ICW1-4,
- * OCW1-3); see core/dev/vpic.h.
+ * The 8259A pair's register file and priority logic (Intel 8259A
+ * datasheet: ICW1-4, OCW1-3, "Interrupt sequence", "Cascading"); pure,
+ * see core/dev/vpic.h. The VM's pair is core/dev/vpic_bus.c.
  */
 #include <core/dev/vpic.h>
 
@@ -11,12 +12,19 @@
 #define ICW1         0x10	/* command port, D4 set: initialization */
 #define ICW1_IC4     0x01	/* ICW4 follows */
 #define ICW1_SINGLE  0x02	/* no cascade: no ICW3 */
+#define ICW1_LTIM    0x08	/* level-triggered inputs */
+#define ICW4_AEOI    0x02	/* automatic EOI */
 #define OCW3         0x08	/* command port, D4 clear, D3 set */
 #define OCW3_READ    0x02	/* RR: take RIS */
 #define OCW3_RIS     0x01	/* ISR (else IRR) */
 #define OCW3_POLL    0x04
 #define OCW3_ESMM    0x40	/* SMM is taken */
 #define OCW3_SMM     0x20
+#define OCW2_EOI     0x20	/* an EOI: non-specific, or with SL specific */
+#define OCW2_SL      0x40	/* specific: L2-L0 name the level */
+#define OCW2_LEVEL   0x07
+#define POLL_FOUND   0x80	/* a poll's I bit */
+#define SPURIOUS_IRQ 7
 #define VECTOR_MASK  0xf8	/* ICW2: T7-T3 (8086 mode) */
 #define ICW4_MASK    0x1f
 
@@ -25,24 +33,94 @@ void vpic_regs_reset(struct vpic_regs *r)
 	*r = (struct vpic_regs){ 0 };
 }
 
+/*
+ * Fixed priority, IRQ 0 highest: the first requested, unmasked input
+ * before any in service (an input in service holds back itself and all
+ * below it; in special mask mode only itself).
+ */
+int vpic_regs_highest(const struct vpic_regs *r)
+{
+	uint8_t want = r->irr & (uint8_t)~r->imr;
+
+	if (!r->ready)
+		return -1;
+	for (int irq = 0; irq < 8; irq++) {
+		uint8_t bit = (uint8_t)(1u << irq);
+
+		if ((r->isr & bit) && !r->special_mask)
+			return -1;
+		if (want & bit && !(r->isr & bit))
+			return irq;
+	}
+	return -1;
+}
+
+int vpic_regs_ack(struct vpic_regs *r)
+{
+	int irq = vpic_regs_highest(r);
+	uint8_t bit;
+
+	if (irq < 0)
+		return -1;
+	bit = (uint8_t)(1u << irq);
+	/* an edge is consumed; a level still high requests again */
+	if (!(r->icw1 & ICW1_LTIM) || !(r->lines & bit))
+		r->irr &= (uint8_t)~bit;
+	if (!(r->icw4 & ICW4_AEOI))
+		r->isr |= bit;
+	return irq;
+}
+
+void vpic_regs_set_line(struct vpic_regs *r, unsigned int irq, bool high)
+{
+	uint8_t bit = (uint8_t)(1u << (irq & 7));
+	bool rising = high && !(r->lines & bit);
+
+	if (high)
+		r->lines |= bit;
+	else
+		r->lines &= (uint8_t)~bit;
+	if (r->icw1 & ICW1_LTIM) {
+		/* level: requests while high; low withdraws the request */
+		if (high)
+			r->irr |= bit;
+		else
+			r->irr &= (uint8_t)~bit;
+	} else if (rising) {
+		r->irr |= bit;
+	}
+}
+
 uint8_t vpic_regs_read(struct vpic_regs *r, unsigned int port)
 {
 	if (port == PORT_DATA)
 		return r->imr;
-	/* nothing requests or is in service; a poll finds no interrupt */
-	r->poll = false;
-	return 0;
+	if (r->poll) {
+		/* a poll is an INTA without the vector (datasheet, OCW3) */
+		int irq = vpic_regs_ack(r);
+
+		r->poll = false;
+		return irq < 0 ? 0 : (uint8_t)(POLL_FOUND | irq);
+	}
+	return r->read_isr ? r->isr : r->irr;
 }
 
-/* ICW1 (datasheet, "Initialization command words"): a new sequence. */
+/*
+ * ICW1 (datasheet, "Initialization command words"): a new sequence; the
+ * mask, the requests and what is in service are cleared, and an input
+ * must rise again to request.
+ */
 static void start_init(struct vpic_regs *r, uint8_t value)
 {
 	r->icw1 = value;
-	r->imr = 0;		/* the mask is cleared */
+	r->imr = 0;
+	r->irr = 0;
+	r->isr = 0;
 	r->read_isr = false;	/* a read shows IRR */
 	r->special_mask = false;
 	r->poll = false;
 	r->icw4 = 0;
+	r->ready = false;
 	r->next_icw = 2;
 }
 
@@ -73,6 +151,25 @@ static void write_data(struct vpic_regs *r, uint8_t value)
 		return;
 	}
 	r->next_icw = after(r, r->next_icw);
+	if (!r->next_icw)
+		r->ready = true;
+}
+
+/*
+ * OCW2: the EOIs end an interrupt in service, the highest (non-specific)
+ * or the named one (specific); the rotating forms end it the same way.
+ * Set-priority and the rotate-in-AEOI settings change nothing here.
+ */
+static void write_ocw2(struct vpic_regs *r, uint8_t value)
+{
+	if (!(value & OCW2_EOI))
+		return;
+	if (value & OCW2_SL) {
+		r->isr &= (uint8_t)~(1u << (value & OCW2_LEVEL));
+		return;
+	}
+	if (r->isr)
+		r->isr &= (uint8_t)(r->isr - 1);	/* the lowest bit: highest priority */
 }
 
 void vpic_regs_write(struct vpic_regs *r, unsigned int port, uint8_t value)
@@ -85,8 +182,10 @@ void vpic_regs_write(struct vpic_regs *r, unsigned int port, uint8_t value)
 		start_init(r, value);
 		return;
 	}
-	if (!(value & OCW3))
-		return;		/* OCW2: EOI and rotation, nothing in service */
+	if (!(value & OCW3)) {
+		write_ocw2(r, value);
+		return;
+	}
 	if (value & OCW3_READ)
 		r->read_isr = value & OCW3_RIS;
 	if (value & OCW3_ESMM)
@@ -94,49 +193,34 @@ void vpic_regs_write(struct vpic_regs *r, unsigned int port, uint8_t value)
 	r->poll = value & OCW3_POLL;
 }
 
-void vpic_init(struct vpic *pic)
+/* The slave's output is the master's IRQ 2, as a level. */
+void vpic_pair_sync(struct vpic_regs *master, struct vpic_regs *slave)
 {
-	pic->master.lock = (struct spinlock)SPINLOCK_INIT;
-	pic->slave.lock = (struct spinlock)SPINLOCK_INIT;
-	vpic_regs_reset(&pic->master.regs);
-	vpic_regs_reset(&pic->slave.regs);
+	uint8_t bit = 1u << VPIC_CASCADE_IRQ;
+
+	if (vpic_regs_highest(slave) >= 0)
+		master->irr |= bit;
+	else
+		master->irr &= (uint8_t)~bit;
 }
 
-/*
- * The port bus's view: dev is a chip. A 16-bit access to the command
- * port is two byte accesses, command then data, as on the ISA bus.
- */
-static int vpic_bus_read(void *dev, void *caller, uint64_t offset,
-			 size_t size, uint64_t *value)
+bool vpic_pair_intr(const struct vpic_regs *master)
 {
-	struct vpic_chip *chip = dev;
-
-	(void)caller;
-	*value = 0;
-	spin_lock(&chip->lock);
-	for (size_t i = 0; i < size && offset + i < VPIC_PORTS; i++)
-		*value |= (uint64_t)vpic_regs_read(&chip->regs,
-						   (unsigned int)(offset + i))
-			  << (i * 8);
-	spin_unlock(&chip->lock);
-	return 0;
+	return vpic_regs_highest(master) >= 0;
 }
 
-static int vpic_bus_write(void *dev, void *caller, uint64_t offset,
-			  size_t size, uint64_t value)
+uint8_t vpic_pair_ack(struct vpic_regs *master, struct vpic_regs *slave)
 {
-	struct vpic_chip *chip = dev;
+	int irq, sirq;
 
-	(void)caller;
-	spin_lock(&chip->lock);
-	for (size_t i = 0; i < size && offset + i < VPIC_PORTS; i++)
-		vpic_regs_write(&chip->regs, (unsigned int)(offset + i),
-				(uint8_t)(value >> (i * 8)));
-	spin_unlock(&chip->lock);
-	return 0;
+	vpic_pair_sync(master, slave);
+	irq = vpic_regs_ack(master);
+	if (irq < 0)
+		return (uint8_t)(master->vector_base | SPURIOUS_IRQ);
+	if (irq != VPIC_CASCADE_IRQ || (master->icw1 & ICW1_SINGLE))
+		return (uint8_t)(master->vector_base | irq);
+	sirq = vpic_regs_ack(slave);
+	vpic_pair_sync(master, slave);
+	return (uint8_t)(slave->vector_base |
+			 (sirq < 0 ? SPURIOUS_IRQ : sirq));
 }
-
-const struct io_bus_ops vpic_bus_ops = {
-	.read = vpic_bus_read,
-	.write = vpic_bus_write,
-};

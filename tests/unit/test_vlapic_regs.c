@@ -58,6 +58,14 @@ void vcpu_init_send(struct vcpu *from, struct vcpu *target, bool startup,
 		sipi_vector[target->id] = vector;
 }
 
+/* The 8259 pair's INTA: the vector it gives, -1 for INTR low */
+static int intack_vector = -1;
+
+int vpic_intack(struct vpic *pic)
+{
+	return intack_vector;
+}
+
 /* ------------------------------------------------------------ helpers */
 
 #define PHYS 39
@@ -380,6 +388,44 @@ static void test_reset_for_unmodified_guests(void **state)
 	assert_int_equal(mmio_read(v, 0xd0, 4), 0);		/* LDR */
 	assert_int_equal(mmio_read(v, 0x280, 4), 0);		/* ESR */
 	assert_int_equal(mmio_read(&vm.vcpus[1], 0x20, 4), 1u << 24);
+	/* the virtual wire a firmware leaves: LINT0 ExtINT on the BSP only */
+	assert_int_equal(mmio_read(v, 0x350, 4), 0x700);
+	assert_int_equal(mmio_read(v, 0x360, 4), 1u << 16);
+	assert_int_equal(mmio_read(&vm.vcpus[1], 0x350, 4), 1u << 16);
+	/* the 8259's INTR is pending there, not on vCPU 1 (LINT0 masked) */
+	assert_false(vlapic_pending(v));
+	vlapic_set_extint(&v->lapic, true);
+	vlapic_set_extint(&vm.vcpus[1].lapic, true);
+	assert_true(vlapic_requested(&v->lapic));
+	assert_true(vlapic_pending(v));
+	assert_false(vlapic_pending(&vm.vcpus[1]));
+	/* software-enabled: LVT writes take; a masked LINT0 holds it back,
+	 * LINT1 and a fixed-mode LINT0 do not take it */
+	mmio_write(v, 0xf0, 4, 0x1ff);
+	mmio_write(v, 0x350, 4, 0x10700);
+	assert_false(vlapic_pending(v));
+	mmio_write(v, 0x350, 4, 0x30);
+	assert_int_equal(mmio_read(v, 0x350, 4), 0x30);
+	assert_false(vlapic_pending(v));
+	mmio_write(v, 0x360, 4, 0x700);
+	assert_false(vlapic_pending(v));
+	/* reserved bits are not kept */
+	mmio_write(v, 0x350, 4, 0xfffff7ff);
+	assert_int_equal(mmio_read(v, 0x350, 4), 0x1a7ff);
+	mmio_write(v, 0x350, 4, 0x700);
+	assert_true(vlapic_pending(v));
+	/* software-disabled (SVR bit 8 written clear): LVTs stay masked */
+	mmio_write(v, 0xf0, 4, 0xff);
+	assert_int_equal(mmio_read(v, 0x350, 4), 0x10700);
+	mmio_write(v, 0x350, 4, 0x700);
+	assert_int_equal(mmio_read(v, 0x350, 4), 0x10700);
+	assert_false(vlapic_pending(v));
+	/* disabled in IA32_APIC_BASE: the pin reaches the core directly */
+	assert_int_equal(vlapic_set_apic_base(v, OFF_BASE | APIC_BASE_BSP,
+					      PHYS), 0);
+	assert_true(vlapic_pending(v));
+	vlapic_set_extint(&v->lapic, false);
+	assert_false(vlapic_pending(v));
 	/* and in x2APIC mode, as Keel's own guests start: SVR 0xff too */
 	v = setup(1);
 	assert_int_equal(vlapic_read(v, 0x80f, &value), 0);

@@ -4,7 +4,8 @@
  * raise a global system interrupt (GSI) by its number; the VM's I/O APIC
  * (core/dev/vioapic.c) turns it into a message to local APICs as its
  * redirection table says. ISA IRQ n is GSI n, except IRQ 0, which is
- * GSI 2 (the MADT's override).
+ * GSI 2 (the MADT's override); the ISA IRQs also reach the 8259 pair
+ * (core/dev/vpic.h), whose lock is taken first.
  *
  * An edge-triggered device pulses its line (high, then low); a level one
  * holds it high while it wants service. Callable from any CPU. The I/O

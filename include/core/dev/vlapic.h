@@ -47,21 +47,31 @@ struct vlapic {
 	 * interrupt, so its EOI is broadcast to the I/O APIC.
 	 */
 	uint64_t tmr[4];
+	uint32_t lint0, lint1;	/* LVT LINT0/LINT1: only LINT0's ExtINT acts */
+	/*
+	 * The 8259 pair's INTR as it reaches this APIC (vCPU 0's only), 1
+	 * while raised: a word so that vlapic_requested sees it with the IRR.
+	 * Set by the pair (core/dev/vpic_bus.c) on any CPU; kept by resets
+	 * of the register file, as the pin is outside it.
+	 */
+	uint64_t extint;
 };
 
 struct vcpu;
 
 /*
- * Is any interrupt requested (IRR not empty)? A few loads: the run loop
- * asks this after exits that cannot change the timer (the fast path).
- * Other CPUs set IRR bits at any time, hence the atomic loads.
+ * Is any interrupt requested (IRR not empty, or the 8259's INTR raised)?
+ * A few loads: the run loop asks this after exits that cannot change the
+ * timer (the fast path). Other CPUs set IRR bits at any time, hence the
+ * atomic loads.
  */
 static inline bool vlapic_requested(const struct vlapic *l)
 {
 	return __atomic_load_n(&l->irr[0], __ATOMIC_RELAXED) |
 	       __atomic_load_n(&l->irr[1], __ATOMIC_RELAXED) |
 	       __atomic_load_n(&l->irr[2], __ATOMIC_RELAXED) |
-	       __atomic_load_n(&l->irr[3], __ATOMIC_RELAXED);
+	       __atomic_load_n(&l->irr[3], __ATOMIC_RELAXED) |
+	       __atomic_load_n(&l->extint, __ATOMIC_RELAXED);
 }
 
 /* Reset: x2APIC mode, as Keel's guests start (docs/hypercalls.md §5). */
@@ -70,7 +80,9 @@ void vlapic_init(struct vcpu *v);
  * Reset as INIT or power-up leaves it for an unmodified guest (SDM
  * 10.4.7.1, table 9-1): xAPIC mode, enabled, at 0xfee00000, the BSP
  * flag on vCPU 0 (IA32_APIC_BASE 0xfee00900 there, 0xfee00800 on the
- * others), SVR 0xff.
+ * others), SVR 0xff. On vCPU 0, LINT0 is then ExtINT, unmasked (0x700):
+ * the virtual wire a PC's firmware leaves, so that an OS that knows only
+ * the 8259 gets its interrupts; the other LVTs are masked.
  */
 void vlapic_init_xapic(struct vcpu *v);
 
@@ -128,6 +140,18 @@ struct apic_dest_view vlapic_dest_view(const struct vcpu *t);
 void vlapic_deliver(struct vcpu *v, uint64_t now_ns);
 /* Is an interrupt waiting that the guest would take once it can? */
 bool vlapic_pending(const struct vcpu *v);
+/*
+ * The 8259 pair's INTR to this APIC's LINT0 (vCPU 0's). It is taken as
+ * ExtINT (the vector from the pair's INTA) when LINT0 is unmasked with
+ * delivery mode ExtINT, or when the APIC is disabled in IA32_APIC_BASE
+ * (the pin then reaches the core directly), after any deliverable APIC
+ * interrupt and whatever the TPR. Any CPU; no wake-up (the caller's).
+ * Inline: the pair sets it, and the APIC's INTA calls the pair.
+ */
+static inline void vlapic_set_extint(struct vlapic *l, bool raised)
+{
+	__atomic_store_n(&l->extint, raised ? 1 : 0, __ATOMIC_RELEASE);
+}
 /* When the timer next fires, UINT64_MAX if it is not running. */
 uint64_t vlapic_deadline(const struct vcpu *v);
 
