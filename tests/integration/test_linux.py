@@ -214,6 +214,38 @@ def test_linux_destroy_frees_everything(shell):
     assert shell.mem_free() == shell.lx_free
 
 
+# Kernels told to leave the APICs aside use the 8259 pair (docs/guests.md,
+# "The PC platform"): nolapic and acpi=off run on one CPU with the PIT's
+# IRQ 0 and COM1's IRQ 4 through the pair as ExtINT; noapic keeps the
+# local APICs (both CPUs) and takes the ISA IRQs through the pair. Each
+# boots to its shell and answers a command typed into it (COM1's receive
+# interrupt). Bochs runs the one that uses the pair for everything.
+LEGACY = {"amd": ("nolapic", "noapic", "acpi=off"), "intel": ("nolapic",)}
+
+
+def test_linux_with_the_8259(shell, vendor):
+    free = shell.mem_free()
+    for i, option in enumerate(LEGACY[vendor]):
+        name = f"lp{i}"
+        vcpus = 2 if option == "noapic" else 1
+        shell.ok(f'create {name} kernel=vmlinuz initrd=initrd '
+                 f'cmdline="{LX_CMDLINE} {option}" mem=256M vcpus={vcpus}',
+                 rf"^created {name} \(id \d+\)$")
+        shell.ok(f"start {name}", rf"started {name}")
+        shown = shell.console(name, READY, timeout=BOOT_TIMEOUT[vendor])
+        m = re.search(READY, shown)
+        assert m.group(2) == str(vcpus), (option, shown)
+        assert "Kernel panic" not in shown
+        out = in_guest(shell, name, "grep -E 'XT-PIC|LOC' /proc/interrupts;"
+                       " echo P-$((6*7))", r"\nP-42\r?\n")
+        print(f"\n{vendor} {option}:\n{out}")
+        # the timer and COM1 through the 8259 (the XT-PIC chip in Linux)
+        assert re.search(r"^\s*0:\s+\d+.*XT-PIC\s+timer", out, re.M), out
+        assert re.search(r"^\s*4:\s+[1-9]\d*.*XT-PIC\s+ttyS0", out, re.M), out
+        shell.destroy(name)
+    assert shell.mem_free() == free
+
+
 def test_hypervisor_survives(shell):
     assert "PANIC" not in shell.m.log
     assert list(shell.vms()) == ["mgmt"]
