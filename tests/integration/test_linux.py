@@ -14,7 +14,7 @@ Keel hands over (E820, command line, initrd) with tsc_early_khz=; on
 Bochs it stops once the initramfs is unpacked (see HANDED_OVER).
 
 Needs build/linux/vmlinuz and build/linux/initrd.img (`make linux-image`);
-skipped without them. About 30 s on QEMU TCG (SVM), 3 minutes on Bochs
+skipped without them. About 1 minute on QEMU TCG (SVM), 5 on Bochs
 (VMX), most of it the kernel's boots.
 """
 
