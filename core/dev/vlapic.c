@@ -123,11 +123,10 @@ static int deliverable_vector(const struct vlapic *l)
 static void reset_registers(struct vcpu *v)
 {
 	uint64_t base = v->lapic.apic_base;
-	uint64_t extint = __atomic_load_n(&v->lapic.extint, __ATOMIC_RELAXED);
 
-	memset(&v->lapic, 0, sizeof(v->lapic));
+	/* all but extint: the pin is outside the APIC, and the pair sets it */
+	memset(&v->lapic, 0, offsetof(struct vlapic, extint));
 	v->lapic.apic_base = base;
-	v->lapic.extint = extint;	/* the pin is outside the APIC */
 	v->lapic.svr = VLAPIC_SVR_RESET;
 	v->lapic.lvt_timer = LVT_MASKED;
 	v->lapic.lint0 = LVT_MASKED;

@@ -52,7 +52,8 @@ struct vlapic {
 	 * The 8259 pair's INTR as it reaches this APIC (vCPU 0's only), 1
 	 * while raised: a word so that vlapic_requested sees it with the IRR.
 	 * Set by the pair (core/dev/vpic_bus.c) on any CPU; kept by resets
-	 * of the register file, as the pin is outside it.
+	 * of the register file, as the pin is outside it: the last member,
+	 * so that a reset clears everything before it.
 	 */
 	uint64_t extint;
 };
