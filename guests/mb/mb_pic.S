@@ -180,17 +180,8 @@ masked_ticks:
 	outb %al, $PIC1_DATA
 	mov ticks, %ebx
 	sti
-	/* 100 ms of TSC time */
-	mov tsc_khz, %eax
 	mov $100, %ecx
-	mul %ecx
-	mov %eax, %esi
-	rdtsc
-	mov %eax, %edi
-1:	rdtsc
-	sub %edi, %eax
-	cmp %esi, %eax
-	jb 1b
+	call spin_ms
 	cli
 	cmp ticks, %ebx
 	RESULT e, "masked_irq0_silent"
@@ -247,16 +238,8 @@ rtc_irqs:
 poll_without_sti:
 	/* the RTC keeps requesting IRQ 8 (its flag is read below) */
 	mov rtc_count, %ebx
-	mov tsc_khz, %eax
 	mov $20, %ecx
-	mul %ecx
-	mov %eax, %esi
-	rdtsc
-	mov %eax, %edi
-1:	rdtsc
-	sub %edi, %eax
-	cmp %esi, %eax
-	jb 1b
+	call spin_ms
 	cmp rtc_count, %ebx
 	RESULT e, "if_clear_takes_none"
 	mov $OCW3_POLL, %al
@@ -288,6 +271,27 @@ poll_without_sti:
 	mov $0xff, %al
 	outb %al, $PIC1_DATA
 	outb %al, $PIC2_DATA
+	ret
+
+/* Spins ECX ms of TSC time (at most 4 s at 1 GHz: low 32 bits). */
+spin_ms:
+	push %eax
+	push %edx
+	push %esi
+	push %edi
+	mov tsc_khz, %eax
+	mul %ecx
+	mov %eax, %esi
+	rdtsc
+	mov %eax, %edi
+1:	rdtsc
+	sub %edi, %eax
+	cmp %esi, %eax
+	jb 1b
+	pop %edi
+	pop %esi
+	pop %edx
+	pop %eax
 	ret
 
 /* ECX vector, EAX handler */
