@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * Control registers a guest reaches through exits (docs/isolation.md):
- * XCR0 through XSETBV on both vendors; CR8 on VMX, where MOV CR8 would
- * otherwise write the physical local APIC's TPR and so block the host's
- * own interrupts (on SVM, V_INTR_MASKING keeps CR8 virtual); and on VMX
+ * XCR0 through XSETBV on both vendors; CR8 on both, the virtual local
+ * APIC's TPR (on VMX, MOV CR8 would otherwise write the physical TPR and
+ * so block the host's own interrupts; on SVM, V_TPR would mask nothing
+ * Keel injects and never follow the APIC's TPR); and on VMX
  * the writes to CR0 and CR4 the guest/host masks send here, and CR3 where
  * the CPU requires CR3 exits. Each write is checked as a CPU checks it
  * (core/cr_rules.c): an illegal one is a #GP in the guest, a legal one
@@ -176,23 +177,6 @@ static bool cr3_write(struct vcpu *v, uint64_t value)
 	return true;
 }
 
-/* MOV to or from CR8: the virtual local APIC's TPR (SDM 10.8.6.1). */
-static bool cr8_access(struct vcpu *v, const struct vm_exit *e)
-{
-	uint64_t value;
-
-	if (!e->cr.write) {
-		gpr_write(v, e->cr.gpr, (v->lapic.tpr >> TPR_SHIFT) & CR8_MASK);
-		return true;
-	}
-	value = gpr_read(v, e->cr.gpr);
-	/* bits 63:4 are reserved (SDM 2.5) */
-	if (value & ~CR8_MASK)
-		return false;
-	v->lapic.tpr = (uint32_t)value << TPR_SHIFT;
-	return true;
-}
-
 static int fetch_read(void *ctx, uint64_t gpa, void *buf, size_t len)
 {
 	return guest_mem_read(ctx, gpa, buf, len);
@@ -248,6 +232,46 @@ static uint64_t cr_source(struct vcpu *v, unsigned int gpr)
 	uint64_t value = gpr_read(v, gpr);
 
 	return vendor->guest_64bit(v) ? value : (uint32_t)value;
+}
+
+/*
+ * MOV to or from CR8: the virtual local APIC's TPR (SDM 10.8.6.1), one
+ * register whichever way the guest reaches it, on both vendors.
+ */
+static bool cr8_access(struct vcpu *v, bool write, unsigned int gpr)
+{
+	uint64_t value;
+
+	if (!write) {
+		gpr_write(v, gpr, (v->lapic.tpr >> TPR_SHIFT) & CR8_MASK);
+		return true;
+	}
+	value = cr_source(v, gpr);
+	/* bits 63:4 are reserved (SDM 2.5) */
+	if (value & ~CR8_MASK)
+		return false;
+	v->lapic.tpr = (uint32_t)value << TPR_SHIFT;
+	return true;
+}
+
+/*
+ * A CR8 access the back-end could not decode (SVM without decode
+ * assists): MOV to or from CR8, also as AMD's LOCK MOV CR0.
+ */
+static bool cr8_decoded(struct vcpu *v, bool write)
+{
+	struct cr_insn in;
+	enum cr_insn_kind want = write ? CR_INSN_MOV_TO : CR_INSN_MOV_FROM;
+
+	if (!fetch_cr_insn(v, &in))
+		return false;
+	if (in.kind != want || in.cr != 8)
+		return false;
+	if (!cr8_access(v, write, in.gpr))
+		vendor->inject_exception(v, VECTOR_GP, true, 0);
+	else
+		vendor->advance_rip(v, in.len);
+	return true;
 }
 
 /* LMSW (SDM vol. 2): CR0 bits 3:0 from the source's, PE never cleared. */
@@ -317,6 +341,8 @@ bool cr_access_handle(struct vcpu *v, const struct vm_exit *e)
 
 	if (e->cr.decode && (e->cr.cr == 0 || e->cr.cr == 4) && e->cr.write)
 		return cr_write_decoded(v, e->cr.cr);
+	if (e->cr.decode && e->cr.cr == 8)
+		return cr8_decoded(v, e->cr.write);
 	if (e->cr.lmsw && e->cr.cr == 0) {
 		if (!cr0_write(v, lmsw_cr0(vendor->get_cr0(v), e->cr.lmsw_src)))
 			vendor->inject_exception(v, VECTOR_GP, true, 0);
@@ -342,7 +368,7 @@ bool cr_access_handle(struct vcpu *v, const struct vm_exit *e)
 		}
 		break;
 	case 8:
-		ok = cr8_access(v, e);
+		ok = cr8_access(v, e->cr.write, e->cr.gpr);
 		break;
 	default:
 		return false;

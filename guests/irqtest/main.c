@@ -17,6 +17,8 @@
  *   - what a guest gets from odd accesses to the window (documented in
  *     docs/guests.md): a register index that does not exist, narrow and
  *     unaligned accesses, the rest of the page;
+ *   - CR8 and the local APIC's TPR as one register, holding back an
+ *     interrupt of their priority class or below;
  *   - the 8259s: an OS's probe and initialization;
  * then "irqtest: waiting for input": the test types a line at its
  * console through the management shell, and the received-data interrupt
@@ -64,6 +66,7 @@
 #define PIC2_CMD        0xa0
 #define PIC2_DATA       0xa1
 
+#define X2_TPR          0x808
 #define X2_EOI          0x80b
 #define X2_SVR          0x80f
 #define X2_TMR0         0x818
@@ -279,6 +282,58 @@ static void thre_edge(void)
 	uart_quiet();
 }
 
+static uint64_t read_cr8(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr8, %0" : "=r"(v));
+	return v;
+}
+
+static void write_cr8(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr8" : : "r"(v) : "memory");
+}
+
+/*
+ * CR8 is the local APIC's TPR (SDM 10.8.6.1): what one writes the other
+ * reads, and either holds back an interrupt whose priority class is not
+ * above it (VEC_EDGE is class 5), which comes once it is lowered.
+ */
+static void tpr(void)
+{
+	uint64_t cr8, x2tpr;
+
+	uart_quiet();
+	route(VEC_EDGE, 0);
+	outb(COM1_MCR, MCR_DTR_RTS | MCR_OUT2);
+	write_cr8(15);
+	x2tpr = rdmsr(X2_TPR);
+	check(x2tpr == 0xf0, "cr8_is_tpr", "TPR %#lx after CR8 = 15, want %#lx",
+	      x2tpr, 0xf0);
+	edge_count = 0;
+	outb(COM1_IER, IER_THRE);
+	open_for(20);
+	check(edge_count == 0, "cr8_holds_back", "%lu interrupts with CR8 = 15",
+	      edge_count, 0);
+	wrmsr(X2_TPR, 0x50);
+	cr8 = read_cr8();
+	check(cr8 == 5, "tpr_is_cr8", "CR8 %#lx after TPR = 0x50, want %#lx",
+	      cr8, 5);
+	open_for(20);
+	check(edge_count == 0, "tpr_class_holds_back",
+	      "%lu interrupts of class 5 with TPR 0x50", edge_count, 0);
+	write_cr8(4);
+	wait_for(&edge_count, 1);
+	open_for(20);
+	check(edge_count == 1 && edge_iir == IIR_THRE, "cr8_lowered_delivers",
+	      "%lu interrupts with CR8 = 4, IIR %#lx", edge_count, edge_iir);
+	write_cr8(0);
+	x2tpr = rdmsr(X2_TPR);
+	check(x2tpr == 0, "cr8_cleared", "TPR %#lx after CR8 = 0", x2tpr, 0);
+	uart_quiet();
+}
+
 static void level(void)
 {
 	uint32_t entry;
@@ -476,6 +531,7 @@ void guest_main(void)
 	wrmsr(X2_SVR, SVR_ENABLE);
 	identity();
 	thre_edge();
+	tpr();
 	level();
 	remote();
 	window();

@@ -163,10 +163,14 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "a VMCB is one page");
 #define SVM_EXIT_MWAIT    0x08b
 #define SVM_EXIT_MWAIT_ARMED 0x08c
 #define SVM_EXIT_XSETBV   0x08d
+#define SVM_EXIT_READ_CR8  0x008	/* 0x000 + n: MOV from CRn */
 #define SVM_EXIT_WRITE_CR0 0x010	/* 0x010 + n: MOV to CRn */
 #define SVM_EXIT_WRITE_CR4 0x014
+#define SVM_EXIT_WRITE_CR8 0x018
+#define SVM_INTERCEPT_CR8_READ  (1u << 8)
 #define SVM_INTERCEPT_CR0_WRITE (1u << 16)
 #define SVM_INTERCEPT_CR4_WRITE (1u << 20)
+#define SVM_INTERCEPT_CR8_WRITE (1u << 24)
 /* EXITINFO1 of a MOV CR exit with decode assists (APM 15.8.1) */
 #define SVM_CR_INFO_MOV   (1ull << 63)
 #define SVM_CR_INFO_GPR   0xfull

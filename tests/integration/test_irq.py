@@ -31,6 +31,8 @@ CHECKS = (
     "redir_readback",
     "thre_interrupt", "iir_cleared_by_read", "thre_after_write",
     "out2_gates", "iir_fifo_bits", "iir_fifo_thre",
+    "cr8_is_tpr", "cr8_holds_back", "tpr_is_cr8", "tpr_class_holds_back",
+    "cr8_lowered_delivers", "cr8_cleared",
     "masked_holds_back", "level_eoi_redelivers", "remote_irr_in_service",
     "tmr_in_service", "remote_irr_cleared", "mask_level", "unmask_delivers",
     "remote_halted", "remote_running_logical",

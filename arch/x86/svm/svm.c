@@ -204,9 +204,14 @@ static int svm_vcpu_create(struct vcpu *v, const struct vcpu_entry_state *s,
 	 * SVM takes what a CPU refuses (CR0.PG without PE, NW without CD,
 	 * reserved CR4 bits) and then fails VMRUN, and CR4 must follow the
 	 * CPUID policy. EFER.LMA is then set by core. CR3 stays the guest's.
+	 * CR8 is the virtual local APIC's TPR, as on VMX (core/cr_access.c):
+	 * left to V_TPR it would neither mask the interrupts Keel injects
+	 * nor read back what the guest wrote to the APIC's TPR.
 	 */
 	vmcb->control.intercept_cr = SVM_INTERCEPT_CR0_WRITE |
-				     SVM_INTERCEPT_CR4_WRITE;
+				     SVM_INTERCEPT_CR4_WRITE |
+				     SVM_INTERCEPT_CR8_READ |
+				     SVM_INTERCEPT_CR8_WRITE;
 	vmcb->control.iopm_base_pa = iopm_pa;
 	vmcb->control.msrpm_base_pa = msrpm_pa;
 	/* ASID 0 is the host's; TCG has only 16, so VMs share them (see run) */
@@ -283,17 +288,18 @@ static uint32_t insn_len(const struct vmcb *vmcb, uint32_t fallback)
 }
 
 /*
- * MOV to CR0 or CR4, CLTS or LMSW (APM 15.8.1): with decode assists
- * EXITINFO1 names a MOV's register, else core decodes the instruction.
+ * MOV to CR0, CR4 or CR8, MOV from CR8, CLTS or LMSW (APM 15.8.1): with
+ * decode assists EXITINFO1 names a MOV's register, else core decodes the
+ * instruction.
  */
-static void decode_cr_write(const struct vmcb *vmcb, struct vm_exit *e,
-			    uint8_t cr)
+static void decode_cr(const struct vmcb *vmcb, struct vm_exit *e,
+		      uint8_t cr, bool write)
 {
 	uint64_t info1 = vmcb->control.exit_info1;
 
 	e->reason = EXIT_CR_ACCESS;
 	e->cr.cr = cr;
-	e->cr.write = true;
+	e->cr.write = write;
 	e->cr.mov = has_decode_assists && (info1 & SVM_CR_INFO_MOV);
 	e->cr.gpr = (uint8_t)(info1 & SVM_CR_INFO_GPR);
 	e->cr.decode = !e->cr.mov;
@@ -379,7 +385,11 @@ static void svm_decode_exit(const struct vmcb *vmcb, struct vm_exit *e)
 		break;
 	case SVM_EXIT_WRITE_CR0:
 	case SVM_EXIT_WRITE_CR4:
-		decode_cr_write(vmcb, e, (uint8_t)(code - SVM_EXIT_WRITE_CR0));
+	case SVM_EXIT_WRITE_CR8:
+		decode_cr(vmcb, e, (uint8_t)(code - SVM_EXIT_WRITE_CR0), true);
+		break;
+	case SVM_EXIT_READ_CR8:
+		decode_cr(vmcb, e, 8, false);
 		break;
 	case SVM_EXIT_XSETBV:
 		e->reason = EXIT_XSETBV;
