@@ -475,8 +475,16 @@ static void deliver_extint(struct vcpu *v)
 		return;
 	}
 	vector = vpic_intack(&v->vm->pic);
-	if (vector >= 0)
-		vendor->inject_interrupt(v, (uint8_t)vector);
+	if (vector < 0)
+		return;
+	vendor->inject_interrupt(v, (uint8_t)vector);
+	/*
+	 * With automatic EOI, or a level input still high, INTR can be up
+	 * again at once, and no EOI exit will come to say so: take the next
+	 * one as soon as the guest can.
+	 */
+	if (extint_taken(&v->lapic))
+		vendor->interrupt_window(v, true);
 }
 
 void vlapic_deliver(struct vcpu *v, uint64_t now_ns)

@@ -130,6 +130,61 @@ void case_device_irq_storm(void)
 		judge_sleep("a PIT at its shortest period", took);
 }
 
+/*
+ * The VM's own 8259 pair at its worst: level-triggered (ICW1 LTIM) with
+ * automatic EOI, and COM1's THR-empty cause left standing, so the master
+ * asks again for IRQ 4 at every acknowledge; LVT LINT0 in ExtINT mode
+ * takes it to this vCPU. The handler never clears the cause, and it masks
+ * the master once STORM_MS have passed: until then this vCPU runs nothing
+ * but the handler. The victim on this CPU keeps its rounds (the test
+ * reads them) and a 1 s sleep after the storm takes 1 s.
+ */
+#define PIC1_CMD     0x20
+#define ICW1_LTIM_ICW4 0x19	/* init, level-triggered, cascade, ICW4 */
+#define ICW4_AEOI_8086 0x03
+#define X2_LVT_LINT0 0x835
+#define LVT_EXTINT   0x700
+#define COM1_IER     0x3f9
+#define COM1_MCR     0x3fc
+#define IER_THRE     0x02
+#define MCR_DTR_RTS  0x03
+#define MCR_OUT2     0x08
+
+void case_pic_storm(void)
+{
+	uint64_t took, ticks, t0, spent;
+
+	wrmsr(X2_SVR, SVR_ENABLE | 0xff);
+	wrmsr(X2_LVT_LINT0, LVT_EXTINT);
+	outb(PIC1_CMD, ICW1_LTIM_ICW4);
+	outb(PIC1_DATA, PIC_VECTOR_BASE);
+	outb(PIC1_DATA, 1u << 2);		/* ICW3: a slave on IRQ 2 */
+	outb(PIC1_DATA, ICW4_AEOI_8086);
+	outb(PIC1_DATA, (uint8_t)~(1u << 4));	/* IRQ 4 (COM1) only */
+	trap.ticks = 0;
+	t0 = rdtsc();
+	trap.storm_end = t0 + ms_to_tsc(STORM_MS);
+	outb(COM1_MCR, MCR_DTR_RTS | MCR_OUT2);
+	outb(COM1_IER, IER_THRE);	/* the THR is empty: the line is up */
+	__asm__ volatile("sti; nop; cli" ::: "memory");
+	spent = tsc_to_ms(rdtsc() - t0);
+	ticks = trap.ticks;
+	outb(COM1_IER, 0);
+	outb(COM1_MCR, MCR_DTR_RTS);
+	outb(PIC1_DATA, 0xff);
+	wrmsr(X2_LVT_LINT0, LVT_MASKED);
+	took = timed_sleep_ms(1000);
+	gprintf("hostile: pic_storm: %lu interrupts in %lu ms before the handler masked IRQ 4; 1 s sleep took %lu ms\n",
+		ticks, spent, took);
+	if (ticks < 100)
+		fail("a standing level on IRQ 4 gave %lu interrupts", ticks);
+	else if (spent < STORM_MS)
+		fail("the guest ran on %lu ms into a %u ms storm", spent,
+		     STORM_MS);
+	else
+		judge_sleep("after an 8259 level storm", took);
+}
+
 void case_ipi_storm(void)
 {
 	uint64_t end, sent = 0, took;

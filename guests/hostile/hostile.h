@@ -129,6 +129,7 @@ struct trap_record {
 	volatile unsigned int db_count;
 	volatile uint64_t db_rip, db_dr6;
 	volatile uint64_t ticks;	/* timer/IPI storm vectors */
+	volatile uint64_t storm_end;	/* TSC: the 8259 storm masks itself */
 };
 extern struct trap_record trap;
 extern uint64_t trap_resume;
@@ -149,6 +150,8 @@ extern uint64_t trap_resume;
 #define VECTOR_PF 14
 #define STORM_VECTOR 0x40
 #define IPI_VECTOR   0x41
+#define PIC_VECTOR_BASE 0x48	/* the master 8259's eight vectors */
+#define PIC1_DATA    0x21
 #define RING3_RETURN_VECTOR 0x81
 
 void traps_init(void);

@@ -87,6 +87,18 @@ __attribute__((interrupt)) static void storm_isr(struct interrupt_frame *f)
 	wrmsr(X2_EOI, 0);
 }
 
+/*
+ * The master 8259's vectors (case_pic_storm). The cause is never
+ * cleared here: once trap.storm_end has passed the handler masks every
+ * input, which is what ends the storm.
+ */
+__attribute__((interrupt)) static void pic_isr(struct interrupt_frame *f)
+{
+	trap.ticks++;
+	if (rdtsc() >= trap.storm_end)
+		outb(PIC1_DATA, 0xff);
+}
+
 void ring3_return_isr(void);
 
 void traps_init(void)
@@ -103,6 +115,8 @@ void traps_init(void)
 		set_gate((uint8_t)i, isrs[i], GATE_KERNEL);
 	set_gate(STORM_VECTOR, storm_isr, GATE_KERNEL);
 	set_gate(IPI_VECTOR, storm_isr, GATE_KERNEL);
+	for (unsigned int i = 0; i < 8; i++)
+		set_gate((uint8_t)(PIC_VECTOR_BASE + i), pic_isr, GATE_KERNEL);
 	set_gate(RING3_RETURN_VECTOR, ring3_return_isr, GATE_USER);
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 }

@@ -260,6 +260,8 @@ CASES = [
      "1 ns periodic LAPIC timer: the guest progresses, a 1 s sleep takes 1-1.5 s"),
     ("device_irq_storm", "timer",
      "PIT channel 0 at count 1 through the I/O APIC: at most one per 200 us, a 1 s sleep takes 1-1.5 s"),
+    ("pic_storm", "timer",
+     "8259 level-triggered with auto-EOI, COM1's cause left standing, LINT0 ExtINT: the victim keeps its rounds, a 1 s sleep after it takes 1-1.5 s"),
     ("ipi_storm", "load",
      "self-IPI flood: a 1 s sleep after it takes 1-1.5 s"),
     ("cpu_hog", "load",
@@ -453,7 +455,7 @@ def boot(vendor, tmp_path_factory, name, config, done, vms=()):
 # the host's, so a host that starves the emulator's threads (other jobs on
 # the machine) stretches gaps and thins timer ticks without any fault of
 # the hypervisor's: such a verdict earns one more boot.
-TIMED_CASES = ("timer_storm", "device_irq_storm", "ipi_storm", "cpu_hog", "console_flood_hc",
+TIMED_CASES = ("timer_storm", "device_irq_storm", "pic_storm", "ipi_storm", "cpu_hog", "console_flood_hc",
                "console_flood_com1")
 WATCHDOG = re.compile(r"^keel: warning: cpu\d+ has not scheduled for .*$", re.M)
 
