@@ -27,6 +27,7 @@ const char *const exit_reason_names[EXIT_REASON_COUNT] = {
 	[EXIT_INTR] = "interrupt",
 	[EXIT_TIMER] = "timer",
 	[EXIT_INTR_WINDOW] = "intr_window",
+	[EXIT_NMI_WINDOW] = "nmi_window",
 	[EXIT_NMI] = "nmi",
 	[EXIT_TRIPLE_FAULT] = "triple_fault",
 	[EXIT_INVALID_STATE] = "invalid_state",
@@ -125,6 +126,9 @@ bool exit_dispatch(struct vcpu *v, const struct vm_exit *e)
 		break;
 	case EXIT_INTR_WINDOW:
 		vendor->interrupt_window(v, false);	/* delivered before entry */
+		break;
+	case EXIT_NMI_WINDOW:
+		vendor->nmi_window(v, false);	/* likewise */
 		break;
 	case EXIT_NMI:
 		break;

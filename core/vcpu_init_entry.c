@@ -20,7 +20,8 @@
 
 /*
  * What INIT resets besides the back-end's state (SDM 9.1.1, table 9-1):
- * the general registers, EDX the processor signature; the local APIC.
+ * the general registers, EDX the processor signature; the local APIC,
+ * and an NMI waiting.
  * The emulated MSRs (MTRRs, MISC_ENABLE) stay, as INIT leaves them
  * (SDM 9.1); the TSC keeps counting.
  */
@@ -29,6 +30,8 @@ static void reset_core_state(struct vcpu *v)
 	memset(&v->regs, 0, sizeof(v->regs));
 	v->regs.rdx = cpuid(CPUID_LEAF_SIGNATURE, 0).eax;
 	vlapic_init_xapic(v);
+	/* an NMI sent before the INIT is not taken after it */
+	__atomic_fetch_and(&v->lapic.pins, ~VLAPIC_PIN_NMI, __ATOMIC_ACQ_REL);
 }
 
 /* The back-end's state for STARTUP vector (after INIT: any vector). */

@@ -124,8 +124,8 @@ static void reset_registers(struct vcpu *v)
 {
 	uint64_t base = v->lapic.apic_base;
 
-	/* all but extint: the pin is outside the APIC, and the pair sets it */
-	memset(&v->lapic, 0, offsetof(struct vlapic, extint));
+	/* all but the pins: they are outside the register file */
+	memset(&v->lapic, 0, offsetof(struct vlapic, pins));
 	v->lapic.apic_base = base;
 	v->lapic.svr = VLAPIC_SVR_RESET;
 	v->lapic.lvt_timer = LVT_MASKED;
@@ -293,13 +293,14 @@ int vlapic_reg_read(struct vcpu *v, unsigned int reg, uint32_t *value)
 }
 
 /*
- * ICR (SDM 10.6.1, 10.12.9): fixed, INIT and STARTUP, to vCPUs of the
- * same VM only; other delivery modes (SMI, NMI, lowest priority) are
- * not sent.
+ * ICR (SDM 10.6.1, 10.12.9): fixed, NMI, INIT and STARTUP, to vCPUs of
+ * the same VM only; other delivery modes (SMI, lowest priority) are not
+ * sent.
  */
 #define ICR_VECTOR_MASK     0xffull
 #define ICR_DELIVERY_MASK   (7ull << 8)
 #define ICR_DELIVERY_FIXED  (0ull << 8)
+#define ICR_DELIVERY_NMI    (4ull << 8)
 #define ICR_DELIVERY_INIT   (5ull << 8)
 #define ICR_DELIVERY_STARTUP (6ull << 8)
 #define ICR_DEST_LOGICAL    (1ull << 11)
@@ -342,8 +343,8 @@ int vlapic_send_ipi(struct vcpu *v, uint32_t icr, uint32_t dest)
 
 	if (mode == ICR_DELIVERY_INIT && !(icr & ICR_LEVEL_ASSERT))
 		return 0;	/* INIT level de-assert: no effect (SDM 10.6.1) */
-	if (mode != ICR_DELIVERY_FIXED && mode != ICR_DELIVERY_INIT &&
-	    mode != ICR_DELIVERY_STARTUP)
+	if (mode != ICR_DELIVERY_FIXED && mode != ICR_DELIVERY_NMI &&
+	    mode != ICR_DELIVERY_INIT && mode != ICR_DELIVERY_STARTUP)
 		return -1;
 	if (mode == ICR_DELIVERY_FIXED && vector < FIRST_VALID_VECTOR) {
 		/* not sent, an error in the sender's ESR (SDM 10.5.3) */
@@ -354,6 +355,8 @@ int vlapic_send_ipi(struct vcpu *v, uint32_t icr, uint32_t dest)
 		/* INIT and STARTUP to self: not a valid combination, ignored */
 		if (mode == ICR_DELIVERY_FIXED)
 			vlapic_request(&v->lapic, vector, false);
+		else if (mode == ICR_DELIVERY_NMI)
+			vlapic_accept_nmi(v);
 		return 0;
 	}
 	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
@@ -365,6 +368,8 @@ int vlapic_send_ipi(struct vcpu *v, uint32_t icr, uint32_t dest)
 			continue;
 		if (mode == ICR_DELIVERY_FIXED)
 			ipi_to(t, vector);
+		else if (mode == ICR_DELIVERY_NMI)
+			vlapic_accept_nmi(t);
 		else
 			vcpu_init_send(v, t, mode == ICR_DELIVERY_STARTUP,
 				       (uint8_t)vector);
@@ -449,16 +454,38 @@ int vlapic_reg_write(struct vcpu *v, unsigned int reg, uint32_t value)
 /* Is the 8259's INTR raised and let through to the core? */
 static bool extint_taken(const struct vlapic *l)
 {
-	if (!__atomic_load_n(&l->extint, __ATOMIC_ACQUIRE))
+	if (!(__atomic_load_n(&l->pins, __ATOMIC_ACQUIRE) & VLAPIC_PIN_EXTINT))
 		return false;
 	return apic_base_mode(l->apic_base) == APIC_MODE_DISABLED ||
 	       (l->lint0 & (LVT_MASKED | LVT_DELIVERY_MASK)) ==
 	       LVT_DELIVERY_EXTINT;
 }
 
+static bool nmi_sent(const struct vlapic *l)
+{
+	return __atomic_load_n(&l->pins, __ATOMIC_ACQUIRE) & VLAPIC_PIN_NMI;
+}
+
 bool vlapic_pending(const struct vcpu *v)
 {
-	return deliverable_vector(&v->lapic) >= 0 || extint_taken(&v->lapic);
+	return deliverable_vector(&v->lapic) >= 0 || extint_taken(&v->lapic) ||
+	       nmi_sent(&v->lapic);
+}
+
+/*
+ * An NMI sent goes before any interrupt, whatever IF and the TPR say,
+ * once the guest is out of its NMI handler (SDM 6.7.1). True if it took
+ * this entry's event.
+ */
+static bool deliver_nmi(struct vcpu *v)
+{
+	if (!vendor->nmi_allowed(v)) {
+		vendor->nmi_window(v, true);
+		return false;
+	}
+	__atomic_fetch_and(&v->lapic.pins, ~VLAPIC_PIN_NMI, __ATOMIC_ACQ_REL);
+	vendor->inject_nmi(v);
+	return true;
 }
 
 /*
@@ -502,6 +529,12 @@ void vlapic_deliver(struct vcpu *v, uint64_t now_ns)
 		/* missed periods coalesce into this one request, in O(1) */
 		l->deadline_ns = vlapic_timer_next(l->deadline_ns, l->period_ns,
 						   now_ns);
+	}
+	if (nmi_sent(l) && deliver_nmi(v)) {
+		/* an interrupt waiting comes once the handler opens IF */
+		if (deliverable_vector(l) >= 0 || extint_taken(l))
+			vendor->interrupt_window(v, true);
+		return;
 	}
 	vector = deliverable_vector(l);
 	if (vector < 0) {

@@ -42,3 +42,11 @@ void vlapic_accept(struct vcpu *t, unsigned int vector, bool level)
 	vlapic_request(&t->lapic, vector, level);
 	sched_vcpu_notify(t);
 }
+
+void vlapic_accept_nmi(struct vcpu *t)
+{
+	if (!vlapic_dest_view(t).present)
+		return;
+	__atomic_fetch_or(&t->lapic.pins, VLAPIC_PIN_NMI, __ATOMIC_RELEASE);
+	sched_vcpu_notify(t);
+}

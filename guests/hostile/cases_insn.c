@@ -437,8 +437,8 @@ void case_x2apic_bad_gp(void)
 		fail("writing the x2APIC ID: not #GP");
 	if (try_wrmsr(X2_TPR, 1ull << 32) != VECTOR_GP)
 		fail("TPR with bits 63:32 set: not #GP");
-	if (try_wrmsr(X2_ICR, (4ull << 8) | 0x30) != VECTOR_GP)
-		fail("ICR NMI delivery: not #GP");
+	if (try_wrmsr(X2_ICR, (2ull << 8) | 0x30) != VECTOR_GP)
+		fail("ICR SMI delivery: not #GP");
 	if (try_rdmsr(0x8ff, &v) != VECTOR_GP)
 		fail("rdmsr 0x8ff (no register): not #GP");
 }

@@ -209,6 +209,38 @@ void case_ipi_storm(void)
 		fail("no self-IPI was delivered");
 }
 
+/*
+ * Self-NMIs for STORM_MS, each sent from the handler of the one before:
+ * the next one waits for that handler's IRET, so the guest takes one NMI
+ * at a time, as fast as Keel delivers them, with IF open. The victims on
+ * this CPU keep their rounds, and a 1 s sleep after it takes 1 s.
+ */
+void case_nmi_storm(void)
+{
+	uint64_t took, ticks, end;
+
+	trap.ticks = 0;
+	trap.nmi_nested = 0;
+	trap.nmi_storm_end = rdtsc() + ms_to_tsc(STORM_MS);
+	__asm__ volatile("sti");
+	wrmsr(X2_ICR, ICR_SELF_NMI);
+	end = trap.nmi_storm_end + ms_to_tsc(50);	/* the last one's IRET */
+	while (rdtsc() < end)
+		__asm__ volatile("pause");
+	__asm__ volatile("cli");
+	ticks = trap.ticks;
+	trap.nmi_storm_end = 0;
+	took = timed_sleep_ms(1000);
+	gprintf("hostile: nmi_storm: %lu NMIs in %u ms, %u inside another's handler; 1 s sleep took %lu ms\n",
+		ticks, STORM_MS, trap.nmi_nested, took);
+	if (ticks < 10)
+		fail("%lu self-NMIs were taken in %u ms", ticks, STORM_MS);
+	else if (trap.nmi_nested)
+		fail("%u NMIs came inside another's handler", trap.nmi_nested);
+	else
+		judge_sleep("after an NMI storm", took);
+}
+
 void case_cpu_hog(void)
 {
 	uint64_t t0 = rdtsc(), loops = 0;

@@ -130,6 +130,8 @@ struct trap_record {
 	volatile uint64_t db_rip, db_dr6;
 	volatile uint64_t ticks;	/* timer/IPI storm vectors */
 	volatile uint64_t storm_end;	/* TSC: the 8259 storm masks itself */
+	volatile uint64_t nmi_storm_end;	/* TSC; 0: an NMI is a fault */
+	volatile unsigned int nmi_in, nmi_nested;
 };
 extern struct trap_record trap;
 extern uint64_t trap_resume;
@@ -152,6 +154,7 @@ extern uint64_t trap_resume;
 #define IPI_VECTOR   0x41
 #define PIC_VECTOR_BASE 0x48	/* the master 8259's eight vectors */
 #define PIC1_DATA    0x21
+#define ICR_SELF_NMI ((1ull << 18) | (4ull << 8))	/* self shorthand, NMI */
 #define RING3_RETURN_VECTOR 0x81
 
 void traps_init(void);

@@ -77,7 +77,7 @@ static void trap_hit(int vector, uint64_t error, struct interrupt_frame *f)
 						     uword_t e)		\
 	{ trap_hit(n, e, f); }
 
-ISR(0) ISR(1) ISR(2) ISR(3) ISR(4) ISR(5) ISR(6) ISR(7) ISR_ERR(8) ISR(9)
+ISR(0) ISR(1) ISR(3) ISR(4) ISR(5) ISR(6) ISR(7) ISR_ERR(8) ISR(9)
 ISR_ERR(10) ISR_ERR(11) ISR_ERR(12) ISR_ERR(13) ISR_ERR(14) ISR(15) ISR(16)
 ISR_ERR(17) ISR(18) ISR(19) ISR(20) ISR_ERR(21)
 
@@ -97,6 +97,26 @@ __attribute__((interrupt)) static void pic_isr(struct interrupt_frame *f)
 	trap.ticks++;
 	if (rdtsc() >= trap.storm_end)
 		outb(PIC1_DATA, 0xff);
+}
+
+/*
+ * NMIs: during the NMI storm (case_nmi_storm) each handler sends the
+ * next, which must wait for this one's IRET; at any other time an NMI is
+ * unexpected, like a fault.
+ */
+__attribute__((interrupt)) static void isr2(struct interrupt_frame *f)
+{
+	if (!trap.nmi_storm_end) {
+		trap_hit(2, 0, f);
+		return;
+	}
+	if (trap.nmi_in)
+		trap.nmi_nested++;
+	trap.nmi_in = 1;
+	trap.ticks++;
+	if (rdtsc() < trap.nmi_storm_end)
+		wrmsr(X2_ICR, ICR_SELF_NMI);
+	trap.nmi_in = 0;
 }
 
 void ring3_return_isr(void);

@@ -14,6 +14,9 @@
  *     once the cause is gone; masking holds it back, unmasking delivers;
  *   - delivery to vCPU 1, physical while it halts, logical lowest
  *     priority while it spins;
+ *   - NMIs through the ICR: to self with IF clear and CR8 = 15, a
+ *     second one sent inside the handler held back until its IRET, and
+ *     to vCPU 1 spinning and halted;
  *   - what a guest gets from odd accesses to the window (documented in
  *     docs/guests.md): a register index that does not exist, narrow and
  *     unaligned accesses, the rest of the page;
@@ -66,7 +69,11 @@
 #define PIC2_CMD        0xa0
 #define PIC2_DATA       0xa1
 
+#define X2_ID           0x802
 #define X2_TPR          0x808
+#define X2_ICR          0x830
+#define ICR_NMI         (4ull << 8)
+#define ICR_SELF        (1ull << 18)
 #define X2_EOI          0x80b
 #define X2_SVR          0x80f
 #define X2_TMR0         0x818
@@ -90,6 +97,8 @@ static volatile uint32_t level_entry_in_isr, level_tmr_in_isr;
 static volatile bool level_clear_cause;
 static volatile char rda_text[32];
 static volatile unsigned int rda_len;
+static volatile unsigned int nmi_count[2], nmi_nested, nmi_inside;
+static volatile bool nmi_in[2], nmi_send_again;
 static volatile int vcpu1_mode;		/* 0 start, 1 halt loop, 2 spin, 3 stop */
 static volatile int vcpu1_ready;
 
@@ -202,6 +211,30 @@ __attribute__((interrupt)) static void remote_isr(struct interrupt_frame *f)
 	remote_iir = inb(COM1_IIR);
 	remote_count++;
 	wrmsr(X2_EOI, 0);
+}
+
+/*
+ * NMIs, on either vCPU. With nmi_send_again it sends itself another one
+ * and waits 5 ms: that one must wait for this handler's IRET.
+ */
+__attribute__((interrupt)) static void nmi_isr(struct interrupt_frame *f)
+{
+	unsigned int id = (unsigned int)rdmsr(X2_ID) & 1;
+	uint64_t end;
+
+	if (nmi_in[id])
+		nmi_nested++;
+	nmi_in[id] = true;
+	nmi_count[id]++;
+	if (nmi_send_again) {
+		nmi_send_again = false;
+		wrmsr(X2_ICR, ICR_NMI | ICR_SELF);
+		end = rdtsc() + ms_to_tsc(5);
+		while (rdtsc() < end)
+			__asm__ volatile("pause");
+		nmi_inside = nmi_count[id];
+	}
+	nmi_in[id] = false;
 }
 
 __attribute__((interrupt)) static void rda_isr(struct interrupt_frame *f)
@@ -422,7 +455,53 @@ static void remote(void)
 	check(remote_count == 1 && remote_iir == IIR_THRE, "remote_running_logical",
 	      "%lu interrupts on vCPU 1, IIR %#lx", remote_count, remote_iir);
 	uart_quiet();
-	vcpu1_mode = 3;
+}
+
+/* Spins until count reaches want or WAIT_MS pass, interrupts closed. */
+static void wait_closed(volatile unsigned int *count, unsigned int want)
+{
+	uint64_t end = rdtsc() + ms_to_tsc(WAIT_MS);
+
+	while (*count < want && rdtsc() < end)
+		__asm__ volatile("pause");
+}
+
+/*
+ * NMIs (SDM 6.7, 10.6.1): neither IF nor the TPR holds one back; one
+ * sent while the handler runs waits for its IRET; vCPU 1 takes one
+ * spinning and halted (vcpu1_mode 2 and 1).
+ */
+static void nmi(void)
+{
+	write_cr8(15);
+	nmi_count[0] = 0;
+	wrmsr(X2_ICR, ICR_NMI | ICR_SELF);
+	wait_closed(&nmi_count[0], 1);
+	write_cr8(0);
+	check(nmi_count[0] == 1, "nmi_self", "%lu NMIs with IF clear and CR8 = 15",
+	      nmi_count[0], 0);
+	nmi_count[0] = 0;
+	nmi_nested = 0;
+	nmi_send_again = true;
+	wrmsr(X2_ICR, ICR_NMI | ICR_SELF);
+	wait_closed(&nmi_count[0], 2);
+	check(nmi_count[0] == 2 && nmi_nested == 0 && nmi_inside == 1,
+	      "nmi_blocks_nmi", "%lu NMIs, %lu nested (want 2 and 0)",
+	      nmi_count[0], nmi_nested);
+	vcpu1_mode = 2;
+	sleep_ns(20000000);
+	nmi_count[1] = 0;
+	wrmsr(X2_ICR, (1ull << 32) | ICR_NMI);
+	wait_closed(&nmi_count[1], 1);
+	check(nmi_count[1] == 1, "nmi_remote_running", "%lu NMIs on vCPU 1",
+	      nmi_count[1], 0);
+	vcpu1_mode = 1;
+	sleep_ns(20000000);
+	nmi_count[1] = 0;
+	wrmsr(X2_ICR, (1ull << 32) | ICR_NMI);
+	wait_closed(&nmi_count[1], 1);
+	check(nmi_count[1] == 1 && nmi_nested == 0, "nmi_remote_halted",
+	      "%lu NMIs on vCPU 1 halted, %lu nested", nmi_count[1], nmi_nested);
 }
 
 /* Odd accesses to the window: what docs/guests.md says a guest gets. */
@@ -527,6 +606,7 @@ void guest_main(void)
 	idt_set_gate(VEC_LEVEL, level_isr);
 	idt_set_gate(VEC_REMOTE, remote_isr);
 	idt_set_gate(VEC_RDA, rda_isr);
+	idt_set_gate(2, nmi_isr);
 	idt_load();
 	wrmsr(X2_SVR, SVR_ENABLE);
 	identity();
@@ -534,6 +614,8 @@ void guest_main(void)
 	tpr();
 	level();
 	remote();
+	nmi();
+	vcpu1_mode = 3;		/* vCPU 1 ends */
 	window();
 	pic();
 	rda();

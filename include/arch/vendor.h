@@ -155,6 +155,15 @@ struct vendor_ops {
 	/* Exit (EXIT_INTR_WINDOW) as soon as the guest can take an interrupt. */
 	void (*interrupt_window)(struct vcpu *v, bool on);
 	/*
+	 * NMIs (docs/guests.md): can one be injected now (no NMI handler
+	 * running, no MOV SS or STI shadow, no event being injected)? An
+	 * injected NMI blocks the next until the guest's IRET, as on a CPU.
+	 * nmi_window: exit (EXIT_NMI_WINDOW) once one may be injectable.
+	 */
+	bool (*nmi_allowed)(struct vcpu *v);
+	void (*inject_nmi)(struct vcpu *v);
+	void (*nmi_window)(struct vcpu *v, bool on);
+	/*
 	 * For the instruction emulator (core/emulate.c), which also uses
 	 * get_segment and get_cr0/3/4 above. set_rflags: the arithmetic
 	 * flags and DF an emulated instruction changed. set_cr2: the

@@ -132,12 +132,14 @@
 /* pin-based controls (25.6.1) */
 #define PIN_EXTERNAL_INTR_EXITING (1u << 0)
 #define PIN_NMI_EXITING           (1u << 3)
+#define PIN_VIRTUAL_NMIS          (1u << 5)
 #define PIN_PREEMPTION_TIMER      (1u << 6)
 /* primary processor-based controls (25.6.2) */
 #define PROC_INTR_WINDOW_EXITING  (1u << 2)
 #define PROC_USE_TSC_OFFSETTING   (1u << 3)
 #define PROC_HLT_EXITING          (1u << 7)
 #define PROC_INVLPG_EXITING       (1u << 9)
+#define PROC_NMI_WINDOW_EXITING   (1u << 22)
 #define PROC_MWAIT_EXITING        (1u << 10)
 #define PROC_RDPMC_EXITING        (1u << 11)
 #define PROC_CR8_LOAD_EXITING     (1u << 19)
@@ -186,6 +188,7 @@
 #define VMX_EXIT_INIT             3
 #define VMX_EXIT_SIPI             4
 #define VMX_EXIT_INTR_WINDOW      7
+#define VMX_EXIT_NMI_WINDOW       8
 #define VMX_EXIT_CPUID            10
 #define VMX_EXIT_GETSEC           11
 #define VMX_EXIT_HLT              12
@@ -241,6 +244,7 @@
 #define INTR_TYPE_EXTERNAL        (0u << 8)
 #define INTERRUPTIBILITY_STI      (1u << 0)
 #define INTERRUPTIBILITY_MOV_SS   (1u << 1)
+#define INTERRUPTIBILITY_NMI      (1u << 3)
 
 /* guest access rights (25.4.1) */
 #define VMX_AR_UNUSABLE           (1u << 16)

@@ -29,6 +29,7 @@ enum exit_reason {
 	EXIT_XSETBV,		/* the guest wrote an XCR */
 	EXIT_RDPMC,		/* the PMU is not virtualized: #GP */
 	EXIT_CACHE_FLUSH,	/* WBINVD or INVD: done as a no-op */
+	EXIT_NMI_WINDOW,	/* the guest may take an NMI now */
 	EXIT_REASON_COUNT
 };
 

@@ -219,8 +219,8 @@ _Static_assert(sizeof(struct keel_chunk) == 16, "ABI layout");
 #define KEEL_EXIT_NAMES { "cpuid", "rdmsr", "wrmsr", "io", "hlt", "hypercall", \
 	"stage2_fault", "interrupt", "timer", "intr_window", "nmi", \
 	"triple_fault", "invalid_state", "virt_insn", "cr_access", "unknown", \
-	"xsetbv", "rdpmc", "cache_flush" }
-#define KEEL_EXIT_NAMED 19
+	"xsetbv", "rdpmc", "cache_flush", "nmi_window" }
+#define KEEL_EXIT_NAMED 20
 
 /* §6: CPUID */
 #define KEEL_CPUID_BASE          0x40000000u

@@ -185,7 +185,7 @@ CASES = [
     ("msr_noncanonical_gp", "main",
      "non-canonical LSTAR, FS_BASE, KERNEL_GS_BASE: #GP"),
     ("x2apic_bad_gp", "main",
-     "x2APIC: write to ID, TPR bits 63:32, ICR NMI, unknown register: #GP"),
+     "x2APIC: write to ID, TPR bits 63:32, ICR SMI, unknown register: #GP"),
     ("virt_msrs_gp", "main",
      "the other vendor's VM_CR/FEATURE_CONTROL; writes to both, VM_HSAVE_PA, VMX_BASIC: #GP"),
     ("port_unknown_ones", "main",
@@ -264,6 +264,8 @@ CASES = [
      "8259 level-triggered with auto-EOI, COM1's cause left standing, LINT0 ExtINT: the victim keeps its rounds, a 1 s sleep after it takes 1-1.5 s"),
     ("ipi_storm", "load",
      "self-IPI flood: a 1 s sleep after it takes 1-1.5 s"),
+    ("nmi_storm", "load",
+     "self-NMIs, each sent from the handler of the one before, for 200 ms with IF open: the next waits for each IRET, a 1 s sleep after it takes 1-1.5 s"),
     ("cpu_hog", "load",
      "a 500 ms spin at the victims' priority completes"),
     ("console_flood_hc", "load",
@@ -455,7 +457,7 @@ def boot(vendor, tmp_path_factory, name, config, done, vms=()):
 # the host's, so a host that starves the emulator's threads (other jobs on
 # the machine) stretches gaps and thins timer ticks without any fault of
 # the hypervisor's: such a verdict earns one more boot.
-TIMED_CASES = ("timer_storm", "device_irq_storm", "pic_storm", "ipi_storm", "cpu_hog", "console_flood_hc",
+TIMED_CASES = ("timer_storm", "device_irq_storm", "pic_storm", "ipi_storm", "nmi_storm", "cpu_hog", "console_flood_hc",
                "console_flood_com1")
 WATCHDOG = re.compile(r"^keel: warning: cpu\d+ has not scheduled for .*$", re.M)
 

@@ -241,7 +241,17 @@ static void test_x2apic_unchanged(void **state)
 	assert_true(vm.vcpus[1].lapic.irr[1] & (1ull << 16));
 	assert_int_equal(vlapic_read(v, 0x830, &value), 0);
 	assert_int_equal(value, (1ull << 32) | 0x50);
-	assert_int_equal(vlapic_write(v, 0x830, (4ull << 8) | 0x30), -1);	/* NMI */
+	/* NMI: the vector is ignored; one waits at the target, not in IRR */
+	assert_int_equal(vlapic_write(v, 0x830, (1ull << 32) | (4ull << 8) | 0x30), 0);
+	assert_true(vm.vcpus[1].lapic.pins & VLAPIC_PIN_NMI);
+	assert_false(v->lapic.pins & VLAPIC_PIN_NMI);
+	assert_false(vm.vcpus[1].lapic.irr[0] & (1ull << 0x30));
+	assert_true(vlapic_pending(&vm.vcpus[1]));
+	assert_int_equal(vlapic_write(v, 0x830, (1ull << 18) | (4ull << 8)), 0);
+	assert_true(v->lapic.pins & VLAPIC_PIN_NMI);
+	/* SMI and lowest priority: not sent */
+	assert_int_equal(vlapic_write(v, 0x830, (2ull << 8) | 0x30), -1);
+	assert_int_equal(vlapic_write(v, 0x830, (1ull << 8) | 0x30), -1);
 	assert_int_equal(vlapic_write(v, 0x83f, 0x60), 0);	/* self IPI */
 	assert_true(v->lapic.irr[1] & (1ull << 32));
 	assert_int_equal(vlapic_read(v, 0x831, &value), -1);	/* no ICR high */

@@ -219,6 +219,8 @@ static int svm_vcpu_create(struct vcpu *v, const struct vcpu_entry_state *s,
 	vmcb->control.guest_asid = v->svm.asid;
 	vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
 	v->svm.last_cpu = UINT32_MAX;
+	v->svm.nmi_masked = false;
+	v->svm.iret_pending = false;
 	vmcb->control.vintr = SVM_VINTR_MASKING;
 	vmcb->control.np_control = SVM_NP_ENABLE;
 	vmcb->control.n_cr3 = stage2_root;
@@ -239,8 +241,10 @@ static void svm_vcpu_reset(struct vcpu *v, const struct vcpu_entry_state *s)
 	write_save_area(v, s);
 	vmcb->control.event_inject = 0;
 	vmcb->control.vintr &= ~(SVM_V_IRQ | SVM_V_INTR_PRIO_MAX | SVM_V_IGN_TPR);
-	vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
+	vmcb->control.intercept_misc1 &= ~(SVM_INTERCEPT_VINTR | SVM_INTERCEPT_IRET);
 	vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
+	v->svm.nmi_masked = false;
+	v->svm.iret_pending = false;
 }
 
 static void svm_vcpu_destroy(struct vcpu *v)
@@ -376,6 +380,9 @@ static void svm_decode_exit(const struct vmcb *vmcb, struct vm_exit *e)
 		break;
 	case SVM_EXIT_VINTR:
 		e->reason = EXIT_INTR_WINDOW;
+		break;
+	case SVM_EXIT_IRET:
+		e->reason = EXIT_NMI_WINDOW;	/* see svm_nmi_window */
 		break;
 	case SVM_EXIT_NMI:
 		e->reason = EXIT_NMI;
@@ -685,6 +692,57 @@ static void svm_interrupt_window(struct vcpu *v, bool on)
 	}
 }
 
+static bool svm_nmi_allowed(struct vcpu *v)
+{
+	const struct vmcb *vmcb = vmcb_of(v);
+
+	VENDOR_ASSERT_LOADED(v);
+	if (v->svm.nmi_masked)
+		return false;
+	if (v->svm.iret_pending) {
+		if (vmcb->save.rip == v->svm.iret_rip)
+			return false;	/* the handler's IRET has not run yet */
+		v->svm.iret_pending = false;
+	}
+	return !(vmcb->control.interrupt_shadow & SVM_INTERRUPT_SHADOW) &&
+	       !(vmcb->control.event_inject & SVM_EVENT_VALID);
+}
+
+static void svm_inject_nmi(struct vcpu *v)
+{
+	struct vmcb *vmcb = vmcb_of(v);
+
+	VENDOR_ASSERT_LOADED(v);
+	vmcb->control.event_inject = VECTOR_NMI | SVM_EVENT_TYPE_NMI |
+				     SVM_EVENT_VALID;
+	v->svm.nmi_masked = true;
+	vmcb->control.intercept_misc1 |= SVM_INTERCEPT_IRET;
+}
+
+/*
+ * on: while the NMI handler runs, its IRET exits (intercepted since the
+ * injection); past that, the interrupt window is the next exit after the
+ * IRET has run (the guest's IF is back; with IF clear, whatever exit
+ * comes next). off: at EXIT_NMI_WINDOW, which on SVM is that IRET.
+ */
+static void svm_nmi_window(struct vcpu *v, bool on)
+{
+	struct vmcb *vmcb = vmcb_of(v);
+
+	VENDOR_ASSERT_LOADED(v);
+	if (on) {
+		if (!v->svm.nmi_masked)
+			svm_interrupt_window(v, true);
+		return;
+	}
+	if (!(vmcb->control.intercept_misc1 & SVM_INTERCEPT_IRET))
+		return;
+	vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_IRET;
+	v->svm.nmi_masked = false;
+	v->svm.iret_pending = true;
+	v->svm.iret_rip = vmcb->save.rip;
+}
+
 static void svm_get_segment(struct vcpu *v, unsigned int sreg, struct segment *s)
 {
 	struct vmcb *vmcb = vmcb_of(v);
@@ -768,6 +826,9 @@ const struct vendor_ops svm_ops = {
 	.interruptible = svm_interruptible,
 	.inject_interrupt = svm_inject_interrupt,
 	.interrupt_window = svm_interrupt_window,
+	.nmi_allowed = svm_nmi_allowed,
+	.inject_nmi = svm_inject_nmi,
+	.nmi_window = svm_nmi_window,
 	.set_rflags = svm_set_rflags,
 	.set_cr2 = svm_set_cr2,
 	.dump = svm_dump,

@@ -24,6 +24,15 @@ struct svm_vcpu {
 	 * LME reaches the VMCB with the CR0 write that sets PG (svm.c).
 	 */
 	uint64_t efer;
+	/*
+	 * NMI blocking, which SVM keeps hidden (APM 15.20): set when Keel
+	 * injects an NMI, with IRET intercepted; at that IRET's exit the
+	 * IRET has not run yet, so the next NMI waits until the guest is
+	 * seen past it (RIP elsewhere than iret_rip).
+	 */
+	bool nmi_masked;
+	bool iret_pending;
+	uint64_t iret_rip;
 };
 
 struct svm_cpu {

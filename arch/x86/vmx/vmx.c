@@ -49,6 +49,13 @@ static bool ept_1g;
 static uint64_t cr0_forced, cr0_mask;
 #define CR4_MASK_ALL ~0ull
 static bool has_preemption_timer;
+/*
+ * Virtual NMIs with NMI-window exiting (SDM 25.6.1, 26.7.6): the CPU
+ * keeps an injected NMI's blocking until the guest's IRET and exits when
+ * it ends. Without them (no CPU Keel knows of) NMIs are injected with no
+ * blocking kept: a second may come inside the first's handler.
+ */
+static bool has_virtual_nmis;
 static unsigned int preemption_timer_shift;	/* counts TSC >> shift */
 
 void vmx_exit_stub(void);
@@ -160,6 +167,14 @@ static int vmx_setup_controls(const char **why)
 			     PROC_SECONDARY_CONTROLS,
 			     &controls.proc))
 		return -KEEL_ENOSYS;
+	has_virtual_nmis =
+		((rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
+			MSR_IA32_VMX_PINBASED_CTLS) >> 32) & PIN_VIRTUAL_NMIS) &&
+		((rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
+			MSR_IA32_VMX_PROCBASED_CTLS) >> 32) &
+		 PROC_NMI_WINDOW_EXITING);
+	if (has_virtual_nmis)
+		controls.pin |= PIN_VIRTUAL_NMIS;
 	if (!adjust_controls(MSR_IA32_VMX_PROCBASED_CTLS2,
 			     PROC2_ENABLE_EPT | (optional2 & may2),
 			     &controls.proc2)) {
@@ -641,6 +656,9 @@ static void decode_exit(struct vm_exit *e)
 	case VMX_EXIT_INTR_WINDOW:
 		e->reason = EXIT_INTR_WINDOW;
 		break;
+	case VMX_EXIT_NMI_WINDOW:
+		e->reason = EXIT_NMI_WINDOW;
+		break;
 	case VMX_EXIT_EXCEPTION_NMI:
 		if ((vmread(VMCS_EXIT_INTR_INFO) & INTR_TYPE_MASK) == INTR_TYPE_NMI)
 			e->reason = EXIT_NMI;
@@ -947,6 +965,37 @@ static void vmx_interrupt_window(struct vcpu *v, bool on)
 					 proc & ~PROC_INTR_WINDOW_EXITING);
 }
 
+static bool vmx_nmi_allowed(struct vcpu *v)
+{
+	VENDOR_ASSERT_LOADED(v);
+	return !(vmread(VMCS_GUEST_INTERRUPTIBILITY) &
+		 (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS |
+		  INTERRUPTIBILITY_NMI)) &&
+	       !(vmread(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID);
+}
+
+static void vmx_inject_nmi(struct vcpu *v)
+{
+	VENDOR_ASSERT_LOADED(v);
+	vmwrite(VMCS_ENTRY_INTR_INFO, VECTOR_NMI | INTR_TYPE_NMI | INTR_INFO_VALID);
+}
+
+/* NMI-window exiting (SDM 25.6.2, 26.7.6); else the interrupt window. */
+static void vmx_nmi_window(struct vcpu *v, bool on)
+{
+	uint64_t proc;
+
+	VENDOR_ASSERT_LOADED(v);
+	if (!has_virtual_nmis) {
+		if (on)
+			vmx_interrupt_window(v, true);
+		return;
+	}
+	proc = vmread(VMCS_PROC_CONTROLS);
+	vmwrite(VMCS_PROC_CONTROLS, on ? proc | PROC_NMI_WINDOW_EXITING :
+					 proc & ~PROC_NMI_WINDOW_EXITING);
+}
+
 static void vmx_set_rflags(struct vcpu *v, uint64_t rflags)
 {
 	VENDOR_ASSERT_LOADED(v);
@@ -1014,6 +1063,9 @@ const struct vendor_ops vmx_ops = {
 	.interruptible = vmx_interruptible,
 	.inject_interrupt = vmx_inject_interrupt,
 	.interrupt_window = vmx_interrupt_window,
+	.nmi_allowed = vmx_nmi_allowed,
+	.inject_nmi = vmx_inject_nmi,
+	.nmi_window = vmx_nmi_window,
 	.set_rflags = vmx_set_rflags,
 	.set_cr2 = vmx_set_cr2,
 	.dump = vmx_dump,

@@ -49,19 +49,26 @@ struct vlapic {
 	uint64_t tmr[4];
 	uint32_t lint0, lint1;	/* LVT LINT0/LINT1: only LINT0's ExtINT acts */
 	/*
-	 * The 8259 pair's INTR as it reaches this APIC (vCPU 0's only), 1
-	 * while raised: a word so that vlapic_requested sees it with the IRR.
-	 * Set by the pair (core/dev/vpic_bus.c) on any CPU; kept by resets
-	 * of the register file, as the pin is outside it: the last member,
-	 * so that a reset clears everything before it.
+	 * What reaches the core beside the register file, a bit each: the
+	 * 8259 pair's INTR (VLAPIC_PIN_EXTINT, vCPU 0's only, set by the
+	 * pair in core/dev/vpic_bus.c while INTR is raised) and an NMI sent
+	 * and not yet taken (VLAPIC_PIN_NMI, set by any vCPU's ICR). One
+	 * word so that vlapic_requested sees both with the IRR, at no cost.
+	 * Set on any CPU; kept by resets of the register file, as they are
+	 * outside it: the last member, so that a reset clears everything
+	 * before it.
 	 */
-	uint64_t extint;
+	uint64_t pins;
 };
+
+#define VLAPIC_PIN_EXTINT 1ull
+#define VLAPIC_PIN_NMI    2ull
 
 struct vcpu;
 
 /*
- * Is any interrupt requested (IRR not empty, or the 8259's INTR raised)?
+ * Is any interrupt requested (IRR not empty, the 8259's INTR raised, or
+ * an NMI sent)?
  * A few loads: the run loop asks this after exits that cannot change the
  * timer (the fast path). Other CPUs set IRR bits at any time, hence the
  * atomic loads.
@@ -72,7 +79,7 @@ static inline bool vlapic_requested(const struct vlapic *l)
 	       __atomic_load_n(&l->irr[1], __ATOMIC_RELAXED) |
 	       __atomic_load_n(&l->irr[2], __ATOMIC_RELAXED) |
 	       __atomic_load_n(&l->irr[3], __ATOMIC_RELAXED) |
-	       __atomic_load_n(&l->extint, __ATOMIC_RELAXED);
+	       __atomic_load_n(&l->pins, __ATOMIC_RELAXED);
 }
 
 /* Reset: x2APIC mode, as Keel's guests start (docs/hypercalls.md §5). */
@@ -132,6 +139,12 @@ int vlapic_send_ipi(struct vcpu *v, uint32_t icr, uint32_t dest);
  * I/O APIC, which vlapic_eoi calls, does not call back into it.
  */
 void vlapic_accept(struct vcpu *t, unsigned int vector, bool level);
+/*
+ * An NMI message (SDM 10.6.1): VLAPIC_PIN_NMI set and t woken or made to
+ * look, as above. One NMI waits while another is taken: a second one
+ * sent meanwhile is the same NMI. Lost if t's APIC is not present.
+ */
+void vlapic_accept_nmi(struct vcpu *t);
 /* Into IRR, with its trigger mode in TMR; no wake-up (the vCPU's own). */
 void vlapic_request(struct vlapic *l, unsigned int vector, bool level);
 /* What an interrupt message's destination is compared with (apic_dest.h). */
@@ -151,7 +164,11 @@ bool vlapic_pending(const struct vcpu *v);
  */
 static inline void vlapic_set_extint(struct vlapic *l, bool raised)
 {
-	__atomic_store_n(&l->extint, raised ? 1 : 0, __ATOMIC_RELEASE);
+	if (raised)
+		__atomic_fetch_or(&l->pins, VLAPIC_PIN_EXTINT, __ATOMIC_RELEASE);
+	else
+		__atomic_fetch_and(&l->pins, ~VLAPIC_PIN_EXTINT,
+				   __ATOMIC_RELEASE);
 }
 /* When the timer next fires, UINT64_MAX if it is not running. */
 uint64_t vlapic_deadline(const struct vcpu *v);
