@@ -99,6 +99,7 @@ void case_timer_storm(void);
 void case_device_irq_storm(void);
 void case_pic_storm(void);
 void case_nmi_storm(void);
+void case_nmi_storm_sti(void);
 void case_ipi_storm(void);
 void case_cpu_hog(void);
 void case_console_flood_hc(void);

@@ -132,6 +132,7 @@ struct trap_record {
 	volatile uint64_t storm_end;	/* TSC: the 8259 storm masks itself */
 	volatile uint64_t nmi_storm_end;	/* TSC; 0: an NMI is a fault */
 	volatile unsigned int nmi_in, nmi_nested;
+	volatile unsigned int nmi_sti;	/* the NMI handler opens IF first */
 };
 extern struct trap_record trap;
 extern uint64_t trap_resume;

@@ -110,6 +110,8 @@ __attribute__((interrupt)) static void isr2(struct interrupt_frame *f)
 		trap_hit(2, 0, f);
 		return;
 	}
+	if (trap.nmi_sti)
+		__asm__ volatile("sti" ::: "memory");
 	if (trap.nmi_in)
 		trap.nmi_nested++;
 	trap.nmi_in = 1;

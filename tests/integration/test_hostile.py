@@ -266,6 +266,8 @@ CASES = [
      "self-IPI flood: a 1 s sleep after it takes 1-1.5 s"),
     ("nmi_storm", "load",
      "self-NMIs, each sent from the handler of the one before, for 200 ms with IF open: the next waits for each IRET, a 1 s sleep after it takes 1-1.5 s"),
+    ("nmi_storm_sti", "load",
+     "nmi_storm with each handler opening IF first (IF set at its IRET): the guest goes on, no NMI inside another's handler, a 1 s sleep after it takes 1-1.5 s"),
     ("cpu_hog", "load",
      "a 500 ms spin at the victims' priority completes"),
     ("console_flood_hc", "load",
@@ -457,7 +459,7 @@ def boot(vendor, tmp_path_factory, name, config, done, vms=()):
 # the host's, so a host that starves the emulator's threads (other jobs on
 # the machine) stretches gaps and thins timer ticks without any fault of
 # the hypervisor's: such a verdict earns one more boot.
-TIMED_CASES = ("timer_storm", "device_irq_storm", "pic_storm", "ipi_storm", "nmi_storm", "cpu_hog", "console_flood_hc",
+TIMED_CASES = ("timer_storm", "device_irq_storm", "pic_storm", "ipi_storm", "nmi_storm", "nmi_storm_sti", "cpu_hog", "console_flood_hc",
                "console_flood_com1")
 WATCHDOG = re.compile(r"^keel: warning: cpu\d+ has not scheduled for .*$", re.M)
 

@@ -721,9 +721,12 @@ static void svm_inject_nmi(struct vcpu *v)
 
 /*
  * on: while the NMI handler runs, its IRET exits (intercepted since the
- * injection); past that, the interrupt window is the next exit after the
- * IRET has run (the guest's IF is back; with IF clear, whatever exit
- * comes next). off: at EXIT_NMI_WINDOW, which on SVM is that IRET.
+ * injection). Past that exit, the interrupt window: with IF clear at the
+ * IRET it can only open once the IRET has run (IF is back); with IF
+ * already set it would open before the IRET, again and again, so then
+ * the next exit of any kind is the one that finds the IRET done. Also
+ * the window after a shadow or an event being injected. off: at
+ * EXIT_NMI_WINDOW, which on SVM is that IRET.
  */
 static void svm_nmi_window(struct vcpu *v, bool on)
 {
@@ -731,8 +734,12 @@ static void svm_nmi_window(struct vcpu *v, bool on)
 
 	VENDOR_ASSERT_LOADED(v);
 	if (on) {
-		if (!v->svm.nmi_masked)
-			svm_interrupt_window(v, true);
+		if (v->svm.nmi_masked)
+			return;
+		if (v->svm.iret_pending && vmcb->save.rip == v->svm.iret_rip &&
+		    (vmcb->save.rflags & RFLAGS_IF))
+			return;
+		svm_interrupt_window(v, true);
 		return;
 	}
 	if (!(vmcb->control.intercept_misc1 & SVM_INTERCEPT_IRET))

@@ -565,6 +565,8 @@ static void vmx_load(struct vcpu *v)
 	}
 	load_sw_state(v);
 	vmwrite(VMCS_TSC_OFFSET, v->tsc_offset);
+	if (!(vmread(VMCS_GUEST_INTERRUPTIBILITY) & INTERRUPTIBILITY_NMI))
+		v->vmx.nmi_unblocked = true;
 	cpu->loaded_vcpu = v;
 }
 
@@ -728,6 +730,14 @@ bool vmx_exit(struct vcpu *v, struct vm_exit *exit, uint64_t deadline_tsc)
 	/* an event cut short by the exit is delivered again (SDM 28.2.4) */
 	vectoring = (uint32_t)vmread(VMCS_IDT_VECTORING_INFO);
 	if (vectoring & INTR_INFO_VALID) {
+		/*
+		 * An NMI cut short has not blocked NMIs yet; an entry that
+		 * injects one must find blocking clear (SDM 26.3.1.5).
+		 */
+		if ((vectoring & INTR_TYPE_MASK) == INTR_TYPE_NMI)
+			vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
+				vmread(VMCS_GUEST_INTERRUPTIBILITY) &
+					~(uint64_t)INTERRUPTIBILITY_NMI);
 		vmwrite(VMCS_ENTRY_INTR_INFO, vectoring);
 		if (vectoring & INTR_INFO_ERROR_VALID)
 			vmwrite(VMCS_ENTRY_EXCEPTION_ERROR,
@@ -965,12 +975,29 @@ static void vmx_interrupt_window(struct vcpu *v, bool on)
 					 proc & ~PROC_INTR_WINDOW_EXITING);
 }
 
+/*
+ * Blocking by NMI is the guest's own only while an NMI Keel injected is
+ * in its handler. Bochs 2.7 carries the blocking of the VMCS it left over
+ * into the next VMCS it enters on that CPU (its VM entry sets blocking
+ * from the VMCS but never clears it), where it lasts until that guest's
+ * next IRET: a guest that had no NMI in service then shows blocking it
+ * never had, and would wait for an IRET it has no reason to run. That
+ * blocking is cleared here; on a CPU it cannot arise.
+ */
 static bool vmx_nmi_allowed(struct vcpu *v)
 {
+	uint64_t blocking;
+
 	VENDOR_ASSERT_LOADED(v);
-	return !(vmread(VMCS_GUEST_INTERRUPTIBILITY) &
-		 (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS |
-		  INTERRUPTIBILITY_NMI)) &&
+	blocking = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+	if (!(blocking & INTERRUPTIBILITY_NMI)) {
+		v->vmx.nmi_unblocked = true;
+	} else if (v->vmx.nmi_unblocked) {
+		blocking &= ~(uint64_t)INTERRUPTIBILITY_NMI;
+		vmwrite(VMCS_GUEST_INTERRUPTIBILITY, blocking);
+	}
+	return !(blocking & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS |
+			     INTERRUPTIBILITY_NMI)) &&
 	       !(vmread(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID);
 }
 
@@ -978,6 +1005,7 @@ static void vmx_inject_nmi(struct vcpu *v)
 {
 	VENDOR_ASSERT_LOADED(v);
 	vmwrite(VMCS_ENTRY_INTR_INFO, VECTOR_NMI | INTR_TYPE_NMI | INTR_INFO_VALID);
+	v->vmx.nmi_unblocked = false;
 }
 
 /* NMI-window exiting (SDM 25.6.2, 26.7.6); else the interrupt window. */

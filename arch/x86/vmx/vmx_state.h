@@ -20,6 +20,13 @@ struct vmx_vcpu {
 	 * vmx_load writes them only when v comes from another CPU.
 	 */
 	uint32_t host_cpu;
+	/*
+	 * No NMI handler of the guest's runs, as Keel knows: blocking by NMI
+	 * was clear when the VMCS was last loaded or read, and Keel has
+	 * injected no NMI since. Blocking the VMCS shows anyway did not come
+	 * from this guest (see vmx_nmi_allowed).
+	 */
+	bool nmi_unblocked;
 	struct {			/* switched by software too */
 		uint64_t cr2, dr6;
 		uint64_t star, lstar, cstar, sfmask, kernel_gs_base;
