@@ -43,8 +43,11 @@
 #define RFLAGS_ZF    (1ull << 6)
 #define RFLAGS_TF    (1ull << 8)
 #define RFLAGS_IF    (1ull << 9)
+#define RFLAGS_RF    (1ull << 16)
 
 #define DR6_INIT 0xffff0ff0ull	/* reset value (SDM 18.2.3) */
+#define DR6_B0_B3 0xfull		/* a breakpoint matched */
+#define DR6_BD   (1ull << 13)	/* debug-register access */
 #define DR6_BS   (1ull << 14)	/* single-step */
 #define DR7_INIT 0x400ull
 

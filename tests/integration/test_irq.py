@@ -36,7 +36,7 @@ CHECKS = (
     "masked_holds_back", "level_eoi_redelivers", "remote_irr_in_service",
     "tmr_in_service", "remote_irr_cleared", "mask_level", "unmask_delivers",
     "remote_halted", "remote_running_logical",
-    "nmi_self", "nmi_blocks_nmi", "nmi_remote_running", "nmi_remote_halted",
+    "nmi_self", "nmi_blocks_nmi", "nmi_after_iret", "nmi_remote_running", "nmi_remote_halted",
     "window_no_register", "window_select_bits", "window_byte_reads",
     "window_qword_read", "window_byte_write", "window_elsewhere",
     "window_unaligned",

@@ -221,6 +221,7 @@ static int svm_vcpu_create(struct vcpu *v, const struct vcpu_entry_state *s,
 	v->svm.last_cpu = UINT32_MAX;
 	v->svm.nmi_masked = false;
 	v->svm.iret_pending = false;
+	v->svm.nmi_step = false;
 	vmcb->control.vintr = SVM_VINTR_MASKING;
 	vmcb->control.np_control = SVM_NP_ENABLE;
 	vmcb->control.n_cr3 = stage2_root;
@@ -242,9 +243,11 @@ static void svm_vcpu_reset(struct vcpu *v, const struct vcpu_entry_state *s)
 	vmcb->control.event_inject = 0;
 	vmcb->control.vintr &= ~(SVM_V_IRQ | SVM_V_INTR_PRIO_MAX | SVM_V_IGN_TPR);
 	vmcb->control.intercept_misc1 &= ~(SVM_INTERCEPT_VINTR | SVM_INTERCEPT_IRET);
+	vmcb->control.intercept_exceptions &= ~(1u << VECTOR_DB);
 	vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
 	v->svm.nmi_masked = false;
 	v->svm.iret_pending = false;
+	v->svm.nmi_step = false;
 }
 
 static void svm_vcpu_destroy(struct vcpu *v)
@@ -382,6 +385,7 @@ static void svm_decode_exit(const struct vmcb *vmcb, struct vm_exit *e)
 		e->reason = EXIT_INTR_WINDOW;
 		break;
 	case SVM_EXIT_IRET:
+	case SVM_EXIT_EXCEPTION_BASE + VECTOR_DB:	/* only while nmi_step */
 		e->reason = EXIT_NMI_WINDOW;	/* see svm_nmi_window */
 		break;
 	case SVM_EXIT_NMI:
@@ -720,13 +724,37 @@ static void svm_inject_nmi(struct vcpu *v)
 }
 
 /*
+ * The IRET's single step is over: the #DB after it came. Keel's alone
+ * (the guest's TF was clear, no breakpoint of its own matched): DR6 as
+ * it was. Otherwise the guest takes it, as it would have without Keel.
+ */
+static void nmi_step_done(struct vcpu *v)
+{
+	struct vmcb *vmcb = vmcb_of(v);
+
+	vmcb->control.intercept_exceptions &= ~(1u << VECTOR_DB);
+	v->svm.nmi_step = false;
+	if (vmcb->save.rip != v->svm.iret_rip)
+		v->svm.iret_pending = false;
+	if (!v->svm.step_tf &&
+	    !(vmcb->save.dr6 & ~v->svm.step_dr6 & (DR6_B0_B3 | DR6_BD))) {
+		vmcb->save.dr6 = v->svm.step_dr6;
+		return;
+	}
+	if (v->svm.step_tf)
+		vmcb->save.dr6 |= DR6_BS;
+	if (!(vmcb->control.event_inject & SVM_EVENT_VALID))
+		vmcb->control.event_inject = VECTOR_DB |
+			SVM_EVENT_TYPE_EXCEPTION | SVM_EVENT_VALID;
+}
+
+/*
  * on: while the NMI handler runs, its IRET exits (intercepted since the
- * injection). Past that exit, the interrupt window: with IF clear at the
- * IRET it can only open once the IRET has run (IF is back); with IF
- * already set it would open before the IRET, again and again, so then
- * the next exit of any kind is the one that finds the IRET done. Also
- * the window after a shadow or an event being injected. off: at
- * EXIT_NMI_WINDOW, which on SVM is that IRET.
+ * injection). At that exit the IRET has not run yet: it then runs single-
+ * stepped, and the #DB trap after it (intercepted for this alone) is the
+ * window, whatever IF it leaves. Also the interrupt window, after a
+ * shadow or an event being injected. off: at EXIT_NMI_WINDOW, which on
+ * SVM is that IRET or that #DB.
  */
 static void svm_nmi_window(struct vcpu *v, bool on)
 {
@@ -734,12 +762,21 @@ static void svm_nmi_window(struct vcpu *v, bool on)
 
 	VENDOR_ASSERT_LOADED(v);
 	if (on) {
-		if (v->svm.nmi_masked)
+		if (v->svm.nmi_masked || v->svm.nmi_step)
 			return;
-		if (v->svm.iret_pending && vmcb->save.rip == v->svm.iret_rip &&
-		    (vmcb->save.rflags & RFLAGS_IF))
+		if (v->svm.iret_pending && vmcb->save.rip == v->svm.iret_rip) {
+			v->svm.nmi_step = true;
+			v->svm.step_tf = vmcb->save.rflags & RFLAGS_TF;
+			v->svm.step_dr6 = vmcb->save.dr6;
+			vmcb->save.rflags |= RFLAGS_TF | RFLAGS_RF;
+			vmcb->control.intercept_exceptions |= 1u << VECTOR_DB;
 			return;
+		}
 		svm_interrupt_window(v, true);
+		return;
+	}
+	if (v->svm.nmi_step) {
+		nmi_step_done(v);
 		return;
 	}
 	if (!(vmcb->control.intercept_misc1 & SVM_INTERCEPT_IRET))

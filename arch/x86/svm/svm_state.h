@@ -33,6 +33,16 @@ struct svm_vcpu {
 	bool nmi_masked;
 	bool iret_pending;
 	uint64_t iret_rip;
+	/*
+	 * An NMI waits for that IRET: the IRET runs single-stepped (TF and
+	 * RF set, #DB intercepted) and the #DB after it is the NMI window.
+	 * step_tf and step_dr6 are the guest's TF and DR6 before the step:
+	 * a #DB the guest would have taken anyway goes to it, and DR6 is
+	 * put back when the #DB was Keel's alone.
+	 */
+	bool nmi_step;
+	bool step_tf;
+	uint64_t step_dr6;
 };
 
 struct svm_cpu {
