@@ -40,17 +40,21 @@ void vioapic_init(struct vm *vm)
 
 /*
  * One message to the local APICs it names. Fixed and lowest priority are
- * delivered; other delivery modes (SMI, NMI, INIT, ExtINT) and vectors
- * 0-15 reach nobody. False if no APIC took it.
+ * delivered, and NMI (its vector ignored); the other delivery modes (SMI,
+ * INIT, ExtINT) and vectors 0-15 reach nobody. False when the pin is not
+ * left waiting for an EOI: no APIC took it, or it was an NMI, which no
+ * EOI ends (a level entry in NMI mode sends one NMI per rising level).
  */
 static bool send(struct vm *vm, const struct vioapic_msg *m)
 {
 	struct apic_dest_view views[VM_MAX_VCPUS];
 	unsigned int count = __atomic_load_n(&vm->vcpu_count, __ATOMIC_ACQUIRE);
+	bool nmi = m->mode == VIOAPIC_MODE_NMI;
 	uint32_t targets;
 
-	if (m->vector < FIRST_VALID_VECTOR ||
-	    (m->mode != VIOAPIC_MODE_FIXED && m->mode != VIOAPIC_MODE_LOWEST))
+	if (!nmi && (m->vector < FIRST_VALID_VECTOR ||
+		     (m->mode != VIOAPIC_MODE_FIXED &&
+		      m->mode != VIOAPIC_MODE_LOWEST)))
 		return false;
 	if (count > VM_MAX_VCPUS)
 		count = VM_MAX_VCPUS;
@@ -58,10 +62,15 @@ static bool send(struct vm *vm, const struct vioapic_msg *m)
 		views[i] = vlapic_dest_view(&vm->vcpus[i]);
 	targets = apic_dest_route(views, count, m->logical, m->dest,
 				  m->mode == VIOAPIC_MODE_LOWEST);
-	for (unsigned int i = 0; i < count; i++)
-		if (targets & (1u << i))
+	for (unsigned int i = 0; i < count; i++) {
+		if (!(targets & (1u << i)))
+			continue;
+		if (nmi)
+			vlapic_accept_nmi(&vm->vcpus[i]);
+		else
 			vlapic_accept(&vm->vcpus[i], m->vector, m->level);
-	return targets != 0;
+	}
+	return targets != 0 && !nmi;
 }
 
 /* Lock held: the pins that fired send their messages. */

@@ -47,6 +47,7 @@
 #define ENTRY_RIRR      (1u << 14)
 #define ENTRY_LOGICAL   (1u << 11)
 #define ENTRY_LOWEST    (1u << 8)
+#define ENTRY_NMI       (4u << 8)
 #define GSI_COM1        4
 
 #define COM1            0x3f8
@@ -525,6 +526,38 @@ static void nmi(void)
 	      "%lu NMIs on vCPU 1 halted, %lu nested", nmi_count[1], nmi_nested);
 }
 
+/*
+ * The I/O APIC's NMI delivery mode (82093AA 3.2.4): COM1's pin sends an
+ * NMI, its vector (0 here) ignored, taken with IF clear. No EOI ends an
+ * NMI, so a level entry keeps no remote IRR.
+ */
+static void ioapic_nmi(void)
+{
+	uint32_t entry;
+
+	uart_quiet();
+	route(ENTRY_NMI, 0);
+	nmi_count[0] = 0;
+	outb(COM1_MCR, MCR_DTR_RTS | MCR_OUT2);
+	outb(COM1_IER, IER_THRE);
+	wait_closed(&nmi_count[0], 1);
+	check(nmi_count[0] == 1, "ioapic_nmi",
+	      "%lu NMIs from an edge entry in NMI mode, vector 0, IF clear",
+	      nmi_count[0], 0);
+	uart_quiet();
+	route(ENTRY_NMI | ENTRY_LEVEL, 0);
+	nmi_count[0] = 0;
+	outb(COM1_MCR, MCR_DTR_RTS | MCR_OUT2);
+	outb(COM1_IER, IER_THRE);
+	wait_closed(&nmi_count[0], 1);
+	entry = ioapic_read(REDIR_LOW(GSI_COM1));
+	check(nmi_count[0] >= 1 && !(entry & ENTRY_RIRR), "ioapic_nmi_level",
+	      "%lu NMIs from a level entry in NMI mode, entry %#lx",
+	      nmi_count[0], entry);
+	uart_quiet();
+	route(ENTRY_MASKED, 0);
+}
+
 /* Odd accesses to the window: what docs/guests.md says a guest gets. */
 static void window(void)
 {
@@ -636,6 +669,7 @@ void guest_main(void)
 	level();
 	remote();
 	nmi();
+	ioapic_nmi();
 	vcpu1_mode = 3;		/* vCPU 1 ends */
 	window();
 	pic();

@@ -37,6 +37,7 @@ CHECKS = (
     "tmr_in_service", "remote_irr_cleared", "mask_level", "unmask_delivers",
     "remote_halted", "remote_running_logical",
     "nmi_self", "nmi_blocks_nmi", "nmi_after_iret", "nmi_remote_running", "nmi_remote_halted",
+    "ioapic_nmi", "ioapic_nmi_level",
     "window_no_register", "window_select_bits", "window_byte_reads",
     "window_qword_read", "window_byte_write", "window_elsewhere",
     "window_unaligned",

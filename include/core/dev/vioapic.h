@@ -41,6 +41,7 @@
 #define VIOAPIC_MODE_MASK    (7ull << VIOAPIC_MODE_SHIFT)
 #define VIOAPIC_MODE_FIXED   0
 #define VIOAPIC_MODE_LOWEST  1
+#define VIOAPIC_MODE_NMI     4
 #define VIOAPIC_DEST_LOGICAL (1ull << 11)
 #define VIOAPIC_DELIVS       (1ull << 12)	/* read-only: always idle */
 #define VIOAPIC_POLARITY_LOW (1ull << 13)
