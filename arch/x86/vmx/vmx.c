@@ -565,7 +565,9 @@ static void vmx_load(struct vcpu *v)
 	}
 	load_sw_state(v);
 	vmwrite(VMCS_TSC_OFFSET, v->tsc_offset);
-	if (!(vmread(VMCS_GUEST_INTERRUPTIBILITY) & INTERRUPTIBILITY_NMI))
+	/* only a vCPU that was given an NMI can have blocking to look at */
+	if (!v->vmx.nmi_unblocked &&
+	    !(vmread(VMCS_GUEST_INTERRUPTIBILITY) & INTERRUPTIBILITY_NMI))
 		v->vmx.nmi_unblocked = true;
 	cpu->loaded_vcpu = v;
 }
