@@ -94,7 +94,9 @@ static void enter_guest(struct vcpu *v, struct vm_exit *exit, uint64_t until)
 
 /*
  * Must the run loop look again before the next entry? An interrupt was
- * requested, or (the timekeeper) its own device access moved the
+ * requested since it last looked (vlapic_unseen: one word, not IRR and
+ * the pins; a request it saw and could not deliver yet has its window
+ * asked for), or (the timekeeper) its own device access moved the
  * devices' next event earlier (dev_moved; core/dev/dev_timer.h). An
  * access from elsewhere kicks the timekeeper's CPU: the entry exits.
  * A flag rather than comparing vm_dev_deadline with dev_armed_ns: the
@@ -105,7 +107,7 @@ static void enter_guest(struct vcpu *v, struct vm_exit *exit, uint64_t until)
 static inline __attribute__((always_inline)) bool
 must_look(const struct vcpu *v)
 {
-	return vlapic_requested(&v->lapic) || v->dev_moved;
+	return vlapic_unseen(&v->lapic) || v->dev_moved;
 }
 
 /*
@@ -151,6 +153,12 @@ bool vcpu_fast_reentry(struct vcpu *v)
 	return true;
 }
 
+static inline void fast_handled(struct vcpu *v, struct vm_exit *e)
+{
+	v->stats.exits[e->reason]++;
+	e->handled = true;
+}
+
 /* The back-ends' hook (arch/vendor.h). */
 bool exit_fast(struct vcpu *v, struct vm_exit *e)
 {
@@ -161,18 +169,26 @@ bool exit_fast(struct vcpu *v, struct vm_exit *e)
 	 * vcpu_fast_reentry sees the request and declines.
 	 */
 	__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
-	if (e->reason == EXIT_HYPERCALL)
+	if (e->reason == EXIT_HYPERCALL) {
 		hypercall_handle(v, e);
-	else if (e->reason == EXIT_CPUID)
+	} else if (e->reason == EXIT_CPUID) {
 		cpuid_handle(v, e);
-	else if (e->reason == EXIT_MSR_READ)
+	} else if (e->reason == EXIT_MSR_READ) {
 		msr_handle_read(v, e);
-	else if (e->reason == EXIT_IO)
+	} else if (e->reason == EXIT_IO) {
 		io_handle(v, e);
-	else
+		/*
+		 * The emulator may write any register of v->regs: the stub
+		 * must load them all again (arch/vendor.h).
+		 */
+		if (e->io.string) {
+			fast_handled(v, e);
+			return false;
+		}
+	} else {
 		return false;
-	v->stats.exits[e->reason]++;
-	e->handled = true;
+	}
+	fast_handled(v, e);
 	return vcpu_fast_reentry(v);
 }
 
@@ -198,6 +214,8 @@ void vcpu_run_turn(struct vcpu *v, uint64_t deadline_tsc)
 			uint64_t now = clock_ns(), timer_ns;
 
 			run_until = deadline_tsc;
+			/* what is requested from here on, the next look sees */
+			vlapic_take_unseen(&v->lapic);
 			/* any vCPU passing here fires the devices' due events */
 			vm_dev_service(v->vm, now);
 			if (hlt_goes_on(v, now))

@@ -35,6 +35,7 @@ void vlapic_request(struct vlapic *l, unsigned int vector, bool level)
 	else
 		__atomic_fetch_and(&l->tmr[vector / 64], ~bit, __ATOMIC_RELEASE);
 	__atomic_fetch_or(&l->irr[vector / 64], bit, __ATOMIC_RELEASE);
+	vlapic_post(l);
 }
 
 void vlapic_accept(struct vcpu *t, unsigned int vector, bool level)
@@ -48,5 +49,6 @@ void vlapic_accept_nmi(struct vcpu *t)
 	if (!vlapic_dest_view(t).present)
 		return;
 	__atomic_fetch_or(&t->lapic.pins, VLAPIC_PIN_NMI, __ATOMIC_RELEASE);
+	vlapic_post(&t->lapic);
 	sched_vcpu_notify(t);
 }

@@ -190,6 +190,10 @@ int vendor_select(const char **why);
  * (CPUID, RDMSR, port I/O, hypercalls) and marks e handled. True when v
  * may enter its guest again at once; false returns the exit to the run
  * loop (exit_dispatch), handled or not.
+ * On true, the entry stubs enter again without loading the guest's RBP
+ * and R12-R15 (arch/guest_gprs.inc): the C code preserved them, so the
+ * handlers exit_fast runs never change them in v->regs (string I/O,
+ * which the instruction emulator does, returns false).
  */
 bool exit_fast(struct vcpu *v, struct vm_exit *e);
 

@@ -7,7 +7,8 @@
  * to v->regs (the first member of struct vcpu) and svm_exit(v, exit)
  * decodes the exit into *exit; when it returns true (a CPUID or
  * hypercall exit handled, nothing else to do) the guest is entered
- * again from here, without returning through the scheduler.
+ * again from here, without returning through the scheduler, and without
+ * loading RBP and R12-R15, which svm_exit preserved (guest_gprs.inc).
  *
  * GIF is cleared around the world switch and host IF set, so a physical
  * interrupt arriving in the guest causes an INTR exit and is taken by
@@ -42,13 +43,14 @@ svm_vmrun:
 	movq	%rcx, SLOT_EXIT(%rsp)
 	movq	%rsi, SLOT_VMCB(%rsp)
 	movq	%rdx, SLOT_HOST_VMCB(%rsp)
+	LOAD_GUEST_KEPT_GPRS %rdi	/* kept in the CPU across fast exits */
 
 1:	clgi
 	sti
 	movq	SLOT_VMCB(%rsp), %rax
 	vmload	%rax
 
-	LOAD_GUEST_GPRS %rdi
+	LOAD_GUEST_ENTRY_GPRS %rdi
 	movq	GREG_RDI(%rdi), %rdi
 
 	vmrun	%rax

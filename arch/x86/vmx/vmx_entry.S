@@ -45,7 +45,8 @@ vmx_enter:
 
 	testl	%esi, %esi		/* flags survive the movs below */
 	movq	GREG_RAX(%rdi), %rax
-	LOAD_GUEST_GPRS %rdi
+	LOAD_GUEST_KEPT_GPRS %rdi	/* kept in the CPU across fast exits */
+	LOAD_GUEST_ENTRY_GPRS %rdi
 	movq	GREG_RDI(%rdi), %rdi
 	jnz	1f
 	vmlaunch
@@ -80,7 +81,7 @@ vmx_exit_stub:
 
 	movq	SLOT_VCPU(%rsp), %rdi
 	movq	GREG_RAX(%rdi), %rax
-	LOAD_GUEST_GPRS %rdi
+	LOAD_GUEST_ENTRY_GPRS %rdi	/* RBP, R12-R15: vmx_exit kept them */
 	movq	GREG_RDI(%rdi), %rdi
 	vmresume
 	jmp	2b

@@ -52,13 +52,21 @@ struct vlapic {
 	 * What reaches the core beside the register file, a bit each: the
 	 * 8259 pair's INTR (VLAPIC_PIN_EXTINT, vCPU 0's only, set by the
 	 * pair in core/dev/vpic_bus.c while INTR is raised) and an NMI sent
-	 * and not yet taken (VLAPIC_PIN_NMI, set by any vCPU's ICR). One
-	 * word so that vlapic_requested sees both with the IRR, at no cost.
+	 * and not yet taken (VLAPIC_PIN_NMI, set by any vCPU's ICR).
 	 * Set on any CPU; kept by resets of the register file, as they are
 	 * outside it: the last member, so that a reset clears everything
 	 * before it.
 	 */
 	uint64_t pins;
+	/*
+	 * Set with every new request (an IRR bit, a pin raised), on any CPU;
+	 * the run loop clears it when it looks at the APIC before an entry
+	 * (core/vcpu_run.c). So the fast path tests one word, and a request
+	 * that is pending but blocked (IF, TPR, an NMI in service) does not
+	 * send every later exit through the slow path: the look that found
+	 * it asked for its window. Kept by resets, as pins is.
+	 */
+	uint32_t unseen;
 };
 
 #define VLAPIC_PIN_EXTINT 1ull
@@ -68,10 +76,8 @@ struct vcpu;
 
 /*
  * Is any interrupt requested (IRR not empty, the 8259's INTR raised, or
- * an NMI sent)?
- * A few loads: the run loop asks this after exits that cannot change the
- * timer (the fast path). Other CPUs set IRR bits at any time, hence the
- * atomic loads.
+ * an NMI sent)? Other CPUs set IRR bits at any time, hence the atomic
+ * loads.
  */
 static inline bool vlapic_requested(const struct vlapic *l)
 {
@@ -80,6 +86,30 @@ static inline bool vlapic_requested(const struct vlapic *l)
 	       __atomic_load_n(&l->irr[2], __ATOMIC_RELAXED) |
 	       __atomic_load_n(&l->irr[3], __ATOMIC_RELAXED) |
 	       __atomic_load_n(&l->pins, __ATOMIC_RELAXED);
+}
+
+/*
+ * After a request is in IRR or pins (a locked write, so ordered before
+ * this store): the run loop's next look will see it (unseen).
+ */
+static inline void vlapic_post(struct vlapic *l)
+{
+	__atomic_store_n(&l->unseen, 1, __ATOMIC_RELEASE);
+}
+
+/* Any request since the run loop last looked? One load: the fast path. */
+static inline bool vlapic_unseen(const struct vlapic *l)
+{
+	return __atomic_load_n(&l->unseen, __ATOMIC_RELAXED);
+}
+
+/*
+ * The run loop, before it looks at IRR and pins: a request made after
+ * this (a full barrier, so before those reads) is seen by the next look.
+ */
+static inline void vlapic_take_unseen(struct vlapic *l)
+{
+	__atomic_exchange_n(&l->unseen, 0, __ATOMIC_SEQ_CST);
 }
 
 /* Reset: x2APIC mode, as Keel's guests start (docs/hypercalls.md §5). */
@@ -164,9 +194,10 @@ bool vlapic_pending(const struct vcpu *v);
  */
 static inline void vlapic_set_extint(struct vlapic *l, bool raised)
 {
-	if (raised)
+	if (raised) {
 		__atomic_fetch_or(&l->pins, VLAPIC_PIN_EXTINT, __ATOMIC_RELEASE);
-	else
+		vlapic_post(l);
+	} else
 		__atomic_fetch_and(&l->pins, ~VLAPIC_PIN_EXTINT,
 				   __ATOMIC_RELEASE);
 }
