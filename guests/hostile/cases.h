@@ -98,6 +98,7 @@ void case_cpl3_privileged_gp(void);
 void case_timer_storm(void);
 void case_device_irq_storm(void);
 void case_pic_storm(void);
+void case_ioapic_nmi_storm(void);
 void case_nmi_storm(void);
 void case_nmi_storm_sti(void);
 void case_ipi_storm(void);

@@ -185,6 +185,59 @@ void case_pic_storm(void)
 		judge_sleep("after an 8259 level storm", took);
 }
 
+/*
+ * The I/O APIC in NMI delivery mode, at its worst: the PIT at count 1
+ * on GSI 2 and COM1's THR-empty cause left standing on GSI 4, both
+ * entries in NMI mode to this vCPU, GSI 4's marked level-triggered (an
+ * NMI has no EOI, so the entry is edge whatever it says: 82093AA 3.2.4),
+ * IF clear throughout. NMIs come at the PIT's rate at most, one at a
+ * time (never inside another's handler), the victim on this CPU keeps
+ * its rounds and a 1 s sleep after it takes 1 s.
+ */
+#define GSI_COM1_PIN   4
+#define IOAPIC_NMI     (4u << 8)
+#define IOAPIC_LEVEL   (1u << 15)
+
+void case_ioapic_nmi_storm(void)
+{
+	uint64_t took, ticks, most = STORM_MS * 1000 / DEV_MIN_PERIOD_US;
+
+	ioapic_write(IOAPIC_REDIR(GSI_PIT_PIN) + 1, 0);	/* APIC ID 0 */
+	ioapic_write(IOAPIC_REDIR(GSI_COM1_PIN) + 1, 0);
+	ioapic_write(IOAPIC_REDIR(GSI_PIT_PIN), IOAPIC_NMI);
+	ioapic_write(IOAPIC_REDIR(GSI_COM1_PIN), IOAPIC_NMI | IOAPIC_LEVEL);
+	trap.ticks = 0;
+	trap.nmi_nested = 0;
+	trap.nmi_count_only = 1;
+	outb(COM1_MCR, MCR_DTR_RTS | MCR_OUT2);
+	outb(COM1_IER, IER_THRE);	/* the THR is empty: the line is up */
+	outb(PIT_CTRL, PIT_CH0_RATE);
+	outb(PIT_CH0, 1);
+	outb(PIT_CH0, 0);
+	spin_ms(STORM_MS);
+	outb(PIT_CTRL, PIT_CH0_ONESHOT);
+	outb(COM1_IER, 0);
+	outb(COM1_MCR, MCR_DTR_RTS);
+	ioapic_write(IOAPIC_REDIR(GSI_PIT_PIN), IOAPIC_MASKED);
+	ioapic_write(IOAPIC_REDIR(GSI_COM1_PIN), IOAPIC_MASKED);
+	ticks = trap.ticks;
+	trap.nmi_count_only = 0;
+	took = timed_sleep_ms(1000);
+	gprintf("hostile: ioapic_nmi_storm: %lu NMIs in %u ms (at most %lu), %u inside another's handler; 1 s sleep took %lu ms\n",
+		ticks, STORM_MS, most + 2, trap.nmi_nested, took);
+	/* the PIT's, and COM1's one rising edge (one more allowed) */
+	if (ticks < 10)
+		fail("the PIT at count 1 in NMI mode gave %lu NMIs in %u ms",
+		     ticks, STORM_MS);
+	else if (ticks > most + most / 10 + 2)
+		fail("%lu NMIs in %u ms: above the PIT's %u us minimum period",
+		     ticks, STORM_MS, DEV_MIN_PERIOD_US);
+	else if (trap.nmi_nested)
+		fail("%u NMIs came inside another's handler", trap.nmi_nested);
+	else
+		judge_sleep("after an I/O APIC NMI storm", took);
+}
+
 void case_ipi_storm(void)
 {
 	uint64_t end, sent = 0, took;

@@ -133,6 +133,7 @@ struct trap_record {
 	volatile uint64_t nmi_storm_end;	/* TSC; 0: an NMI is a fault */
 	volatile unsigned int nmi_in, nmi_nested;
 	volatile unsigned int nmi_sti;	/* the NMI handler opens IF first */
+	volatile unsigned int nmi_count_only;	/* device NMIs: count them */
 };
 extern struct trap_record trap;
 extern uint64_t trap_resume;

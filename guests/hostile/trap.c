@@ -106,6 +106,14 @@ __attribute__((interrupt)) static void pic_isr(struct interrupt_frame *f)
  */
 __attribute__((interrupt)) static void isr2(struct interrupt_frame *f)
 {
+	if (trap.nmi_count_only) {	/* case_ioapic_nmi_storm */
+		if (trap.nmi_in)
+			trap.nmi_nested++;
+		trap.nmi_in = 1;
+		trap.ticks++;
+		trap.nmi_in = 0;
+		return;
+	}
 	if (!trap.nmi_storm_end) {
 		trap_hit(2, 0, f);
 		return;

@@ -262,6 +262,8 @@ CASES = [
      "PIT channel 0 at count 1 through the I/O APIC: at most one per 200 us, a 1 s sleep takes 1-1.5 s"),
     ("pic_storm", "timer",
      "8259 level-triggered with auto-EOI, COM1's cause left standing, LINT0 ExtINT: the victim keeps its rounds, a 1 s sleep after it takes 1-1.5 s"),
+    ("ioapic_nmi_storm", "timer",
+     "PIT at count 1 and COM1's standing cause through I/O APIC entries in NMI mode (one marked level), IF clear: NMIs at the PIT's rate at most, one at a time, a 1 s sleep after it takes 1-1.5 s"),
     ("ipi_storm", "load",
      "self-IPI flood: a 1 s sleep after it takes 1-1.5 s"),
     ("nmi_storm", "load",
@@ -459,7 +461,7 @@ def boot(vendor, tmp_path_factory, name, config, done, vms=()):
 # the host's, so a host that starves the emulator's threads (other jobs on
 # the machine) stretches gaps and thins timer ticks without any fault of
 # the hypervisor's: such a verdict earns one more boot.
-TIMED_CASES = ("timer_storm", "device_irq_storm", "pic_storm", "ipi_storm", "nmi_storm", "nmi_storm_sti", "cpu_hog", "console_flood_hc",
+TIMED_CASES = ("timer_storm", "device_irq_storm", "pic_storm", "ioapic_nmi_storm", "ipi_storm", "nmi_storm", "nmi_storm_sti", "cpu_hog", "console_flood_hc",
                "console_flood_com1")
 WATCHDOG = re.compile(r"^keel: warning: cpu\d+ has not scheduled for .*$", re.M)
 
