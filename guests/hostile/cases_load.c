@@ -202,13 +202,13 @@ void case_ioapic_nmi_storm(void)
 {
 	uint64_t took, ticks, most = STORM_MS * 1000 / DEV_MIN_PERIOD_US;
 
+	trap.ticks = 0;
+	trap.nmi_nested = 0;
+	trap.nmi_count_only = 1;
 	ioapic_write(IOAPIC_REDIR(GSI_PIT_PIN) + 1, 0);	/* APIC ID 0 */
 	ioapic_write(IOAPIC_REDIR(GSI_COM1_PIN) + 1, 0);
 	ioapic_write(IOAPIC_REDIR(GSI_PIT_PIN), IOAPIC_NMI);
 	ioapic_write(IOAPIC_REDIR(GSI_COM1_PIN), IOAPIC_NMI | IOAPIC_LEVEL);
-	trap.ticks = 0;
-	trap.nmi_nested = 0;
-	trap.nmi_count_only = 1;
 	outb(COM1_MCR, MCR_DTR_RTS | MCR_OUT2);
 	outb(COM1_IER, IER_THRE);	/* the THR is empty: the line is up */
 	outb(PIT_CTRL, PIT_CH0_RATE);
@@ -220,6 +220,7 @@ void case_ioapic_nmi_storm(void)
 	outb(COM1_MCR, MCR_DTR_RTS);
 	ioapic_write(IOAPIC_REDIR(GSI_PIT_PIN), IOAPIC_MASKED);
 	ioapic_write(IOAPIC_REDIR(GSI_COM1_PIN), IOAPIC_MASKED);
+	spin_ms(10);		/* an NMI sent as the entry was masked */
 	ticks = trap.ticks;
 	trap.nmi_count_only = 0;
 	took = timed_sleep_ms(1000);
