@@ -140,14 +140,17 @@ static bool hlt_goes_on(struct vcpu *v, uint64_t now)
 
 /*
  * v runs on the calling CPU (v->cpu), so its need_resched is this CPU's:
- * one %gs load rather than indexing cpus[] by v->cpu.
+ * one %gs load rather than indexing cpus[] by v->cpu. A pause needs no
+ * test of its own: vm_pause sets the VM's flag, then pokes v's CPU
+ * (sched_vcpu_pause), which sets need_resched there and sends an IPI;
+ * an entry this check let through exits at once for that IPI, and the
+ * run loop sees the pause.
  */
 bool vcpu_fast_reentry(struct vcpu *v)
 {
 	struct cpu *cpu = this_cpu();
 
-	if (cpu->need_resched || v->state != VCPU_RUNNABLE ||
-	    v->vm->paused || must_look(v))
+	if (cpu->need_resched || v->state != VCPU_RUNNABLE || must_look(v))
 		return false;
 	about_to_enter(v, cpu);
 	return true;

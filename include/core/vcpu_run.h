@@ -34,8 +34,8 @@ void vcpu_retire(struct vcpu *v);
  * the run loop. exit_fast first marks v out of its guest while the exit
  * is handled, as after vcpu_run (a stage-2 shootdown the handler makes
  * must not wait for v itself). Then vcpu_fast_reentry: true when nothing
- * the run loop looks at has changed (no reschedule, v runnable and not
- * paused, no interrupt requested), after doing what vcpu_run_turn does
+ * the run loop looks at has changed (no reschedule, v runnable, no
+ * interrupt requested; a pause pokes v's CPU, which is a reschedule), after doing what vcpu_run_turn does
  * before an entry (the entry counted, in the guest again, the stage-2
  * generation checked). False leaves v out of the guest.
  */
