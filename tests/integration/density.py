@@ -67,6 +67,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--vms", type=int, default=200)
     ap.add_argument("--mem", default="4M")
+    ap.add_argument("--cpus", default="",
+                    help="the sleepers' CPUs (create's cpus=), default all")
     ap.add_argument("--out", type=Path,
                     default=harness.build_dir() / "density")
     args = ap.parse_args()
@@ -90,7 +92,8 @@ def main():
         overhead = {}
         for i in range(1, args.vms + 1):
             t0 = time.monotonic()
-            run(m, f"create d{i} sleeper mem={args.mem} "
+            pin = f" cpus={args.cpus}" if args.cpus else ""
+            run(m, f"create d{i} sleeper mem={args.mem}{pin} "
                    f"args=\"period=100 count=1000000000\"")
             run(m, f"start d{i}")
             create_ms.append((time.monotonic() - t0) * 1000)
