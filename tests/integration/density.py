@@ -68,7 +68,8 @@ def main():
     ap.add_argument("--vms", type=int, default=200)
     ap.add_argument("--mem", default="4M")
     ap.add_argument("--cpus", default="",
-                    help="the sleepers' CPUs (create's cpus=), default all")
+                    help="the sleepers' CPUs (create's cpus=), default "
+                    "all; 'alt': dN on CPU N % 2, none moves")
     ap.add_argument("--out", type=Path,
                     default=harness.build_dir() / "density")
     args = ap.parse_args()
@@ -92,7 +93,8 @@ def main():
         overhead = {}
         for i in range(1, args.vms + 1):
             t0 = time.monotonic()
-            pin = f" cpus={args.cpus}" if args.cpus else ""
+            cpus = str(i % 2) if args.cpus == "alt" else args.cpus
+            pin = f" cpus={cpus}" if cpus else ""
             run(m, f"create d{i} sleeper mem={args.mem}{pin} "
                    f"args=\"period=100 count=1000000000\"")
             run(m, f"start d{i}")
