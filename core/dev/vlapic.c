@@ -522,9 +522,11 @@ void vlapic_deliver(struct vcpu *v, uint64_t now_ns)
 	if (now_ns < l->deadline_ns && !vlapic_requested(l))
 		return;		/* nothing due, nothing requested: most entries */
 	if (now_ns >= l->deadline_ns) {
-		if (timer_unmasked(l))
+		if (timer_unmasked(l)) {
 			vlapic_request(l, l->lvt_timer & LVT_VECTOR_MASK, false);
-		else if (timer_illegal_vector(l))
+			/* this look reads IRR below: no second look for it */
+			vlapic_take_unseen(l);
+		} else if (timer_illegal_vector(l))
 			l->esr_found |= VLAPIC_ESR_RECEIVE_ILLEGAL_VECTOR;
 		/* missed periods coalesce into this one request, in O(1) */
 		l->deadline_ns = vlapic_timer_next(l->deadline_ns, l->period_ns,
