@@ -8,10 +8,12 @@
 #include <arch/x86.h>
 #include <base/log.h>
 #include <core/dev/io_bus.h>
+#include <core/emul/access.h>
 #include <core/emul/decode.h>
 #include <core/emul/emul.h>
 #include <core/emul/execute.h>
 #include <core/emul/fetch.h>
+#include <core/emul/page_walk.h>
 #include <core/emulate.h>
 #include <core/msr_policy.h>
 #include <core/vm.h>
@@ -168,6 +170,23 @@ static bool load_regs(struct vcpu *v, struct emul_regs *r)
 	r->efer = vendor->get_efer(v);
 	r->cpl = (uint8_t)vendor->get_cpl(v);
 	return code_mode(r, cs_attr, &r->mode);
+}
+
+int emulate_walk_rip(struct vcpu *v, uint64_t *la, struct emul_walk *w)
+{
+	struct emulate_call c = { .v = v };
+	/* read only: without cmpxchg_gpa the walk sets no accessed bits */
+	struct emul_walk_mem mem = { .ctx = &c, .read_gpa = read_gpa };
+	struct emul_ops ops;
+	struct emul_paging pg;
+	struct emul_regs r;
+
+	make_ops(&ops, &c);
+	if (!load_regs(v, &r))
+		r.mode = EMUL_MODE_PROT32;	/* virtual-8086: CS base counts */
+	emul_paging_of(&r, &ops, &pg);
+	*la = (r.mode == EMUL_MODE_LONG64 ? 0 : r.seg[EMUL_CS].base) + r.rip;
+	return emul_page_walk(&pg, &mem, *la, EMUL_ACCESS_FETCH, w);
 }
 
 /* What the instruction changed: GPRs, RSP, RFLAGS, RIP (ending a shadow). */

@@ -10,6 +10,7 @@
 #include <core/dev/vlapic.h>
 #include <core/emulate.h>
 #include <core/exit_dispatch.h>
+#include <core/fault_report.h>
 #include <core/msr_policy.h>
 #include <core/vcpu_hlt.h>
 #include <core/vcpu_init.h>
@@ -134,6 +135,7 @@ bool exit_dispatch(struct vcpu *v, const struct vm_exit *e)
 		break;
 	case EXIT_TRIPLE_FAULT:
 		fatal(v, e, "triple fault");
+		fault_report_fetch(v);
 		break;
 	case EXIT_INVALID_STATE:
 		fatal(v, e, "invalid guest state refused by VM entry");

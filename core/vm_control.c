@@ -40,6 +40,7 @@ int vm_start(struct vm *vm)
 		return -KEEL_EBUSY;
 	}
 	vm->state = VM_RUNNING;
+	vm->stop_log_mark = 0;	/* a restart's next stop reports afresh */
 	/*
 	 * Its TSC starts at 0 now, on every CPU (the host TSCs are in step):
 	 * vCPUs started later take the same offset (vcpu_setup).

@@ -170,12 +170,36 @@ static void list_push(struct frame_pool *pool, unsigned int order, uint64_t pa)
 	bit_flip(pool, order, pa);
 }
 
-static void list_remove(struct frame_pool *pool, unsigned int order,
+static bool block_in_pool(const struct frame_pool *pool, uint64_t pa,
+			  unsigned int order);
+
+/* A free block's neighbour link: none, or another free block of order. */
+static bool link_ok(const struct frame_pool *pool, unsigned int order,
+		    uint64_t to)
+{
+	return !to || (block_in_pool(pool, to, order) && bit_test(pool, order, to));
+}
+
+/*
+ * False, with the pool marked broken and nothing changed, when the
+ * block's links are not those of a free block on this list: the links
+ * live in the free block itself, so a write after free shows here, and
+ * following them would hand out frames in use.
+ */
+static bool list_remove(struct frame_pool *pool, unsigned int order,
 			uint64_t pa)
 {
 	struct frame_list *list = &pool->free[order];
 	struct free_link *link = link_of(pool, pa);
 
+	if (!link_ok(pool, order, link->next) ||
+	    !link_ok(pool, order, link->prev) ||
+	    (link->prev ? link_of(pool, link->prev)->next != pa :
+			  list->head != pa)) {
+		if (!pool->broken_pa)
+			pool->broken_pa = pa;
+		return false;
+	}
 	if (link->prev)
 		link_of(pool, link->prev)->next = link->next;
 	else
@@ -184,6 +208,7 @@ static void list_remove(struct frame_pool *pool, unsigned int order,
 		link_of(pool, link->next)->prev = link->prev;
 	list->count--;
 	bit_flip(pool, order, pa);
+	return true;
 }
 
 /* ------------------------------------------------------------- queries */
@@ -262,9 +287,9 @@ static void release_block(struct frame_pool *pool, uint64_t pa,
 		uint64_t buddy = pa ^ block_size(order);
 
 		if (!block_in_pool(pool, buddy, order) ||
-		    !bit_test(pool, order, buddy))
+		    !bit_test(pool, order, buddy) ||
+		    !list_remove(pool, order, buddy))
 			break;
-		list_remove(pool, order, buddy);
 		pa = MIN(pa, buddy);
 		order++;
 	}
@@ -272,16 +297,18 @@ static void release_block(struct frame_pool *pool, uint64_t pa,
 }
 
 /* Takes the free block pa of order have, keeping only its first 2^want frames. */
-static void take_block(struct frame_pool *pool, uint64_t pa, unsigned int have,
+static bool take_block(struct frame_pool *pool, uint64_t pa, unsigned int have,
 		       unsigned int want)
 {
-	list_remove(pool, have, pa);
+	if (!list_remove(pool, have, pa))
+		return false;
 	/* return the upper halves, largest first */
 	while (have > want) {
 		have--;
 		list_push(pool, have, pa + block_size(have));
 	}
 	pool->free_bytes -= block_size(want);
+	return true;
 }
 
 uint64_t frame_pool_add(struct frame_pool *pool, uint64_t base, uint64_t len)
@@ -320,11 +347,16 @@ int frame_alloc(struct frame_pool *pool, unsigned int order, uint64_t *pa)
 {
 	if (order > FRAME_MAX_ORDER)
 		return -KEEL_EINVAL;
+	if (pool->broken_pa)
+		return -KEEL_EIO;
 	for (unsigned int k = order; k <= FRAME_MAX_ORDER; k++) {
-		if (!pool->free[k].head)
+		uint64_t block = pool->free[k].head;
+
+		if (!block)
 			continue;
-		*pa = pool->free[k].head;
-		take_block(pool, *pa, k, order);
+		if (!take_block(pool, block, k, order))
+			return -KEEL_EIO;
+		*pa = block;
 		return 0;
 	}
 	return -KEEL_ENOMEM;
@@ -340,6 +372,8 @@ int frame_alloc_below(struct frame_pool *pool, unsigned int order,
 {
 	if (order > FRAME_MAX_ORDER)
 		return -KEEL_EINVAL;
+	if (pool->broken_pa)
+		return -KEEL_EIO;
 	for (unsigned int k = order; k <= FRAME_MAX_ORDER; k++) {
 		uint64_t end = order_bits(pool->base, pool->limit, k);
 		uint64_t i = bits_find(pool->bitmap[k], 0, end);
@@ -348,7 +382,8 @@ int frame_alloc_below(struct frame_pool *pool, unsigned int order,
 
 		if (i == end || block + block_size(order) > limit)
 			continue;
-		take_block(pool, block, k, order);
+		if (!take_block(pool, block, k, order))
+			return -KEEL_EIO;
 		*pa = block;
 		return 0;
 	}
@@ -362,5 +397,5 @@ int frame_free(struct frame_pool *pool, uint64_t pa, unsigned int order)
 	if (block_any_free(pool, pa, order))
 		return -KEEL_EINVAL;
 	release_block(pool, pa, order);
-	return 0;
+	return pool->broken_pa ? -KEEL_EIO : 0;
 }

@@ -73,6 +73,16 @@ void frames_init(const struct boot_info *bi)
 		 pool_total / MIB, meta_bytes / KIB);
 }
 
+/* A free frame was written: the pool can no longer be trusted. */
+static void pool_check(void)
+{
+	uint64_t pa = READ_ONCE(pool.broken_pa);
+
+	if (pa)
+		panic("frame pool: the free block at %#lx was written after it was freed",
+		      pa);
+}
+
 int frames_alloc(unsigned int order, uint64_t *pa)
 {
 	int ret;
@@ -80,6 +90,7 @@ int frames_alloc(unsigned int order, uint64_t *pa)
 	spin_lock(&pool_lock);
 	ret = frame_alloc(&pool, order, pa);
 	spin_unlock(&pool_lock);
+	pool_check();
 	return ret;
 }
 
@@ -90,6 +101,7 @@ int frames_alloc_below(unsigned int order, uint64_t limit, uint64_t *pa)
 	spin_lock(&pool_lock);
 	ret = frame_alloc_below(&pool, order, limit, pa);
 	spin_unlock(&pool_lock);
+	pool_check();
 	return ret;
 }
 
@@ -109,6 +121,7 @@ void frames_free(uint64_t pa, unsigned int order)
 	spin_lock(&pool_lock);
 	ret = frame_free(&pool, pa, order);
 	spin_unlock(&pool_lock);
+	pool_check();
 	BUG_ON(ret != 0);
 }
 

@@ -13,6 +13,7 @@
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
 #define LOG_RING_SIZE (64 * 1024)
+#define LOG_REPLAY_MAX 2048
 #define LOG_EARLY_SIZE (8 * 1024)
 /* Console output queued for the UART, and how much of it guests may fill
  * (the rest keeps room for the hypervisor's own lines). */
@@ -66,6 +67,14 @@ void log_console_ready(void);
 void log_console_handover(void);
 /* The management VM is gone: log lines go to the console again. */
 void log_console_takeback(void);
+/* The ring's position now (bytes ever logged): a mark to replay from. */
+uint64_t log_ring_mark(void);
+/*
+ * After log_console_takeback: sends the console what was logged since
+ * mark while the ring alone kept it (a stopped management VM's report),
+ * up to LOG_REPLAY_MAX bytes of whole lines, debug lines left out.
+ */
+void log_console_replay(uint64_t mark);
 /* The same without the lock, for panic. */
 void log_console_panic(void);
 /* Panic: sends the queued output, waiting for the UART, without the lock. */

@@ -33,4 +33,13 @@ void emulate_string_io(struct vcpu *v, const struct vm_exit *e);
  */
 int emulate_lmsw(struct vcpu *v, uint64_t *cr0, uint32_t *len);
 
+struct emul_walk;
+/*
+ * The guest's own page tables, read now, for a fetch at CS:RIP (*la: that
+ * linear address): EMUL_WALK_OK with w->gpa, EMUL_WALK_FAULT with the #PF
+ * error code, or another code when the tables are not in its RAM. Sets no
+ * accessed bits. v loaded.
+ */
+int emulate_walk_rip(struct vcpu *v, uint64_t *la, struct emul_walk *w);
+
 #endif

@@ -60,6 +60,7 @@ struct vm {
 	char name[VM_NAME_LEN];
 	enum vm_state state;
 	char stop_reason[160];
+	uint64_t stop_log_mark;		/* log ring position as it stopped, or 0 */
 	struct spinlock lock;
 
 	bool mgmt;			/* role=mgmt: may make management calls */

@@ -41,6 +41,8 @@ struct frame_pool {
 	void *ctx;
 	uint64_t *bitmap[FRAME_MAX_ORDER + 1];	/* into the metadata memory */
 	struct frame_list free[FRAME_MAX_ORDER + 1];
+	/* a free block whose links were found overwritten, or 0 */
+	uint64_t broken_pa;
 };
 
 /* Bytes of metadata frame_pool_init needs for [base, limit). */
@@ -63,7 +65,12 @@ void frame_pool_init(struct frame_pool *pool, uint64_t base, uint64_t limit,
  */
 uint64_t frame_pool_add(struct frame_pool *pool, uint64_t base, uint64_t len);
 
-/* Allocates one block of 2^order frames. Returns 0 or -KEEL_ENOMEM / -KEEL_EINVAL. */
+/*
+ * Allocates one block of 2^order frames. Returns 0 or -KEEL_ENOMEM /
+ * -KEEL_EINVAL; -KEEL_EIO once broken_pa is set (a free block's links were
+ * found overwritten: something wrote to it after it was freed), from then
+ * on: the pool hands out nothing it cannot vouch for.
+ */
 int frame_alloc(struct frame_pool *pool, unsigned int order, uint64_t *pa);
 
 /* As frame_alloc, but the whole block lies below limit. */
@@ -73,7 +80,8 @@ int frame_alloc_below(struct frame_pool *pool, unsigned int order,
 /*
  * Returns a block to the pool, merging buddies. Freeing a block that is
  * not aligned to its order, outside the pool, or (partly) free already is
- * refused with -KEEL_EINVAL and changes nothing.
+ * refused with -KEEL_EINVAL and changes nothing. -KEEL_EIO: a buddy it
+ * would merge with had its links overwritten (broken_pa).
  */
 int frame_free(struct frame_pool *pool, uint64_t pa, unsigned int order);
 

@@ -21,10 +21,14 @@ VM was created and started, `list` shows them all running and answers
 within LIST_MAX_S, and the free memory is back where it started.
 
     tests/integration/density.py [--vms 200] [--mem 4M] [--out DIR]
+
+KEEL_DENSITY_QEMU, if set, is split on spaces and passed to QEMU after
+tools/run's own arguments (say "-d cpu_reset -D /tmp/q.log").
 """
 
 import argparse
 import json
+import os
 import re
 import statistics
 import sys
@@ -87,7 +91,9 @@ def main():
               "bytes"}
     create_ms, destroy_ms = [], {}
     with harness.Machine("amd", esp, smp=2, mem="2G", timeout=120,
-                         logfile=out / "serial.log") as m:
+                         logfile=out / "serial.log",
+                         extra_args=os.environ.get("KEEL_DENSITY_QEMU",
+                                                   "").split() or None) as m:
         m.expect(re.escape(PROMPT))
         free0 = mem_free(m)
         overhead = {}

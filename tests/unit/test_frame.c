@@ -466,6 +466,56 @@ static void check_ownership(struct fake_ram *ram, const unsigned char *hole,
 	free(owner);
 }
 
+/*
+ * A free block's links live in the block: a write to it after the free
+ * must stop the pool, not send a later allocation to a frame in use.
+ */
+static void test_write_after_free_is_caught(void **state)
+{
+	struct fake_ram *ram = ram_new(PHYS_BASE, 4 * MIB);
+	struct frame_pool *pool = &ram->pool;
+	uint64_t a, b, c, *link;
+
+	(void)state;
+	frame_pool_add(pool, PHYS_BASE, 4 * MIB);
+	assert_int_equal(frame_alloc(pool, 0, &a), 0);
+	assert_int_equal(frame_alloc(pool, 0, &b), 0);
+	assert_int_equal(frame_alloc(pool, 0, &c), 0);
+	/* a alone goes back: its buddy b is in use, so it stays order 0 */
+	assert_int_equal(frame_free(pool, a, 0), 0);
+	assert_int_equal(pool->broken_pa, 0);
+	/* a stale writer points its "next" at c, which is in use */
+	link = fake_phys_to_virt(ram, a);
+	link[0] = c;
+	assert_int_equal(frame_alloc(pool, 0, &b), -KEEL_EIO);
+	assert_int_equal(pool->broken_pa, a);
+	/* and from then on nothing is handed out, of any order */
+	assert_int_equal(frame_alloc(pool, 3, &b), -KEEL_EIO);
+	assert_int_equal(frame_alloc_below(pool, 0, PHYS_BASE + 4 * MIB, &b),
+			 -KEEL_EIO);
+	ram_free(ram);
+}
+
+/* The same found by a free that would merge with the scribbled block. */
+static void test_write_after_free_is_caught_on_merge(void **state)
+{
+	struct fake_ram *ram = ram_new(PHYS_BASE, 4 * MIB);
+	struct frame_pool *pool = &ram->pool;
+	uint64_t a, b, *link;
+
+	(void)state;
+	frame_pool_add(pool, PHYS_BASE, 4 * MIB);
+	assert_int_equal(frame_alloc(pool, 0, &a), 0);
+	assert_int_equal(frame_alloc(pool, 0, &b), 0);
+	assert_int_equal(a ^ b, FRAME_SIZE);	/* buddies */
+	assert_int_equal(frame_free(pool, a, 0), 0);
+	link = fake_phys_to_virt(ram, a);
+	link[1] = 0xdead000;	/* "prev": not a free block */
+	assert_int_equal(frame_free(pool, b, 0), -KEEL_EIO);
+	assert_int_equal(pool->broken_pa, a);
+	ram_free(ram);
+}
+
 static void test_soak(void **state)
 {
 	struct fake_ram *ram = ram_new(PHYS_BASE, SOAK_SIZE);
@@ -559,6 +609,8 @@ int main(void)
 		cmocka_unit_test(test_free_refusals),
 		cmocka_unit_test(test_is_free_spans_blocks),
 		cmocka_unit_test(test_exhaustion),
+		cmocka_unit_test(test_write_after_free_is_caught),
+		cmocka_unit_test(test_write_after_free_is_caught_on_merge),
 		cmocka_unit_test(test_soak),
 	};
 

@@ -826,6 +826,16 @@ static void svm_dump(struct vcpu *v)
 		 vmcb->save.cr0, vmcb->save.cr3, vmcb->save.cr4, vmcb->save.efer,
 		 vmcb->control.exit_code, vmcb->control.exit_info1,
 		 vmcb->control.exit_info2);
+	log_info("  cs=%x/%x ss=%x/%x gdtr=%lx/%x idtr=%lx/%x tr=%x cr2=%lx",
+		 vmcb->save.cs.selector, vmcb->save.cs.attrib,
+		 vmcb->save.ss.selector, vmcb->save.ss.attrib,
+		 vmcb->save.gdtr.base, vmcb->save.gdtr.limit,
+		 vmcb->save.idtr.base, vmcb->save.idtr.limit,
+		 vmcb->save.tr.selector, vmcb->save.cr2);
+	log_info("  exit_int_info=%lx event_inject=%lx vintr=%lx shadow=%lx asid=%u",
+		 vmcb->control.exit_int_info, vmcb->control.event_inject,
+		 vmcb->control.vintr, vmcb->control.interrupt_shadow,
+		 vmcb->control.guest_asid);
 }
 
 const struct vendor_ops svm_ops = {

@@ -1049,6 +1049,15 @@ static void vmx_dump(struct vcpu *v)
 		 vmread(VMCS_GUEST_CR0), vmread(VMCS_GUEST_CR3),
 		 vmread(VMCS_GUEST_CR4), vmread(VMCS_GUEST_EFER),
 		 vmread(VMCS_EXIT_REASON), vmread(VMCS_EXIT_QUALIFICATION));
+	log_info("  cs=%lx/%lx ss=%lx/%lx gdtr=%lx/%lx idtr=%lx/%lx tr=%lx",
+		 vmread(VMCS_GUEST_CS_SEL), vmread(VMCS_GUEST_CS_AR),
+		 vmread(VMCS_GUEST_SS_SEL), vmread(VMCS_GUEST_SS_AR),
+		 vmread(VMCS_GUEST_GDTR_BASE), vmread(VMCS_GUEST_GDTR_LIMIT),
+		 vmread(VMCS_GUEST_IDTR_BASE), vmread(VMCS_GUEST_IDTR_LIMIT),
+		 vmread(VMCS_GUEST_TR_SEL));
+	log_info("  idt_vectoring=%lx/%lx entry_intr=%lx interruptibility=%lx",
+		 vmread(VMCS_IDT_VECTORING_INFO), vmread(VMCS_IDT_VECTORING_ERROR),
+		 vmread(VMCS_ENTRY_INTR_INFO), vmread(VMCS_GUEST_INTERRUPTIBILITY));
 }
 
 const struct vendor_ops vmx_ops = {
