@@ -24,7 +24,7 @@ help:
 	@echo "make            build the loader, hypervisor and guests into $(BUILD)/"
 	@echo "make run        boot in an emulator with the serial console here"
 	@echo "                VENDOR=amd (QEMU, SVM; default) | intel (Bochs, VMX)"
-	@echo "                SMP=N MEM=SIZE ACCEL=tcg|kvm GUESTS=\"file ...\""
+	@echo "                SMP=N MEM=SIZE ACCEL=tcg|tcg-single|kvm GUESTS=\"file ...\""
 	@echo "                DEBUG=1: check the stated preconditions (DEBUG_ASSERT)"
 	@echo "make image      $(BUILD)/keel.img: a GPT disk image for real machines;"
 	@echo "                write it with tools/flash (docs/hardware.md)"

@@ -225,10 +225,36 @@ void log_console_handover(void)
 	spin_unlock(&console_lock);
 }
 
-void log_console_takeback(void)
+/* Lock held: the ring's lines from mark, as log_console_takeback says. */
+static void replay_from(uint64_t mark)
+{
+	static const char debug[] = "keel: debug: ";
+	char buf[LOG_REPLAY_MAX];
+	size_t n = ring_copy_out(ring, LOG_RING_SIZE, ring_head, &mark, buf,
+				 sizeof(buf)), at = 0;
+
+	while (at < n) {
+		size_t len = 0;
+
+		while (at + len < n && buf[at + len] != '\n')
+			len++;
+		if (at + len == n)
+			break;		/* a line cut by the bound: left out */
+		len++;
+		if (len < sizeof(debug) - 1 ||
+		    memcmp(buf + at, debug, sizeof(debug) - 1))
+			tx_queue(buf + at, len, CONSOLE_TX_SIZE);
+		at += len;
+	}
+}
+
+void log_console_takeback(uint64_t mark)
 {
 	spin_lock(&console_lock);
 	console_handed_over = false;
+	/* in the same hold: no line logged meanwhile is sent twice */
+	if (mark && console_up)
+		replay_from(mark);
 	spin_unlock(&console_lock);
 }
 
@@ -269,30 +295,6 @@ uint64_t log_ring_mark(void)
 	mark = ring_head;
 	spin_unlock(&console_lock);
 	return mark;
-}
-
-void log_console_replay(uint64_t mark)
-{
-	static const char debug[] = "keel: debug: ";
-	char buf[LOG_REPLAY_MAX];
-	uint64_t head;
-	size_t n = log_ring_read_from(&mark, &head, buf, sizeof(buf)), at = 0;
-
-	spin_lock(&console_lock);
-	while (at < n && console_up && !console_handed_over) {
-		size_t len = 0;
-
-		while (at + len < n && buf[at + len] != '\n')
-			len++;
-		if (at + len == n)
-			break;		/* a line cut by the bound: left out */
-		len++;
-		if (len < sizeof(debug) - 1 ||
-		    memcmp(buf + at, debug, sizeof(debug) - 1))
-			tx_queue(buf + at, len, CONSOLE_TX_SIZE);
-		at += len;
-	}
-	spin_unlock(&console_lock);
 }
 
 size_t log_ring_read_from(uint64_t *from, uint64_t *head, char *buf,

@@ -231,10 +231,8 @@ void vm_release_console(struct vm *vm)
 		return;
 	__atomic_store_n(&console_owner, NULL, __ATOMIC_RELEASE);
 	uart_rx_interrupt(false);
-	log_console_takeback();
 	/* its stop report went to the log ring, which nobody reads now */
-	if (vm->stop_log_mark)
-		log_console_replay(vm->stop_log_mark);
+	log_console_takeback(vm->stop_log_mark);
 	log_warn("vm %s: the management VM has stopped (%s); the serial console is the hypervisor's again",
 		 vm->name, vm->stop_reason[0] ? vm->stop_reason : "halted");
 }

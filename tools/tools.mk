@@ -8,7 +8,7 @@
 #                  Partition (FAT32) holding the ESP (tools/mkimg); write
 #                  it to a USB stick with tools/flash, boot it with
 #                  tools/run --disk $(BUILD)/keel.img
-#   make run       boot it: VENDOR=amd|intel SMP=N MEM=SIZE ACCEL=tcg|kvm
+#   make run       boot it: VENDOR=amd|intel SMP=N MEM=SIZE ACCEL=tcg|tcg-single|kvm
 #                  LINUX=1 adds the Linux guest (make linux-image) as the
 #                  modules `vmlinuz` and `initrd`, for the shell's `create`
 #   make test      every test layer (tools/test); ends `N passed, N failed`

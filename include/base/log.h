@@ -65,16 +65,15 @@ void log_console_ready(void);
  * kept in the ring (a panic prints again).
  */
 void log_console_handover(void);
-/* The management VM is gone: log lines go to the console again. */
-void log_console_takeback(void);
 /* The ring's position now (bytes ever logged): a mark to replay from. */
 uint64_t log_ring_mark(void);
 /*
- * After log_console_takeback: sends the console what was logged since
- * mark while the ring alone kept it (a stopped management VM's report),
- * up to LOG_REPLAY_MAX bytes of whole lines, debug lines left out.
+ * The management VM is gone: log lines go to the console again. A mark
+ * other than 0 first sends what was logged since it while the ring alone
+ * kept it (a stopped management VM's report): up to LOG_REPLAY_MAX bytes
+ * of whole lines, debug lines left out.
  */
-void log_console_replay(uint64_t mark);
+void log_console_takeback(uint64_t mark);
 /* The same without the lock, for panic. */
 void log_console_panic(void);
 /* Panic: sends the queued output, waiting for the UART, without the lock. */

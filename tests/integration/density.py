@@ -22,6 +22,7 @@ within LIST_MAX_S, and the free memory is back where it started.
 
     tests/integration/density.py [--vms 200] [--mem 4M] [--out DIR]
 
+--accel tcg-single runs QEMU's CPUs on one host thread (tools/run).
 KEEL_DENSITY_QEMU, if set, is split on spaces and passed to QEMU after
 tools/run's own arguments (say "-d cpu_reset -D /tmp/q.log").
 """
@@ -50,15 +51,29 @@ WINDOW = 10
 LIST_MAX_S = 10.0
 
 
-def run(m, line, timeout=120):
+def run(m, line, timeout=120, check=True):
     """One command and its output. QEMU holds back what the UART's FIFO
     cannot take, so the line goes at once (Bochs would drop bytes)."""
     m.send(line + "\r")
     got = m.expect(r"(?s)" + re.escape(line) + r"[\r\n]+(.*?)" +
                    re.escape(PROMPT), timeout)
     out = got.group(1)
-    if "error:" in out:
+    if check and "error:" in out:
         raise SystemExit(f"density: {line!r}: {out.strip()}")
+    return out
+
+
+def stop_reports(log):
+    """The hypervisor log's reports of stopped VMs: each error line with
+    the dump lines after it."""
+    out, keep = [], False
+    for line in log.splitlines():
+        if re.match(r"keel: error: vm d\d+:", line):
+            keep = True
+        elif not line.startswith("keel:   "):
+            keep = False
+        if keep:
+            out.append(line.rstrip())
     return out
 
 
@@ -71,6 +86,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--vms", type=int, default=200)
     ap.add_argument("--mem", default="4M")
+    ap.add_argument("--accel", default="tcg", choices=("tcg", "tcg-single"),
+                    help="QEMU's TCG: one host thread per CPU, or one in all")
     ap.add_argument("--cpus", default="",
                     help="the sleepers' CPUs (create's cpus=), default "
                     "all; 'alt': dN on CPU N % 2, none moves")
@@ -91,7 +108,7 @@ def main():
               "bytes"}
     create_ms, destroy_ms = [], {}
     with harness.Machine("amd", esp, smp=2, mem="2G", timeout=120,
-                         logfile=out / "serial.log",
+                         logfile=out / "serial.log", accel=args.accel,
                          extra_args=os.environ.get("KEEL_DENSITY_QEMU",
                                                    "").split() or None) as m:
         m.expect(re.escape(PROMPT))
@@ -116,6 +133,10 @@ def main():
         list_s = time.monotonic() - t0
         running = len(re.findall(r"^\s*\d+\s+d\d+\s+running\b", listing,
                                  re.M))
+        if running < args.vms:
+            # why they stopped: the reports are in the hypervisor's log
+            for line in stop_reports(run(m, "log", check=False)):
+                print(f"density: {line}", flush=True)
         for left in range(args.vms, 0, -1):
             t0 = time.monotonic()
             run(m, f"destroy d{left}")

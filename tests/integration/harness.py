@@ -76,7 +76,8 @@ class Machine:
     """
 
     def __init__(self, vendor, esp, smp=2, mem="512M", timeout=None,
-                 cpu=None, extra_args=(), debug_exit=True, logfile=None):
+                 cpu=None, extra_args=(), debug_exit=True, logfile=None,
+                 accel="tcg"):
         if vendor not in DEFAULT_TIMEOUT:
             raise ValueError(f"vendor must be amd or intel, not {vendor!r}")
         self.vendor = vendor
@@ -94,7 +95,7 @@ class Machine:
 
         args = ["--vendor", vendor, "--esp", str(self.esp),
                 "--smp", str(smp), "--mem", str(mem),
-                "--accel", "tcg", "--workdir", self._workdir]
+                "--accel", accel, "--workdir", self._workdir]
         if debug_exit:
             args.append("--debug-exit")
         if cpu:
