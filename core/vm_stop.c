@@ -37,13 +37,13 @@ static void stop_vcpus(struct vm *vm, enum vm_state state)
 
 void vm_stop(struct vm *vm, enum vm_state state, const char *fmt, ...)
 {
+	uint64_t none = 0;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(vm->stop_reason, sizeof(vm->stop_reason), fmt, ap);
 	va_end(ap);
 	/* the first stop's report is what a console takeback replays */
-	uint64_t none = 0;
 	__atomic_compare_exchange_n(&vm->stop_log_mark, &none, log_ring_mark(),
 				    false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 	stop_vcpus(vm, state);
