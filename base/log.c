@@ -228,7 +228,8 @@ void log_console_handover(void)
 /* Lock held: the ring's lines from mark, as log_console_takeback says. */
 static void replay_from(uint64_t mark)
 {
-	static const char debug[] = "keel: debug: ";
+	const char *debug = level_prefix[LOG_DEBUG];
+	size_t debug_len = strlen(debug);
 	char buf[LOG_REPLAY_MAX];
 	size_t n = ring_copy_out(ring, LOG_RING_SIZE, ring_head, &mark, buf,
 				 sizeof(buf)), at = 0;
@@ -241,8 +242,7 @@ static void replay_from(uint64_t mark)
 		if (at + len == n)
 			break;		/* a line cut by the bound: left out */
 		len++;
-		if (len < sizeof(debug) - 1 ||
-		    memcmp(buf + at, debug, sizeof(debug) - 1))
+		if (len < debug_len || memcmp(buf + at, debug, debug_len))
 			tx_queue(buf + at, len, CONSOLE_TX_SIZE);
 		at += len;
 	}

@@ -149,6 +149,25 @@ static uint64_t bits_find(const uint64_t *map, uint64_t first, uint64_t end)
 	return end;
 }
 
+static bool block_in_pool(const struct frame_pool *pool, uint64_t pa,
+			  unsigned int order)
+{
+	uint64_t end;
+
+	if (order > FRAME_MAX_ORDER || !IS_ALIGNED(pa, block_size(order)))
+		return false;
+	if (__builtin_add_overflow(pa, block_size(order), &end))
+		return false;
+	return pa >= pool->base && end <= pool->limit;
+}
+
+/* A free block's neighbour link: none, or another free block of order. */
+static bool link_ok(const struct frame_pool *pool, unsigned int order,
+		    uint64_t to)
+{
+	return !to || (block_in_pool(pool, to, order) && bit_test(pool, order, to));
+}
+
 /* ---------------------------------------------------------- free lists */
 
 static struct free_link *link_of(const struct frame_pool *pool, uint64_t pa)
@@ -168,16 +187,6 @@ static void list_push(struct frame_pool *pool, unsigned int order, uint64_t pa)
 	list->head = pa;
 	list->count++;
 	bit_flip(pool, order, pa);
-}
-
-static bool block_in_pool(const struct frame_pool *pool, uint64_t pa,
-			  unsigned int order);
-
-/* A free block's neighbour link: none, or another free block of order. */
-static bool link_ok(const struct frame_pool *pool, unsigned int order,
-		    uint64_t to)
-{
-	return !to || (block_in_pool(pool, to, order) && bit_test(pool, order, to));
 }
 
 /*
@@ -212,18 +221,6 @@ static bool list_remove(struct frame_pool *pool, unsigned int order,
 }
 
 /* ------------------------------------------------------------- queries */
-
-static bool block_in_pool(const struct frame_pool *pool, uint64_t pa,
-			  unsigned int order)
-{
-	uint64_t end;
-
-	if (order > FRAME_MAX_ORDER || !IS_ALIGNED(pa, block_size(order)))
-		return false;
-	if (__builtin_add_overflow(pa, block_size(order), &end))
-		return false;
-	return pa >= pool->base && end <= pool->limit;
-}
 
 /*
  * The order (at least from) of the free block that contains pa, or -1

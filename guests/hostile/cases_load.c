@@ -190,9 +190,10 @@ void case_pic_storm(void)
  * on GSI 2 and COM1's THR-empty cause left standing on GSI 4, both
  * entries in NMI mode to this vCPU, GSI 4's marked level-triggered (no
  * EOI ends an NMI, so the entry holds no remote IRR and sends once per
- * rising edge, whatever its trigger mode), IF clear throughout. NMIs come at the PIT's rate at most, one at a
- * time (never inside another's handler), the victim on this CPU keeps
- * its rounds and a 1 s sleep after it takes 1 s.
+ * rising edge, whatever its trigger mode), IF clear throughout. NMIs
+ * come at the PIT's rate at most, one at a time (never inside another's
+ * handler), the victim on this CPU keeps its rounds and a 1 s sleep
+ * after it takes 1 s.
  */
 #define GSI_COM1_PIN   4
 #define IOAPIC_NMI     (4u << 8)

@@ -291,3 +291,13 @@ def make_esp(dest, config, guests=(), modules=(), loader=None,
         args += ["--module", str(m)]
     subprocess.run(args, check=True)
     return dest
+
+
+def boot_until(vendor, tmp, config, line, guests=(), modules=(), smp=2):
+    """Boots an ESP made in tmp from config and returns the serial log up
+    to the first line matching line (the serial log is kept in tmp)."""
+    esp = make_esp(Path(tmp) / "esp", config, guests=guests, modules=modules)
+    with Machine(vendor, esp, smp=smp,
+                 logfile=Path(tmp) / "serial.log") as m:
+        m.expect_line(line)
+        return m.log

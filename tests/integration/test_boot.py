@@ -42,14 +42,10 @@ def vendor(request):
 @pytest.fixture(scope="module")
 def boot(vendor, tmp_path_factory):
     """Boots once and returns the serial log up to the end of all guests."""
-    tmp = tmp_path_factory.mktemp(f"boot-{vendor}")
-    esp = harness.make_esp(tmp / "esp", CONFIG,
-                           guests=[harness.build_dir() / "guests" /
-                                   "isotest.elf"])
-    with harness.Machine(vendor, esp, smp=2,
-                         logfile=tmp / "serial.log") as m:
-        m.expect_line(r"keel: all guests have stopped")
-        return m.log
+    return harness.boot_until(
+        vendor, tmp_path_factory.mktemp(f"boot-{vendor}"), CONFIG,
+        r"keel: all guests have stopped",
+        guests=[harness.build_dir() / "guests" / "isotest.elf"])
 
 
 def lines(log, prefix):
