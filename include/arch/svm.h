@@ -133,11 +133,6 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "a VMCB is one page");
 #define SVM_V_IRQ              (1ull << 8)
 #define SVM_V_INTR_PRIO_MAX    (0xfull << 16)
 #define SVM_V_IGN_TPR          (1ull << 20)
-#define SVM_V_INTR_VECTOR_SHIFT 32
-#define SVM_V_INTR_VECTOR_MASK (0xffull << SVM_V_INTR_VECTOR_SHIFT)
-#define SVM_V_INTR_BITS        (SVM_V_IRQ | SVM_V_INTR_PRIO_MAX | \
-				SVM_V_IGN_TPR | SVM_V_INTR_VECTOR_MASK)
-#define SVM_EVENT_TYPE_MASK    (7ull << 8)
 #define SVM_INTERRUPT_SHADOW   (1ull << 0)
 #define SVM_EVENT_TYPE_INTR    (0ull << 8)
 #define SVM_EVENT_TYPE_NMI     (2ull << 8)

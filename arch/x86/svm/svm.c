@@ -34,17 +34,6 @@ static struct vmcb *vmcb_of(struct vcpu *v)
 	return phys_to_virt(v->svm.vmcb_pa);
 }
 
-/*
- * An interrupt given to the guest as a virtual interrupt (V_IRQ without
- * the VINTR intercept: svm_inject_interrupt) that it has not taken yet.
- * V_IRQ with the intercept is an interrupt window.
- */
-static bool virq_pending(const struct vmcb *vmcb)
-{
-	return (vmcb->control.vintr & SVM_V_IRQ) &&
-	       !(vmcb->control.intercept_misc1 & SVM_INTERCEPT_VINTR);
-}
-
 static int svm_probe(const char **why)
 {
 	struct cpuid_regs ext = cpuid(0x80000001, 0);
@@ -252,7 +241,7 @@ static void svm_vcpu_reset(struct vcpu *v, const struct vcpu_entry_state *s)
 	VENDOR_ASSERT_LOADED(v);
 	write_save_area(v, s);
 	vmcb->control.event_inject = 0;
-	vmcb->control.vintr &= ~SVM_V_INTR_BITS;
+	vmcb->control.vintr &= ~(SVM_V_IRQ | SVM_V_INTR_PRIO_MAX | SVM_V_IGN_TPR);
 	vmcb->control.intercept_misc1 &= ~(SVM_INTERCEPT_VINTR | SVM_INTERCEPT_IRET);
 	vmcb->control.intercept_exceptions &= ~(1u << VECTOR_DB);
 	vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
@@ -501,16 +490,6 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit,
 		cpu->svm.last_vmcb_pa = v->svm.vmcb_pa;
 		v->svm.last_cpu = cpu->index;
 	}
-	/*
-	 * A virtual interrupt whose delivery an exit cut short is in
-	 * event_inject now (svm_exit); QEMU leaves V_IRQ set as well, which
-	 * would deliver it twice. Such exits are never fast ones.
-	 */
-	if (virq_pending(vmcb) &&
-	    (vmcb->control.event_inject &
-	     (SVM_EVENT_VALID | SVM_EVENT_TYPE_MASK)) ==
-	    (SVM_EVENT_VALID | SVM_EVENT_TYPE_INTR))
-		vmcb->control.vintr &= ~SVM_V_INTR_BITS;
 	svm_vcpu_load(v);
 	vmcb->save.rax = v->regs.rax;
 	svm_vmrun(v, v->svm.vmcb_pa, cpu->svm.host_vmcb_pa, exit);
@@ -692,59 +671,27 @@ static bool svm_interruptible(struct vcpu *v)
 	VENDOR_ASSERT_LOADED(v);
 	return (vmcb->save.rflags & RFLAGS_IF) &&
 	       !(vmcb->control.interrupt_shadow & SVM_INTERRUPT_SHADOW) &&
-	       !(vmcb->control.event_inject & SVM_EVENT_VALID) &&
-	       !virq_pending(vmcb);
+	       !(vmcb->control.event_inject & SVM_EVENT_VALID);
 }
 
-/*
- * Called only when svm_interruptible holds. The interrupt goes in as a
- * virtual interrupt (APM 15.21.4), which the guest takes at its first
- * instruction boundary, as it would a physical one: V_IGN_TPR, because
- * the virtual LAPIC chose it under the TPR already, and no VINTR
- * intercept, so it is delivered rather than reported.
- *
- * Not EVENTINJ: QEMU's TCG delivers an injected INTR from inside VMRUN
- * and leaves it as the CPU's pending exception; a kick of that CPU
- * before its next exception, interrupt or #VMEXIT delivers the vector a
- * second time, at the handler's first instruction with IF clear. That
- * is the Linux panics under single-threaded TCG (docs/performance.md,
- * "Stop 29"). The same interrupt as a virtual one is taken through
- * QEMU's interrupt path, which clears it.
- */
 static void svm_inject_interrupt(struct vcpu *v, uint8_t vector)
 {
-	struct vmcb *vmcb = vmcb_of(v);
-
 	VENDOR_ASSERT_LOADED(v);
-	vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
-	vmcb->control.vintr = (vmcb->control.vintr & ~SVM_V_INTR_BITS) |
-		SVM_V_IRQ | SVM_V_INTR_PRIO_MAX | SVM_V_IGN_TPR |
-		((uint64_t)vector << SVM_V_INTR_VECTOR_SHIFT);
+	vmcb_of(v)->control.event_inject = vector | SVM_EVENT_TYPE_INTR |
+					   SVM_EVENT_VALID;
 }
 
-/*
- * A virtual interrupt request exits with VINTR once the guest could take
- * it (APM 15.21.4). V_IRQ holds one interrupt: one given to the guest
- * and not taken yet moves to EVENTINJ first, which delivers it at entry
- * as before (the guest has not run since it was given: it would have
- * taken it at once), and the window then opens after it.
- */
+/* A virtual interrupt request exits with VINTR once the guest takes it (APM 15.21.4). */
 static void svm_interrupt_window(struct vcpu *v, bool on)
 {
 	struct vmcb *vmcb = vmcb_of(v);
 
 	VENDOR_ASSERT_LOADED(v);
 	if (on) {
-		if (virq_pending(vmcb))
-			vmcb->control.event_inject = SVM_EVENT_VALID |
-				SVM_EVENT_TYPE_INTR |
-				(vmcb->control.vintr & SVM_V_INTR_VECTOR_MASK) >>
-				SVM_V_INTR_VECTOR_SHIFT;
-		vmcb->control.vintr = (vmcb->control.vintr & ~SVM_V_INTR_BITS) |
-			SVM_V_IRQ | SVM_V_INTR_PRIO_MAX | SVM_V_IGN_TPR;
+		vmcb->control.vintr |= SVM_V_IRQ | SVM_V_INTR_PRIO_MAX | SVM_V_IGN_TPR;
 		vmcb->control.intercept_misc1 |= SVM_INTERCEPT_VINTR;
-	} else if (!virq_pending(vmcb)) {
-		vmcb->control.vintr &= ~SVM_V_INTR_BITS;
+	} else {
+		vmcb->control.vintr &= ~(SVM_V_IRQ | SVM_V_INTR_PRIO_MAX | SVM_V_IGN_TPR);
 		vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
 	}
 }
