@@ -23,6 +23,10 @@
  *               (default bench)
  *   mode=idle   stops at once (a VM that only occupies memory)
  *   count=N     samples per metric (default 1000)
+ *   quiet=MS    sleeps MS ms first (default 0): with every bench guest
+ *               asleep the CPU is idle, and the hypervisor's console
+ *               sends its queued boot log then, not in the middle of
+ *               the samples (one FIFO's worth per scheduler pass)
  */
 #include <lib/string.h>
 
@@ -253,6 +257,8 @@ void guest_main(void)
 
 	if (!arg_value("mode", mode, sizeof(mode)))
 		mode[0] = 0;
+	if (arg_u64("quiet", 0))
+		sleep_ns(arg_u64("quiet", 0) * 1000 * NS_PER_US);
 	if (!mode[0] || !strcmp(mode, "exits"))
 		exits(n);
 	else if (!strcmp(mode, "yield"))

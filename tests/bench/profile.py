@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Where the instructions of one exit go, on SVM under QEMU.
 
-    KEEL_BUILD=build tests/bench/profile.py [--exit hypercall|cpuid|io|msr]
+    KEEL_BUILD=build tests/bench/profile.py [--exit hypercall|cpuid|io|msr|yield]
 
 Boots the bench guest under QEMU with -icount (so guest timers follow
 instructions, not the slow single-stepping host) and -singlestep, and has
@@ -14,6 +14,9 @@ to the next is one exit; the script
 picks the most common stretch that contains the handler of the chosen
 exit and prints, in order, the functions it runs through and how many
 instructions each takes, and then each instruction with --list.
+`--exit yield` has two bench guests yield to each other on one CPU: its
+stretch is one YIELD hypercall and the switch to the other guest (half
+a `vcpu_switch` round trip, which also counts the other's hypercall).
 
 Bochs has no such log; the VMX path shares everything but the entry stub
 and vmx.c with SVM.
@@ -33,7 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 import harness  # noqa: E402
 
 HANDLER = {"hypercall": "hc_version", "cpuid": "cpuid_handle",
-           "io": "io_handle", "msr": "msr_handle_read"}
+           "io": "io_handle", "msr": "msr_handle_read",
+           "yield": "hc_yield"}
 
 # "first" marks the moment to switch logging on; "pad" spins (its guest
 # instructions are not logged) while the monitor does; then "target".
@@ -43,6 +47,16 @@ module bench /keel/guests/bench.elf
 vm first image=bench cpu=0 prio=9 args="mode=idle"
 vm pad image=bench cpu=0 prio=8 args="mode=spin run=3000"
 vm target image=bench cpu=0 prio=7 args="mode=exits count=1024"
+"""
+
+# the switch: two guests yielding to each other on CPU 0 ("pad" as above)
+CONFIG_YIELD = """\
+cmdline loglevel=info
+module bench /keel/guests/bench.elf
+vm first image=bench cpu=0 prio=9 args="mode=idle"
+vm pad image=bench cpu=0 prio=8 args="mode=spin run=3000"
+vm ping image=bench cpu=0 prio=7 args="mode=yield count=256"
+vm pong image=bench cpu=0 prio=7 args="mode=yield count=256"
 """
 
 
@@ -64,14 +78,15 @@ def disassembly(elf):
             re.finditer(r"^(ffffffff[0-9a-f]+):\s+(.*)$", out, re.M)}
 
 
-def record(trace):
+def record(trace, exit_name):
     build = harness.build_dir()
     elf = build / "keel.elf"
     syms = symbols(elf)
     text = [a for a, n in syms if n in ("__text_start", "_start")]
     lo = min(text) if text else syms[0][0]
     tmp = Path(tempfile.mkdtemp(prefix="keel-profile-"))
-    esp = harness.make_esp(tmp / "esp", CONFIG,
+    config = CONFIG_YIELD if exit_name == "yield" else CONFIG
+    esp = harness.make_esp(tmp / "esp", config,
                            guests=[build / "guests" / "bench.elf"])
     extra = ["-icount", "shift=7,sleep=off", "-singlestep", "-d", "nochain",
              "-dfilter", f"{lo:#x}..0xffffffffffffffff", "-D", str(trace)]
@@ -81,7 +96,8 @@ def record(trace):
         m.send("\x01c")
         time.sleep(0.1)
         m.send("log exec,nochain\r")
-        m.expect(r"\[target\] bench: exit_msr median")
+        m.expect(r"\[ping\] bench: yield median" if exit_name == "yield"
+                 else r"\[target\] bench: exit_msr median")
         m.send("log none\r")
         time.sleep(0.1)
         m.send("\x01c")
@@ -142,7 +158,7 @@ def main():
         trace = harness.build_dir() / "bench" / "profile.log"
         trace.parent.mkdir(parents=True, exist_ok=True)
         trace.unlink(missing_ok=True)
-        record(trace)
+        record(trace, args.exit)
     analyze(trace, args.exit, args.list)
 
 

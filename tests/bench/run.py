@@ -61,21 +61,28 @@ QUICK = {
     "intel": dict(count=20, run=120, ipis=5, mem="512M", big="64M", vms=1),
 }
 
+# Every measuring guest first sleeps QUIET_MS (quiet=, guests/bench):
+# with all of them asleep the CPUs idle and the console sends the boot
+# log (about 5 KB at loglevel=debug) then, one FIFO's worth per
+# scheduler pass, rather than inside the samples of the switch and the
+# IPI, whose paths pass through the scheduler.
+QUIET_MS = 500
+
 EXITS_CONFIG = """\
 cmdline loglevel=debug
 module bench /keel/guests/bench.elf
-vm exits image=bench cpu=0 prio=9 args="mode=exits count={count}"
-vm ping image=bench cpu=0 prio=8 args="mode=yield count={count}"
-vm pong image=bench cpu=0 prio=8 args="mode=yield count={count}"
-vm s10 image=bench cpu=0 prio=7 slice=10 args="mode=spin run={run}"
-vm s30 image=bench cpu=0 prio=7 slice=30 args="mode=spin run={run}"
+vm exits image=bench cpu=0 prio=9 args="mode=exits count={count} quiet={quiet}"
+vm ping image=bench cpu=0 prio=8 args="mode=yield count={count} quiet={quiet}"
+vm pong image=bench cpu=0 prio=8 args="mode=yield count={count} quiet={quiet}"
+vm s10 image=bench cpu=0 prio=7 slice=10 args="mode=spin run={run} quiet={quiet}"
+vm s30 image=bench cpu=0 prio=7 slice=30 args="mode=spin run={run} quiet={quiet}"
 """
 
 IPI_CONFIG = """\
 cmdline loglevel=debug
 module bench /keel/guests/bench.elf
 vm big image=bench mem={big} cpu=1 args="mode=idle"
-vm ipi image=bench vcpus=2 cpus=0-1 args="mode=ipi count={ipis}"
+vm ipi image=bench vcpus=2 cpus=0-1 args="mode=ipi count={ipis} quiet={quiet}"
 """
 
 # The management VM is this bench guest: it creates and destroys a 16 MiB
@@ -250,7 +257,8 @@ unset multiplot
 def measure_vendor(vendor, p, out):
     """Every metric of one vendor: {metric: number}, plus the plot."""
     values = {}
-    log = boot(vendor, out, "exits", EXITS_CONFIG.format(**p), ["bench"])
+    log = boot(vendor, out, "exits",
+               EXITS_CONFIG.format(**p, quiet=QUIET_MS), ["bench"])
     per = ticks_per_insn(vendor, log)
     exits = results_of(log, "exits")
     for name in EXIT_METRICS:
@@ -272,8 +280,8 @@ def measure_vendor(vendor, p, out):
     values["sched_share_ratio_30_10"] = round(ratio, 3)
     plot_shares(rows, work, ratio, vendor, out)
 
-    log = boot(vendor, out, "ipi", IPI_CONFIG.format(**p), ["bench"], smp=2,
-               mem=p["mem"])
+    log = boot(vendor, out, "ipi", IPI_CONFIG.format(**p, quiet=QUIET_MS),
+               ["bench"], smp=2, mem=p["mem"])
     values["ipi_wake"] = insns(results_of(log, "ipi")["ipi_wake"][0], per)
     stage2 = {m.group(1): (int(m.group(2)), int(m.group(3)))
               for m in STAGE2.finditer(log)}
@@ -367,9 +375,22 @@ def text_bytes(elf):
 
 PARTS = ("paths", "linux_boot")
 
-TARGETS = {"idle_cpu_pct": 1, "hypercall_null": 150, "exit_cpuid": 200,
-           "vcpu_switch": 1500,
+# issue 14's targets (issue 5's, 150 / 200 / 1500, are met); text_bytes
+# is issue 5's
+TARGETS = {"idle_cpu_pct": 1, "hypercall_null": 100, "exit_cpuid": 100,
+           "exit_io": 120, "exit_msr": 120, "vcpu_switch": 400,
            "stage2_bytes_per_gib": 8192, "text_bytes": 96 * 1024}
+
+
+def target_cell(metric, values):
+    """'<= N (met)' when every vendor's value is within it, else missed."""
+    if metric not in TARGETS:
+        return ""
+    got = [v for v in values if v is not None]
+    if not got:
+        return f"<= {TARGETS[metric]}"
+    met = all(v <= TARGETS[metric] for v in got)
+    return f"<= {TARGETS[metric]} ({'met' if met else 'missed'})"
 
 DESCRIPTION = {
     "hypercall_null": "`version` hypercall round trip (VMCALL/VMMCALL)",
@@ -402,11 +423,13 @@ def markdown(results):
         for section in ("svm", "vmx"):
             v = results.get("baseline", {}).get(section, {}).get(m)
             row.append("" if v is None else f"{v}")
-        row.append(f"<= {TARGETS[m]}" if m in TARGETS else "")
+        row.append(target_cell(m, [results.get(sec, {}).get(m)
+                                   for sec in ("svm", "vmx")]))
         row.append(DESCRIPTION[m])
         lines.append("| " + " | ".join(row) + " |")
     lines.append(f"| `text_bytes` | {results['text_bytes']} | | | | "
-                 f"<= {TARGETS['text_bytes']} | hypervisor .text (bytes) |")
+                 f"{target_cell('text_bytes', [results['text_bytes']])} "
+                 f"| hypervisor .text (bytes) |")
     host = results.get("host", {})
     if host:
         lines += ["", "| vCPUs on the run queue | instructions per "
