@@ -57,11 +57,11 @@ svm_vmrun:
 	/* #VMEXIT: RAX = guest VMCB again (host RAX restored), RSP as before */
 	vmsave	%rax
 
-	xchgq	%rdi, SLOT_VCPU(%rsp)	/* RDI = v, the slot = guest RDI */
-	STORE_GUEST_GPRS %rdi
+	/* RAX is free: VMLOAD below takes the host's VMCB from the frame */
 	movq	SLOT_VCPU(%rsp), %rax
-	movq	%rax, GREG_RDI(%rdi)
-	movq	%rdi, SLOT_VCPU(%rsp)
+	movq	%rdi, GREG_RDI(%rax)
+	STORE_GUEST_GPRS %rax
+	movq	%rax, %rdi
 
 	movq	SLOT_HOST_VMCB(%rsp), %rax
 	vmload	%rax
