@@ -197,7 +197,7 @@ void vm_console_rx_interrupt_on(void)
 uint64_t vm_console_poll(unsigned int cpu)
 {
 	struct vm *owner = __atomic_load_n(&console_owner, __ATOMIC_ACQUIRE);
-	uint64_t next = UINT64_MAX;
+	uint64_t next = UINT64_MAX, tick;
 
 	if (owner) {
 		uart_poll();	/* typing must not overrun the UART */
@@ -207,7 +207,8 @@ uint64_t vm_console_poll(unsigned int cpu)
 		if (cpu == 0 && !__atomic_load_n(&rx_interrupt, __ATOMIC_ACQUIRE))
 			next = SCHED_POLL_NS;
 	}
-	return MIN(next, console_tick());
+	tick = console_tick();	/* once: MIN evaluates an argument twice */
+	return MIN(next, tick);
 }
 
 void vm_take_console(struct vm *vm)
