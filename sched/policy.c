@@ -235,7 +235,13 @@ struct sched_entity *sched_pick(struct sched_rq *rq, uint64_t now_ns)
 	now_ns = rq->clock_ns;
 	if (cur) {
 		bool spent = !cur->slice_left_ns;
-		bool due = sched_should_preempt(rq, now_ns);
+		/*
+		 * A spent slice (or a yield) ends now if anyone waits at its
+		 * level or above: what sched_next_event would say, without
+		 * its look at the slice and the minimum run.
+		 */
+		bool due = spent ? top_prio(rq) >= (int)cur->prio :
+			   sched_should_preempt(rq, now_ns);
 
 		if (spent)
 			cur->slice_left_ns = cur->slice_ns;
