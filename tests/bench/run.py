@@ -61,21 +61,23 @@ QUICK = {
     "intel": dict(count=20, run=120, ipis=5, mem="512M", big="64M", vms=1),
 }
 
-# Every measuring guest first sleeps QUIET_MS (quiet=, guests/bench):
-# with all of them asleep the CPUs idle and the console sends the boot
-# log (about 5 KB at loglevel=debug) then, one FIFO's worth per
-# scheduler pass, rather than inside the samples of the switch and the
-# IPI, whose paths pass through the scheduler.
+# Every measuring guest first sleeps (quiet=MS, guests/bench): with all
+# of them asleep the CPUs idle, and the console sends the boot log
+# (about 5 KB at loglevel=debug) then, rather than inside the samples of
+# the switch and the IPI, whose paths pass the scheduler and with it the
+# console (one FIFO's worth a pass; Bochs's UART takes the bytes at
+# 115200 baud, about 0.45 s for the log). The yielders and the spinners
+# sleep twice as long, until the exits' result lines are out too.
 QUIET_MS = 500
 
 EXITS_CONFIG = """\
 cmdline loglevel=debug
 module bench /keel/guests/bench.elf
 vm exits image=bench cpu=0 prio=9 args="mode=exits count={count} quiet={quiet}"
-vm ping image=bench cpu=0 prio=8 args="mode=yield count={count} quiet={quiet}"
-vm pong image=bench cpu=0 prio=8 args="mode=yield count={count} quiet={quiet}"
-vm s10 image=bench cpu=0 prio=7 slice=10 args="mode=spin run={run} quiet={quiet}"
-vm s30 image=bench cpu=0 prio=7 slice=30 args="mode=spin run={run} quiet={quiet}"
+vm ping image=bench cpu=0 prio=8 args="mode=yield count={count} quiet={quiet2}"
+vm pong image=bench cpu=0 prio=8 args="mode=yield count={count} quiet={quiet2}"
+vm s10 image=bench cpu=0 prio=7 slice=10 args="mode=spin run={run} quiet={quiet2}"
+vm s30 image=bench cpu=0 prio=7 slice=30 args="mode=spin run={run} quiet={quiet2}"
 """
 
 IPI_CONFIG = """\
@@ -258,7 +260,8 @@ def measure_vendor(vendor, p, out):
     """Every metric of one vendor: {metric: number}, plus the plot."""
     values = {}
     log = boot(vendor, out, "exits",
-               EXITS_CONFIG.format(**p, quiet=QUIET_MS), ["bench"])
+               EXITS_CONFIG.format(**p, quiet=QUIET_MS,
+                                   quiet2=2 * QUIET_MS), ["bench"])
     per = ticks_per_insn(vendor, log)
     exits = results_of(log, "exits")
     for name in EXIT_METRICS:
