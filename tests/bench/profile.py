@@ -40,24 +40,21 @@ HANDLER = {"hypercall": "hc_version", "cpuid": "cpuid_handle",
            "yield": "hc_yield"}
 
 # "first" marks the moment to switch logging on; "pad" spins (its guest
-# instructions are not logged) while the monitor does; then "target".
-CONFIG = """\
+# instructions are not logged) while the monitor does; then the measured
+# guests: "target" for an exit; for the switch, two guests yielding to
+# each other on CPU 0.
+SETUP = """\
 cmdline loglevel=info
 module bench /keel/guests/bench.elf
 vm first image=bench cpu=0 prio=9 args="mode=idle"
 vm pad image=bench cpu=0 prio=8 args="mode=spin run=3000"
+"""
+CONFIG = SETUP + """\
 vm target image=bench cpu=0 prio=7 args="mode=exits count=1024"
 """
-
-# the switch: two guests yielding to each other on CPU 0 ("pad" as above)
-CONFIG_YIELD = """\
-cmdline loglevel=info
-module bench /keel/guests/bench.elf
-vm first image=bench cpu=0 prio=9 args="mode=idle"
-vm pad image=bench cpu=0 prio=8 args="mode=spin run=3000"
-vm ping image=bench cpu=0 prio=7 args="mode=yield count=256"
-vm pong image=bench cpu=0 prio=7 args="mode=yield count=256"
-"""
+CONFIG_YIELD = SETUP + "".join(
+    f'vm {name} image=bench cpu=0 prio=7 args="mode=yield count=256"\n'
+    for name in ("ping", "pong"))
 
 
 def symbols(elf):
