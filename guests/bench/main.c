@@ -253,12 +253,13 @@ void guest_main(void)
 {
 	uint64_t start_tsc = rdtsc();
 	unsigned int n = (unsigned int)arg_u64("count", 1000);
+	uint64_t quiet_ms = arg_u64("quiet", 0);
 	char mode[16];
 
 	if (!arg_value("mode", mode, sizeof(mode)))
 		mode[0] = 0;
-	if (arg_u64("quiet", 0))
-		sleep_ns(arg_u64("quiet", 0) * 1000 * NS_PER_US);
+	if (quiet_ms)
+		sleep_ns(quiet_ms * 1000 * NS_PER_US);
 	if (!mode[0] || !strcmp(mode, "exits"))
 		exits(n);
 	else if (!strcmp(mode, "yield"))

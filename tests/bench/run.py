@@ -395,6 +395,7 @@ def target_cell(metric, values):
     met = all(v <= TARGETS[metric] for v in got)
     return f"<= {TARGETS[metric]} ({'met' if met else 'missed'})"
 
+
 DESCRIPTION = {
     "hypercall_null": "`version` hypercall round trip (VMCALL/VMMCALL)",
     "exit_cpuid": "CPUID exit round trip",
