@@ -265,12 +265,11 @@ static bool wake_pending(struct vcpu *v)
  */
 static uint64_t poll(unsigned int cpu)
 {
-	uint64_t next = vm_console_poll(cpu), restart;
+	uint64_t next = vm_console_poll(cpu);
 
 	if (cpu == 0)
 		vuart_poll_console_owner();
-	restart = vm_restart_poll(cpu);	/* once: MIN evaluates it twice */
-	return MIN(next, restart);
+	return MIN(next, vm_restart_poll(cpu));
 }
 
 static const struct sched_hooks run_hooks = {

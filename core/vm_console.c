@@ -197,7 +197,7 @@ void vm_console_rx_interrupt_on(void)
 uint64_t vm_console_poll(unsigned int cpu)
 {
 	struct vm *owner = __atomic_load_n(&console_owner, __ATOMIC_ACQUIRE);
-	uint64_t next = UINT64_MAX, tick;
+	uint64_t next = UINT64_MAX;
 
 	if (owner) {
 		uart_poll();	/* typing must not overrun the UART */
@@ -207,8 +207,7 @@ uint64_t vm_console_poll(unsigned int cpu)
 		if (cpu == 0 && !__atomic_load_n(&rx_interrupt, __ATOMIC_ACQUIRE))
 			next = SCHED_POLL_NS;
 	}
-	tick = console_tick();	/* once: MIN evaluates an argument twice */
-	return MIN(next, tick);
+	return MIN(next, console_tick());
 }
 
 void vm_take_console(struct vm *vm)

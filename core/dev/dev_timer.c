@@ -6,10 +6,7 @@
 
 uint64_t vm_dev_deadline(const struct vm *vm)
 {
-	/* each once: MIN evaluates its arguments twice */
-	uint64_t pit = vpit_deadline(&vm->pit), rtc = vrtc_deadline(&vm->rtc);
-
-	return MIN(pit, rtc);
+	return MIN(vpit_deadline(&vm->pit), vrtc_deadline(&vm->rtc));
 }
 
 void vm_dev_service(struct vm *vm, uint64_t now)

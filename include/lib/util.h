@@ -9,8 +9,18 @@
 #define ALIGN_DOWN(x, a)   ((x) & ~((uint64_t)(a) - 1))
 #define ALIGN_UP(x, a)     ALIGN_DOWN((x) + (uint64_t)(a) - 1, (a))
 #define IS_ALIGNED(x, a)   (((x) & ((uint64_t)(a) - 1)) == 0)
-#define MIN(a, b)          ((a) < (b) ? (a) : (b))
-#define MAX(a, b)          ((a) > (b) ? (a) : (b))
+/*
+ * MIN and MAX evaluate each argument once (a GNU statement expression;
+ * __COUNTER__ keeps nested uses' names apart): MIN(next, console_tick())
+ * once pushed the console twice a scheduler pass.
+ */
+#define MIN(a, b)          MINMAX_(a, b, <, __COUNTER__)
+#define MAX(a, b)          MINMAX_(a, b, >, __COUNTER__)
+#define MINMAX_(a, b, op, n) MINMAX__(a, b, op, n)
+#define MINMAX__(a, b, op, n) __extension__ ({ \
+	__typeof__(a) mm_a##n = (a); \
+	__typeof__(b) mm_b##n = (b); \
+	mm_a##n op mm_b##n ? mm_a##n : mm_b##n; })
 #define KIB                (1UL << 10)
 #define MIB                (1UL << 20)
 #define GIB                (1UL << 30)
